@@ -1,0 +1,141 @@
+/* bounce-dsn.c - parse an RFC 3464 message/delivery-status body into per-recipient records
+ * (Final-Recipient / Original-Recipient, Action, Status, Diagnostic-Code). It does not judge
+ * whether the mail is a bounce, and it reads no MIME: the caller hands it the decoded text. */
+#include <string.h>
+#include "bounce-internal.h"
+
+void
+pd_bounce_record_free (PdBounceRecord *rec)
+{
+	if (rec == NULL)
+		return;
+	g_free (rec->recipient);
+	g_free (rec->action);
+	g_free (rec->status);
+	g_free (rec->diagnostic);
+	g_free (rec);
+}
+
+char *
+pd_bounce_clean_address (const char *value)
+{
+	if (value == NULL)
+		return NULL;
+	const char *semi = strchr (value, ';');
+	const char *at = strchr (value, '@');
+	/* "rfc822; a@b": drop the address type (but not a ';' that follows the '@') */
+	if (semi != NULL && (at == NULL || semi < at))
+		value = semi + 1;
+	while (*value == ' ' || *value == '\t' || *value == '<')
+		value++;
+	/* source route "@relay:user@host" */
+	if (*value == '@') {
+		const char *colon = strchr (value, ':');
+		if (colon == NULL)
+			return NULL;
+		value = colon + 1;
+	}
+	gsize len;
+	if (*value == '"') {
+		/* quoted local part: keep it whole */
+		const char *close = strchr (value + 1, '"');
+		if (close == NULL)
+			return NULL;
+		len = (close - value) + 1 + strcspn (close + 1, "> \t\r\n;,");
+	} else {
+		len = strcspn (value, "> \t\r\n;\",");
+	}
+	if (len == 0 || memchr (value, '@', len) == NULL)
+		return NULL;
+	char *addr = g_ascii_strdown (value, len);
+	/* trailing dots from prose */
+	gsize n = strlen (addr);
+	while (n > 0 && addr[n - 1] == '.')
+		addr[--n] = '\0';
+	return addr;
+}
+
+/* Unfold the body into "Name: value" fields, one block per blank-line-separated paragraph. */
+GPtrArray *
+pd_bounce_dsn_parse (const char *text)
+{
+	GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_bounce_record_free);
+	g_auto (GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+	PdBounceRecord *cur = NULL;
+	char *original = NULL;
+	GString *field = g_string_new (NULL);
+
+	for (guint i = 0;; i++) {
+		char *line = lines[i];
+		if (line != NULL) {
+			gsize n = strlen (line);
+			if (n > 0 && line[n - 1] == '\r')
+				line[n - 1] = '\0';
+		}
+		gboolean continuation = line != NULL && (line[0] == ' ' || line[0] == '\t') &&
+		                        field->len > 0 && line[strspn (line, " \t")] != '\0';
+		if (continuation) {
+			g_string_append_c (field, ' ');
+			g_string_append (field, g_strstrip (line));
+			continue;
+		}
+		/* a field is complete: store it */
+		if (field->len > 0) {
+			char *colon = strchr (field->str, ':');
+			if (colon != NULL) {
+				*colon = '\0';
+				g_autofree char *name = g_ascii_strdown (g_strstrip (field->str), -1);
+				char *value = g_strstrip (colon + 1);
+				if (cur == NULL && (g_str_equal (name, "final-recipient") ||
+				                    g_str_equal (name, "original-recipient") ||
+				                    g_str_equal (name, "action") ||
+				                    g_str_equal (name, "status")))
+					cur = g_new0 (PdBounceRecord, 1);
+				if (cur != NULL) {
+					if (g_str_equal (name, "final-recipient")) {
+						g_free (cur->recipient);
+						cur->recipient = pd_bounce_clean_address (value);
+					} else if (g_str_equal (name, "original-recipient")) {
+						g_free (original);
+						original = pd_bounce_clean_address (value);
+					} else if (g_str_equal (name, "action") && cur->action == NULL) {
+						cur->action = g_ascii_strdown (value, strcspn (value, " \t;("));
+					} else if (g_str_equal (name, "status") && cur->status == NULL &&
+					           *value != '\0') {
+						cur->status = g_strndup (value, strcspn (value, " \t;("));
+					} else if (g_str_equal (name, "diagnostic-code") &&
+					           cur->diagnostic == NULL) {
+						cur->diagnostic = g_strdup (value);
+					}
+				}
+			}
+			g_string_truncate (field, 0);
+		}
+		gboolean blank = line == NULL || *g_strstrip (line) == '\0';
+		if (blank) {
+			if (cur != NULL) {
+				/* Final-Recipient without a dotted domain (a local alias) loses
+				 * to a proper Original-Recipient */
+				const char *at = cur->recipient != NULL ? strrchr (cur->recipient, '@') : NULL;
+				if (original != NULL &&
+				    (cur->recipient == NULL || at == NULL || strchr (at, '.') == NULL)) {
+					g_free (cur->recipient);
+					cur->recipient = original;
+					original = NULL;
+				}
+				if (cur->recipient != NULL)
+					g_ptr_array_add (records, cur);
+				else
+					pd_bounce_record_free (cur);
+				cur = NULL;
+			}
+			g_clear_pointer (&original, g_free);
+			if (line == NULL)
+				break;
+			continue;
+		}
+		g_string_assign (field, line);
+	}
+	g_string_free (field, TRUE);
+	return records;
+}

@@ -1,0 +1,119 @@
+/* chain.h - the filter chain: PdContext (what filters found), PdFilter (one judge),
+ * and the ordered registry. Filters read the mail and the context and record verdicts;
+ * they never write the store, send mail or free the message (actions.c acts).
+ * State a filter needs comes through PdQuery, a narrow read-only interface. */
+#ifndef PD_CHAIN_H
+#define PD_CHAIN_H
+
+#include <glib.h>
+#include "mail.h"
+
+/* Message classes. The string table is generated from this one list. */
+#define PD_CLASS_LIST(X) \
+	X (HUMAN, "human") \
+	X (AUTOREPLY, "autoreply") \
+	X (VACATION, "vacation") \
+	X (BOUNCE, "bounce") \
+	X (DELAYED, "delayed") \
+	X (LOOP, "loop") \
+	X (LIST, "list") \
+	X (FEEDBACK, "feedback")
+
+#define PD_CLASS_ENUM(id, str) PD_CLASS_##id,
+typedef enum { PD_CLASS_LIST (PD_CLASS_ENUM) PD_CLASS_COUNT } PdClass;
+#undef PD_CLASS_ENUM
+
+const char *pd_class_name (PdClass klass);
+gboolean pd_class_from_name (const char *name, PdClass *klass_r);
+
+/* Read-only questions filters may ask the store. Any member may be NULL (e.g. classify with
+ * no database): the filter then behaves as if the answer were "unknown / no".
+ * Each returns FALSE and sets ERROR only on a store failure (busy, I/O). */
+typedef struct {
+	void *self;
+	/* ticket that a stored message with this Message-ID (no <>) belongs to, or 0 */
+	gboolean (*ticket_by_message_id) (void *self, const char *message_id, gint64 *ticket_r,
+	                                  GError **error);
+	/* does ticket exist; and its queue name (transfer full, may be NULL) */
+	gboolean (*ticket_queue) (void *self, gint64 ticket, char **queue_r, GError **error);
+	/* is ADDR a participant (customer, cc, agent) of TICKET */
+	gboolean (*is_participant) (void *self, gint64 ticket, const char *addr,
+	                            gboolean *yes_r, GError **error);
+	/* outbox row ID: its ticket (0 if none) and recipient; FALSE+NOTFOUND if no such row */
+	gboolean (*outbox_row) (void *self, gint64 outbox_id, gint64 *ticket_r, char **rcpt_r,
+	                        GError **error);
+	/* outbox row that carried Message-ID (no <>), or 0 */
+	gboolean (*outbox_by_message_id) (void *self, const char *message_id, gint64 *outbox_r,
+	                                  GError **error);
+} PdQuery;
+
+/* One queue as filters see it (from the settings). */
+typedef struct {
+	const char *name;    /* "support" */
+	const char *address; /* "support@example.com" */
+	const char *tag;     /* "SUPPORT" */
+} PdQueueInfo;
+
+/* What the chain is given and what it finds. Filters fill the "findings" part. */
+typedef struct {
+	/* given */
+	const char *domain;          /* installation's domain, for Message-IDs and tokens */
+	const PdQueueInfo *queues;   /* n_queues entries; queues[0] is the default queue */
+	guint n_queues;
+	const char *const *own_addresses; /* NULL-terminated: every address we send from */
+	GBytes *secret;              /* HMAC key for signed tokens */
+	const PdQuery *query;        /* may be NULL */
+	const char *envelope_from;   /* may be NULL; "" is the null sender <> */
+	const char *envelope_rcpt;   /* may be NULL */
+
+	/* findings */
+	PdClass klass;               /* default PD_CLASS_HUMAN */
+	char *reason;                /* which rule fired, e.g. "header Auto-Submitted: auto-replied" */
+	/* bounce / delayed / feedback */
+	char *bounce_recipient;      /* failed recipient, lower case */
+	gboolean bounce_hard;        /* TRUE = permanent (5.x.x) */
+	char *bounce_status;         /* "5.1.1" */
+	char *bounce_diagnostic;     /* Diagnostic-Code or the MTA's text, may be NULL */
+	gint64 bounce_outbox_id;     /* correlated outbox row, 0 if unknown */
+	char *bounce_correlated_by;  /* "verp", "message-id", "final-recipient" */
+	/* thread / route */
+	gint64 ticket_id;            /* 0 = new ticket */
+	const char *threaded_by;     /* "token", "in-reply-to", "references", "subject-tag", "new" */
+	const PdQueueInfo *queue;    /* which queue */
+	char *priority;              /* "low" "normal" "high" "urgent" */
+
+	GError *error;               /* set with PD_FAIL */
+} PdContext;
+
+typedef enum {
+	PD_CONTINUE, /* go on with the next filter */
+	PD_STOP,     /* the verdict is final; skip the rest of the chain */
+	PD_FAIL,     /* store trouble; ctx->error set; the mail is retried later */
+} PdVerdict;
+
+typedef struct {
+	const char *name;
+	PdVerdict (*run) (PdContext *ctx, const PdMail *mail);
+} PdFilter;
+
+/* Set the class and reason (printf-style reason) in one go; replaces an earlier reason. */
+void pd_context_set_class (PdContext *ctx, PdClass klass, const char *reason_fmt, ...)
+	G_GNUC_PRINTF (3, 4);
+
+void pd_context_init (PdContext *ctx);
+void pd_context_clear (PdContext *ctx);
+
+/* Run the registry in order. Returns FALSE with ERROR when a filter failed (PD_FAIL). */
+gboolean pd_chain_run (PdContext *ctx, const PdMail *mail, GError **error);
+
+/* The registry, in order, NULL-terminated (for tests and --help). */
+extern const PdFilter *const pd_filters[];
+
+/* The filters. One file each in filters/. */
+extern const PdFilter pd_filter_loop;
+extern const PdFilter pd_filter_bounce;
+extern const PdFilter pd_filter_autoreply;
+extern const PdFilter pd_filter_thread;
+extern const PdFilter pd_filter_route;
+
+#endif

@@ -1,0 +1,50 @@
+/* quote-patterns.h - what one line of a reply looks like: attribution ("On ... wrote:"),
+ * forward/original-message marker, Outlook header field, delimiter, mobile footer, quote.
+ * Internal to quote.c; knows nothing about line order. Takes lines without their end. */
+#ifndef PD_QUOTE_PATTERNS_H
+#define PD_QUOTE_PATTERNS_H
+
+#include <glib.h>
+
+typedef enum {
+	PD_QP_HEADER_NONE = 0,
+	PD_QP_HEADER_FIELD, /* "To:", "Sent:", "Betreff:", ... */
+	PD_QP_HEADER_FROM,  /* "From:", "Von:", "De:", ... (a header block needs one) */
+} PdQpHeader;
+
+typedef enum {
+	PD_QP_ATTRIBUTION_NONE = 0,
+	PD_QP_ATTRIBUTION_WEAK,   /* recognised by its end: "NAME <addr> wrote:" */
+	PD_QP_ATTRIBUTION_STRONG, /* opens with a lead word or date: "On DATE, NAME wrote:" */
+} PdQpAttribution;
+
+/* Whether LINE is an attribution header ("On DATE, NAME wrote:" and its translations),
+ * possibly behind quote marks. LINE may be several physical lines joined with spaces. */
+PdQpAttribution pd_qp_attribution (const char *line);
+
+/* "-----Original Message-----", "Begin forwarded message:" and translations. */
+gboolean pd_qp_is_forward_marker (const char *line);
+
+/* A line of separator characters only ("____", "-----", "***", "--"). */
+gboolean pd_qp_is_delimiter (const char *line);
+
+/* The usenet signature delimiter, "-- " (or "--"). */
+gboolean pd_qp_is_sig_delimiter (const char *line);
+
+/* "Sent from my iPhone" and the like. */
+gboolean pd_qp_is_mobile_signature (const char *line);
+
+/* A quoted line: "> x", ">x", "| x", "Name> x". */
+gboolean pd_qp_is_quote (const char *line);
+
+/* A Markdown code fence, "```" or "```lang". */
+gboolean pd_qp_is_fence (const char *line);
+
+/* Whether LINE is a mail header field as written by Outlook & co. */
+PdQpHeader pd_qp_header_field (const char *line);
+
+/* LINE without leading blanks, quote marks and emphasis ('>', '|', '*'): the text an
+ * attribution check looks at. Returns a pointer into LINE (transfer none). */
+const char *pd_qp_skip_quote_marks (const char *line);
+
+#endif

@@ -1,0 +1,22 @@
+/* token.h - signed tokens: HMAC-SHA256 under the installation's secret, truncated.
+ * Used in reply addresses (support+t123-SIG@), VERP return paths (bounces+o456-SIG@)
+ * and links. Pure functions: no store, no files. */
+#ifndef PD_TOKEN_H
+#define PD_TOKEN_H
+
+#include <glib.h>
+
+/* "t123-sig": KIND is one lower-case letter ('t' ticket, 'o' outbox, 'a' agent reply, 'u' ...),
+ * ID the number. (transfer full) */
+char *pd_token_make (GBytes *secret, char kind, gint64 id);
+/* Parse and verify "t123-sig"; FALSE if malformed or the signature does not match. */
+gboolean pd_token_check (GBytes *secret, const char *token, char *kind_r, gint64 *id_r);
+
+/* "local+TOKEN@domain" from BASE "local@domain". (transfer full) */
+char *pd_token_address (GBytes *secret, const char *base, char kind, gint64 id);
+/* From ADDR "local+TOKEN@domain": verify, and return base "local@domain" in BASE_R
+ * (transfer full, may be NULL). FALSE if ADDR carries no valid token. */
+gboolean pd_token_from_address (GBytes *secret, const char *addr, char *kind_r, gint64 *id_r,
+                                char **base_r);
+
+#endif

@@ -1,0 +1,310 @@
+/* test-quote.c - reply extraction: one table case per rule ("got X, want Y"), every prefix of
+ * a message, and the corpora email-reply-trimmer and talon-replies, each of which must match
+ * for >= 90%. The corpus is $POSTDESK_CORPUS, else ../shared/corpus; missing FAILS. */
+#include <string.h>
+#include <glib.h>
+#include <gmime/gmime.h>
+#include "quote.h"
+
+#define CORPUS_FLOOR 0.90
+
+typedef struct {
+	const char *name;
+	const char *body;
+	const char *want;         /* new text */
+	const char *want_removed; /* NULL: not checked */
+} Case;
+
+static const Case cases[] = {
+	{ "plain text", "Just text.\n", "Just text.", "" },
+	{ "crlf becomes lf", "Hi\r\nthere\r\n\r\n> old\r\n", "Hi\nthere", "> old" },
+	{ "trailing quote", "Yes.\n\n> Will you?\n> Please say.\n", "Yes.", "> Will you?\n> Please say." },
+	{ "inline quote kept", "> Question one?\n\nAnswer one.\n", "> Question one?\n\nAnswer one.", "" },
+	{ "quote only kept", "> only a quote\n", "> only a quote", "" },
+	{ "en attribution", "Fine.\n\nOn Mon, 2 Apr 2012 at 18:00, Bob <bob@example.com> wrote:\n> Hi\n",
+	  "Fine.", "On Mon, 2 Apr 2012 at 18:00, Bob <bob@example.com> wrote:\n> Hi" },
+	{ "en attribution wrapped",
+	  "Fine.\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Bob Smith <\nbob@example.com> wrote:\n\n> Hi\n", "Fine.",
+	  NULL },
+	{ "en attribution unquoted history",
+	  "Fine.\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Bob wrote:\n\nHi,\nthe old mail.\n", "Fine.", NULL },
+	{ "attribution needs its verb at the end", "On this day\n\nI wrote something\n\nnice.\n",
+	  "On this day\n\nI wrote something\n\nnice.", "" },
+	{ "text starting with On stays", "On second thought, yes.\n\nOn 3 May 2020, Bob <b@x.org> wrote:\n> q\n",
+	  "On second thought, yes.", NULL },
+	{ "de attribution", "Ja.\n\nAm 03.02.2016 um 15:35 schrieb Max <max@example.de>:\n> Frage\n", "Ja.", NULL },
+	{ "de someone schrieb am wrapped",
+	  "Ja.\n\nMax Muster <max@example.de> schrieb am Fr., 28.\nApr. 2017 um 11:53 Uhr:\n\n> Frage\n", "Ja.",
+	  NULL },
+	{ "fr attribution wrapped", "Oui.\nLe 4 janv. 2016 19:03, \"Neil\"\n<neil@example.org>\na écrit :\n\n> q\n",
+	  "Oui.", NULL },
+	{ "es attribution", "Sí.\n\nEl jueves, 21 de noviembre de 2013, Pablo escribió:\n\n> q\n", "Sí.", NULL },
+	{ "pt attribution", "Sim.\n\nEm 2 de fevereiro de 2015 10:58, Ana <ana@example.pt> escreveu:\n> q\n", "Sim.",
+	  NULL },
+	{ "it attribution", "Sì.\n\n> Il 26 marzo 2016 alle 13.16 Sam <sam@example.it> ha scritto:\n> q\n", "Sì.", NULL },
+	{ "nl attribution", "Ja.\n\nOp 2 feb. 2015 om 05:28 heeft Jan <jan@example.nl> het volgende geschreven:\n> q\n",
+	  "Ja.", NULL },
+	{ "sv/no attribution", "Ja.\n\nDen 15. jun. 2016 kl. 20.42 skrev Jens <jens@example.no>:\n> q\n", "Ja.", NULL },
+	{ "pl attribution", "Tak.\n\n23 mar 2017 21:25 \"Neil\" <neil@example.pl> napisał(a):\n> q\n", "Tak.", NULL },
+	{ "ru attribution", "Да.\n\n20 окт. 2016 г. 19:37 пользователь \"Иван\" <ivan@example.ru> написал:\n> q\n",
+	  "Да.", NULL },
+	{ "zh attribution", "好的。\n\n> 在 2016年12月12日，下午8:45，Erlend <e@example.com> 写道：\n> q\n", "好的。", NULL },
+	{ "ja attribution", "はい。\n\n2016年12月12日(月) 20:45 Taro <taro@example.jp>:\n> q\n", "はい。", NULL },
+	{ "someone wrote", "Sure.\n\nSome One <some@example.com> wrote:\n\nold text\n", "Sure.", NULL },
+	{ "iso date gmt", "Before\n\n2016-03-03 17:21 GMT+01:00 Some One\n\nAfter\n", "Before", NULL },
+	{ "outlook original message", "Hello\n\n-----Original Message-----\nFrom: a@b.c\nSent: today\n\nHi\n",
+	  "Hello", "-----Original Message-----\nFrom: a@b.c\nSent: today\n\nHi" },
+	{ "german original message", "Gruß\n\n-----Ursprüngliche Nachricht-----\nVon: a\nAn: b\n\nHallo\n", "Gruß",
+	  NULL },
+	{ "forwarded marker", "FYI\n\n---------- Forwarded message ---------\nFrom: A <a@b.c>\n\nBody\n", "FYI", NULL },
+	{ "apple forward quoted", "FYI\n\n> Begin forwarded message:\n>\n> From: A\n", "FYI", NULL },
+	{ "outlook header block", "Reply\n\nFrom: Bob [mailto:bob@example.com]\nSent: March-09-12 4:22 PM\nTo: Dan\n"
+	                          "Subject: Loop\n\nOld body\n",
+	  "Reply", NULL },
+	{ "swedish header block", "Tack\n\nFrån: Foo [mailto:foo@bar.se]\nSkickat: den 5 juni 2017 12:22\n"
+	                          "Till: x@y.se\nÄmne: Foton\n\nOld\n",
+	  "Tack", NULL },
+	{ "two header lines are not a block", "From: me\nTo: you\n\nthe text\n", "From: me\nTo: you\n\nthe text",
+	  "" },
+	{ "underscore separator", "Reply\n________________________________\nFrom: x\n\nold\n", "Reply", NULL },
+	{ "separator inside the new text stays", "Part one.\n\n______\n\nPart two.\nBob\n\nOn 2 May 2026, Bob wrote:\n> q\n",
+	  "Part one.\n\n______\n\nPart two.\nBob", NULL },
+	{ "separator before a short footer cuts", "Reply.\n\n______\nMy footer.\n", "Reply.", "______\nMy footer." },
+	{ "lone bullets are not separators", "List:\n\n-\nOne.\n*\nTwo.\n\n--\nSig\n", "List:\n\n-\nOne.\n*\nTwo.", NULL },
+	{ "signature delimiter", "Thanks\n\n-- \nBob\nACME Corp\n", "Thanks", "-- \nBob\nACME Corp" },
+	{ "mobile footer", "Thanks\n\nSent from my iPhone\n", "Thanks", "Sent from my iPhone" },
+	{ "mobile footer before attribution", "Thanks\n\nEnvoyé depuis mon iPhone\n\nLe 4 janv. 2016 à 19:03, "
+	                                      "Neil <n@x.org> a écrit :\n> q\n",
+	  "Thanks", NULL },
+	{ "sent from in the middle stays", "Sent from the warehouse today.\nIt arrives Monday.\n",
+	  "Sent from the warehouse today.\nIt arrives Monday.", "" },
+	{ "bottom posting", "On 04/02/2012 06:26 PM, Megan wrote:\n> Hi\nHello\n", "Hello",
+	  "On 04/02/2012 06:26 PM, Megan wrote:\n> Hi" },
+	{ "only history", "> On 1 May 2020, A <a@b.c> wrote:\n>> On 1 May 2020, B <b@b.c> wrote:\n>>> x\n", "", NULL },
+	{ "inline reply under attribution",
+	  "See below.\nOn Tue, 2011-03-01 at 18:02 +0530, Some One wrote:\n> Q1\n\nA1\n\n> Q2\n\nA2\n",
+	  "See below.\n> Q1\n\nA1\n\n> Q2\n\nA2", NULL },
+	{ "code block kept", "Look:\n\n```\n####\n--\n```\n\nEnd.\n", "Look:\n\n```\n####\n--\n```\n\nEnd.", "" },
+	{ "leading blank lines", "\n\n  \nHi\n", "Hi", "" },
+	{ "empty", "", "", "" },
+};
+
+static void
+test_rules (void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		const Case *c = &cases[i];
+		g_autofree char *removed = NULL;
+		g_autofree char *got = pd_quote_new_text (c->body, &removed);
+		if (g_strcmp0 (got, c->want) != 0)
+			g_error ("%s: got \"%s\", want \"%s\"", c->name, got, c->want);
+		if (c->want_removed && g_strcmp0 (removed, c->want_removed) != 0)
+			g_error ("%s: removed \"%s\", want \"%s\"", c->name, removed, c->want_removed);
+		g_autofree char *again = pd_quote_new_text (c->body, NULL);
+		g_assert_cmpstr (again, ==, got);
+	}
+}
+
+static void
+test_keep_signature (void)
+{
+	g_autofree char *got = pd_quote_extract ("Hi\n\n-- \nBob\nSent with Foo\n\nOn 3 Apr 2012, bob wrote:\n> x\n",
+	                                         PD_QUOTE_KEEP_SIGNATURE, NULL);
+	g_assert_cmpstr (got, ==, "Hi\n\n-- \nBob\nSent with Foo");
+	g_autofree char *mobile = pd_quote_extract ("Hi\n\nSent from my iPhone\n", PD_QUOTE_KEEP_SIGNATURE, NULL);
+	g_assert_cmpstr (mobile, ==, "Hi\n\nSent from my iPhone");
+}
+
+/* Every prefix of a message (cut mid-line and mid-character): no crash, and the result is a
+ * subset of the input's lines. */
+static void
+test_prefixes (void)
+{
+	const char *body = "Réponse ici.\r\n\r\nLe 4 janv. 2016 19:03, \"Neil\"\r\n<n@x.org>\r\na écrit :\r\n"
+	                   "> ancien\r\n\r\n-- \r\nSig\r\n";
+	gsize len = strlen (body);
+
+	for (gsize cut = 0; cut <= len; cut++) {
+		g_autofree char *prefix = g_strndup (body, cut);
+		g_autofree char *removed = NULL;
+		g_autofree char *got = pd_quote_new_text (prefix, &removed);
+		g_assert_nonnull (got);
+		g_assert_nonnull (removed);
+		g_assert_true (g_utf8_validate (got, -1, NULL));
+		/* a cut character becomes U+FFFD */
+		g_autofree char *valid = g_utf8_make_valid (prefix, -1);
+		g_assert_cmpuint (strlen (got) + strlen (removed), <=, strlen (valid));
+	}
+}
+
+static char *
+corpus_root (void)
+{
+	const char *env = g_getenv ("POSTDESK_CORPUS");
+	return g_strdup (env && *env ? env : "../shared/corpus");
+}
+
+/* Contents of DIR/REL, or of DIR/messages/REL (transfer full); fails the test if absent. */
+static char *
+read_corpus_file (const char *dir, const char *rel, gsize *len_r)
+{
+	g_autofree char *path = g_build_filename (dir, rel, NULL);
+	if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+		g_free (path);
+		path = g_build_filename (dir, "messages", rel, NULL);
+	}
+	char *data = NULL;
+	g_autoptr (GError) error = NULL;
+	if (!g_file_get_contents (path, &data, len_r, &error))
+		g_error ("corpus file: %s", error->message);
+	return data;
+}
+
+/* Rows of DIR/manifest.tsv after the header, each a NULL-terminated vector of columns. */
+static GPtrArray *
+read_manifest (const char *dir)
+{
+	g_autofree char *text = read_corpus_file (dir, "manifest.tsv", NULL);
+	g_auto (GStrv) rows = g_strsplit (text, "\n", -1);
+	GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+	for (guint i = 1; rows[i]; i++) {
+		g_strchomp (rows[i]);
+		if (*rows[i] != '\0')
+			g_ptr_array_add (out, g_strsplit (rows[i], "\t", -1));
+	}
+	if (out->len == 0)
+		g_error ("%s/manifest.tsv has no rows", dir);
+	return out;
+}
+
+/* The manifest's "strip-both-then-equal": equal after stripping leading and trailing space. */
+static gboolean
+strip_equal (const char *got, const char *want)
+{
+	g_autofree char *a = g_strstrip (g_strdup (got));
+	g_autofree char *b = g_strstrip (g_strdup (want));
+	return strcmp (a, b) == 0;
+}
+
+static void
+report (const char *corpus, const char *what, guint matched, guint total, GString *misses,
+        gboolean gate)
+{
+	g_printerr ("quote %s (%s): %u/%u matched (%.1f%%)%s\n", corpus, what, matched, total,
+	            total ? 100.0 * matched / total : 0.0, misses->len ? ", misses:" : "");
+	if (misses->len)
+		g_printerr ("%s", misses->str);
+	if (gate && (total == 0 || matched < CORPUS_FLOOR * total))
+		g_error ("%s: %u/%u is below %.0f%%", corpus, matched, total, CORPUS_FLOOR * 100);
+}
+
+static void
+test_corpus_trimmer (void)
+{
+	g_autofree char *root = corpus_root ();
+	g_autofree char *dir = g_build_filename (root, "email-reply-trimmer", NULL);
+	g_autoptr (GPtrArray) rows = read_manifest (dir);
+	g_autoptr (GString) misses = g_string_new (NULL);
+	guint matched = 0;
+
+	for (guint i = 0; i < rows->len; i++) {
+		char **col = rows->pdata[i];
+		g_assert_cmpuint (g_strv_length (col), >=, 6);
+		if (!g_str_equal (col[5], "strip-both-then-equal"))
+			g_error ("%s: unknown comparison %s", col[0], col[5]);
+		g_autofree char *body = read_corpus_file (dir, col[0], NULL);
+		g_autofree char *want = read_corpus_file (dir, col[1], NULL);
+		g_autofree char *got = pd_quote_new_text (body, NULL);
+		if (strip_equal (got, want))
+			matched++;
+		else
+			g_string_append_printf (misses, "  %s\n", col[0]);
+	}
+	report ("email-reply-trimmer", "new text", matched, rows->len, misses, TRUE);
+}
+
+/* The first text/plain part of the message at PATH, decoded to UTF-8 (transfer full). */
+static char *
+first_text_plain (const char *path)
+{
+	g_autofree char *raw = NULL;
+	gsize len = 0;
+	g_autoptr (GError) error = NULL;
+	if (!g_file_get_contents (path, &raw, &len, &error))
+		g_error ("corpus file: %s", error->message);
+
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer (raw, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	g_object_unref (parser);
+	g_object_unref (stream);
+	g_assert_nonnull (message);
+
+	char *text = NULL;
+	GMimePartIter *iter = g_mime_part_iter_new ((GMimeObject *) message);
+	do {
+		GMimeObject *part = g_mime_part_iter_get_current (iter);
+		GMimeContentType *type = part ? g_mime_object_get_content_type (part) : NULL;
+		if (GMIME_IS_TEXT_PART (part) && g_mime_content_type_is_type (type, "text", "plain"))
+			text = g_mime_text_part_get_text ((GMimeTextPart *) part);
+	} while (text == NULL && g_mime_part_iter_next (iter));
+	g_mime_part_iter_free (iter);
+
+	/* a single-part message has no parts to iterate over */
+	GMimeObject *body = g_mime_message_get_mime_part (message);
+	if (text == NULL && GMIME_IS_TEXT_PART (body)
+	    && g_mime_content_type_is_type (g_mime_object_get_content_type (body), "text", "plain"))
+		text = g_mime_text_part_get_text ((GMimeTextPart *) body);
+	g_object_unref (message);
+	return text ? text : g_strdup ("");
+}
+
+static void
+test_corpus_talon (void)
+{
+	g_autofree char *root = corpus_root ();
+	g_autofree char *dir = g_build_filename (root, "talon-replies", NULL);
+	g_autoptr (GPtrArray) rows = read_manifest (dir);
+	g_autoptr (GString) misses = g_string_new (NULL);
+	g_autoptr (GString) strict_misses = g_string_new (NULL);
+	guint matched = 0, strict = 0;
+
+	for (guint i = 0; i < rows->len; i++) {
+		char **col = rows->pdata[i];
+		g_assert_cmpuint (g_strv_length (col), >=, 3);
+		g_autofree char *rel = g_build_filename ("messages", col[0], NULL);
+		g_autofree char *path = g_build_filename (dir, rel, NULL);
+		g_autofree char *text = first_text_plain (path);
+		g_autofree char *want = read_corpus_file (dir, col[2], NULL);
+		/* talon keeps the sender's signature in the reply (see the corpus README) */
+		g_autofree char *got = pd_quote_extract (text, PD_QUOTE_KEEP_SIGNATURE, NULL);
+		g_autofree char *got_strict = pd_quote_new_text (text, NULL);
+		if (strip_equal (got, want))
+			matched++;
+		else
+			g_string_append_printf (misses, "  %s: got \"%s\"\n", col[0], got);
+		if (strip_equal (got_strict, want))
+			strict++;
+		else
+			g_string_append_printf (strict_misses, "  %s\n", col[0]);
+	}
+	report ("talon-replies", "signature kept, talon's convention", matched, rows->len, misses, TRUE);
+	report ("talon-replies", "new text, signature removed; informational", strict, rows->len,
+	        strict_misses, FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_mime_init ();
+	g_test_add_func ("/quote/rules", test_rules);
+	g_test_add_func ("/quote/keep-signature", test_keep_signature);
+	g_test_add_func ("/quote/prefixes", test_prefixes);
+	g_test_add_func ("/quote/corpus/email-reply-trimmer", test_corpus_trimmer);
+	g_test_add_func ("/quote/corpus/talon-replies", test_corpus_talon);
+	int status = g_test_run ();
+	g_mime_shutdown ();
+	return status;
+}
