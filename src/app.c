@@ -174,7 +174,7 @@ pd_app_open (PdAppFlags flags, GError **error)
 		return NULL;
 	build_views (app);
 	if (flags & PD_APP_STORE) {
-		app->store = pd_store_open (app->settings->database, error);
+		app->store = pd_store_open (app->settings->database, app->settings->busy_timeout, error);
 		if (app->store == NULL)
 			return NULL;
 		app->query.self = app->store;

@@ -18,6 +18,17 @@ queue_free (PdQueueSettings *q)
 	g_free (q);
 }
 
+static void
+imap_free (PdImapSettings *m)
+{
+	g_free (m->name);
+	g_free (m->url);
+	g_free (m->user);
+	g_free (m->password_file);
+	g_free (m->after);
+	g_free (m);
+}
+
 void
 pd_settings_free (PdSettings *s)
 {
@@ -33,7 +44,12 @@ pd_settings_free (PdSettings *s)
 	g_free (s->ca_file);
 	g_free (s->helo);
 	g_free (s->bounce_address);
+	g_free (s->serve_lmtp);
+	g_free (s->serve_smtp);
+	g_free (s->tls_cert);
+	g_free (s->tls_key);
 	g_ptr_array_unref (s->queues);
+	g_ptr_array_unref (s->imap);
 	g_free (s);
 }
 
@@ -163,6 +179,54 @@ load_queues (PdSettings *s, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+static gboolean
+load_imap (PdSettings *s, GKeyFile *kf, GError **error)
+{
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	guint i;
+	gint64 n;
+
+	for (i = 0; groups && groups[i]; i++) {
+		PdImapSettings *m;
+		const char *g = groups[i];
+
+		if (!g_str_has_prefix (g, "imap "))
+			continue;
+		m = g_new0 (PdImapSettings, 1);
+		g_ptr_array_add (s->imap, m);
+		m->name = g_strstrip (g_strdup (g + 5));
+		m->url = get_str (kf, g, "url", NULL);
+		m->user = get_str (kf, g, "user", NULL);
+		m->password_file = get_str (kf, g, "password_file", NULL);
+		m->after = get_str (kf, g, "after", "seen");
+		if (m->url == NULL || !(g_str_has_prefix (m->url, "imap://") ||
+		                        g_str_has_prefix (m->url, "imaps://"))) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s] url: want imap://HOST[:PORT]/MAILBOX or imaps://...", g);
+			return FALSE;
+		}
+		if (m->user == NULL || m->password_file == NULL) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s]: user and password_file are needed", g);
+			return FALSE;
+		}
+		if (!(g_str_equal (m->after, "seen") || g_str_equal (m->after, "delete") ||
+		      (g_str_has_prefix (m->after, "move:") && m->after[5] != '\0'))) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s] after: want move:FOLDER, seen or delete, got \"%s\"", g, m->after);
+			return FALSE;
+		}
+		if (!get_bool (kf, g, "starttls", FALSE, &m->starttls, error) ||
+		    !get_bool (kf, g, "tls_insecure", FALSE, &m->tls_insecure, error) ||
+		    !get_int (kf, g, "poll_interval", 60, 1, &n, error))
+			return FALSE;
+		m->poll_interval = n;
+		if (!get_int (kf, g, "idle_timeout", 25 * 60, 1, &n, error))
+			return FALSE;
+		m->idle_timeout = n;
+	}
+	return TRUE;
+}
+
 PdSettings *
 pd_settings_load (const char *home, GError **error)
 {
@@ -174,6 +238,7 @@ pd_settings_load (const char *home, GError **error)
 
 	s->home = g_strdup (home);
 	s->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
+	s->imap = g_ptr_array_new_with_free_func ((GDestroyNotify) imap_free);
 	if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
 		if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
 			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "%s: %s", path, local->message);
@@ -187,6 +252,9 @@ pd_settings_load (const char *home, GError **error)
 	if (s->database == NULL)
 		s->database = g_build_filename (home, "postdesk.db", NULL);
 
+	if (!get_int (kf, "postdesk", "busy_timeout", 30000, 0, &n, error))
+		return NULL;
+	s->busy_timeout = n;
 	s->relay = get_str (kf, "smtp", "relay", NULL);
 	s->relay_user = get_str (kf, "smtp", "user", NULL);
 	s->relay_password_file = get_str (kf, "smtp", "password_file", NULL);
@@ -228,8 +296,28 @@ pd_settings_load (const char *home, GError **error)
 	if (!get_int (kf, "serve", "send_interval", 5, 1, &n, error))
 		return NULL;
 	s->send_interval = n;
+	s->serve_lmtp = get_str (kf, "serve", "lmtp", NULL);
+	s->serve_smtp = get_str (kf, "serve", "smtp", NULL);
+	s->tls_cert = get_str (kf, "serve", "tls_cert", NULL);
+	s->tls_key = get_str (kf, "serve", "tls_key", NULL);
+	if ((s->tls_cert == NULL) != (s->tls_key == NULL)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[serve] tls_cert and tls_key go together");
+		return NULL;
+	}
+	if (!get_int (kf, "serve", "max_connections", 64, 1, &n, error))
+		return NULL;
+	s->max_connections = n;
+	if (!get_int (kf, "serve", "max_recipients", 100, 1, &n, error))
+		return NULL;
+	s->max_recipients = n;
+	if (!get_int (kf, "serve", "max_line", 4096, 512, &n, error))
+		return NULL;
+	s->max_line = n;
+	if (!get_int (kf, "serve", "idle_timeout", 300, 1, &n, error))
+		return NULL;
+	s->idle_timeout = n;
 
-	if (!load_queues (s, kf, error))
+	if (!load_queues (s, kf, error) || !load_imap (s, kf, error))
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
@@ -266,6 +354,9 @@ pd_settings_example (const char *domain)
 		"locale = en\n"
 		"# the SQLite database (default: POSTDESK_HOME/postdesk.db)\n"
 		"#database = /var/lib/postdesk/postdesk.db\n"
+		"# milliseconds to wait for a database another process holds; then deliver\n"
+		"# exits 75 (the MTA retries) and listeners answer 451\n"
+		"#busy_timeout = 30000\n"
 		"\n"
 		"[smtp]\n"
 		"# where outgoing mail goes: smtp://host:port or smtps://host:port.\n"
@@ -311,6 +402,32 @@ pd_settings_example (const char *domain)
 		"\n"
 		"[serve]\n"
 		"# seconds between outbox runs of `postdesk serve`\n"
-		"#send_interval = 5\n",
+		"#send_interval = 5\n"
+		"# listeners, each optional (HOST:PORT; keep them on loopback unless a firewall\n"
+		"# and STARTTLS protect them). 250 is answered only after the mail is committed.\n"
+		"#lmtp = 127.0.0.1:2424\n"
+		"#smtp = 127.0.0.1:2525\n"
+		"# certificate and key for STARTTLS on the listeners\n"
+		"#tls_cert = /etc/postdesk/cert.pem\n"
+		"#tls_key = /etc/postdesk/key.pem\n"
+		"#max_connections = 64\n"
+		"#max_recipients = 100\n"
+		"# longest command or text line, bytes\n"
+		"#max_line = 4096\n"
+		"# seconds of client silence before the session is closed\n"
+		"#idle_timeout = 300\n"
+		"\n"
+		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
+		"#[imap hosted]\n"
+		"#url = imaps://mail.example.com/INBOX\n"
+		"#user = support\n"
+		"#password_file = /etc/postdesk/imap.pass\n"
+		"# after a message is committed: move:FOLDER, seen, or delete (flag + expunge)\n"
+		"#after = move:Processed\n"
+		"#starttls = false\n"
+		"#tls_insecure = false\n"
+		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
+		"#poll_interval = 60\n"
+		"#idle_timeout = 1500\n",
 		domain, domain, domain, domain);
 }

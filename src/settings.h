@@ -14,11 +14,25 @@ typedef struct {
 	char *display_name; /* "Example Support" */
 } PdQueueSettings;
 
+/* One [imap NAME] account to fetch from. */
+typedef struct {
+	char *name;          /* NAME */
+	char *url;           /* imap://host:port/MAILBOX or imaps://host:port/MAILBOX */
+	char *user;
+	char *password_file; /* first line is the password */
+	char *after;         /* "move:FOLDER", "seen" or "delete" */
+	gboolean starttls;   /* require STARTTLS on imap:// */
+	gboolean tls_insecure; /* do not verify the server certificate (tests only) */
+	int poll_interval;   /* seconds between polls when the server has no IDLE */
+	int idle_timeout;    /* seconds before IDLE is renewed (RFC 2177: under 29 minutes) */
+} PdImapSettings;
+
 typedef struct {
 	char *home;          /* POSTDESK_HOME */
 	char *domain;        /* [postdesk] domain */
 	char *locale;        /* [postdesk] locale */
 	char *database;      /* [postdesk] database, default HOME/postdesk.db */
+	int busy_timeout;    /* [postdesk] busy_timeout: ms to wait for a locked database */
 
 	char *relay;         /* [smtp] relay; NULL = keep mail queued */
 	char *relay_user;    /* [smtp] user */
@@ -40,6 +54,16 @@ typedef struct {
 	guint auto_per_day;  /* [autoreply] per_day */
 
 	int send_interval;   /* [serve] send_interval seconds */
+	char *serve_lmtp;    /* [serve] lmtp: HOST:PORT, or NULL for no LMTP listener */
+	char *serve_smtp;    /* [serve] smtp: HOST:PORT, or NULL */
+	char *tls_cert;      /* [serve] tls_cert: PEM certificate for STARTTLS, or NULL */
+	char *tls_key;       /* [serve] tls_key: PEM private key */
+	guint max_connections; /* [serve] max_connections: concurrent listener sessions */
+	guint max_recipients;  /* [serve] max_recipients: per message */
+	guint max_line;        /* [serve] max_line: longest command/text line in bytes */
+	int idle_timeout;      /* [serve] idle_timeout seconds of client silence */
+
+	GPtrArray *imap;     /* PdImapSettings*, may be empty */
 
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 } PdSettings;

@@ -9,8 +9,6 @@
 
 #include "error.h"
 
-#define BUSY_TIMEOUT_MS 30000
-
 void
 pd_store_set_error (PdStore *store, int rc, const char *what, GError **error)
 {
@@ -247,7 +245,7 @@ finalize_stmt (gpointer stmt)
 }
 
 PdStore *
-pd_store_open (const char *path, GError **error)
+pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 {
 	g_autoptr (PdStore) store = g_new0 (PdStore, 1);
 	int rc;
@@ -263,7 +261,7 @@ pd_store_open (const char *path, GError **error)
 		g_prefix_error (error, "%s: ", path);
 		return NULL;
 	}
-	sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout (store->db, busy_timeout_ms);
 	sqlite3_extended_result_codes (store->db, 1);
 	/* WAL: readers never block the writer; synchronous=FULL: a commit is on disk when
 	 * COMMIT returns, which is what "250 only after commit" and "exit 0" rely on. */

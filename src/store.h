@@ -8,8 +8,9 @@
 
 typedef struct PdStore PdStore;
 
-/* Open (creating if needed) and migrate the database at PATH. (transfer full) */
-PdStore *pd_store_open (const char *path, GError **error);
+/* Open (creating if needed) and migrate the database at PATH. A lock held by another
+ * process is waited for up to BUSY_TIMEOUT_MS, then it is PD_ERROR_TEMPFAIL. (transfer full) */
+PdStore *pd_store_open (const char *path, int busy_timeout_ms, GError **error);
 void pd_store_close (PdStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStore, pd_store_close)
 
