@@ -111,9 +111,16 @@ append_value (GString *out, const char *v, gboolean one_line)
 		g_string_append_c (out, (one_line && (*v == '\r' || *v == '\n')) ? ' ' : *v);
 }
 
+/* Does P start a line of the buffer that begins at ORIGIN? */
 static gboolean
-expand (GString *out, const char *text, gsize len, const PdTemplateData *d, gboolean one_line,
-        GError **error)
+at_line_start (const char *origin, const char *p)
+{
+	return p == origin || p[-1] == '\n';
+}
+
+static gboolean
+expand (GString *out, const char *origin, const char *text, gsize len, const PdTemplateData *d,
+        gboolean one_line, GError **error)
 {
 	const char *p = text, *end = text + len;
 
@@ -150,19 +157,19 @@ expand (GString *out, const char *text, gsize len, const PdTemplateData *d, gboo
 			}
 			p = stop + strlen (name) + 5; /* "{{/" name "}}" */
 			/* a section tag alone on its line takes its line break with it */
-			if (*body == '\n')
+			if (at_line_start (origin, open) && *body == '\n')
 				body++;
 			if (tag[0] == '^') {
-				if (!truthy && !expand (out, body, stop - body, d, one_line, error))
+				if (!truthy && !expand (out, origin, body, stop - body, d, one_line, error))
 					return FALSE;
 			} else if (list && list->len > 0) {
 				for (i = 0; i < list->len; i++)
-					if (!expand (out, body, stop - body, list->pdata[i], one_line, error))
+					if (!expand (out, origin, body, stop - body, list->pdata[i], one_line, error))
 						return FALSE;
-			} else if (truthy && !expand (out, body, stop - body, d, one_line, error)) {
+			} else if (truthy && !expand (out, origin, body, stop - body, d, one_line, error)) {
 				return FALSE;
 			}
-			if (p < end && *p == '\n')
+			if (at_line_start (origin, stop) && p < end && *p == '\n')
 				p++;
 		} else if (tag[0] == '/') {
 			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "{{%s}} closes nothing", tag);
@@ -180,7 +187,7 @@ pd_template_expand (const char *text, const PdTemplateData *data, gboolean one_l
 {
 	GString *out = g_string_sized_new (strlen (text) + 256);
 
-	if (!expand (out, text, strlen (text), data, one_line, error)) {
+	if (!expand (out, text, text, strlen (text), data, one_line, error)) {
 		g_string_free (out, TRUE);
 		return NULL;
 	}
@@ -262,10 +269,20 @@ pd_template_render (const char *home, const char *locale, const char *name,
 	}
 	lines = g_strsplit (headers, "\n", -1);
 	for (i = 0; lines[i]; i++) {
-		char *colon = strchr (lines[i], ':');
+		char *colon;
 
+		if ((lines[i][0] == ' ' || lines[i][0] == '\t') && r->headers->len > 0) {
+			/* a folded line continues the previous header's value */
+			char **value = (char **) &r->headers->pdata[r->headers->len - 1];
+			char *joined = g_strdup_printf ("%s %s", *value, g_strstrip (lines[i]));
+
+			g_free (*value);
+			*value = joined;
+			continue;
+		}
 		if (*g_strstrip (lines[i]) == '\0')
 			continue;
+		colon = strchr (lines[i], ':');
 		if (colon == NULL || colon == lines[i]) {
 			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "template %s: bad header line \"%s\"",
 			             name, lines[i]);
