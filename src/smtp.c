@@ -18,6 +18,10 @@ struct PdSmtp {
 	GString *reply;
 	gboolean reply_done;
 	char last_command[16]; /* verb of the last command sent: "MAIL", "RCPT", "DATA", "EHLO"... */
+	/* The first reply of this transfer with a code >= 400 and the command it answered: after
+	 * a failure curl sends QUIT, so the last reply is then "221 Bye". */
+	char *error_reply;
+	char error_command[16];
 
 	/* The message being uploaded. */
 	GBytes *upload;
@@ -65,6 +69,19 @@ read_cb (char *buffer, size_t size, size_t nitems, void *userdata)
 	return n;
 }
 
+/* The code of REPLY (complete, lines joined by "\n"), 0 if it has none. */
+static long
+reply_code (const char *reply)
+{
+	/* The code of a multi-line reply is on every line; take the last one's. */
+	const char *r = strrchr (reply, '\n');
+
+	r = r ? r + 1 : reply;
+	if (g_ascii_isdigit (r[0]) && g_ascii_isdigit (r[1]) && g_ascii_isdigit (r[2]))
+		return (r[0] - '0') * 100 + (r[1] - '0') * 10 + (r[2] - '0');
+	return 0;
+}
+
 /* Keep the lines of the relay's last reply and the verb of the last command. A command line may
  * carry credentials (AUTH), so only its first word is kept. */
 static int
@@ -98,27 +115,17 @@ debug_cb (CURL *curl, curl_infotype type, char *data, size_t size, void *userdat
 			g_string_append_c (smtp->reply, '\n');
 		g_string_append_len (smtp->reply, data, text_len);
 		/* "250-..." continues a reply, "250 ..." or "250" ends it. */
-		if (text_len == 3 || (text_len > 3 && data[3] == ' '))
+		if (text_len == 3 || (text_len > 3 && data[3] == ' ')) {
 			smtp->reply_done = TRUE;
+			if (smtp->error_reply == NULL && reply_code (smtp->reply->str) >= 400) {
+				smtp->error_reply = g_strdup (smtp->reply->str);
+				memcpy (smtp->error_command, smtp->last_command,
+				        sizeof smtp->error_command);
+			}
+		}
 		data += line_len;
 		size -= line_len;
 	}
-	return 0;
-}
-
-/* The code of the last complete reply, 0 if there is none. */
-static long
-reply_code (PdSmtp *smtp)
-{
-	const char *r;
-
-	if (!smtp->reply_done)
-		return 0;
-	/* The code of a multi-line reply is on every line; take the last one's. */
-	r = strrchr (smtp->reply->str, '\n');
-	r = r ? r + 1 : smtp->reply->str;
-	if (g_ascii_isdigit (r[0]) && g_ascii_isdigit (r[1]) && g_ascii_isdigit (r[2]))
-		return (r[0] - '0') * 100 + (r[1] - '0') * 10 + (r[2] - '0');
 	return 0;
 }
 
@@ -219,15 +226,15 @@ envelope_address (const char *addr)
 static PdSmtpResult
 classify (PdSmtp *smtp, CURLcode res)
 {
-	long code = reply_code (smtp);
+	long code = smtp->error_reply ? reply_code (smtp->error_reply) : 0;
+	const char *cmd = smtp->error_command;
 
 	if (res == CURLE_OK)
 		return PD_SMTP_SENT; /* curl returns OK only after a 250 to the end of DATA */
 	if (res == CURLE_LOGIN_DENIED || code == 530)
 		return PD_SMTP_TEMPFAIL;
 	if (code >= 500 && code < 600 &&
-	    (g_str_equal (smtp->last_command, "MAIL") || g_str_equal (smtp->last_command, "RCPT") ||
-	     g_str_equal (smtp->last_command, "DATA")))
+	    (g_str_equal (cmd, "MAIL") || g_str_equal (cmd, "RCPT") || g_str_equal (cmd, "DATA")))
 		return PD_SMTP_PERMFAIL;
 	return PD_SMTP_TEMPFAIL;
 }
@@ -240,7 +247,6 @@ pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBy
 	struct curl_slist *rcpt_list = NULL;
 	PdSmtpResult result;
 	CURLcode res;
-	long code;
 
 	g_return_val_if_fail (smtp != NULL && mail_from != NULL && rcpts != NULL && rcpts[0] != NULL &&
 	                      data != NULL, PD_SMTP_TEMPFAIL);
@@ -265,6 +271,8 @@ pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBy
 	smtp->last_command[0] = '\0';
 	g_string_truncate (smtp->reply, 0);
 	smtp->reply_done = FALSE;
+	g_clear_pointer (&smtp->error_reply, g_free);
+	smtp->error_command[0] = '\0';
 
 	curl_easy_setopt (smtp->curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt (smtp->curl, CURLOPT_MAIL_RCPT, rcpt_list);
@@ -277,10 +285,11 @@ pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBy
 	g_clear_pointer (&smtp->upload, g_bytes_unref);
 
 	result = classify (smtp, res);
-	code = reply_code (smtp);
 	if (reply_r) {
-		if (res == CURLE_OK || code >= 400)
+		if (res == CURLE_OK)
 			*reply_r = g_strdup (smtp->reply->str);
+		else if (smtp->error_reply != NULL)
+			*reply_r = g_strdup (smtp->error_reply);
 		else if (smtp->errbuf[0] != '\0')
 			*reply_r = g_strdup (smtp->errbuf);
 		else
@@ -314,5 +323,6 @@ pd_smtp_free (PdSmtp *smtp)
 	g_free (smtp->password);
 	g_free (smtp->ca_file);
 	g_string_free (smtp->reply, TRUE);
+	g_free (smtp->error_reply);
 	g_free (smtp);
 }

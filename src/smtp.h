@@ -13,7 +13,7 @@ typedef struct {
 	gboolean starttls; /* require STARTTLS on smtp:// */
 	char *ca_file;     /* may be NULL: system CAs */
 	gboolean insecure; /* don't verify the relay's certificate (tests) */
-	char *helo;        /* EHLO name, may be NULL (curl then says "localhost") */
+	char *helo;        /* EHLO name, may be NULL (curl then uses the host name) */
 	long timeout;      /* seconds for one message; <= 0 means 60 */
 } PdSmtpSettings;
 

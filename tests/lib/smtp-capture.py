@@ -121,7 +121,7 @@ if __name__ == "__main__":
     # AUTH without TLS is what the tests want; keep aiosmtpd's warnings about it quiet.
     warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
     logging.getLogger("mail.log").setLevel(logging.ERROR)
-    p = argparse.ArgumentParser(description=__doc__)
+    p = argparse.ArgumentParser(description="A capture SMTP server on 127.0.0.1 for tests.")
     p.add_argument("--dir", required=True, help="where NNNN.eml and NNNN.json are written")
     p.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1; 0 = any free one")
     p.add_argument("--port-file", help="write the port here once listening")

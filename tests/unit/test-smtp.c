@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +26,14 @@ python (void)
 {
 	const char *p = g_getenv ("POSTDESK_PYTHON");
 	return p && *p ? p : "/usr/bin/python3";
+}
+
+/* In the server's process: end it when this test process dies, even by an abort. */
+static void
+die_with_parent (gpointer unused)
+{
+	(void) unused;
+	prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 /* Start the capture server with EXTRA arguments (NULL-terminated, may be NULL). */
@@ -52,7 +61,8 @@ capture_start (Fixture *f, const char *const *extra)
 		g_ptr_array_add (argv, (char *) extra[i]);
 	g_ptr_array_add (argv, NULL);
 
-	if (!g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+	if (!g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+	                    die_with_parent, NULL,
 	                    &f->pid, &error)) {
 		g_test_message ("cannot run %s %s: %s", python (), script, error->message);
 		return FALSE;
@@ -304,6 +314,10 @@ test_codes (Fixture *f, gconstpointer data)
 		r = send_one (smtp, "a@example.com", "b@example.org", "Subject: y\n\ny\n", &reply2);
 		g_assert_cmpint (r, ==, PD_SMTP_SENT);
 		g_assert_cmpint (captured_count (f), ==, 1);
+		{
+			g_autofree char *json = captured (f, 1, "json");
+			g_test_message ("retry: %s", json);
+		}
 
 		fixture_teardown (f, NULL);
 		memset (f, 0, sizeof *f);
@@ -367,6 +381,25 @@ test_timeout (void)
 	g_test_message ("reply: %s", reply);
 	g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 	close (fd);
+}
+
+/* STARTTLS required, and the relay does not offer it: TEMPFAIL, nothing sent in clear. */
+static void
+test_starttls_missing (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdSmtp) smtp = NULL;
+	g_autofree char *reply = NULL;
+	PdSmtpSettings s;
+	(void) data;
+
+	CAPTURE (f, "--reply-codes", "");
+	s = settings_for (f);
+	s.starttls = TRUE;
+	smtp = pd_smtp_new (&s);
+	g_assert_cmpint (send_one (smtp, "a@example.com", "b@example.org", "Subject: x\n\nx\n", &reply),
+	                 ==, PD_SMTP_TEMPFAIL);
+	g_test_message ("reply: %s", reply);
+	g_assert_cmpint (captured_count (f), ==, 0);
 }
 
 static void
@@ -446,6 +479,8 @@ main (int argc, char **argv)
 	g_test_add ("/smtp/reuse", Fixture, NULL, fixture_setup, test_reuse, fixture_teardown);
 	g_test_add ("/smtp/codes", Fixture, NULL, fixture_setup, test_codes, fixture_teardown);
 	g_test_add ("/smtp/null-sender", Fixture, NULL, fixture_setup, test_null_sender,
+	            fixture_teardown);
+	g_test_add ("/smtp/starttls-missing", Fixture, NULL, fixture_setup, test_starttls_missing,
 	            fixture_teardown);
 	g_test_add ("/smtp/auth", Fixture, NULL, fixture_setup, test_auth, fixture_teardown);
 	g_test_add_func ("/smtp/nothing-listening", test_nothing_listening);
