@@ -5,20 +5,7 @@
 
 #include <string.h>
 
-/* "support+x@example.com" and "support@example.com" are the same queue address. */
-static gboolean
-same_address (const char *queue_addr, const char *addr)
-{
-	const char *at = strrchr (addr, '@');
-	const char *plus = memchr (addr, '+', at ? (gsize) (at - addr) : 0);
-	g_autofree char *base = NULL;
-
-	if (at == NULL)
-		return FALSE;
-	if (plus != NULL)
-		base = g_strdup_printf ("%.*s%s", (int) (plus - addr), addr, at);
-	return g_ascii_strcasecmp (queue_addr, base ? base : addr) == 0;
-}
+#include "strutil.h"
 
 static const PdQueueInfo *
 queue_named (const PdContext *ctx, const char *name)
@@ -39,7 +26,7 @@ queue_for_address (const PdContext *ctx, const char *addr)
 	if (addr == NULL)
 		return NULL;
 	for (q = 0; q < ctx->n_queues; q++)
-		if (same_address (ctx->queues[q].address, addr))
+		if (pd_address_has_base (ctx->queues[q].address, addr))
 			return &ctx->queues[q];
 	return NULL;
 }

@@ -11,9 +11,11 @@
 #include "error.h"
 #include "fsutil.h"
 #include "log.h"
+#include "strutil.h"
 
 #define HOUR 3600
 #define DAY 86400
+#define HARD_BOUNCE_SUPPRESSION (60 * DAY)
 
 void
 pd_outcome_clear (PdOutcome *out)
@@ -77,8 +79,15 @@ auto_answer_allowed (Apply *a, const char *rcpt, gboolean *ok_r, GError **error)
 {
 	const PdSettings *s = a->app->settings;
 	gint64 hour, day;
+	gboolean suppressed;
 
 	*ok_r = FALSE;
+	if (!pd_store_address_suppressed (a->store, rcpt, a->now, &suppressed, error))
+		return FALSE;
+	if (suppressed) {
+		a->out->note = g_strdup_printf ("acknowledgement suppressed: %s bounced hard recently", rcpt);
+		return TRUE;
+	}
 	if (!pd_store_outbox_auto_count (a->store, rcpt, a->now - HOUR, &hour, error) ||
 	    !pd_store_outbox_auto_count (a->store, rcpt, a->now - DAY, &day, error))
 		return FALSE;
@@ -157,6 +166,12 @@ apply_human (Apply *a, GError **error)
 	const PdQueueSettings *queue;
 	gint64 ticket = ctx->ticket_id;
 
+	if (ticket == 0 && pd_address_has_base (a->app->settings->bounce_address, ctx->envelope_rcpt)) {
+		/* someone answered a return path: keep it, but it is no request to us */
+		a->out->action = "stored";
+		a->out->note = g_strdup ("sent to the bounce address: no ticket");
+		return add_message (a, 0, error);
+	}
 	if (ticket > 0) {
 		a->out->action = "threaded";
 		a->out->ticket_id = ticket;
@@ -230,9 +245,19 @@ apply_report (Apply *a, GError **error)
 	                          ctx->bounce_status ? ctx->bounce_status : "no status",
 	                          ctx->bounce_diagnostic ? " " : "",
 	                          ctx->bounce_diagnostic ? ctx->bounce_diagnostic : "");
-	if (row != NULL && ctx->klass == PD_CLASS_BOUNCE && ctx->bounce_hard &&
-	    !pd_store_outbox_failed (a->store, row->id, detail, error))
-		return FALSE;
+	if (ctx->klass == PD_CLASS_BOUNCE) {
+		const char *rcpt = row ? row->rcpt : ctx->bounce_recipient;
+
+		if (row != NULL && ctx->bounce_hard &&
+		    !pd_store_outbox_failed (a->store, row->id, detail, error))
+			return FALSE;
+		/* only a bounce we can tie to our own mail marks an address */
+		if (row != NULL && rcpt != NULL &&
+		    !pd_store_address_bounce (a->store, rcpt, ctx->bounce_hard, ctx->bounce_status, a->now,
+		                              ctx->bounce_hard ? a->now + HARD_BOUNCE_SUPPRESSION : 0,
+		                              error))
+			return FALSE;
+	}
 	if (ticket == 0)
 		return TRUE;
 	return pd_store_event_add (a->store, ticket, a->now, "postdesk", pd_class_name (ctx->klass),

@@ -131,27 +131,38 @@ header_addresses (GMimeMessage *msg, const char *name)
 	return internet_address_list_parse (NULL, v);
 }
 
+/* Message-IDs in In-Reply-To/References, with or without <> (some clients drop them), in
+ * order. Comments and phrases (no "@") are skipped. */
+static void
+split_ids (const char *v, GPtrArray *out)
+{
+	g_autofree char *copy = NULL;
+	g_auto (GStrv) tokens = NULL;
+	char *p;
+	guint i;
+
+	if (v == NULL)
+		return;
+	copy = g_strdup (v);
+	for (p = copy; *p; p++)
+		if (*p == '<' || *p == '>' || *p == ',' || g_ascii_isspace (*p))
+			*p = ' ';
+	tokens = g_strsplit (copy, " ", -1);
+	for (i = 0; tokens[i]; i++)
+		if (strchr (tokens[i], '@') != NULL && tokens[i][0] != '@')
+			g_ptr_array_add (out, clean_line (tokens[i]));
+}
+
 static void
 parse_ids (GMimeMessage *msg, PdMail *mail)
 {
-	const char *v;
-	GMimeReferences *refs;
-	int i;
+	g_autoptr (GPtrArray) irt = g_ptr_array_new_with_free_func (g_free);
 
 	mail->message_id = clean_line (g_mime_message_get_message_id (msg));
-	v = g_mime_object_get_header (GMIME_OBJECT (msg), "In-Reply-To");
-	if (v != NULL && (refs = g_mime_references_parse (NULL, v)) != NULL) {
-		if (g_mime_references_length (refs) > 0)
-			mail->in_reply_to = clean_line (g_mime_references_get_message_id (refs, 0));
-		g_mime_references_free (refs);
-	}
-	v = g_mime_object_get_header (GMIME_OBJECT (msg), "References");
-	if (v != NULL && (refs = g_mime_references_parse (NULL, v)) != NULL) {
-		for (i = 0; i < g_mime_references_length (refs); i++)
-			g_ptr_array_add (mail->references,
-			                 clean_line (g_mime_references_get_message_id (refs, i)));
-		g_mime_references_free (refs);
-	}
+	split_ids (g_mime_object_get_header (GMIME_OBJECT (msg), "In-Reply-To"), irt);
+	if (irt->len > 0)
+		mail->in_reply_to = g_strdup (irt->pdata[0]);
+	split_ids (g_mime_object_get_header (GMIME_OBJECT (msg), "References"), mail->references);
 }
 
 /* Decode a leaf part's content into bytes. */
@@ -292,12 +303,21 @@ count_containers (GBytes *raw)
 
 	while (p < end) {
 		const char *nl = memchr (p, '\n', end - p);
-		gsize linelen = (nl ? nl : end) - p;
+		const char *stop = nl ? nl : end;
 
-		if (linelen > 13 && g_ascii_strncasecmp (p, "content-type:", 13) == 0) {
-			g_autofree char *line = g_ascii_strdown (p, MIN (linelen, 80));
+		if (stop - p >= 13 && g_ascii_strncasecmp (p, "content-type:", 13) == 0) {
+			/* the header with its folded continuation lines, lower-cased */
+			g_autofree char *line = NULL;
+
+			while (stop < end && stop + 1 < end && (stop[1] == ' ' || stop[1] == '\t') &&
+			       stop - p < 256) {
+				const char *next = memchr (stop + 1, '\n', end - stop - 1);
+				stop = next ? next : end;
+			}
+			line = g_ascii_strdown (p, MIN (stop - p, 512));
 			if (strstr (line, "multipart/") || strstr (line, "message/rfc822"))
 				n++;
+			nl = stop < end ? stop : NULL;
 		}
 		p = nl ? nl + 1 : end;
 	}
@@ -319,6 +339,10 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 	g_return_val_if_fail (raw != NULL, NULL);
 	mail_init_once ();
 	data = g_bytes_get_data (raw, &len);
+	if (len == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "empty message");
+		return NULL;
+	}
 
 	if (limits && limits->max_size && len > limits->max_size) {
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA,
@@ -385,6 +409,11 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 	w.mail = mail;
 	if (g_mime_message_get_mime_part (msg) != NULL)
 		walk (&w, g_mime_message_get_mime_part (msg), 0);
+	if (limits && limits->max_depth && mail->depth > limits->max_depth) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "too many nested MIME containers (depth %u, limit %u)",
+		             mail->depth, limits->max_depth);
+		return NULL;
+	}
 	if (limits && limits->max_parts && w.parts > limits->max_parts) {
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "too many MIME parts (%u, limit %u)",
 		             w.parts, limits->max_parts);

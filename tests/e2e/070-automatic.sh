@@ -75,9 +75,21 @@ check "bounce noted in the history" sh -c "echo '$show' | jq -e 'any(.events[]; 
 is "bounce opens no ticket" "$(pd ticket list --json | json length)" 1
 is "bounce is not answered" "$(pd outbox list --json | json length)" 1
 
+# the hard bounce suppresses automatic mail to that address; a new request is still a ticket
+mail "$TEST_TMP/q2.eml" 'Ann <ann@customer.example>' support@example.com "Another question" <<<"Hello?"
+deliver "$TEST_TMP/q2.eml" >/dev/null
+is "after a hard bounce a new mail is still a ticket" "$(pd ticket list --json | json length)" 2
+is "but gets no acknowledgement" "$(pd outbox list --json | json length)" 1
+check "the suppression is in its history" sh -c "\"$POSTDESK\" ticket show 2 --json | jq -e 'any(.events[]; .kind == \"ack-refused\" and (.detail | test(\"bounced\")))'"
+
+# someone writes to a return path: kept, no ticket, no answer
+mail "$TEST_TMP/tobounce.eml" 'Ann <ann@customer.example>' "$verp" "hello bounce address" <<<"Is anybody there?"
+is "mail to the bounce address exits 0" "$(deliver "$TEST_TMP/tobounce.eml" --recipient "$verp")" 0
+is "mail to the bounce address opens no ticket" "$(pd ticket list --json | json length)" 2
+
 # our own acknowledgement coming back
 is "loop: deliver exits 0" "$(deliver "$ack")" 0
-is "loop opens no ticket" "$(pd ticket list --json | json length)" 1
+is "loop opens no ticket" "$(pd ticket list --json | json length)" 2
 is "loop is not answered" "$(pd outbox list --json | json length)" 1
 
 # rate limit: at most 3 acknowledgements an hour to one address
@@ -87,5 +99,5 @@ for i in 1 2 3 4; do
 done
 is "four tickets for zed" "$(pd ticket list --json | json '[.[] | select(.customer == "zed@customer.example")] | length')" 4
 is "three acks for zed" "$(pd outbox list --json | json '[.[] | select(.rcpt == "zed@customer.example")] | length')" 3
-check "the refusal is in the 4th ticket's history" sh -c "\"$POSTDESK\" ticket show 5 --json | jq -e 'any(.events[]; .kind == \"ack-refused\")'"
+check "the refusal is in the 4th ticket's history" sh -c "\"$POSTDESK\" ticket show 6 --json | jq -e 'any(.events[]; .kind == \"ack-refused\")'"
 finish

@@ -384,6 +384,9 @@ test_render_header_names (void)
 				                    name, (const char *) r->headers->pdata[i + 1]);
 		}
 		g_assert_cmpstr (pd_rendered_header (r, "X-Spaced"), ==, "baz");
+		/* a line starting with blanks is a folded continuation (RFC 5322 2.2.3) */
+		g_assert_cmpstr (pd_rendered_header (r, "Subject"), ==, "x X-Indented: bar");
+		g_assert_null (pd_rendered_header (r, "X-Indented"));
 	}
 	remove_tree (home);
 }
