@@ -32,15 +32,12 @@ pd_store_address_suppressed (PdStore *store, const char *addr, gint64 now, gbool
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store, "SELECT 1 FROM addresses WHERE address = lower(?) AND suppressed_until > ?", error);
-	int rc;
+	gint64 one;
 
 	*yes_r = FALSE;
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_text (stmt, 1, addr);
 	pd_bind_int (stmt, 2, now);
-	rc = pd_store_step (store, stmt, error);
-	*yes_r = rc == SQLITE_ROW;
-	sqlite3_reset (stmt);
-	return rc >= 0;
+	return pd_store_lookup_int (store, stmt, &one, yes_r, error);
 }

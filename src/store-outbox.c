@@ -131,17 +131,12 @@ pd_store_outbox_by_message_id (PdStore *store, const char *message_id, gint64 *i
 {
 	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT id FROM outbox WHERE message_id = ?",
 	                                    error);
-	int rc;
 
 	*id_r = 0;
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_text (stmt, 1, message_id);
-	rc = pd_store_step (store, stmt, error);
-	if (rc == SQLITE_ROW)
-		*id_r = sqlite3_column_int64 (stmt, 0);
-	sqlite3_reset (stmt);
-	return rc >= 0;
+	return pd_store_lookup_int (store, stmt, id_r, NULL, error);
 }
 
 gboolean
@@ -202,16 +197,11 @@ pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since, gint
 		store,
 		"SELECT count(*) FROM outbox WHERE rcpt = lower(?) AND automatic = 1 AND created_at >= ?",
 		error);
-	int rc;
 
 	*count_r = 0;
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_text (stmt, 1, rcpt);
 	pd_bind_int (stmt, 2, since);
-	rc = pd_store_step (store, stmt, error);
-	if (rc == SQLITE_ROW)
-		*count_r = sqlite3_column_int64 (stmt, 0);
-	sqlite3_reset (stmt);
-	return rc >= 0;
+	return pd_store_lookup_int (store, stmt, count_r, NULL, error);
 }

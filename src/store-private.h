@@ -30,6 +30,11 @@ GBytes *pd_col_bytes (sqlite3_stmt *stmt, int i);
 
 
 
+/* The first column of STMT's first row as an integer in VALUE_R (0 when there is no row);
+ * FOUND_R (may be NULL) says whether there was one. */
+gboolean pd_store_lookup_int (PdStore *store, sqlite3_stmt *stmt, gint64 *value_r,
+                              gboolean *found_r, GError **error);
+
 /* Step STMT to the end, turning each row into an object with ROW_FN. (transfer full) */
 typedef gpointer (*PdRowFunc) (sqlite3_stmt *stmt);
 GPtrArray *pd_store_collect (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn,

@@ -168,17 +168,14 @@ pd_store_is_participant (PdStore *store, gint64 ticket, const char *addr, gboole
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store, "SELECT 1 FROM participants WHERE ticket_id = ? AND address = lower(?)", error);
-	int rc;
+	gint64 one;
 
 	*yes_r = FALSE;
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_int (stmt, 1, ticket);
 	pd_bind_text (stmt, 2, addr);
-	rc = pd_store_step (store, stmt, error);
-	*yes_r = rc == SQLITE_ROW;
-	sqlite3_reset (stmt);
-	return rc >= 0;
+	return pd_store_lookup_int (store, stmt, &one, yes_r, error);
 }
 
 gboolean
@@ -260,17 +257,12 @@ pd_store_ticket_by_message_id (PdStore *store, const char *message_id, gint64 *t
 		"SELECT ticket_id FROM messages WHERE message_id = ? AND ticket_id IS NOT NULL"
 		" ORDER BY id DESC LIMIT 1",
 		error);
-	int rc;
 
 	*ticket_r = 0;
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_text (stmt, 1, message_id);
-	rc = pd_store_step (store, stmt, error);
-	if (rc == SQLITE_ROW)
-		*ticket_r = sqlite3_column_int64 (stmt, 0);
-	sqlite3_reset (stmt);
-	return rc >= 0;
+	return pd_store_lookup_int (store, stmt, ticket_r, NULL, error);
 }
 
 gboolean

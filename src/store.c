@@ -318,3 +318,16 @@ pd_store_one (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, const char *
 	sqlite3_reset (stmt);
 	return row;
 }
+
+gboolean
+pd_store_lookup_int (PdStore *store, sqlite3_stmt *stmt, gint64 *value_r, gboolean *found_r,
+                     GError **error)
+{
+	int rc = pd_store_step (store, stmt, error);
+
+	*value_r = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	if (found_r)
+		*found_r = rc == SQLITE_ROW;
+	sqlite3_reset (stmt);
+	return rc >= 0;
+}

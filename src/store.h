@@ -160,4 +160,21 @@ gboolean pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, G
 gboolean pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since,
                                      gint64 *count_r, GError **error);
 
+/* ---- addresses (store-address.c) ---- */
+/* Count a bounce for ADDR; SUPPRESS_UNTIL > 0 stops automatic mail to it until then. */
+gboolean pd_store_address_bounce (PdStore *store, const char *addr, gboolean hard,
+                                  const char *status, gint64 now, gint64 suppress_until,
+                                  GError **error);
+/* Is automatic mail to ADDR suppressed at NOW (a recent hard bounce). */
+gboolean pd_store_address_suppressed (PdStore *store, const char *addr, gint64 now,
+                                      gboolean *yes_r, GError **error);
+
+/* ---- imap (store-imap.c) ---- */
+/* The fetcher's state for ACCOUNT; FOUND_R FALSE (and zeros) if none is kept yet. */
+gboolean pd_store_imap_get (PdStore *store, const char *account, gboolean *found_r,
+                            gint64 *uidvalidity_r, gint64 *last_uid_r, GError **error);
+/* Insert or replace ACCOUNT's state (autocommit unless inside a transaction). */
+gboolean pd_store_imap_set (PdStore *store, const char *account, gint64 uidvalidity,
+                            gint64 last_uid, GError **error);
+
 #endif

@@ -1,0 +1,14 @@
+/* imap-tls.h - checking the server certificate of an IMAP session. libetpan's TLS (GnuTLS in
+ * Debian's build) completes the handshake without verifying anything, so the fetcher calls
+ * this right after connecting/STARTTLS. It does not do TLS itself. */
+#ifndef PD_IMAP_TLS_H
+#define PD_IMAP_TLS_H
+
+#include <glib.h>
+#include <libetpan/libetpan.h>
+
+/* Verify the peer chain of STREAM against the system trust store and HOST (name or IP).
+ * FALSE with a PD_ERROR_TEMPFAIL error saying why (untrusted, expired, wrong name...). */
+gboolean pd_imap_tls_verify (mailstream *stream, const char *host, GError **error);
+
+#endif
