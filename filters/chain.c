@@ -11,6 +11,7 @@ const PdFilter *const pd_filters[] = {
 	&pd_filter_loop,
 	&pd_filter_bounce,
 	&pd_filter_autoreply,
+	&pd_filter_sender,
 	&pd_filter_thread,
 	&pd_filter_route,
 	NULL,
@@ -68,6 +69,9 @@ pd_context_clear (PdContext *ctx)
 	g_clear_pointer (&ctx->bounce_diagnostic, g_free);
 	g_clear_pointer (&ctx->bounce_correlated_by, g_free);
 	g_clear_pointer (&ctx->priority, g_free);
+	g_clear_pointer (&ctx->agent_address, g_free);
+	g_clear_pointer (&ctx->agent_name, g_free);
+	g_clear_pointer (&ctx->spoof_note, g_free);
 	g_clear_error (&ctx->error);
 }
 

@@ -42,6 +42,9 @@ typedef struct {
 	/* outbox row ID: its ticket (0 if none) and recipient; FALSE+NOTFOUND if no such row */
 	gboolean (*outbox_row) (void *self, gint64 outbox_id, gint64 *ticket_r, char **rcpt_r,
 	                        GError **error);
+	/* the agent with address ADDR: id (0 if none), whether active, name (transfer full) */
+	gboolean (*agent_by_address) (void *self, const char *addr, gint64 *agent_r,
+	                              gboolean *active_r, char **name_r, GError **error);
 	/* outbox row that carried Message-ID (no <>), or 0 */
 	gboolean (*outbox_by_message_id) (void *self, const char *message_id, gint64 *outbox_r,
 	                                  GError **error);
@@ -76,9 +79,16 @@ typedef struct {
 	char *bounce_diagnostic;     /* Diagnostic-Code or the MTA's text, may be NULL */
 	gint64 bounce_outbox_id;     /* correlated outbox row, 0 if unknown */
 	char *bounce_correlated_by;  /* "verp", "message-id", "final-recipient" */
+	/* sender */
+	gint64 agent_id;             /* a verified agent's reply (From an active agent, sent to the
+	                                signed agent address of ticket_id); 0 = customer mail */
+	char *agent_address;
+	char *agent_name;
+	char *spoof_note;            /* why a mail that claims to be an agent's is not trusted */
 	/* thread / route */
 	gint64 ticket_id;            /* 0 = new ticket */
-	const char *threaded_by;     /* "token", "in-reply-to", "references", "subject-tag", "new" */
+	const char *threaded_by;     /* "agent", "token", "in-reply-to", "references", "subject-tag",
+	                                "new" */
 	const PdQueueInfo *queue;    /* which queue */
 	char *priority;              /* "low" "normal" "high" "urgent" */
 
@@ -113,6 +123,7 @@ extern const PdFilter *const pd_filters[];
 extern const PdFilter pd_filter_loop;
 extern const PdFilter pd_filter_bounce;
 extern const PdFilter pd_filter_autoreply;
+extern const PdFilter pd_filter_sender;
 extern const PdFilter pd_filter_thread;
 extern const PdFilter pd_filter_route;
 

@@ -35,8 +35,10 @@ by_token (PdContext *ctx, const PdMail *mail, gboolean *found_r)
 {
 	guint i;
 
-	if (!try_token (ctx, ctx->envelope_rcpt, found_r) || *found_r)
-		return !ctx->error;
+	if (!try_token (ctx, ctx->envelope_rcpt, found_r))
+		return FALSE;
+	if (*found_r)
+		return TRUE;
 	for (i = 0; i < mail->to->len && !*found_r; i++)
 		if (!try_token (ctx, ((PdAddress *) mail->to->pdata[i])->addr, found_r))
 			return FALSE;
@@ -124,6 +126,8 @@ thread_run (PdContext *ctx, const PdMail *mail)
 	gboolean found = FALSE;
 	guint i;
 
+	if (ctx->agent_id > 0)
+		return PD_CONTINUE; /* the sender filter found the ticket from the agent address */
 	if (!by_token (ctx, mail, &found))
 		return PD_FAIL;
 	if (!found && !by_message_id (ctx, mail->in_reply_to, "in-reply-to", &found))

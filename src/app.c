@@ -44,6 +44,25 @@ q_outbox_row (void *self, gint64 id, gint64 *ticket_r, char **rcpt_r, GError **e
 }
 
 static gboolean
+q_agent_by_address (void *self, const char *addr, gint64 *agent_r, gboolean *active_r,
+                    char **name_r, GError **error)
+{
+	g_autoptr (PdAgentRow) row = NULL;
+
+	*agent_r = 0;
+	*active_r = FALSE;
+	*name_r = NULL;
+	if (!pd_store_agent_by_address (self, addr, &row, error))
+		return FALSE;
+	if (row != NULL) {
+		*agent_r = row->id;
+		*active_r = row->active;
+		*name_r = g_steal_pointer (&row->name);
+	}
+	return TRUE;
+}
+
+static gboolean
 q_outbox_by_message_id (void *self, const char *mid, gint64 *outbox_r, GError **error)
 {
 	return pd_store_outbox_by_message_id (self, mid, outbox_r, error);
@@ -183,6 +202,7 @@ pd_app_open (PdAppFlags flags, GError **error)
 		app->query.is_participant = q_is_participant;
 		app->query.outbox_row = q_outbox_row;
 		app->query.outbox_by_message_id = q_outbox_by_message_id;
+		app->query.agent_by_address = q_agent_by_address;
 	}
 	return g_steal_pointer (&app);
 }

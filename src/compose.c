@@ -28,6 +28,37 @@ id_list (const char *const *ids, guint max)
 	return g_string_free (s, FALSE);
 }
 
+static void
+add_attachment (GMimeMultipart *mixed, const PdAttachment *a)
+{
+	g_autofree char *type = g_strdup (a->content_type ? a->content_type : "application/octet-stream");
+	char *slash = strchr (type, '/');
+	GMimePart *part;
+	GMimeStream *stream;
+	GMimeDataWrapper *content;
+	gsize len;
+	const void *data = g_bytes_get_data (a->data, &len);
+
+	if (slash == NULL) {
+		g_free (type);
+		type = g_strdup ("application/octet-stream");
+		slash = strchr (type, '/');
+	}
+	*slash = '\0';
+	part = g_mime_part_new_with_type (type, slash + 1);
+	stream = g_mime_stream_mem_new_with_buffer (data ? data : "", len);
+	content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content (part, content);
+	g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+	g_mime_object_set_disposition (GMIME_OBJECT (part), "attachment");
+	if (a->filename)
+		g_mime_part_set_filename (part, a->filename);
+	g_mime_multipart_add (mixed, GMIME_OBJECT (part));
+	g_object_unref (content);
+	g_object_unref (stream);
+	g_object_unref (part);
+}
+
 GBytes *
 pd_compose (const PdComposeSpec *spec, GError **error)
 {
@@ -52,6 +83,8 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 	obj = GMIME_OBJECT (msg);
 	g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_FROM, spec->from_name, spec->from_addr);
 	g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, spec->to_name, spec->to_addr);
+	for (i = 0; spec->cc && spec->cc[i]; i++)
+		g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_CC, NULL, spec->cc[i]);
 	if (spec->reply_to)
 		g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_REPLY_TO, NULL, spec->reply_to);
 	g_mime_message_set_subject (msg, spec->subject ? spec->subject : "", "utf-8");
@@ -87,7 +120,17 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 	g_mime_part_set_content_encoding (
 		GMIME_PART (part),
 		g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
-	g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
+	if (spec->attachments && spec->attachments->len > 0) {
+		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
+
+		g_mime_multipart_add (mixed, GMIME_OBJECT (part));
+		for (i = 0; i < spec->attachments->len; i++)
+			add_attachment (mixed, spec->attachments->pdata[i]);
+		g_mime_message_set_mime_part (msg, GMIME_OBJECT (mixed));
+		g_object_unref (mixed);
+	} else {
+		g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
+	}
 	g_object_unref (part);
 
 	opts = g_mime_format_options_new ();

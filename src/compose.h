@@ -6,11 +6,14 @@
 
 #include <glib.h>
 
+#include "mail.h"
+
 typedef struct {
 	const char *from_name;    /* may be NULL */
 	const char *from_addr;
 	const char *to_name;      /* may be NULL */
 	const char *to_addr;
+	const char *const *cc;    /* more recipients shown in Cc, NULL-terminated, may be NULL */
 	const char *reply_to;     /* may be NULL */
 	const char *subject;
 	const char *message_id;   /* without <> */
@@ -20,6 +23,7 @@ typedef struct {
 	const char *loop_address; /* X-Loop value, may be NULL */
 	const char *body;         /* UTF-8 text, LF line ends */
 	GPtrArray *extra_headers; /* "Name", "value" pairs, may be NULL */
+	GPtrArray *attachments;   /* PdAttachment*, passed through as parts; may be NULL */
 } PdComposeSpec;
 
 /* The message as bytes with CRLF line ends. (transfer full) */

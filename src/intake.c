@@ -31,9 +31,15 @@ pd_intake_quarantine (PdApp *app, gint64 id, const char *reason, GError **error)
 {
 	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+	g_autoptr (PdIntakeRow) row = NULL;
+
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
-	if (!pd_store_intake_finish (app->store, id, "quarantined", NULL, reason, now, error)) {
+	/* another process may have finished the row meanwhile: then it stays as it is */
+	row = pd_store_intake_get (app->store, id, FALSE, error);
+	if (row == NULL ||
+	    (g_strcmp0 (row->state, "pending") == 0 &&
+	     !pd_store_intake_finish (app->store, id, "quarantined", NULL, reason, now, error))) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}

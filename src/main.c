@@ -13,6 +13,7 @@ static const PdCommand commands[] = {
 	{ "deliver", pd_cmd_deliver, "take one message on stdin (for an MTA's pipe transport)" },
 	{ "classify", pd_cmd_classify, "what the filter chain makes of messages; stores nothing" },
 	{ "ticket", pd_cmd_ticket, "list and show tickets" },
+	{ "agent", pd_cmd_agent, "add, list and disable agents" },
 	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state" },
 	{ "send", pd_cmd_send, "deliver the outbox now" },
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail" },

@@ -10,6 +10,9 @@
 #include "token.h"
 
 #define BATCH 64
+/* A claimed row is not due again before this: long enough for one delivery attempt, short
+ * enough that a sender killed mid-delivery delays the mail only a little. */
+#define LEASE 600
 
 gint64
 pd_sender_backoff (const PdSettings *s, gint64 attempts)
@@ -80,6 +83,19 @@ record (PdApp *app, const PdOutboxRow *row, PdSmtpResult result, const char *rep
 	return pd_store_commit (store, error);
 }
 
+static gboolean
+claim (PdApp *app, const PdOutboxRow *row, gint64 lease_until, gboolean *claimed_r, GError **error)
+{
+	if (!pd_store_begin (app->store, error))
+		return FALSE;
+	if (!pd_store_outbox_claim (app->store, row->id, row->next_attempt_at, lease_until, claimed_r,
+	                            error)) {
+		pd_store_rollback (app->store);
+		return FALSE;
+	}
+	return pd_store_commit (app->store, error);
+}
+
 gboolean
 pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 {
@@ -120,11 +136,16 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 			g_autofree char *verp = NULL, *reply = NULL;
 			const char *rcpts[] = { row->rcpt, NULL };
 			PdSmtpResult result;
+			gboolean claimed;
 
 			if (g_hash_table_contains (tried, &row->id))
 				continue;
 			g_hash_table_add (tried, g_memdup2 (&row->id, sizeof row->id));
 			fresh++;
+			if (!claim (app, row, now + LEASE, &claimed, error))
+				return FALSE;
+			if (!claimed)
+				continue; /* another sender (serve, a cron `postdesk send`) has it */
 			verp = pd_token_address (app->secret, s->bounce_address, 'o', row->id);
 			result = pd_smtp_send (smtp, verp, rcpts, row->raw, &reply);
 			pd_log_info ("outbox=%" G_GINT64_FORMAT " kind=%s rcpt=%s result=%s reply=\"%s\"",

@@ -140,12 +140,34 @@ pd_store_outbox_by_message_id (PdStore *store, const char *message_id, gint64 *i
 }
 
 gboolean
+pd_store_outbox_claim (PdStore *store, gint64 id, gint64 seen_next, gint64 lease_until,
+                       gboolean *claimed_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'queued'"
+		" AND next_attempt_at = ?",
+		error);
+
+	*claimed_r = FALSE;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, lease_until);
+	pd_bind_int (stmt, 2, id);
+	pd_bind_int (stmt, 3, seen_next);
+	if (!pd_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*claimed_r = sqlite3_changes (store->db) == 1;
+	return TRUE;
+}
+
+gboolean
 pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gint64 now, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_reply = ?, sent_at = ?"
-		" WHERE id = ?",
+		" WHERE id = ? AND state = 'queued'",
 		error);
 
 	if (stmt == NULL)

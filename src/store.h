@@ -151,6 +151,10 @@ GPtrArray *pd_store_outbox_list (PdStore *store, GError **error);
 PdOutboxRow *pd_store_outbox_get (PdStore *store, gint64 id, GError **error);
 gboolean pd_store_outbox_by_message_id (PdStore *store, const char *message_id,
                                         gint64 *id_r, GError **error);
+/* Claim a queued row for one delivery attempt: move its next attempt from SEEN_NEXT (the
+ * value read) to LEASE_UNTIL. CLAIMED_R is FALSE when another sender got there first. */
+gboolean pd_store_outbox_claim (PdStore *store, gint64 id, gint64 seen_next, gint64 lease_until,
+                                gboolean *claimed_r, GError **error);
 gboolean pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gint64 now,
                                GError **error);
 gboolean pd_store_outbox_retry (PdStore *store, gint64 id, const char *reply, gint64 next_at,
@@ -168,6 +172,48 @@ gboolean pd_store_address_bounce (PdStore *store, const char *addr, gboolean har
 /* Is automatic mail to ADDR suppressed at NOW (a recent hard bounce). */
 gboolean pd_store_address_suppressed (PdStore *store, const char *addr, gint64 now,
                                       gboolean *yes_r, GError **error);
+
+/* ---- agents (store-agent.c) ---- */
+typedef struct {
+	gint64 id;
+	char *address;
+	char *name;
+	char *queues; /* comma-separated */
+	char *tz;
+	char *hours;
+	gboolean active;
+} PdAgentRow;
+void pd_agent_row_free (PdAgentRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdAgentRow, pd_agent_row_free)
+
+/* Add or update the agent ADDRESS (re-enabling it). */
+gboolean pd_store_agent_put (PdStore *store, const char *address, const char *name,
+                             const char *queues, const char *tz, const char *hours, gint64 now,
+                             gint64 *id_r, GError **error);
+GPtrArray *pd_store_agent_list (PdStore *store, GError **error);
+/* The agent with ADDRESS (active or not), or NULL in ROW_R. */
+gboolean pd_store_agent_by_address (PdStore *store, const char *address, PdAgentRow **row_r,
+                                    GError **error);
+PdAgentRow *pd_store_agent_get (PdStore *store, gint64 id, GError **error);
+gboolean pd_store_agent_set_active (PdStore *store, const char *address, gboolean active,
+                                    gboolean *found_r, GError **error);
+
+/* Ticket changes made by the workflow. Timestamps: the column is set once, when still NULL. */
+gboolean pd_store_ticket_set_state (PdStore *store, gint64 id, const char *state, gint64 now,
+                                    GError **error);
+gboolean pd_store_ticket_set_assignee (PdStore *store, gint64 id, gint64 agent, GError **error);
+gboolean pd_store_ticket_set_field (PdStore *store, gint64 id, const char *field,
+                                    const char *value, GError **error);
+gboolean pd_store_ticket_first_response (PdStore *store, gint64 id, gint64 now, GError **error);
+gboolean pd_store_ticket_set_follows (PdStore *store, gint64 id, gint64 old, GError **error);
+/* Assignee (0 = none). */
+gboolean pd_store_ticket_assignee (PdStore *store, gint64 id, gint64 *agent_r, GError **error);
+/* Participants of TICKET with ROLE (NULL = all). (transfer full: char*) */
+GPtrArray *pd_store_participants (PdStore *store, gint64 ticket, const char *role,
+                                  GError **error);
+/* The last incoming message of TICKET from a non-agent, or NULL in ROW_R. */
+gboolean pd_store_last_customer_message (PdStore *store, gint64 ticket, PdMessageRow **row_r,
+                                         GError **error);
 
 /* ---- imap (store-imap.c) ---- */
 /* The fetcher's state for ACCOUNT; FOUND_R FALSE (and zeros) if none is kept yet. */

@@ -37,11 +37,21 @@ deliver "$TEST_TMP/r6.eml" >/dev/null
 mail "$TEST_TMP/r7.eml" 'Carl <carl@customer.example>' sales@example.com "Price list" <<<"Prices?"
 deliver "$TEST_TMP/r7.eml" --recipient sales@example.com >/dev/null
 
+# 8. a stranger who knows a Message-ID threads in, but does not become a participant: his
+#    later tag-only mail is no follow-up (participants get the agents' replies)
+mail "$TEST_TMP/r8.eml" 'Eve <eve2@attacker.example>' support@example.com "Re: Login broken" \
+	"In-Reply-To: $ack_id" <<<"me too"
+deliver "$TEST_TMP/r8.eml" >/dev/null
+mail "$TEST_TMP/r9.eml" 'Eve <eve2@attacker.example>' support@example.com "[SUPPORT #1] again" <<<"let me in"
+deliver "$TEST_TMP/r9.eml" >/dev/null
+
 show=$(pd ticket show 1 --json)
 is "ticket 1 threading signals" \
 	"$(echo "$show" | json '[.messages[] | select(.direction == "in") | .threaded_by] | join(",")')" \
-	"new,in-reply-to,references,token,subject-tag"
-is "four tickets in all" "$(pd ticket list --json | json length)" 4
+	"new,in-reply-to,references,token,subject-tag,in-reply-to"
+is "five tickets in all" "$(pd ticket list --json | json length)" 5
+is "threading by Message-ID grants no participation" "$(pd ticket show 5 --json | json '.customer + " " + .messages[0].threaded_by')" \
+	"eve2@attacker.example new"
 is "the stranger's tag opened ticket 2" "$(pd ticket show 2 --json | json '.customer + " " + .messages[0].threaded_by')" \
 	"eve@attacker.example new"
 is "a forged token opened ticket 3" "$(pd ticket show 3 --json | json '.messages[0].threaded_by')" new

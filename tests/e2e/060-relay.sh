@@ -71,4 +71,17 @@ for n in eve fred gina hank; do newmail $n; done
 pd send >/dev/null
 is "four acks captured" "$(captured_count)" 4
 is "over one SMTP session" "$(cat "$CAPTURE_DIR"/*.json | jq -s '[.[].session] | unique | length')" 1
+
+# two senders at once (serve's timer and a cron `postdesk send`) never send a row twice
+rm -rf "$POSTDESK_HOME"
+start_capture
+pd_setup
+for n in $(seq 1 12); do newmail "user$n"; done
+"$POSTDESK" send >/dev/null 2>>"$LOG" &
+p1=$!
+"$POSTDESK" send >/dev/null 2>>"$LOG" &
+p2=$!
+wait $p1 $p2
+is "two concurrent senders: each ack captured once" "$(captured_count)" 12
+is "two concurrent senders: all rows sent" "$(pd outbox list --json | json '[.[] | select(.state == "sent")] | length')" 12
 finish

@@ -87,9 +87,15 @@ mail "$TEST_TMP/tobounce.eml" 'Ann <ann@customer.example>' "$verp" "hello bounce
 is "mail to the bounce address exits 0" "$(deliver "$TEST_TMP/tobounce.eml" --recipient "$verp")" 0
 is "mail to the bounce address opens no ticket" "$(pd ticket list --json | json length)" 2
 
+# a null envelope sender is never answered (RFC 3834), even when the mail looks human
+mail "$TEST_TMP/null.eml" 'Nora <nora@customer.example>' support@example.com "Plain question" <<<"Hi there"
+deliver "$TEST_TMP/null.eml" --sender '' >/dev/null
+is "null sender: still a ticket" "$(pd ticket list --json | json length)" 3
+is "null sender: no acknowledgement" "$(pd outbox list --json | json length)" 1
+
 # our own acknowledgement coming back
 is "loop: deliver exits 0" "$(deliver "$ack")" 0
-is "loop opens no ticket" "$(pd ticket list --json | json length)" 2
+is "loop opens no ticket" "$(pd ticket list --json | json length)" 3
 is "loop is not answered" "$(pd outbox list --json | json length)" 1
 
 # rate limit: at most 3 acknowledgements an hour to one address
@@ -99,5 +105,5 @@ for i in 1 2 3 4; do
 done
 is "four tickets for zed" "$(pd ticket list --json | json '[.[] | select(.customer == "zed@customer.example")] | length')" 4
 is "three acks for zed" "$(pd outbox list --json | json '[.[] | select(.rcpt == "zed@customer.example")] | length')" 3
-check "the refusal is in the 4th ticket's history" sh -c "\"$POSTDESK\" ticket show 6 --json | jq -e 'any(.events[]; .kind == \"ack-refused\")'"
+check "the refusal is in the 4th ticket's history" sh -c "\"$POSTDESK\" ticket show 7 --json | jq -e 'any(.events[]; .kind == \"ack-refused\")'"
 finish

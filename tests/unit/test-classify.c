@@ -204,7 +204,7 @@ test_verp (void)
 	g_autofree char *head = g_strdup_printf ("From: MAILER-DAEMON@mx.example.net\nTo: %s\n"
 	                                         "Subject: Undelivered Mail\n" DSN_HEAD, verp);
 	g_autoptr (PdMail) mail = parse (head, body);
-	PdQuery query = { NULL, NULL, NULL, NULL, fake_outbox_row, fake_outbox_by_message_id };
+	PdQuery query = { .outbox_row = fake_outbox_row, .outbox_by_message_id = fake_outbox_by_message_id };
 	PdContext ctx;
 	setup (&ctx, secret);
 	ctx.query = &query;

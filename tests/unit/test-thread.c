@@ -91,6 +91,25 @@ static const PdQueueInfo queues[] = {
 };
 static const char *const own_addresses[] = { "support@example.com", "sales@example.com", NULL };
 
+/* agents: alice (active), dora (disabled) */
+static gboolean
+fake_agent_by_address (void *self, const char *addr, gint64 *agent_r, gboolean *active_r,
+                       char **name_r, GError **error)
+{
+	*agent_r = 0;
+	*active_r = FALSE;
+	*name_r = NULL;
+	if (g_strcmp0 (addr, "alice@example.com") == 0) {
+		*agent_r = 1;
+		*active_r = TRUE;
+		*name_r = g_strdup ("Alice");
+	} else if (g_strcmp0 (addr, "dora@example.com") == 0) {
+		*agent_r = 2;
+		*name_r = g_strdup ("Dora");
+	}
+	return TRUE;
+}
+
 typedef struct {
 	FakeStore store;
 	PdQuery query;
@@ -123,6 +142,7 @@ fixture_set_up (Fixture *fx, gconstpointer data)
 	fx->query.is_participant = fake_is_participant;
 	fx->query.outbox_row = fake_outbox_row;
 	fx->query.outbox_by_message_id = fake_outbox_by_message_id;
+	fx->query.agent_by_address = fake_agent_by_address;
 
 	fx->secret = g_bytes_new_static ("test-secret-0123456789", 22);
 	pd_context_init (&fx->ctx);
@@ -426,9 +446,10 @@ test_chain_human (Fixture *fx, gconstpointer data)
 	/* the registry is complete and in order */
 	for (i = 0; pd_filters[i] != NULL; i++)
 		;
-	g_assert_cmpuint (i, ==, 5);
-	g_assert_true (pd_filters[3] == &pd_filter_thread);
-	g_assert_true (pd_filters[4] == &pd_filter_route);
+	g_assert_cmpuint (i, ==, 6);
+	g_assert_true (pd_filters[3] == &pd_filter_sender);
+	g_assert_true (pd_filters[4] == &pd_filter_thread);
+	g_assert_true (pd_filters[5] == &pd_filter_route);
 }
 
 /* A human follow-up through the whole chain: the token threads it. */
@@ -538,6 +559,47 @@ test_class_names (void)
 	}
 }
 
+/* The sender filter: an agent's reply is trusted only from an active agent AND at the
+ * signed agent address of an existing ticket; anything else is customer mail with a note. */
+static void
+test_sender (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *agent5 = pd_token_address (fx->secret, "support@example.com", 'a', 5);
+	g_autofree char *agent99 = pd_token_address (fx->secret, "support@example.com", 'a', 99);
+	g_autofree char *cust5 = pd_token_address (fx->secret, "support@example.com", 't', 5);
+	const struct {
+		const char *name, *from, *to;
+		gint64 want_agent, want_ticket;
+		gboolean want_note;
+	} sender_cases[] = {
+		{ "agent at the agent address", "alice@example.com", agent5, 1, 5, FALSE },
+		{ "agent at the customer address", "alice@example.com", cust5, 0, 5, TRUE },
+		{ "agent at the queue address", "alice@example.com", "support@example.com", 0, 0, TRUE },
+		{ "disabled agent at the agent address", "dora@example.com", agent5, 0, 0, TRUE },
+		{ "stranger at the agent address", "eve@example.org", agent5, 0, 0, TRUE },
+		{ "agent address of an unknown ticket", "alice@example.com", agent99, 0, 0, FALSE },
+		{ "customer at the queue address", "ann@example.org", "support@example.com", 0, 0, FALSE },
+	};
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS (sender_cases); i++) {
+		g_autofree char *headers = g_strdup_printf ("From: %s\nTo: %s\nSubject: re\n", sender_cases[i].from,
+		                                            sender_cases[i].to);
+		g_autoptr (PdMail) mail = mail_new (headers);
+		g_autoptr (GError) error = NULL;
+
+		reset (fx);
+		g_test_message ("case %s", sender_cases[i].name);
+		g_assert_true (pd_chain_run (&fx->ctx, mail, &error));
+		g_assert_no_error (error);
+		g_assert_cmpint (fx->ctx.agent_id, ==, sender_cases[i].want_agent);
+		g_assert_cmpint (fx->ctx.ticket_id, ==, sender_cases[i].want_ticket);
+		g_assert_cmpint (fx->ctx.spoof_note != NULL, ==, sender_cases[i].want_note);
+		if (sender_cases[i].want_agent)
+			g_assert_cmpstr (fx->ctx.threaded_by, ==, "agent");
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,6 +611,7 @@ main (int argc, char **argv)
 	ADD ("/thread/chain/human", test_chain_human);
 	ADD ("/thread/chain/follow-up", test_chain_follow_up);
 	ADD ("/thread/chain/query-error", test_chain_query_error);
+	ADD ("/thread/sender", test_sender);
 #undef ADD
 	g_test_add_func ("/thread/class-names", test_class_names);
 	return g_test_run ();

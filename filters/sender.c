@@ -1,0 +1,76 @@
+/* sender.c - is this an agent's reply? Only when BOTH hold: From is an active agent, and the
+ * mail arrived at the signed agent address of a ticket (support+a<ticket>-<sig>@, which only
+ * that ticket's notifications carry). A mail that claims an agent's From without that is
+ * handled as customer mail, and spoof_note says why. It decides nothing else. */
+#include "chain.h"
+
+#include "token.h"
+
+/* The ticket named by a valid agent token among the recipients, or 0. */
+static gint64
+agent_token_ticket (const PdContext *ctx, const PdMail *mail)
+{
+	const char *env[] = { ctx->envelope_rcpt, NULL };
+	GPtrArray *lists[] = { mail->to, mail->cc };
+	char kind;
+	gint64 id;
+	guint i, l;
+
+	if (env[0] && pd_token_from_address (ctx->secret, env[0], &kind, &id, NULL) && kind == 'a')
+		return id;
+	for (l = 0; l < G_N_ELEMENTS (lists); l++)
+		for (i = 0; i < lists[l]->len; i++) {
+			const PdAddress *a = lists[l]->pdata[i];
+
+			if (pd_token_from_address (ctx->secret, a->addr, &kind, &id, NULL) && kind == 'a')
+				return id;
+		}
+	return 0;
+}
+
+static PdVerdict
+sender_run (PdContext *ctx, const PdMail *mail)
+{
+	gint64 agent = 0, ticket;
+	gboolean active = FALSE;
+	g_autofree char *name = NULL, *queue = NULL;
+
+	if (ctx->klass != PD_CLASS_HUMAN || mail->from == NULL || ctx->query == NULL ||
+	    ctx->query->agent_by_address == NULL)
+		return PD_CONTINUE;
+	if (!ctx->query->agent_by_address (ctx->query->self, mail->from->addr, &agent, &active, &name,
+	                                   &ctx->error))
+		return PD_FAIL;
+	ticket = agent_token_ticket (ctx, mail);
+	if (agent == 0) {
+		if (ticket > 0)
+			ctx->spoof_note = g_strdup_printf ("%s wrote to the agent address of ticket %" G_GINT64_FORMAT
+			                                   " but is no agent: handled as customer mail",
+			                                   mail->from->addr, ticket);
+		return PD_CONTINUE;
+	}
+	if (!active) {
+		ctx->spoof_note = g_strdup_printf ("%s is a disabled agent: handled as customer mail",
+		                                   mail->from->addr);
+		return PD_CONTINUE;
+	}
+	if (ticket == 0) {
+		ctx->spoof_note = g_strdup_printf ("mail with the From of agent %s did not arrive at a signed"
+		                                   " agent address: handled as customer mail, no command runs",
+		                                   mail->from->addr);
+		return PD_CONTINUE;
+	}
+	if (ctx->query->ticket_queue == NULL ||
+	    !ctx->query->ticket_queue (ctx->query->self, ticket, &queue, &ctx->error))
+		return ctx->error ? PD_FAIL : PD_CONTINUE;
+	if (queue == NULL)
+		return PD_CONTINUE;
+	ctx->agent_id = agent;
+	ctx->agent_address = g_strdup (mail->from->addr);
+	ctx->agent_name = g_steal_pointer (&name);
+	ctx->ticket_id = ticket;
+	ctx->threaded_by = "agent";
+	return PD_CONTINUE;
+}
+
+const PdFilter pd_filter_sender = { "sender", sender_run };
