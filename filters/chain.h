@@ -66,6 +66,7 @@ typedef struct {
 	const char *const *own_addresses; /* NULL-terminated: every address we send from */
 	GBytes *secret;              /* HMAC key for signed tokens */
 	const PdQuery *query;        /* may be NULL */
+	const char *trusted_authserv; /* agents' mail must carry its dkim/spf pass; NULL = no */
 	const char *envelope_from;   /* may be NULL; "" is the null sender <> */
 	const char *envelope_rcpt;   /* may be NULL */
 

@@ -4,6 +4,8 @@
  * handled as customer mail, and spoof_note says why. It decides nothing else. */
 #include "chain.h"
 
+#include <string.h>
+
 #include "token.h"
 
 /* The ticket named by a valid agent token among the recipients, or 0. */
@@ -26,6 +28,66 @@ agent_token_ticket (const PdContext *ctx, const PdMail *mail)
 				return id;
 		}
 	return 0;
+}
+
+/* Does one Authentication-Results value from AUTHSERV say dkim=pass (header.d) or spf=pass
+ * (smtp.mailfrom) for DOMAIN? RFC 8601: "authserv-id [version]; method=result props; ..." */
+static gboolean
+auth_result_passes (const char *value, const char *authserv, const char *domain)
+{
+	g_auto (GStrv) parts = g_strsplit (value, ";", -1);
+	g_autofree char *id = NULL;
+	guint i;
+
+	if (parts[0] == NULL)
+		return FALSE;
+	id = g_strstrip (g_strdup (parts[0]));
+	if (strchr (id, ' '))
+		*strchr (id, ' ') = '\0'; /* a version number may follow */
+	if (g_ascii_strcasecmp (id, authserv) != 0)
+		return FALSE;
+	for (i = 1; parts[i]; i++) {
+		g_autofree char *lower = g_ascii_strdown (g_strstrip (parts[i]), -1);
+		g_auto (GStrv) words = g_strsplit_set (lower, " \t\r\n", -1);
+		gboolean dkim = g_str_has_prefix (lower, "dkim=pass");
+		gboolean spf = g_str_has_prefix (lower, "spf=pass");
+		guint w;
+
+		for (w = 0; (dkim || spf) && words[w]; w++) {
+			const char *v = NULL, *at;
+
+			if (dkim && g_str_has_prefix (words[w], "header.d="))
+				v = words[w] + 9;
+			else if (spf && g_str_has_prefix (words[w], "smtp.mailfrom="))
+				v = words[w] + 14;
+			if (v == NULL)
+				continue;
+			at = strrchr (v, '@');
+			if (g_ascii_strcasecmp (at ? at + 1 : v, domain) == 0)
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* With a trusted authserv-id configured: does the mail carry its pass for ADDR's domain? */
+static gboolean
+authenticated (const PdContext *ctx, const PdMail *mail, const char *addr)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (mail->message));
+	const char *domain = strrchr (addr, '@');
+	int i, n = g_mime_header_list_get_count (list);
+
+	if (ctx->trusted_authserv == NULL)
+		return TRUE;
+	for (i = 0; domain && i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
+
+		if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Authentication-Results") == 0 &&
+		    auth_result_passes (g_mime_header_get_value (h), ctx->trusted_authserv, domain + 1))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 static PdVerdict
@@ -58,6 +120,12 @@ sender_run (PdContext *ctx, const PdMail *mail)
 		ctx->spoof_note = g_strdup_printf ("mail with the From of agent %s did not arrive at a signed"
 		                                   " agent address: handled as customer mail, no command runs",
 		                                   mail->from->addr);
+		return PD_CONTINUE;
+	}
+	if (!authenticated (ctx, mail, mail->from->addr)) {
+		ctx->spoof_note = g_strdup_printf ("mail from agent %s has no dkim=pass or spf=pass from %s:"
+		                                   " handled as customer mail, no command runs",
+		                                   mail->from->addr, ctx->trusted_authserv);
 		return PD_CONTINUE;
 	}
 	if (ctx->query->ticket_queue == NULL ||

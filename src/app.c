@@ -231,6 +231,7 @@ pd_app_context (PdApp *app, PdContext *ctx, const char *envelope_from, const cha
 	ctx->own_addresses = (const char *const *) app->own_addresses;
 	ctx->secret = app->secret;
 	ctx->query = app->store ? &app->query : NULL;
+	ctx->trusted_authserv = app->settings->agent_authserv;
 	ctx->envelope_from = envelope_from;
 	ctx->envelope_rcpt = envelope_rcpt;
 }

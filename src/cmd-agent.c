@@ -87,18 +87,30 @@ static gboolean
 agent_list (int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
+	g_autofree char *queue = NULL;
 	g_autoptr (PdApp) app = NULL;
 	g_autoptr (GPtrArray) rows = NULL;
 	guint i;
 	const GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "a JSON array", NULL },
+		{ "queue", 0, 0, G_OPTION_ARG_STRING, &queue, "only the agents of this queue", "NAME" },
 		{ NULL },
 	};
 
-	if (!pd_cli_parse (&argc, &argv, "", "List agents.", entries, error) ||
+	if (!pd_cli_parse (&argc, &argv, "", "List agents (of one queue with --queue).", entries, error) ||
 	    (app = pd_app_open (PD_APP_STORE, error)) == NULL ||
 	    (rows = pd_store_agent_list (app->store, error)) == NULL)
 		return FALSE;
+	if (queue != NULL && pd_settings_queue (app->settings, queue) == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "no queue called \"%s\"", queue);
+		return FALSE;
+	}
+	for (i = 0; queue != NULL && i < rows->len; i++) {
+		g_auto (GStrv) q = g_strsplit (((PdAgentRow *) rows->pdata[i])->queues, ",", -1);
+
+		if (!g_strv_contains ((const char *const *) q, queue))
+			g_ptr_array_remove_index (rows, i--);
+	}
 	if (json) {
 		PdJson *j = pd_json_new ();
 

@@ -86,6 +86,16 @@ ticket_show (int argc, char **argv, GError **error)
 		pd_json_object_begin (j);
 		ticket_members (j, t);
 		pd_json_member_string (j, "customer_name", t->customer_name);
+		{
+			gint64 agent = 0;
+			g_autoptr (PdAgentRow) ag = NULL;
+
+			if (!pd_store_ticket_assignee (app->store, id, &agent, error))
+				return FALSE;
+			if (agent > 0 && (ag = pd_store_agent_get (app->store, agent, error)) == NULL)
+				return FALSE;
+			pd_json_member_string (j, "assignee", ag ? ag->address : NULL);
+		}
 		pd_json_member_int (j, "created_at", t->created_at);
 		pd_json_member_int (j, "updated_at", t->updated_at);
 		pd_json_key (j, "messages");

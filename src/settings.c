@@ -44,6 +44,7 @@ pd_settings_free (PdSettings *s)
 	g_free (s->ca_file);
 	g_free (s->helo);
 	g_free (s->bounce_address);
+	g_free (s->agent_authserv);
 	g_free (s->serve_lmtp);
 	g_free (s->serve_smtp);
 	g_free (s->tls_cert);
@@ -286,6 +287,7 @@ pd_settings_load (const char *home, GError **error)
 		return NULL;
 	s->max_mime_parts = n;
 
+	s->agent_authserv = get_str (kf, "agents", "trusted_authserv", NULL);
 	if (!get_int (kf, "autoreply", "per_hour", 3, 0, &n, error))
 		return NULL;
 	s->auto_per_hour = n;
@@ -386,6 +388,12 @@ pd_settings_example (const char *domain)
 		"# more multipart or message/rfc822 containers than this are quarantined\n"
 		"#mime_containers = 100\n"
 		"#mime_parts = 1000\n"
+		"\n"
+		"[agents]\n"
+		"# an agent's reply counts only when From is an active agent AND it arrived at the\n"
+		"# signed agent address of the ticket. Also require an Authentication-Results header\n"
+		"# from this authserv-id (your own MX) with dkim=pass or spf=pass for the agent's domain:\n"
+		"#trusted_authserv = mx.example.com\n"
 		"\n"
 		"[autoreply]\n"
 		"# automatic answers (acknowledgements, error replies) to one address\n"

@@ -50,6 +50,8 @@ typedef struct {
 	guint max_mime_depth;   /* [limits] mime_containers */
 	guint max_mime_parts;   /* [limits] mime_parts */
 
+	char *agent_authserv; /* [agents] trusted_authserv: require its Authentication-Results
+	                         dkim=pass or spf=pass for the agent's domain; NULL = not required */
 	guint auto_per_hour; /* [autoreply] per_hour: automatic answers to one address */
 	guint auto_per_day;  /* [autoreply] per_day */
 

@@ -10,6 +10,8 @@
 start_capture
 pd_setup
 check "agent add" pd agent add alice@example.com --name "Alice Agent" --queues support
+check "agent add (sales)" pd agent add bob@example.com --name "Bob" --queues sales
+is "the support queue lists its agent" "$(pd agent list --queue support --json | json '[.[].address] | join(",")')" alice@example.com
 check "agent list --json" sh -c "\"$POSTDESK\" agent list --json | jq -e '.[0].address == \"alice@example.com\" and .[0].active'"
 
 mail "$TEST_TMP/c1.eml" 'Ann Customer <ann@customer.example>' support@example.com "Broken invoice" <<<"The invoice total is wrong."
@@ -19,6 +21,7 @@ pd send >/dev/null
 note=$(grep -l '"alice@example.com"' "$CAPTURE_DIR"/*.json | head -n 1)
 note="${note%.json}.eml"
 check "the agent is notified" test -f "$note"
+check "only the queue's agents are notified" sh -c "! grep -l '\"bob@example.com\"' '$CAPTURE_DIR'/*.json"
 from=$(header From "$note")
 check "notification From is \"Customer via Queue\"" sh -c "echo '$from' | grep -q 'Ann Customer via Example Support'"
 agent_addr=$(echo "$from" | grep -Eo 'support\+a1-[0-9a-f]{12}@example.com')
@@ -71,12 +74,13 @@ check "the error mail says what was wrong and what is allowed" sh -c "grep -q 'a
 is "illegal transition: state unchanged" "$(pd ticket show 1 --json | json .state)" open
 
 # legal transitions, each one step
-for st in "#agree" "#status in_progress" "#status resolved"; do
+for st in "#agree" "#take" "#status in_progress" "#status resolved"; do
 	printf '%s\n\nUpdate: %s\n' "$st" "$st" >"$TEST_TMP/body3"
 	reply "$TEST_TMP/a3.eml" 'Alice Agent <alice@example.com>' "$agent_addr" "$TEST_TMP/body3"
 	deliver "$TEST_TMP/a3.eml" --recipient "$agent_addr" >/dev/null
 done
 is "legal transitions reach resolved" "$(pd ticket show 1 --json | json .state)" resolved
+is "#take assigns the ticket" "$(pd ticket show 1 --json | json .assignee)" alice@example.com
 check "each change is in the history with the agent" sh -c "\"$POSTDESK\" ticket show 1 --json | jq -e '[.events[] | select(.kind == \"state\" and .actor == \"alice@example.com\")] | length == 4'"
 
 # the customer replies to a resolved ticket: it reopens

@@ -600,6 +600,41 @@ test_sender (Fixture *fx, gconstpointer data)
 	}
 }
 
+/* With a trusted authserv-id, an agent's reply also needs its dkim or spf pass. */
+static void
+test_sender_auth (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *agent5 = pd_token_address (fx->secret, "support@example.com", 'a', 5);
+	const struct {
+		const char *name, *header;
+		gint64 want_agent;
+	} auth_cases[] = {
+		{ "no header", "", 0 },
+		{ "dkim pass", "Authentication-Results: mx.example.com; dkim=pass header.d=example.com\n", 1 },
+		{ "spf pass", "Authentication-Results: mx.example.com 1; spf=pass smtp.mailfrom=alice@example.com\n", 1 },
+		{ "dkim fail", "Authentication-Results: mx.example.com; dkim=fail header.d=example.com\n", 0 },
+		{ "other domain", "Authentication-Results: mx.example.com; dkim=pass header.d=evil.example\n", 0 },
+		{ "untrusted authserv", "Authentication-Results: mx.evil.example; dkim=pass header.d=example.com\n", 0 },
+		{ "second header passes", "Authentication-Results: mx.evil.example; none\n"
+		                          "Authentication-Results: MX.example.com; spf=fail; dkim=pass header.d=example.com\n", 1 },
+	};
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS (auth_cases); i++) {
+		g_autofree char *headers = g_strdup_printf ("%sFrom: alice@example.com\nTo: %s\nSubject: re\n",
+		                                            auth_cases[i].header, agent5);
+		g_autoptr (PdMail) mail = mail_new (headers);
+		g_autoptr (GError) error = NULL;
+
+		reset (fx);
+		fx->ctx.trusted_authserv = "mx.example.com";
+		g_test_message ("case %s", auth_cases[i].name);
+		g_assert_true (pd_chain_run (&fx->ctx, mail, &error));
+		g_assert_cmpint (fx->ctx.agent_id, ==, auth_cases[i].want_agent);
+		g_assert_cmpint (fx->ctx.spoof_note != NULL, ==, auth_cases[i].want_agent == 0);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -612,6 +647,7 @@ main (int argc, char **argv)
 	ADD ("/thread/chain/follow-up", test_chain_follow_up);
 	ADD ("/thread/chain/query-error", test_chain_query_error);
 	ADD ("/thread/sender", test_sender);
+	ADD ("/thread/sender-auth", test_sender_auth);
 #undef ADD
 	g_test_add_func ("/thread/class-names", test_class_names);
 	return g_test_run ();
