@@ -207,6 +207,7 @@ send_reply (PdApply *a, const PdTicketRow *t, const char *text, GError **error)
 	g_autoptr (GPtrArray) cc_list = g_ptr_array_new ();
 	g_autofree char *mid = pd_compose_message_id (a->app->settings->domain);
 	g_autofree char *reply_to = pd_token_address (a->app->secret, queue->address, 't', t->id);
+	g_autofree char *from_name = NULL;
 	const char *refs[2] = { NULL, NULL };
 	PdComposeSpec spec = { 0 };
 	guint i;
@@ -236,7 +237,10 @@ send_reply (PdApply *a, const PdTicketRow *t, const char *text, GError **error)
 		return FALSE;
 	if (last && last->message_id)
 		refs[0] = last->message_id;
-	spec.from_name = queue->display_name;
+	if (queue->agent_name_in_from && a->ctx->agent_name)
+		from_name = g_strdup_printf ("%s (%s)", a->ctx->agent_name,
+		                             queue->display_name ? queue->display_name : queue->name);
+	spec.from_name = from_name ? from_name : queue->display_name;
 	spec.from_addr = queue->address;
 	spec.to_name = t->customer_name;
 	spec.to_addr = t->customer;

@@ -55,6 +55,33 @@ assignee_name (PdApply *a, gint64 ticket)
 	return row ? g_strdup (row->name) : NULL;
 }
 
+/* "first response due 2026-11-23 14:00 UTC" while unanswered, then the resolution target;
+ * NULL when the queue has no target or it is met. Calendar time, not business hours. */
+static char *
+sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t)
+{
+	gint64 first = 0, due;
+	const char *what;
+	g_autoptr (GDateTime) when = NULL;
+	g_autofree char *text = NULL;
+
+	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, NULL))
+		return NULL;
+	if (queue->first_response && first == 0) {
+		due = t->created_at + queue->first_response;
+		what = "first response";
+	} else if (queue->resolution && g_strcmp0 (t->state, "resolved") != 0 &&
+	           g_strcmp0 (t->state, "closed") != 0) {
+		due = t->created_at + queue->resolution;
+		what = "resolution";
+	} else {
+		return NULL;
+	}
+	when = g_date_time_new_from_unix_utc (due);
+	text = g_date_time_format (when, "%Y-%m-%d %H:%M UTC");
+	return g_strdup_printf ("%s due %s%s", what, text, due < a->now ? " (overdue)" : "");
+}
+
 gboolean
 pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 {
@@ -93,6 +120,10 @@ pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 	pd_template_data_set (data, "assignee", assignee);
 	pd_template_data_set (data, "queue_address", queue->address);
 	pd_template_data_set (data, "next_states", next);
+	{
+		g_autofree char *sla = sla_due (a, queue, t);
+		pd_template_data_set (data, "sla", sla);
+	}
 	r = pd_template_render (a->app->home, queue->locale, "notify", data, error);
 	if (r == NULL)
 		return FALSE;

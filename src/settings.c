@@ -134,6 +134,33 @@ valid_address (const char *a)
 	       strpbrk (a, " \t\r\n<>,;\"") == NULL;
 }
 
+/* "90s", "30m", "4h", "2d" (a bare number is seconds) into seconds. */
+static gboolean
+get_duration (GKeyFile *kf, const char *group, const char *key, gint64 *out, GError **error)
+{
+	g_autofree char *v = g_key_file_get_string (kf, group, key, NULL);
+	char *end;
+	gint64 n, unit = 1;
+
+	*out = 0;
+	if (v == NULL || *g_strstrip (v) == '\0')
+		return TRUE;
+	n = g_ascii_strtoll (v, &end, 10);
+	switch (*end) {
+	case 's': unit = 1; end++; break;
+	case 'm': unit = 60; end++; break;
+	case 'h': unit = 3600; end++; break;
+	case 'd': unit = 86400; end++; break;
+	}
+	if (end == v || *end != '\0' || n <= 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s] %s: want a duration like 30m, 4h or 2d, got \"%s\"",
+		             group, key, v);
+		return FALSE;
+	}
+	*out = n * unit;
+	return TRUE;
+}
+
 static gboolean
 load_queues (PdSettings *s, GKeyFile *kf, GError **error)
 {
@@ -167,6 +194,10 @@ load_queues (PdSettings *s, GKeyFile *kf, GError **error)
 			q->tag = g_ascii_strup (q->name, -1);
 		q->locale = get_str (kf, groups[i], "locale", s->locale);
 		q->display_name = get_str (kf, groups[i], "name", NULL);
+		if (!get_bool (kf, groups[i], "agent_name_in_from", FALSE, &q->agent_name_in_from, error) ||
+		    !get_duration (kf, groups[i], "first_response", &q->first_response, error) ||
+		    !get_duration (kf, groups[i], "resolution", &q->resolution, error))
+			return FALSE;
 	}
 	if (s->queues->len == 0) {
 		PdQueueSettings *q = g_new0 (PdQueueSettings, 1);
@@ -406,6 +437,11 @@ pd_settings_example (const char *domain)
 		"tag = SUPPORT\n"
 		"# display name on mail from this queue\n"
 		"#name = Example Support\n"
+		"# replies to customers from \"Agent Name (Example Support)\" instead of the queue name\n"
+		"#agent_name_in_from = false\n"
+		"# SLA targets from the ticket's creation (calendar time), shown to agents\n"
+		"#first_response = 4h\n"
+		"#resolution = 3d\n"
 		"#locale = en\n"
 		"\n"
 		"[serve]\n"

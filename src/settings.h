@@ -12,6 +12,9 @@ typedef struct {
 	char *tag;     /* "SUPPORT" */
 	char *locale;  /* templates locale, "en" */
 	char *display_name; /* "Example Support" */
+	gboolean agent_name_in_from; /* replies to customers from "Agent Name (Example Support)" */
+	gint64 first_response; /* SLA target in seconds from creation, 0 = none */
+	gint64 resolution;     /* SLA target in seconds from creation, 0 = none */
 } PdQueueSettings;
 
 /* One [imap NAME] account to fetch from. */

@@ -188,6 +188,19 @@ pd_store_ticket_first_response (PdStore *store, gint64 id, gint64 now, GError **
 }
 
 gboolean
+pd_store_ticket_first_response_at (PdStore *store, gint64 id, gint64 *at_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT first_response_at FROM tickets WHERE id = ?",
+	                                    error);
+
+	*at_r = 0;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, id);
+	return pd_store_lookup_int (store, stmt, at_r, NULL, error);
+}
+
+gboolean
 pd_store_ticket_set_follows (PdStore *store, gint64 id, gint64 old, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (store, "UPDATE tickets SET follows = ? WHERE id = ?", error);

@@ -205,6 +205,9 @@ gboolean pd_store_ticket_set_assignee (PdStore *store, gint64 id, gint64 agent, 
 gboolean pd_store_ticket_set_field (PdStore *store, gint64 id, const char *field,
                                     const char *value, GError **error);
 gboolean pd_store_ticket_first_response (PdStore *store, gint64 id, gint64 now, GError **error);
+/* When the ticket was first answered, 0 if not yet. */
+gboolean pd_store_ticket_first_response_at (PdStore *store, gint64 id, gint64 *at_r,
+                                            GError **error);
 gboolean pd_store_ticket_set_follows (PdStore *store, gint64 id, gint64 old, GError **error);
 /* Assignee (0 = none). */
 gboolean pd_store_ticket_assignee (PdStore *store, gint64 id, gint64 *agent_r, GError **error);

@@ -9,6 +9,7 @@
 
 start_capture
 pd_setup
+sed -i 's/^tag = SUPPORT$/tag = SUPPORT\nfirst_response = 4h\nagent_name_in_from = true/' "$POSTDESK_HOME/postdesk.conf"
 check "agent add" pd agent add alice@example.com --name "Alice Agent" --queues support
 check "agent add (sales)" pd agent add bob@example.com --name "Bob" --queues sales
 is "the support queue lists its agent" "$(pd agent list --queue support --json | json '[.[].address] | join(",")')" alice@example.com
@@ -29,6 +30,7 @@ check "notification comes from the signed agent address" test -n "$agent_addr"
 is "Reply-To is the same signed address" "$(header Reply-To "$note")" "$agent_addr"
 check "the notification carries the customer's text" grep -q 'The invoice total is wrong.' "$note"
 check "the notification lists the commands" grep -q '#status STATE' "$note"
+check "the notification shows the SLA due time" grep -q '^SLA: first response due 20[0-9-]* [0-9:]* UTC' "$note"
 check "notifications thread per ticket" sh -c "grep -q '^In-Reply-To: <pd.ticket.1@example.com>' '$note'"
 
 # the agent answers with a real Gmail reply (quote and attribution included)
@@ -53,7 +55,7 @@ out=$(ls "$CAPTURE_DIR"/*.json | tail -n +$((before + 1)) | head -n 1)
 out="${out%.json}.eml"
 is "one mail goes out for the reply" "$(($(captured_count) - before))" 1
 is "it goes to the customer" "$(json '.rcpt_tos[0]' <"${out%.eml}.json")" ann@customer.example
-check "from the support address" grep -q '^From: Example Support <support@example.com>' "$out"
+check "from the support address, with the agent's name" grep -q '^From: "Alice Agent (Example Support)" <support@example.com>' "$out"
 is "threaded to the customer's mail" "$(header In-Reply-To "$out")" "$cust_id"
 check "tagged subject" grep -q '^Subject: Re: \[SUPPORT #1\] Broken invoice' "$out"
 check "only the new text" sh -c "sed '1,/^$/d' '$out' | grep -q '^Hello' && ! grep -q 'wrote:' '$out' && ! grep -q '^> Hi' '$out'"
