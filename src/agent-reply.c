@@ -30,25 +30,28 @@ change (Plan *p, const char *kind, char *detail)
 	g_ptr_array_add (p->changes, detail);
 }
 
-static void
+static gboolean
 plan_assign (PdApply *a, Plan *p, const PdAgentCommand *c, GError **error)
 {
 	g_autoptr (GPtrArray) all = pd_store_agent_list (a->store, error);
 	guint i;
 
-	for (i = 0; all && i < all->len; i++) {
+	if (all == NULL)
+		return FALSE;
+	for (i = 0; i < all->len; i++) {
 		const PdAgentRow *ag = all->pdata[i];
 
 		if (ag->active && (g_ascii_strcasecmp (ag->address, c->arg) == 0 ||
 		                   g_ascii_strcasecmp (ag->name, c->arg) == 0)) {
 			p->assignee = ag->id;
 			change (p, "assign", g_strdup_printf ("assigned to %s", ag->address));
-			return;
+			return TRUE;
 		}
 	}
 	g_ptr_array_add (p->errors, g_strdup_printf ("line %u: #assign %s: no active agent has that "
 	                                             "address or name",
 	                                             c->line, c->arg));
+	return TRUE;
 }
 
 static gboolean
@@ -83,8 +86,7 @@ make_plan (PdApply *a, const PdTicketRow *t, const PdAgentCommandBlock *block, P
 			change (p, "assign", g_strdup_printf ("taken by %s", a->ctx->agent_address));
 			break;
 		case PD_AGENT_COMMAND_ASSIGN:
-			plan_assign (a, p, c, error);
-			if (error && *error)
+			if (!plan_assign (a, p, c, error))
 				return FALSE;
 			break;
 		case PD_AGENT_COMMAND_PRIORITY:
@@ -220,9 +222,10 @@ send_reply (PdApply *a, const PdTicketRow *t, const char *text, GError **error)
 		g_autoptr (PdAgentRow) agent = NULL;
 
 		if (g_ascii_strcasecmp (addr, t->customer) == 0 ||
-		    g_strv_contains ((const char *const *) a->app->own_addresses, addr) ||
-		    !pd_store_agent_by_address (a->store, addr, &agent, error))
+		    g_strv_contains ((const char *const *) a->app->own_addresses, addr))
 			continue;
+		if (!pd_store_agent_by_address (a->store, addr, &agent, error))
+			return FALSE;
 		if (agent == NULL)
 			g_ptr_array_add (cc_list, (gpointer) addr);
 	}
