@@ -5,7 +5,7 @@
  * set by an earlier filter alone. X-Auto-Response-Suppress alone is NOT automatic (Outlook
  * puts it on ordinary mail). */
 #include <string.h>
-#include "chain.h"
+#include "filters/chain.h"
 
 /* Out-of-office subjects, matched at the start of the subject (lower case, UTF-8). */
 static const char *const oof_prefixes[] = {

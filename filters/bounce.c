@@ -3,8 +3,8 @@
  * failed recipient, status and hard/soft, and correlates the bounce with an outbox row
  * (VERP token, then the original's Message-ID); it never marks anything itself (actions do). */
 #include <string.h>
-#include "chain.h"
-#include "token.h"
+#include "filters/chain.h"
+#include "core/token.h"
 #include "bounce-internal.h"
 
 static gboolean

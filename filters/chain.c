@@ -1,11 +1,11 @@
 /* chain.c - the filter registry (the order in DESIGN.md), PdContext life cycle and the
  * class name table. It runs filters; it knows nothing of what any of them decides. */
-#include "chain.h"
+#include "filters/chain.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#include "error.h"
+#include "core/error.h"
 
 const PdFilter *const pd_filters[] = {
 	&pd_filter_loop,

@@ -6,7 +6,7 @@
 #define PD_CHAIN_H
 
 #include <glib.h>
-#include "mail.h"
+#include "mail/mail.h"
 
 /* Message classes. The string table is generated from this one list. */
 #define PD_CLASS_LIST(X) \

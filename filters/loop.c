@@ -2,7 +2,7 @@
  * addresses, a Message-ID in our generated format, or From one of our addresses).
  * It only classifies (class loop, chain stops); logging the warning is for actions.c. */
 #include <string.h>
-#include "chain.h"
+#include "filters/chain.h"
 
 static gboolean
 is_own_address (const PdContext *ctx, const char *addr)

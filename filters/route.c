@@ -1,11 +1,11 @@
 /* route.c - which queue and priority: the ticket's own queue for a follow-up; else the queue
  * whose address the mail was sent to (envelope recipient first, then To/Cc, a +extension
  * ignored); else the first configured queue. Priority starts "normal". */
-#include "chain.h"
+#include "filters/chain.h"
 
 #include <string.h>
 
-#include "strutil.h"
+#include "core/strutil.h"
 
 static const PdQueueInfo *
 queue_named (const PdContext *ctx, const char *name)

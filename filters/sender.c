@@ -2,11 +2,11 @@
  * mail arrived at the signed agent address of a ticket (support+a<ticket>-<sig>@, which only
  * that ticket's notifications carry). A mail that claims an agent's From without that is
  * handled as customer mail, and spoof_note says why. It decides nothing else. */
-#include "chain.h"
+#include "filters/chain.h"
 
 #include <string.h>
 
-#include "token.h"
+#include "core/token.h"
 
 /* The ticket named by a valid agent token among the recipients, or 0. */
 static gint64

@@ -2,11 +2,11 @@
  * §2.1: signed reply address, then a known Message-ID in In-Reply-To, then References
  * (newest first), then a subject tag [TAG #N] only from a participant of ticket N.
  * It does not create tickets: ticket_id 0 means "new" and actions.c makes one. */
-#include "chain.h"
+#include "filters/chain.h"
 
 #include <string.h>
 
-#include "token.h"
+#include "core/token.h"
 
 static gboolean
 try_token (PdContext *ctx, const char *addr, gboolean *found_r)

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "cli.h"
-#include "error.h"
+#include "cmd/cli.h"
+#include "core/error.h"
 
 static const PdCommand commands[] = {
 	{ "init", pd_cmd_init, "create the config, secret key and database in POSTDESK_HOME" },

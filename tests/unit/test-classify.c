@@ -3,9 +3,9 @@
  * fake PdQuery. Messages are written inline; no files, no store. */
 #include <string.h>
 #include <glib.h>
-#include "mail.h"
-#include "chain.h"
-#include "token.h"
+#include "mail/mail.h"
+#include "filters/chain.h"
+#include "core/token.h"
 
 static const char *const own[] = { "support@example.com", NULL };
 static const PdQueueInfo queue = { "support", "support@example.com", "SUPPORT" };

@@ -4,7 +4,7 @@
  * at every byte. Pure: no store, no mail. */
 #include <string.h>
 #include <glib.h>
-#include "command.h"
+#include "tickets/command.h"
 
 typedef struct {
 	const char *name;

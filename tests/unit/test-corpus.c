@@ -4,8 +4,8 @@
  * beside the source tree ($G_TEST_SRCDIR) or above the test binary. A missing corpus FAILS. */
 #include <string.h>
 #include <glib.h>
-#include "mail.h"
-#include "chain.h"
+#include "mail/mail.h"
+#include "filters/chain.h"
 
 typedef struct {
 	guint matrix[8][PD_CLASS_COUNT]; /* label row x got column */

@@ -1,7 +1,7 @@
 /* test-html.c - pd_html_to_text and pd_html_sanitize: tables of input and wanted output, XSS
  * vectors, and hostile input (deep nesting, garbage bytes, every prefix of a sample) that must
  * neither crash nor hang. */
-#include "html.h"
+#include "mail/html.h"
 
 #include <string.h>
 #include <libxml/parser.h>

@@ -3,7 +3,7 @@
  * ("got X, want Y") and, where the text is a document, parsed back by a tiny validator. */
 #include <string.h>
 #include <glib.h>
-#include "json.h"
+#include "core/json.h"
 
 /* ---- a minimal strict JSON validator (RFC 8259), enough to say "this parses" ---- */
 

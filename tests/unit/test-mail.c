@@ -3,8 +3,8 @@
  * limits; garbage and every prefix of a multipart message, which must never crash. */
 #include <string.h>
 #include <glib.h>
-#include "error.h"
-#include "mail.h"
+#include "core/error.h"
+#include "mail/mail.h"
 
 static PdMail *
 parse_len (const char *text, gsize len, const PdMailLimits *limits, GError **error)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <glib.h>
 #include <gmime/gmime.h>
-#include "quote.h"
+#include "mail/quote.h"
 
 #define CORPUS_FLOOR 0.90
 

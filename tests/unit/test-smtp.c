@@ -1,7 +1,7 @@
 /* test-smtp.c - pd_smtp_send() against tests/lib/smtp-capture.py on 127.0.0.1.
  * The script is found under $POSTDESK_SRCDIR (default "."), run by $POSTDESK_PYTHON (default
  * /usr/bin/python3, Debian's, which has python3-aiosmtpd). A missing server fails the test. */
-#include "smtp.h"
+#include "outbound/smtp-client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
-#include "error.h"
-#include "template.h"
+#include "core/error.h"
+#include "core/template.h"
 
 /* name=value; list "items" with two items (title, url) and "empty" with none;
  * flag "yes" = "1", "no" = "" */

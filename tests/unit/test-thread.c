@@ -3,9 +3,9 @@
  * participant, queue routing; then the whole chain on a human mail, and store errors. */
 #include <string.h>
 #include <glib.h>
-#include "chain.h"
-#include "error.h"
-#include "token.h"
+#include "filters/chain.h"
+#include "core/error.h"
+#include "core/token.h"
 
 /* ---- the fake store ---- */
 

@@ -2,7 +2,7 @@
  * reply addresses built from and parsed back to their base address ("got X, want Y"). */
 #include <string.h>
 #include <glib.h>
-#include "token.h"
+#include "core/token.h"
 
 static GBytes *
 secret_new (const char *s)

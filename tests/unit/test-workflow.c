@@ -3,7 +3,7 @@
  * "got X, want Y". Pure: no store, no mail. */
 #include <string.h>
 #include <glib.h>
-#include "workflow.h"
+#include "tickets/workflow.h"
 
 #define N PD_STATE_NEW
 #define O PD_STATE_OPEN

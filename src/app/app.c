@@ -1,0 +1,237 @@
+/* app.c - opening a home: settings, secret key, store, and the PdQuery adapter that lets
+ * filters ask the store read-only questions. */
+#include "app/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/fsutil.h"
+
+#define SECRET_BYTES 32
+
+static gboolean
+q_ticket_by_message_id (void *self, const char *mid, gint64 *ticket_r, GError **error)
+{
+	return pd_store_ticket_by_message_id (self, mid, ticket_r, error);
+}
+
+static gboolean
+q_ticket_queue (void *self, gint64 ticket, char **queue_r, GError **error)
+{
+	return pd_store_ticket_queue (self, ticket, queue_r, error);
+}
+
+static gboolean
+q_is_participant (void *self, gint64 ticket, const char *addr, gboolean *yes_r, GError **error)
+{
+	return pd_store_is_participant (self, ticket, addr, yes_r, error);
+}
+
+static gboolean
+q_outbox_row (void *self, gint64 id, gint64 *ticket_r, char **rcpt_r, GError **error)
+{
+	g_autoptr (PdOutboxRow) row = pd_store_outbox_get (self, id, error);
+
+	if (row == NULL)
+		return FALSE;
+	*ticket_r = row->ticket_id;
+	*rcpt_r = g_steal_pointer (&row->rcpt);
+	return TRUE;
+}
+
+static gboolean
+q_agent_by_address (void *self, const char *addr, gint64 *agent_r, gboolean *active_r,
+                    char **name_r, GError **error)
+{
+	g_autoptr (PdAgentRow) row = NULL;
+
+	*agent_r = 0;
+	*active_r = FALSE;
+	*name_r = NULL;
+	if (!pd_store_agent_by_address (self, addr, &row, error))
+		return FALSE;
+	if (row != NULL) {
+		*agent_r = row->id;
+		*active_r = row->active;
+		*name_r = g_steal_pointer (&row->name);
+	}
+	return TRUE;
+}
+
+static gboolean
+q_outbox_by_message_id (void *self, const char *mid, gint64 *outbox_r, GError **error)
+{
+	return pd_store_outbox_by_message_id (self, mid, outbox_r, error);
+}
+
+static gboolean
+create_secret (const char *path, GError **error)
+{
+	guint8 key[SECRET_BYTES];
+	g_autofree char *hex = NULL;
+	g_autofree char *tmp = g_strdup_printf ("%s.%d.tmp", path, (int) getpid ());
+	GString *s = g_string_new (NULL);
+	guint i;
+
+	/* the kernel's generator: g_random is not meant for keys */
+	{
+		int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read (fd, key, sizeof key) : -1;
+
+		if (fd >= 0)
+			close (fd);
+		if (n != (ssize_t) sizeof key) {
+			g_string_free (s, TRUE);
+			g_set_error (error, PD_ERROR, PD_ERROR_IO, "cannot read /dev/urandom");
+			return FALSE;
+		}
+	}
+	for (i = 0; i < SECRET_BYTES; i++)
+		g_string_append_printf (s, "%02x", key[i]);
+	g_string_append_c (s, '\n');
+	hex = g_string_free (s, FALSE);
+	if (!pd_fs_write_file (tmp, hex, strlen (hex), 0600, error))
+		return FALSE;
+	/* link() fails if another process created the key first: theirs wins, ours goes */
+	if (link (tmp, path) != 0 && errno != EEXIST) {
+		int e = errno;
+		g_unlink (tmp);
+		g_set_error (error, PD_ERROR, PD_ERROR_IO, "%s: %s", path, g_strerror (e));
+		return FALSE;
+	}
+	g_unlink (tmp);
+	return TRUE;
+}
+
+gboolean
+pd_app_prepare_home (const char *home, GError **error)
+{
+	g_autofree char *att = g_build_filename (home, "attachments", NULL);
+	g_autofree char *key = g_build_filename (home, "secret.key", NULL);
+
+	if (g_mkdir_with_parents (home, 0700) != 0 || g_mkdir_with_parents (att, 0700) != 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_IO, "%s: %s", home, g_strerror (errno));
+		return FALSE;
+	}
+	if (!g_file_test (key, G_FILE_TEST_EXISTS) && !create_secret (key, error))
+		return FALSE;
+	return TRUE;
+}
+
+static GBytes *
+load_secret (const char *home, GError **error)
+{
+	g_autofree char *path = g_build_filename (home, "secret.key", NULL);
+	g_autofree char *text = NULL;
+	GStatBuf st;
+
+	if (!g_file_get_contents (path, &text, NULL, error)) {
+		g_prefix_error (error, "secret key: ");
+		return NULL;
+	}
+	if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0)
+		g_warning ("%s is readable by others; chmod 600 it", path);
+	g_strstrip (text);
+	if (strlen (text) < 32) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "%s: too short to be a key", path);
+		return NULL;
+	}
+	return g_bytes_new (text, strlen (text));
+}
+
+static void
+build_views (PdApp *app)
+{
+	PdSettings *s = app->settings;
+	GPtrArray *own = g_ptr_array_new ();
+	guint i;
+
+	app->queues = g_new0 (PdQueueInfo, s->queues->len);
+	for (i = 0; i < s->queues->len; i++) {
+		const PdQueueSettings *q = s->queues->pdata[i];
+
+		app->queues[i].name = q->name;
+		app->queues[i].address = q->address;
+		app->queues[i].tag = q->tag;
+		g_ptr_array_add (own, g_strdup (q->address));
+	}
+	g_ptr_array_add (own, g_strdup (s->bounce_address));
+	g_ptr_array_add (own, NULL);
+	app->own_addresses = (char **) g_ptr_array_free (own, FALSE);
+}
+
+PdApp *
+pd_app_open (PdAppFlags flags, GError **error)
+{
+	g_autoptr (PdApp) app = g_new0 (PdApp, 1);
+
+	app->home = pd_settings_home ();
+	app->settings = pd_settings_load (app->home, error);
+	if (app->settings == NULL)
+		return NULL;
+	if (flags & PD_APP_STORE) {
+		if (!pd_app_prepare_home (app->home, error))
+			return NULL;
+		app->secret = load_secret (app->home, error);
+	} else {
+		/* read-only use (classify) creates nothing: with no key yet, nothing we could
+		 * have signed exists, so a throw-away key gives the same answers */
+		g_autofree char *key = g_build_filename (app->home, "secret.key", NULL);
+
+		app->secret = g_file_test (key, G_FILE_TEST_EXISTS)
+		                      ? load_secret (app->home, error)
+		                      : g_bytes_new_take (g_strdup_printf ("%08x%08x%08x%08x", g_random_int (),
+		                                                           g_random_int (), g_random_int (),
+		                                                           g_random_int ()),
+		                                          32);
+	}
+	if (app->secret == NULL)
+		return NULL;
+	build_views (app);
+	if (flags & PD_APP_STORE) {
+		app->store = pd_store_open (app->settings->database, app->settings->busy_timeout, error);
+		if (app->store == NULL)
+			return NULL;
+		app->query.self = app->store;
+		app->query.ticket_by_message_id = q_ticket_by_message_id;
+		app->query.ticket_queue = q_ticket_queue;
+		app->query.is_participant = q_is_participant;
+		app->query.outbox_row = q_outbox_row;
+		app->query.outbox_by_message_id = q_outbox_by_message_id;
+		app->query.agent_by_address = q_agent_by_address;
+	}
+	return g_steal_pointer (&app);
+}
+
+void
+pd_app_free (PdApp *app)
+{
+	if (app == NULL)
+		return;
+	pd_store_close (app->store);
+	g_free (app->queues);
+	g_strfreev (app->own_addresses);
+	g_clear_pointer (&app->secret, g_bytes_unref);
+	pd_settings_free (app->settings);
+	g_free (app->home);
+	g_free (app);
+}
+
+void
+pd_app_context (PdApp *app, PdContext *ctx, const char *envelope_from, const char *envelope_rcpt)
+{
+	pd_context_init (ctx);
+	ctx->domain = app->settings->domain;
+	ctx->queues = app->queues;
+	ctx->n_queues = app->settings->queues->len;
+	ctx->own_addresses = (const char *const *) app->own_addresses;
+	ctx->secret = app->secret;
+	ctx->query = app->store ? &app->query : NULL;
+	ctx->trusted_authserv = app->settings->agent_authserv;
+	ctx->envelope_from = envelope_from;
+	ctx->envelope_rcpt = envelope_rcpt;
+}

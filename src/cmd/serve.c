@@ -1,0 +1,253 @@
+/* serve.c - `postdesk serve`: the long-running gateway. The main loop runs the LMTP/SMTP
+ * listeners ([serve] lmtp, smtp) and the IMAP fetchers; committing, processing, rows left
+ * pending and the outbox run in PdIngest's threads (intake/pipeline.c), so a slow relay never stalls a
+ * listener. SIGTERM/SIGINT: stop accepting, finish what is in flight (bounded), exit 0.
+ * SIGHUP: re-read postdesk.conf (addresses, limits; a listener moves if its address did). */
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "app/app.h"
+#include "cmd/cli.h"
+#include "core/error.h"
+#include "intake/imap.h"
+#include "intake/pipeline.h"
+#include "intake/listener.h"
+#include "core/log.h"
+
+/* how long SIGTERM waits for sessions and commits in flight */
+#define DRAIN_SECONDS 20
+
+typedef struct {
+	PdApp *app;
+	GMainLoop *loop;
+	GError *error;
+	PdIngest *ingest;
+	PdSettings *reloaded;  /* the settings of the last SIGHUP, NULL: app->settings */
+	PdListener *lmtp, *smtp;
+	GPtrArray *retired;    /* listeners moved by a SIGHUP, freed once their sessions end */
+	GPtrArray *fetchers;   /* PdImapFetcher*, freeing the array stops them (imap.h) */
+	gboolean stopping;
+} Serve;
+
+static const PdSettings *
+current_settings (Serve *s)
+{
+	return s->reloaded ? s->reloaded : s->app->settings;
+}
+
+/* ---- IMAP fetchers (src/imap*.c) start and stop here ---- */
+
+/* one thread per [imap NAME] account, each with its own PdApp; stopping interrupts IDLE */
+static gboolean
+start_fetchers (Serve *s, GError **error)
+{
+	s->fetchers = pd_imap_fetchers_start (current_settings (s), error);
+	return s->fetchers != NULL;
+}
+
+static void
+stop_fetchers (Serve *s)
+{
+	g_clear_pointer (&s->fetchers, g_ptr_array_unref);
+}
+
+/* ---- listeners ---- */
+
+static gboolean
+start_listeners (Serve *s, GError **error)
+{
+	const PdSettings *set = current_settings (s);
+
+	if (set->serve_lmtp != NULL &&
+	    (s->lmtp = pd_listener_new (set, s->ingest, TRUE, set->serve_lmtp, error)) == NULL)
+		return FALSE;
+	if (set->serve_smtp != NULL &&
+	    (s->smtp = pd_listener_new (set, s->ingest, FALSE, set->serve_smtp, error)) == NULL)
+		return FALSE;
+	return TRUE;
+}
+
+static guint
+sessions_active (Serve *s)
+{
+	guint n = 0, i;
+
+	if (s->lmtp)
+		n += pd_listener_active (s->lmtp);
+	if (s->smtp)
+		n += pd_listener_active (s->smtp);
+	for (i = 0; i < s->retired->len; i++)
+		n += pd_listener_active (s->retired->pdata[i]);
+	return n;
+}
+
+static gboolean
+reap_retired (gpointer data)
+{
+	Serve *s = data;
+	guint i = 0;
+
+	while (i < s->retired->len) {
+		if (pd_listener_active (s->retired->pdata[i]) == 0)
+			g_ptr_array_remove_index (s->retired, i);
+		else
+			i++;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* Point *SLOT at ADDRESS with SET: the same address keeps its socket and sessions; a new one
+ * is opened before the old one stops, so a bad address leaves the old listener running. */
+static void
+move_listener (Serve *s, PdListener **slot, gboolean lmtp, const char *address,
+               const PdSettings *set)
+{
+	g_autoptr (GError) error = NULL;
+	PdListener *fresh = NULL;
+
+	if (*slot != NULL && g_strcmp0 (pd_listener_address (*slot), address) == 0) {
+		pd_listener_set_settings (*slot, set);
+		return;
+	}
+	if (address != NULL && (fresh = pd_listener_new (set, s->ingest, lmtp, address, &error)) == NULL) {
+		pd_log_error ("reload: %s; the %s listener stays as it was", error->message,
+		              lmtp ? "LMTP" : "SMTP");
+		if (*slot != NULL)
+			pd_listener_set_settings (*slot, set);
+		return;
+	}
+	if (*slot != NULL) {
+		pd_listener_stop (*slot);
+		pd_listener_set_settings (*slot, set);
+		g_ptr_array_add (s->retired, *slot);
+	}
+	*slot = fresh;
+}
+
+/* ---- signals ---- */
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+	Serve *s = data;
+
+	if (!s->stopping)
+		pd_log_info ("signal received: stopping");
+	s->stopping = TRUE;
+	g_main_loop_quit (s->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_hup (gpointer data)
+{
+	Serve *s = data;
+	g_autoptr (GError) error = NULL;
+	PdSettings *fresh = pd_settings_load (s->app->home, &error);
+	guint i;
+
+	if (fresh == NULL) {
+		pd_log_error ("reload: %s; keeping the old configuration", error->message);
+		return G_SOURCE_CONTINUE;
+	}
+	move_listener (s, &s->lmtp, TRUE, fresh->serve_lmtp, fresh);
+	move_listener (s, &s->smtp, FALSE, fresh->serve_smtp, fresh);
+	for (i = 0; i < s->retired->len; i++)
+		pd_listener_set_settings (s->retired->pdata[i], fresh);
+	pd_ingest_reload (s->ingest);
+	/* nothing points into the old settings any more */
+	pd_settings_free (s->reloaded);
+	s->reloaded = fresh;
+	pd_log_info ("configuration reloaded (%u queues)", fresh->queues->len);
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- shutdown ---- */
+
+/* Iterate the main context until nothing is in flight or the deadline passes. */
+static void
+drain (Serve *s, gint64 deadline)
+{
+	GMainContext *ctx = g_main_loop_get_context (s->loop);
+
+	while ((sessions_active (s) > 0 || pd_ingest_in_flight (s->ingest) > 0) &&
+	       g_get_monotonic_time () < deadline) {
+		if (!g_main_context_iteration (ctx, FALSE))
+			g_usleep (10 * 1000);
+	}
+}
+
+static void
+shut_down (Serve *s)
+{
+	if (s->lmtp)
+		pd_listener_stop (s->lmtp);
+	if (s->smtp)
+		pd_listener_stop (s->smtp);
+	stop_fetchers (s);
+	drain (s, g_get_monotonic_time () + DRAIN_SECONDS * G_USEC_PER_SEC);
+	if (sessions_active (s) > 0)
+		pd_log_warn ("%u sessions still open after %d s: closing them", sessions_active (s),
+		             DRAIN_SECONDS);
+	/* frees wait for commits in flight to be answered */
+	g_clear_pointer (&s->lmtp, pd_listener_free);
+	g_clear_pointer (&s->smtp, pd_listener_free);
+	g_ptr_array_set_size (s->retired, 0);
+	drain (s, G_MAXINT64);
+}
+
+gboolean
+pd_cmd_serve (int argc, char **argv, GError **error)
+{
+	g_autoptr (PdApp) app = NULL;
+	g_autoptr (GMainLoop) loop = NULL;
+	Serve s = { 0 };
+	guint sig_term, sig_int, sig_hup, reaper;
+	gboolean ok;
+
+	if (!pd_cli_parse (&argc, &argv, "",
+	                   "Run the gateway: LMTP/SMTP listeners ([serve] lmtp, smtp), IMAP fetchers,\n"
+	                   "processing, and the outbox every [serve] send_interval seconds.\n"
+	                   "SIGTERM/SIGINT: finish what is in flight and exit; SIGHUP: reload the config.",
+	                   NULL, error) ||
+	    (app = pd_app_open (PD_APP_STORE, error)) == NULL)
+		return FALSE;
+	loop = g_main_loop_new (NULL, FALSE);
+	s.app = app;
+	s.loop = loop;
+	s.retired = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_listener_free);
+	pd_log_info ("serving %s (relay %s, every %d s)", app->home,
+	             app->settings->relay ? app->settings->relay : "none: mail stays queued",
+	             app->settings->send_interval);
+	s.ingest = pd_ingest_new (error);
+	if (s.ingest == NULL) {
+		g_ptr_array_unref (s.retired);
+		return FALSE;
+	}
+	ok = start_listeners (&s, error) && start_fetchers (&s, error);
+	sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &s);
+	sig_int = g_unix_signal_add (SIGINT, on_stop_signal, &s);
+	sig_hup = g_unix_signal_add (SIGHUP, on_hup, &s);
+	reaper = g_timeout_add_seconds (1, reap_retired, &s);
+	if (ok)
+		g_main_loop_run (loop);
+	shut_down (&s);
+	g_source_remove (reaper);
+	pd_ingest_free (s.ingest);
+	/* a second SIGTERM from now on must not turn this clean exit into a kill */
+	signal (SIGTERM, SIG_IGN);
+	signal (SIGINT, SIG_IGN);
+	g_source_remove (sig_term);
+	g_source_remove (sig_int);
+	g_source_remove (sig_hup);
+	g_ptr_array_unref (s.retired);
+	pd_settings_free (s.reloaded);
+	if (ok)
+		pd_log_info ("stopped");
+	if (s.error) {
+		g_propagate_error (error, s.error);
+		return FALSE;
+	}
+	return ok;
+}

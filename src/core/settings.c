@@ -1,0 +1,477 @@
+/* settings.c - defaults, key file loading and validation for PdSettings.
+ * Every key is documented in pd_settings_example(), the file `postdesk init` writes. */
+#include "core/settings.h"
+
+#include <string.h>
+
+#include "core/error.h"
+#include "core/strutil.h"
+
+static void
+queue_free (PdQueueSettings *q)
+{
+	g_free (q->name);
+	g_free (q->address);
+	g_free (q->tag);
+	g_free (q->locale);
+	g_free (q->display_name);
+	g_free (q);
+}
+
+static void
+imap_free (PdImapSettings *m)
+{
+	g_free (m->name);
+	g_free (m->url);
+	g_free (m->user);
+	g_free (m->password_file);
+	g_free (m->after);
+	g_free (m);
+}
+
+void
+pd_settings_free (PdSettings *s)
+{
+	if (s == NULL)
+		return;
+	g_free (s->home);
+	g_free (s->domain);
+	g_free (s->locale);
+	g_free (s->database);
+	g_free (s->relay);
+	g_free (s->relay_user);
+	g_free (s->relay_password_file);
+	g_free (s->ca_file);
+	g_free (s->helo);
+	g_free (s->bounce_address);
+	g_free (s->agent_authserv);
+	g_free (s->serve_lmtp);
+	g_free (s->serve_smtp);
+	g_free (s->tls_cert);
+	g_free (s->tls_key);
+	g_ptr_array_unref (s->queues);
+	g_ptr_array_unref (s->imap);
+	g_free (s);
+}
+
+char *
+pd_settings_home (void)
+{
+	const char *env = g_getenv ("POSTDESK_HOME");
+
+	return g_strdup (env && *env ? env : "./var");
+}
+
+static char *
+get_str (GKeyFile *kf, const char *group, const char *key, const char *def)
+{
+	char *v = g_key_file_get_string (kf, group, key, NULL);
+
+	if (v != NULL) {
+		g_strstrip (v);
+		if (*v != '\0')
+			return v;
+		g_free (v);
+		return NULL; /* "key =" explicitly unsets */
+	}
+	return g_strdup (def);
+}
+
+static gboolean
+get_int (GKeyFile *kf, const char *group, const char *key, gint64 def, gint64 min,
+         gint64 *out, GError **error)
+{
+	g_autofree char *v = g_key_file_get_string (kf, group, key, NULL);
+	char *end;
+	gint64 n;
+
+	if (v == NULL) {
+		*out = def;
+		return TRUE;
+	}
+	g_strstrip (v);
+	n = g_ascii_strtoll (v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < min) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+		             "[%s] %s: want a whole number >= %" G_GINT64_FORMAT ", got \"%s\"",
+		             group, key, min, v);
+		return FALSE;
+	}
+	*out = n;
+	return TRUE;
+}
+
+static gboolean
+get_bool (GKeyFile *kf, const char *group, const char *key, gboolean def, gboolean *out,
+          GError **error)
+{
+	g_autofree char *v = g_key_file_get_string (kf, group, key, NULL);
+
+	if (v == NULL) {
+		*out = def;
+		return TRUE;
+	}
+	g_strstrip (v);
+	if (!g_ascii_strcasecmp (v, "true") || !g_ascii_strcasecmp (v, "yes") || !strcmp (v, "1"))
+		*out = TRUE;
+	else if (!g_ascii_strcasecmp (v, "false") || !g_ascii_strcasecmp (v, "no") ||
+	         !strcmp (v, "0"))
+		*out = FALSE;
+	else {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s] %s: want true or false, got \"%s\"",
+		             group, key, v);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+valid_address (const char *a)
+{
+	const char *at = a ? strchr (a, '@') : NULL;
+
+	return at && at != a && at[1] != '\0' && strchr (at + 1, '@') == NULL &&
+	       strpbrk (a, " \t\r\n<>,;\"") == NULL;
+}
+
+/* "90s", "30m", "4h", "2d" (a bare number is seconds) into seconds. */
+static gboolean
+get_duration (GKeyFile *kf, const char *group, const char *key, gint64 *out, GError **error)
+{
+	g_autofree char *v = g_key_file_get_string (kf, group, key, NULL);
+	char *end;
+	gint64 n, unit = 1;
+
+	*out = 0;
+	if (v == NULL || *g_strstrip (v) == '\0')
+		return TRUE;
+	n = g_ascii_strtoll (v, &end, 10);
+	switch (*end) {
+	case 's': unit = 1; end++; break;
+	case 'm': unit = 60; end++; break;
+	case 'h': unit = 3600; end++; break;
+	case 'd': unit = 86400; end++; break;
+	}
+	if (end == v || *end != '\0' || n <= 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s] %s: want a duration like 30m, 4h or 2d, got \"%s\"",
+		             group, key, v);
+		return FALSE;
+	}
+	*out = n * unit;
+	return TRUE;
+}
+
+static gboolean
+load_queues (PdSettings *s, GKeyFile *kf, GError **error)
+{
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	guint i;
+
+	for (i = 0; groups && groups[i]; i++) {
+		PdQueueSettings *q;
+
+		if (!g_str_has_prefix (groups[i], "queue "))
+			continue;
+		q = g_new0 (PdQueueSettings, 1);
+		q->name = g_strstrip (g_strdup (groups[i] + 6));
+		g_ptr_array_add (s->queues, q);
+		if (*q->name == '\0' || strpbrk (q->name, " ,") != NULL) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s]: a queue name is one word", groups[i]);
+			return FALSE;
+		}
+		q->address = get_str (kf, groups[i], "address", NULL);
+		if (q->address == NULL)
+			q->address = g_strdup_printf ("%s@%s", q->name, s->domain);
+		pd_ascii_lower (q->address);
+		if (!valid_address (q->address)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s] address: not an address: %s",
+			             groups[i], q->address);
+			return FALSE;
+		}
+		q->tag = get_str (kf, groups[i], "tag", NULL);
+		if (q->tag == NULL)
+			q->tag = g_ascii_strup (q->name, -1);
+		q->locale = get_str (kf, groups[i], "locale", s->locale);
+		q->display_name = get_str (kf, groups[i], "name", NULL);
+		if (!get_bool (kf, groups[i], "agent_name_in_from", FALSE, &q->agent_name_in_from, error) ||
+		    !get_duration (kf, groups[i], "first_response", &q->first_response, error) ||
+		    !get_duration (kf, groups[i], "resolution", &q->resolution, error))
+			return FALSE;
+	}
+	if (s->queues->len == 0) {
+		PdQueueSettings *q = g_new0 (PdQueueSettings, 1);
+
+		q->name = g_strdup ("support");
+		q->address = g_strdup_printf ("support@%s", s->domain);
+		q->tag = g_strdup ("SUPPORT");
+		q->locale = g_strdup (s->locale);
+		g_ptr_array_add (s->queues, q);
+	}
+	return TRUE;
+}
+
+static gboolean
+load_imap (PdSettings *s, GKeyFile *kf, GError **error)
+{
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	guint i;
+	gint64 n;
+
+	for (i = 0; groups && groups[i]; i++) {
+		PdImapSettings *m;
+		const char *g = groups[i];
+
+		if (!g_str_has_prefix (g, "imap "))
+			continue;
+		m = g_new0 (PdImapSettings, 1);
+		g_ptr_array_add (s->imap, m);
+		m->name = g_strstrip (g_strdup (g + 5));
+		m->url = get_str (kf, g, "url", NULL);
+		m->user = get_str (kf, g, "user", NULL);
+		m->password_file = get_str (kf, g, "password_file", NULL);
+		m->after = get_str (kf, g, "after", "seen");
+		if (m->url == NULL || !(g_str_has_prefix (m->url, "imap://") ||
+		                        g_str_has_prefix (m->url, "imaps://"))) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s] url: want imap://HOST[:PORT]/MAILBOX or imaps://...", g);
+			return FALSE;
+		}
+		if (m->user == NULL || m->password_file == NULL) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s]: user and password_file are needed", g);
+			return FALSE;
+		}
+		if (!(g_str_equal (m->after, "seen") || g_str_equal (m->after, "delete") ||
+		      (g_str_has_prefix (m->after, "move:") && m->after[5] != '\0'))) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s] after: want move:FOLDER, seen or delete, got \"%s\"", g, m->after);
+			return FALSE;
+		}
+		if (!get_bool (kf, g, "starttls", FALSE, &m->starttls, error) ||
+		    !get_bool (kf, g, "tls_insecure", FALSE, &m->tls_insecure, error) ||
+		    !get_int (kf, g, "poll_interval", 60, 1, &n, error))
+			return FALSE;
+		m->poll_interval = n;
+		if (!get_int (kf, g, "idle_timeout", 25 * 60, 1, &n, error))
+			return FALSE;
+		m->idle_timeout = n;
+	}
+	return TRUE;
+}
+
+PdSettings *
+pd_settings_load (const char *home, GError **error)
+{
+	g_autoptr (PdSettings) s = g_new0 (PdSettings, 1);
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autofree char *path = g_build_filename (home, "postdesk.conf", NULL);
+	g_autoptr (GError) local = NULL;
+	gint64 n;
+
+	s->home = g_strdup (home);
+	s->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
+	s->imap = g_ptr_array_new_with_free_func ((GDestroyNotify) imap_free);
+	if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
+		if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "%s: %s", path, local->message);
+			return NULL;
+		}
+	}
+
+	s->domain = get_str (kf, "postdesk", "domain", "localhost");
+	s->locale = get_str (kf, "postdesk", "locale", "en");
+	s->database = get_str (kf, "postdesk", "database", NULL);
+	if (s->database == NULL)
+		s->database = g_build_filename (home, "postdesk.db", NULL);
+
+	if (!get_int (kf, "postdesk", "busy_timeout", 30000, 0, &n, error))
+		return NULL;
+	s->busy_timeout = n;
+	s->relay = get_str (kf, "smtp", "relay", NULL);
+	s->relay_user = get_str (kf, "smtp", "user", NULL);
+	s->relay_password_file = get_str (kf, "smtp", "password_file", NULL);
+	s->ca_file = get_str (kf, "smtp", "ca_file", NULL);
+	s->helo = get_str (kf, "smtp", "helo", NULL);
+	s->bounce_address = get_str (kf, "smtp", "bounce_address", NULL);
+	if (s->bounce_address == NULL)
+		s->bounce_address = g_strdup_printf ("bounces@%s", s->domain);
+	if (!get_bool (kf, "smtp", "starttls", FALSE, &s->starttls, error) ||
+	    !get_bool (kf, "smtp", "tls_insecure", FALSE, &s->tls_insecure, error))
+		return NULL;
+	if (!get_int (kf, "smtp", "retry_base", 60, 0, &n, error))
+		return NULL;
+	s->retry_base = n;
+	if (!get_int (kf, "smtp", "retry_max", 4 * 3600, 0, &n, error))
+		return NULL;
+	s->retry_max = n;
+	if (!get_int (kf, "smtp", "give_up_after", 5 * 86400, 0, &n, error))
+		return NULL;
+	s->give_up_after = n;
+
+	if (!get_int (kf, "limits", "message_size", 50 * 1024 * 1024, 1024, &n, error))
+		return NULL;
+	s->max_message_size = n;
+	if (!get_int (kf, "limits", "mime_containers", 100, 1, &n, error))
+		return NULL;
+	s->max_mime_depth = n;
+	if (!get_int (kf, "limits", "mime_parts", 1000, 1, &n, error))
+		return NULL;
+	s->max_mime_parts = n;
+
+	s->agent_authserv = get_str (kf, "agents", "trusted_authserv", NULL);
+	if (!get_int (kf, "autoreply", "per_hour", 3, 0, &n, error))
+		return NULL;
+	s->auto_per_hour = n;
+	if (!get_int (kf, "autoreply", "per_day", 10, 0, &n, error))
+		return NULL;
+	s->auto_per_day = n;
+
+	if (!get_int (kf, "serve", "send_interval", 5, 1, &n, error))
+		return NULL;
+	s->send_interval = n;
+	s->serve_lmtp = get_str (kf, "serve", "lmtp", NULL);
+	s->serve_smtp = get_str (kf, "serve", "smtp", NULL);
+	s->tls_cert = get_str (kf, "serve", "tls_cert", NULL);
+	s->tls_key = get_str (kf, "serve", "tls_key", NULL);
+	if ((s->tls_cert == NULL) != (s->tls_key == NULL)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[serve] tls_cert and tls_key go together");
+		return NULL;
+	}
+	if (!get_int (kf, "serve", "max_connections", 64, 1, &n, error))
+		return NULL;
+	s->max_connections = n;
+	if (!get_int (kf, "serve", "max_recipients", 100, 1, &n, error))
+		return NULL;
+	s->max_recipients = n;
+	if (!get_int (kf, "serve", "max_line", 4096, 512, &n, error))
+		return NULL;
+	s->max_line = n;
+	if (!get_int (kf, "serve", "idle_timeout", 300, 1, &n, error))
+		return NULL;
+	s->idle_timeout = n;
+
+	if (!load_queues (s, kf, error) || !load_imap (s, kf, error))
+		return NULL;
+	if (!valid_address (s->bounce_address)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
+		             s->bounce_address);
+		return NULL;
+	}
+	return g_steal_pointer (&s);
+}
+
+const PdQueueSettings *
+pd_settings_queue (const PdSettings *s, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < s->queues->len; i++) {
+		const PdQueueSettings *q = s->queues->pdata[i];
+		if (g_strcmp0 (q->name, name) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+char *
+pd_settings_example (const char *domain)
+{
+	return g_strdup_printf (
+		"# postdesk.conf - a GLib key file. Every key is optional; shown are the defaults\n"
+		"# or an example. Lines starting with # are comments.\n"
+		"\n"
+		"[postdesk]\n"
+		"# the domain of Message-IDs and signed addresses we generate\n"
+		"domain = %s\n"
+		"# templates locale (templates/LOCALE/, falling back to en)\n"
+		"locale = en\n"
+		"# the SQLite database (default: POSTDESK_HOME/postdesk.db)\n"
+		"#database = /var/lib/postdesk/postdesk.db\n"
+		"# milliseconds to wait for a database another process holds; then deliver\n"
+		"# exits 75 (the MTA retries) and listeners answer 451\n"
+		"#busy_timeout = 30000\n"
+		"\n"
+		"[smtp]\n"
+		"# where outgoing mail goes: smtp://host:port or smtps://host:port.\n"
+		"# Unset: mail stays queued in the outbox.\n"
+		"#relay = smtp://127.0.0.1:25\n"
+		"# require STARTTLS on smtp:// relays\n"
+		"#starttls = false\n"
+		"# AUTH: user name and a file holding the password (first line)\n"
+		"#user = postdesk\n"
+		"#password_file = /etc/postdesk/relay.pass\n"
+		"# CA bundle to verify the relay; tls_insecure = true skips verification (tests only)\n"
+		"#ca_file = /etc/ssl/certs/ca-certificates.crt\n"
+		"#tls_insecure = false\n"
+		"# the EHLO name\n"
+		"#helo = %s\n"
+		"# VERP return path base: bounces+o<row>-<sig>@domain\n"
+		"#bounce_address = bounces@%s\n"
+		"# retries: first after retry_base seconds, doubling up to retry_max; a row still\n"
+		"# undelivered after give_up_after seconds fails\n"
+		"#retry_base = 60\n"
+		"#retry_max = 14400\n"
+		"#give_up_after = 432000\n"
+		"\n"
+		"[limits]\n"
+		"# larger mail is quarantined (bytes)\n"
+		"#message_size = 52428800\n"
+		"# more multipart or message/rfc822 containers than this are quarantined\n"
+		"#mime_containers = 100\n"
+		"#mime_parts = 1000\n"
+		"\n"
+		"[agents]\n"
+		"# an agent's reply counts only when From is an active agent AND it arrived at the\n"
+		"# signed agent address of the ticket. Also require an Authentication-Results header\n"
+		"# from this authserv-id (your own MX) with dkim=pass or spf=pass for the agent's domain:\n"
+		"#trusted_authserv = mx.example.com\n"
+		"\n"
+		"[autoreply]\n"
+		"# automatic answers (acknowledgements, error replies) to one address\n"
+		"#per_hour = 3\n"
+		"#per_day = 10\n"
+		"\n"
+		"# one section per queue: mail to its address opens tickets tagged [TAG #n]\n"
+		"[queue support]\n"
+		"address = support@%s\n"
+		"tag = SUPPORT\n"
+		"# display name on mail from this queue\n"
+		"#name = Example Support\n"
+		"# replies to customers from \"Agent Name (Example Support)\" instead of the queue name\n"
+		"#agent_name_in_from = false\n"
+		"# SLA targets from the ticket's creation (calendar time), shown to agents\n"
+		"#first_response = 4h\n"
+		"#resolution = 3d\n"
+		"#locale = en\n"
+		"\n"
+		"[serve]\n"
+		"# seconds between outbox runs of `postdesk serve`\n"
+		"#send_interval = 5\n"
+		"# listeners, each optional (HOST:PORT; keep them on loopback unless a firewall\n"
+		"# and STARTTLS protect them). 250 is answered only after the mail is committed.\n"
+		"#lmtp = 127.0.0.1:2424\n"
+		"#smtp = 127.0.0.1:2525\n"
+		"# certificate and key for STARTTLS on the listeners\n"
+		"#tls_cert = /etc/postdesk/cert.pem\n"
+		"#tls_key = /etc/postdesk/key.pem\n"
+		"#max_connections = 64\n"
+		"#max_recipients = 100\n"
+		"# longest command or text line, bytes\n"
+		"#max_line = 4096\n"
+		"# seconds of client silence before the session is closed\n"
+		"#idle_timeout = 300\n"
+		"\n"
+		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
+		"#[imap hosted]\n"
+		"#url = imaps://mail.example.com/INBOX\n"
+		"#user = support\n"
+		"#password_file = /etc/postdesk/imap.pass\n"
+		"# after a message is committed: move:FOLDER, seen, or delete (flag + expunge)\n"
+		"#after = move:Processed\n"
+		"#starttls = false\n"
+		"#tls_insecure = false\n"
+		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
+		"#poll_interval = 60\n"
+		"#idle_timeout = 1500\n",
+		domain, domain, domain, domain);
+}

@@ -1,0 +1,295 @@
+/* template.c - the {{ }} expander and the template lookup (home override, then the
+ * templates compiled into the binary, locale falling back to en). */
+#include "core/template.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+struct PdTemplateData {
+	GHashTable *values; /* char* -> char* */
+	GHashTable *lists;  /* char* -> GPtrArray of PdTemplateData* */
+	const PdTemplateData *parent;
+};
+
+PdTemplateData *
+pd_template_data_new (void)
+{
+	PdTemplateData *d = g_new0 (PdTemplateData, 1);
+
+	d->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	d->lists = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+	                                  (GDestroyNotify) g_ptr_array_unref);
+	return d;
+}
+
+void
+pd_template_data_free (PdTemplateData *d)
+{
+	if (d == NULL)
+		return;
+	g_hash_table_destroy (d->values);
+	g_hash_table_destroy (d->lists);
+	g_free (d);
+}
+
+void
+pd_template_data_set (PdTemplateData *d, const char *key, const char *value)
+{
+	g_hash_table_replace (d->values, g_strdup (key), g_strdup (value ? value : ""));
+}
+
+void
+pd_template_data_set_int (PdTemplateData *d, const char *key, gint64 value)
+{
+	g_hash_table_replace (d->values, g_strdup (key),
+	                      g_strdup_printf ("%" G_GINT64_FORMAT, value));
+}
+
+PdTemplateData *
+pd_template_data_add_item (PdTemplateData *d, const char *section)
+{
+	GPtrArray *list = g_hash_table_lookup (d->lists, section);
+	PdTemplateData *item = pd_template_data_new ();
+
+	if (list == NULL) {
+		list = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_template_data_free);
+		g_hash_table_insert (d->lists, g_strdup (section), list);
+	}
+	item->parent = d;
+	g_ptr_array_add (list, item);
+	return item;
+}
+
+static const char *
+lookup_value (const PdTemplateData *d, const char *key)
+{
+	for (; d != NULL; d = d->parent) {
+		const char *v = g_hash_table_lookup (d->values, key);
+		if (v != NULL)
+			return v;
+	}
+	return NULL;
+}
+
+static GPtrArray *
+lookup_list (const PdTemplateData *d, const char *key)
+{
+	for (; d != NULL; d = d->parent) {
+		GPtrArray *l = g_hash_table_lookup (d->lists, key);
+		if (l != NULL)
+			return l;
+	}
+	return NULL;
+}
+
+/* Find the {{/NAME}} that closes a section opened just before P, allowing nested sections
+ * of the same name. Returns its position or NULL. */
+static const char *
+find_close (const char *p, const char *name)
+{
+	g_autofree char *open1 = g_strdup_printf ("{{#%s}}", name);
+	g_autofree char *open2 = g_strdup_printf ("{{^%s}}", name);
+	g_autofree char *close = g_strdup_printf ("{{/%s}}", name);
+	int depth = 1;
+
+	while (*p) {
+		if (g_str_has_prefix (p, open1) || g_str_has_prefix (p, open2))
+			depth++;
+		else if (g_str_has_prefix (p, close) && --depth == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static void
+append_value (GString *out, const char *v, gboolean one_line)
+{
+	for (; v && *v; v++)
+		g_string_append_c (out, (one_line && (*v == '\r' || *v == '\n')) ? ' ' : *v);
+}
+
+/* Does P start a line of the buffer that begins at ORIGIN? */
+static gboolean
+at_line_start (const char *origin, const char *p)
+{
+	return p == origin || p[-1] == '\n';
+}
+
+static gboolean
+expand (GString *out, const char *origin, const char *text, gsize len, const PdTemplateData *d,
+        gboolean one_line, GError **error)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *open = g_strstr_len (p, end - p, "{{");
+		const char *close;
+		g_autofree char *tag = NULL;
+
+		if (open == NULL) {
+			g_string_append_len (out, p, end - p);
+			break;
+		}
+		g_string_append_len (out, p, open - p);
+		close = g_strstr_len (open, end - open, "}}");
+		if (close == NULL) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "unclosed {{ in template");
+			return FALSE;
+		}
+		tag = g_strstrip (g_strndup (open + 2, close - open - 2));
+		p = close + 2;
+		if (tag[0] == '#' || tag[0] == '^') {
+			const char *name = tag + 1;
+			const char *body = p;
+			const char *stop = find_close (p, name);
+			GPtrArray *list = lookup_list (d, name);
+			const char *v = lookup_value (d, name);
+			gboolean truthy = (list && list->len > 0) || (v && *v);
+			guint i;
+
+			if (stop == NULL || stop > end) {
+				g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+				             "section {{%s}} is never closed", tag);
+				return FALSE;
+			}
+			p = stop + strlen (name) + 5; /* "{{/" name "}}" */
+			/* a section tag alone on its line takes its line break with it */
+			if (at_line_start (origin, open) && *body == '\n')
+				body++;
+			if (tag[0] == '^') {
+				if (!truthy && !expand (out, origin, body, stop - body, d, one_line, error))
+					return FALSE;
+			} else if (list && list->len > 0) {
+				for (i = 0; i < list->len; i++)
+					if (!expand (out, origin, body, stop - body, list->pdata[i], one_line, error))
+						return FALSE;
+			} else if (truthy && !expand (out, origin, body, stop - body, d, one_line, error)) {
+				return FALSE;
+			}
+			if (at_line_start (origin, stop) && p < end && *p == '\n')
+				p++;
+		} else if (tag[0] == '/') {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "{{%s}} closes nothing", tag);
+			return FALSE;
+		} else {
+			append_value (out, lookup_value (d, tag), one_line);
+		}
+	}
+	return TRUE;
+}
+
+char *
+pd_template_expand (const char *text, const PdTemplateData *data, gboolean one_line,
+                    GError **error)
+{
+	GString *out = g_string_sized_new (strlen (text) + 256);
+
+	if (!expand (out, text, text, strlen (text), data, one_line, error)) {
+		g_string_free (out, TRUE);
+		return NULL;
+	}
+	return g_string_free (out, FALSE);
+}
+
+void
+pd_rendered_free (PdRendered *r)
+{
+	if (r == NULL)
+		return;
+	g_ptr_array_unref (r->headers);
+	g_free (r->body);
+	g_free (r);
+}
+
+const char *
+pd_rendered_header (const PdRendered *r, const char *name)
+{
+	guint i;
+
+	for (i = 0; i + 1 < r->headers->len; i += 2)
+		if (g_ascii_strcasecmp (r->headers->pdata[i], name) == 0)
+			return r->headers->pdata[i + 1];
+	return NULL;
+}
+
+static char *
+load_template (const char *home, const char *locale, const char *name, GError **error)
+{
+	const char *locales[] = { locale, "en" };
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS (locales); i++) {
+		g_autofree char *file = g_strdup_printf ("%s.txt", name);
+		g_autofree char *path = g_build_filename (home, "templates", locales[i], file, NULL);
+		g_autofree char *res = g_strdup_printf ("/org/postdesk/templates/%s/%s", locales[i], file);
+		char *text = NULL;
+		g_autoptr (GBytes) bytes = NULL;
+
+		if (strchr (locales[i], '/') || strstr (locales[i], ".."))
+			continue; /* a locale is a folder name, never a path */
+		if (g_file_get_contents (path, &text, NULL, NULL))
+			return text;
+		bytes = g_resources_lookup_data (res, 0, NULL);
+		if (bytes != NULL)
+			return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+	}
+	g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "no template %s for locale %s", name, locale);
+	return NULL;
+}
+
+PdRendered *
+pd_template_render (const char *home, const char *locale, const char *name,
+                    const PdTemplateData *data, GError **error)
+{
+	g_autofree char *text = load_template (home, locale, name, error);
+	g_autofree char *head = NULL, *headers = NULL;
+	g_auto (GStrv) lines = NULL;
+	g_autoptr (PdRendered) r = NULL;
+	const char *split;
+	guint i;
+
+	if (text == NULL)
+		return NULL;
+	split = strstr (text, "\n\n");
+	if (split == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+		             "template %s: no blank line between headers and body", name);
+		return NULL;
+	}
+	r = g_new0 (PdRendered, 1);
+	r->headers = g_ptr_array_new_with_free_func (g_free);
+	head = g_strndup (text, split - text);
+	headers = pd_template_expand (head, data, TRUE, error);
+	if (headers == NULL || (r->body = pd_template_expand (split + 2, data, FALSE, error)) == NULL) {
+		g_prefix_error (error, "template %s: ", name);
+		return NULL;
+	}
+	lines = g_strsplit (headers, "\n", -1);
+	for (i = 0; lines[i]; i++) {
+		char *colon;
+
+		if ((lines[i][0] == ' ' || lines[i][0] == '\t') && r->headers->len > 0) {
+			/* a folded line continues the previous header's value */
+			char **value = (char **) &r->headers->pdata[r->headers->len - 1];
+			char *joined = g_strdup_printf ("%s %s", *value, g_strstrip (lines[i]));
+
+			g_free (*value);
+			*value = joined;
+			continue;
+		}
+		if (*g_strstrip (lines[i]) == '\0')
+			continue;
+		colon = strchr (lines[i], ':');
+		if (colon == NULL || colon == lines[i]) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "template %s: bad header line \"%s\"",
+			             name, lines[i]);
+			return NULL;
+		}
+		g_ptr_array_add (r->headers, g_strstrip (g_strndup (lines[i], colon - lines[i])));
+		g_ptr_array_add (r->headers, g_strstrip (g_strdup (colon + 1)));
+	}
+	return g_steal_pointer (&r);
+}

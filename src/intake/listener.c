@@ -1,0 +1,187 @@
+/* listener.c - a GSocketService per configured address; each connection becomes an
+ * smtp-session (smtp-session.c) whose end is reported back here. It owns the sessions'
+ * host record and the STARTTLS certificate; the settings and the ingest are borrowed. */
+#include "intake/listener.h"
+
+#include "core/error.h"
+#include "core/log.h"
+#include "intake/smtp-session.h"
+
+#define BACKLOG 128
+
+struct PdListener {
+	GSocketService *service;
+	PdSessionHost host;
+	char *hostport;
+	GHashTable *sessions; /* PdSession* set */
+	gboolean stopped;
+};
+
+static void
+session_closed (PdSession *session, gpointer data)
+{
+	PdListener *l = data;
+
+	g_hash_table_remove (l->sessions, session);
+}
+
+static gboolean
+on_incoming (GSocketService *service, GSocketConnection *conn, GObject *source, gpointer data)
+{
+	PdListener *l = data;
+
+	(void) service;
+	(void) source;
+	if (l->stopped)
+		return FALSE;
+	if (g_hash_table_size (l->sessions) >= l->host.settings->max_connections) {
+		static const char busy[] = "421 4.3.2 Too many connections, try again later\r\n";
+		GSocket *sock = g_socket_connection_get_socket (conn);
+
+		pd_log_warn ("%s: %u connections: refusing one more", l->hostport,
+		             g_hash_table_size (l->sessions));
+		/* a fresh socket's send buffer is empty: this does not block */
+		g_socket_set_blocking (sock, FALSE);
+		g_socket_send (sock, busy, sizeof busy - 1, NULL, NULL);
+		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+		return TRUE;
+	}
+	g_hash_table_add (l->sessions, pd_session_start (&l->host, conn));
+	return TRUE;
+}
+
+static GTlsCertificate *
+load_certificate (const PdSettings *settings, GError **error)
+{
+	GTlsCertificate *cert;
+
+	if (settings->tls_cert == NULL)
+		return NULL;
+	cert = g_tls_certificate_new_from_files (settings->tls_cert, settings->tls_key, error);
+	if (cert == NULL)
+		g_prefix_error (error, "[serve] tls_cert/tls_key: ");
+	return cert;
+}
+
+PdListener *
+pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
+                 GError **error)
+{
+	g_autoptr (PdListener) l = g_new0 (PdListener, 1);
+	g_autoptr (GSocketConnectable) where = NULL;
+	g_autoptr (GSocketAddressEnumerator) addrs = NULL;
+	g_autoptr (GError) local = NULL;
+	guint n = 0;
+
+	l->hostport = g_strdup (hostport);
+	l->sessions = g_hash_table_new (NULL, NULL);
+	l->host.lmtp = lmtp;
+	l->host.settings = settings;
+	l->host.ingest = ingest;
+	l->host.closed = session_closed;
+	l->host.data = l;
+	l->service = g_socket_service_new ();
+	g_socket_listener_set_backlog (G_SOCKET_LISTENER (l->service), BACKLOG);
+	if (settings->tls_cert != NULL && (l->host.tls = load_certificate (settings, error)) == NULL)
+		return NULL;
+
+	where = g_network_address_parse (hostport, 0, &local);
+	if (where == NULL || g_network_address_get_port (G_NETWORK_ADDRESS (where)) == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[serve] %s = %s: want HOST:PORT",
+		             lmtp ? "lmtp" : "smtp", hostport);
+		return NULL;
+	}
+	addrs = g_socket_connectable_enumerate (where);
+	for (;;) {
+		g_autoptr (GSocketAddress) addr = g_socket_address_enumerator_next (addrs, NULL, &local);
+
+		if (addr == NULL)
+			break;
+		if (!g_socket_listener_add_address (G_SOCKET_LISTENER (l->service), addr,
+		                                    G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL,
+		                                    &local)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "listening on %s: %s", hostport,
+			             local->message);
+			return NULL;
+		}
+		n++;
+	}
+	if (n == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "listening on %s: %s", hostport,
+		             local ? local->message : "no address");
+		return NULL;
+	}
+	g_signal_connect (l->service, "incoming", G_CALLBACK (on_incoming), l);
+	g_socket_service_start (l->service);
+	pd_log_info ("%s listening on %s%s", lmtp ? "LMTP" : "SMTP", hostport,
+	             l->host.tls ? " (STARTTLS)" : "");
+	return g_steal_pointer (&l);
+}
+
+void
+pd_listener_set_settings (PdListener *l, const PdSettings *settings)
+{
+	g_autoptr (GError) error = NULL;
+	GTlsCertificate *cert = NULL;
+
+	l->host.settings = settings;
+	if (settings->tls_cert != NULL && (cert = load_certificate (settings, &error)) == NULL) {
+		pd_log_error ("%s; keeping the old certificate", error->message);
+		return;
+	}
+	g_clear_object (&l->host.tls);
+	l->host.tls = cert;
+}
+
+const char *
+pd_listener_address (PdListener *l)
+{
+	return l->hostport;
+}
+
+void
+pd_listener_stop (PdListener *l)
+{
+	GHashTableIter it;
+	gpointer session;
+
+	if (l->stopped)
+		return;
+	l->stopped = TRUE;
+	l->host.stopping = TRUE;
+	g_socket_service_stop (l->service);
+	g_socket_listener_close (G_SOCKET_LISTENER (l->service));
+	g_hash_table_iter_init (&it, l->sessions);
+	while (g_hash_table_iter_next (&it, &session, NULL))
+		pd_session_stop (session);
+}
+
+guint
+pd_listener_active (PdListener *l)
+{
+	return g_hash_table_size (l->sessions);
+}
+
+void
+pd_listener_free (PdListener *l)
+{
+	if (l == NULL)
+		return;
+	if (l->service != NULL && !l->stopped)
+		pd_listener_stop (l);
+	if (g_hash_table_size (l->sessions) > 0) {
+		g_autoptr (GList) left = g_hash_table_get_keys (l->sessions);
+		GList *p;
+
+		for (p = left; p != NULL; p = p->next)
+			pd_session_abort (p->data);
+		/* sessions report their end here, and a commit in flight is answered first */
+		while (g_hash_table_size (l->sessions) > 0)
+			g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+	}
+	g_clear_object (&l->service);
+	g_clear_object (&l->host.tls);
+	g_hash_table_unref (l->sessions);
+	g_free (l->hostport);
+	g_free (l);
+}

@@ -1,0 +1,38 @@
+/* listener.h - an LMTP or SMTP listener on the main loop: accepts connections up to
+ * [serve] max_connections (421 beyond) and runs an smtp-session on each. It does not store
+ * anything itself: sessions hand messages to the PdIngest given. */
+#ifndef PD_LISTENER_H
+#define PD_LISTENER_H
+
+#include <glib.h>
+
+#include "intake/pipeline.h"
+#include "core/settings.h"
+
+typedef struct PdListener PdListener;
+
+/* Listen on HOSTPORT ("127.0.0.1:2424", "[::1]:24", "localhost:24"). SETTINGS (limits,
+ * addresses, TLS files) must outlive the listener or be replaced with
+ * pd_listener_set_settings. (transfer full) */
+PdListener *pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp,
+                             const char *hostport, GError **error);
+
+/* Use SETTINGS from the next command on (SIGHUP). The certificate is reloaded when the TLS
+ * files can be read; otherwise the old one stays. */
+void pd_listener_set_settings (PdListener *listener, const PdSettings *settings);
+
+/* The address given at creation. (transfer none) */
+const char *pd_listener_address (PdListener *listener);
+
+/* Stop accepting and close the socket; sessions finish their transaction, then get 421. */
+void pd_listener_stop (PdListener *listener);
+
+/* Sessions still open. */
+guint pd_listener_active (PdListener *listener);
+
+/* Drop the sessions left (waiting, in the thread-default main context, for commits in
+ * flight to be answered) and free. */
+void pd_listener_free (PdListener *listener);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdListener, pd_listener_free)
+
+#endif

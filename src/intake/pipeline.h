@@ -1,0 +1,38 @@
+/* pipeline.h - group commit for the network listeners, and the worker behind them. A writer
+ * thread commits every message submitted meanwhile in ONE transaction (one fsync for the
+ * batch), then reports each result in the submitter's main context; a worker thread then
+ * parses, classifies and acts on the committed rows, and every [serve] send_interval seconds
+ * processes rows left pending and drains the outbox. Each thread has its own PdApp (its own
+ * SQLite connection). It does not speak any protocol. */
+#ifndef PD_INGEST_H
+#define PD_INGEST_H
+
+#include <glib.h>
+
+typedef struct PdIngest PdIngest;
+
+/* Called in the submitter's thread-default main context once the message is committed
+ * (ERROR NULL; DUPLICATE: the same bytes were stored before) or could not be (ERROR set,
+ * PD_ERROR_TEMPFAIL when a retry may succeed). */
+typedef void (*PdIngestDone) (gint64 id, gboolean duplicate, const GError *error, gpointer data);
+
+/* Start the threads; each opens the home (POSTDESK_HOME) itself. (transfer full) */
+PdIngest *pd_ingest_new (GError **error);
+
+/* Queue RAW for the next group commit. DONE(DATA) is called exactly once, then DESTROY(DATA). */
+void pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source,
+                       const char *envelope_from, const char *envelope_rcpt, PdIngestDone done,
+                       gpointer data, GDestroyNotify destroy);
+
+/* Messages submitted whose DONE has not run yet. */
+guint pd_ingest_in_flight (PdIngest *ingest);
+
+/* Ask the worker to re-read the configuration before its next message (SIGHUP). */
+void pd_ingest_reload (PdIngest *ingest);
+
+/* Commit what is queued, finish the message being processed, stop the threads. Rows not yet
+ * processed stay pending (the next start processes them). Iterate the main context until
+ * pd_ingest_in_flight is 0 first, or DONE calls still queued there are dropped. */
+void pd_ingest_free (PdIngest *ingest);
+
+#endif

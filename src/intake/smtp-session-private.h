@@ -1,0 +1,65 @@
+/* smtp-session-private.h - what smtp-session.c (the I/O driver) and smtp-command.c (the
+ * protocol: commands, the message, the commit) share about a session. Not for other files. */
+#ifndef PD_SMTP_SESSION_PRIVATE_H
+#define PD_SMTP_SESSION_PRIVATE_H
+
+#include "intake/smtp-session.h"
+
+#define MAX_BAD 10         /* errors in one session before it is dropped */
+
+typedef enum {
+	ST_START, /* before HELO/EHLO/LHLO */
+	ST_READY, /* greeted, no transaction */
+	ST_MAIL,  /* MAIL given */
+	ST_RCPT,  /* at least one recipient accepted */
+	ST_DATA,  /* reading the message */
+} State;
+
+typedef enum { LINE_NONE, LINE_OK, LINE_LONG } LineStatus;
+
+struct PdSession {
+	guint ref;
+	PdSessionHost *host;
+	GSocketConnection *sock;
+	GIOStream *stream; /* sock, or the TLS connection over it */
+	GCancellable *op_cancel;
+	guint8 *chunk;
+	GByteArray *in;
+	gsize in_pos;
+	GString *out;     /* replies not yet written */
+	GString *sending; /* replies being written */
+	guint idle_id;
+	char *peer;
+
+	gboolean reading, writing, committing, handshaking, closing;
+	gboolean quit, want_tls, tls_on, skipping, timed_out, aborted;
+	guint bad;
+
+	State state;
+	char *from;
+	GPtrArray *rcpts;
+	GByteArray *msg; /* NULL once the message is too big */
+	gsize msg_size;
+	gboolean too_big, long_line;
+	GPtrArray *committing_rcpts;
+};
+
+
+PdSession *pd_session_ref (PdSession *s);
+void pd_session_unref (gpointer session);
+/* Queue one reply line (CRLF added). */
+void pd_session_reply (PdSession *s, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* A 5xx to a command; too many of them and the client is shown the door. */
+void pd_session_count_bad (PdSession *s);
+/* Forget the transaction (MAIL, RCPTs, message); a greeted session stays greeted. */
+void pd_session_reset (PdSession *s);
+void pd_session_close (PdSession *s);
+/* Go on with the input: answer complete lines, then write, read, or wait. */
+void pd_session_pump (PdSession *s);
+
+/* smtp-command.c: one command line (with its line end) outside DATA */
+void pd_session_command (PdSession *s, const char *line, gsize len);
+/* smtp-command.c: one line of the message (LINE_LONG: too long, not kept) */
+void pd_session_data_line (PdSession *s, const char *line, gsize len, LineStatus status);
+
+#endif

@@ -1,0 +1,142 @@
+/* compose.c - GMime message construction for outgoing mail. */
+#include "mail/compose.h"
+
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "core/error.h"
+
+char *
+pd_compose_message_id (const char *domain)
+{
+	return g_strdup_printf ("pd.%" G_GINT64_FORMAT ".%08x%08x@%s", g_get_real_time () / 1000000,
+	                        g_random_int (), g_random_int (), domain);
+}
+
+static char *
+id_list (const char *const *ids, guint max)
+{
+	GString *s = g_string_new (NULL);
+	guint n = ids ? g_strv_length ((char **) ids) : 0, i;
+
+	/* at most MAX ids: the first (thread root) and the most recent ones */
+	for (i = 0; i < n; i++) {
+		if (n > max && i > 0 && i < n - (max - 1))
+			continue;
+		g_string_append_printf (s, "%s<%s>", s->len ? " " : "", ids[i]);
+	}
+	return g_string_free (s, FALSE);
+}
+
+static void
+add_attachment (GMimeMultipart *mixed, const PdAttachment *a)
+{
+	g_autofree char *type = g_strdup (a->content_type ? a->content_type : "application/octet-stream");
+	char *slash = strchr (type, '/');
+	GMimePart *part;
+	GMimeStream *stream;
+	GMimeDataWrapper *content;
+	gsize len;
+	const void *data = g_bytes_get_data (a->data, &len);
+
+	if (slash == NULL) {
+		g_free (type);
+		type = g_strdup ("application/octet-stream");
+		slash = strchr (type, '/');
+	}
+	*slash = '\0';
+	part = g_mime_part_new_with_type (type, slash + 1);
+	stream = g_mime_stream_mem_new_with_buffer (data ? data : "", len);
+	content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_mime_part_set_content (part, content);
+	g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+	g_mime_object_set_disposition (GMIME_OBJECT (part), "attachment");
+	if (a->filename)
+		g_mime_part_set_filename (part, a->filename);
+	g_mime_multipart_add (mixed, GMIME_OBJECT (part));
+	g_object_unref (content);
+	g_object_unref (stream);
+	g_object_unref (part);
+}
+
+GBytes *
+pd_compose (const PdComposeSpec *spec, GError **error)
+{
+	static gsize init = 0;
+	GMimeMessage *msg;
+	GMimeTextPart *part;
+	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+	GMimeObject *obj;
+	GMimeFormatOptions *opts;
+	g_autofree char *text = NULL;
+	guint i;
+
+	if (g_once_init_enter (&init)) {
+		g_mime_init ();
+		g_once_init_leave (&init, 1);
+	}
+	if (spec->from_addr == NULL || spec->to_addr == NULL || spec->message_id == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "compose: from, to and id are needed");
+		return NULL;
+	}
+	msg = g_mime_message_new (TRUE);
+	obj = GMIME_OBJECT (msg);
+	g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_FROM, spec->from_name, spec->from_addr);
+	g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, spec->to_name, spec->to_addr);
+	for (i = 0; spec->cc && spec->cc[i]; i++)
+		g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_CC, NULL, spec->cc[i]);
+	if (spec->reply_to)
+		g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_REPLY_TO, NULL, spec->reply_to);
+	g_mime_message_set_subject (msg, spec->subject ? spec->subject : "", "utf-8");
+	g_mime_message_set_date (msg, now);
+	g_mime_message_set_message_id (msg, spec->message_id);
+	/* never RFC 2047-encode threading headers: some clients then drop them */
+	if (spec->in_reply_to) {
+		g_autofree char *v = g_strdup_printf ("<%s>", spec->in_reply_to);
+		g_mime_object_set_header (obj, "In-Reply-To", v, NULL);
+	}
+	if (spec->references && spec->references[0]) {
+		g_autofree char *v = id_list (spec->references, 10);
+		g_mime_object_set_header (obj, "References", v, NULL);
+	}
+	if (spec->auto_submitted) {
+		g_mime_object_set_header (obj, "Auto-Submitted", spec->auto_submitted, NULL);
+		g_mime_object_set_header (obj, "X-Auto-Response-Suppress", "All", NULL);
+		g_mime_object_set_header (obj, "Precedence", "bulk", NULL);
+	}
+	if (spec->loop_address)
+		g_mime_object_set_header (obj, "X-Loop", spec->loop_address, NULL);
+	for (i = 0; spec->extra_headers && i + 1 < spec->extra_headers->len; i += 2) {
+		const char *name = spec->extra_headers->pdata[i];
+		const char *value = spec->extra_headers->pdata[i + 1];
+
+		if (g_ascii_strcasecmp (name, "Subject") == 0)
+			continue;
+		g_mime_object_set_header (obj, name, value, "utf-8");
+	}
+
+	part = g_mime_text_part_new_with_subtype ("plain");
+	g_mime_text_part_set_text (part, spec->body ? spec->body : "");
+	g_mime_part_set_content_encoding (
+		GMIME_PART (part),
+		g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
+	if (spec->attachments && spec->attachments->len > 0) {
+		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
+
+		g_mime_multipart_add (mixed, GMIME_OBJECT (part));
+		for (i = 0; i < spec->attachments->len; i++)
+			add_attachment (mixed, spec->attachments->pdata[i]);
+		g_mime_message_set_mime_part (msg, GMIME_OBJECT (mixed));
+		g_object_unref (mixed);
+	} else {
+		g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
+	}
+	g_object_unref (part);
+
+	opts = g_mime_format_options_new ();
+	g_mime_format_options_set_newline_format (opts, GMIME_NEWLINE_FORMAT_DOS);
+	text = g_mime_object_to_string (obj, opts);
+	g_mime_format_options_free (opts);
+	g_object_unref (msg);
+	return g_bytes_new (text, strlen (text));
+}

@@ -1,0 +1,36 @@
+/* compose.h - build an outgoing RFC 5322 message with GMime: addresses, subject (RFC 2047
+ * where needed), threading ids, the automatic-mail headers, a UTF-8 text body.
+ * Pure: no store, no templates; the caller decides what goes in. */
+#ifndef PD_COMPOSE_H
+#define PD_COMPOSE_H
+
+#include <glib.h>
+
+#include "mail/mail.h"
+
+typedef struct {
+	const char *from_name;    /* may be NULL */
+	const char *from_addr;
+	const char *to_name;      /* may be NULL */
+	const char *to_addr;
+	const char *const *cc;    /* more recipients shown in Cc, NULL-terminated, may be NULL */
+	const char *reply_to;     /* may be NULL */
+	const char *subject;
+	const char *message_id;   /* without <> */
+	const char *in_reply_to;  /* without <>, may be NULL */
+	const char *const *references; /* without <>, oldest first, NULL-terminated, may be NULL */
+	const char *auto_submitted; /* "auto-replied", "auto-generated" or NULL (human mail) */
+	const char *loop_address; /* X-Loop value, may be NULL */
+	const char *body;         /* UTF-8 text, LF line ends */
+	GPtrArray *extra_headers; /* "Name", "value" pairs, may be NULL */
+	GPtrArray *attachments;   /* PdAttachment*, passed through as parts; may be NULL */
+} PdComposeSpec;
+
+/* The message as bytes with CRLF line ends. (transfer full) */
+GBytes *pd_compose (const PdComposeSpec *spec, GError **error);
+
+/* A new Message-ID in DOMAIN, "pd.<time>.<random>@DOMAIN", without <>. The "pd." prefix
+ * and our domain are how loop.c recognises our own mail. (transfer full) */
+char *pd_compose_message_id (const char *domain);
+
+#endif

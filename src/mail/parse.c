@@ -1,0 +1,456 @@
+/* parse.c - raw bytes to PdMail with GMime: addresses, ids, subject, date, the best text
+ * body (HTML converted with html.c), attachments decoded in memory.
+ * It does not store anything or judge the mail; limits refuse mail before GMime recurses. */
+#include "mail/mail.h"
+
+#include <string.h>
+
+#include "core/error.h"
+#include "core/strutil.h"
+#include "mail/html.h"
+
+static void
+mail_init_once (void)
+{
+	static gsize done = 0;
+
+	if (g_once_init_enter (&done)) {
+		g_mime_init ();
+		g_once_init_leave (&done, 1);
+	}
+}
+
+static void
+address_free (PdAddress *a)
+{
+	if (a == NULL)
+		return;
+	g_free (a->name);
+	g_free (a->addr);
+	g_free (a);
+}
+
+static void
+attachment_free (PdAttachment *a)
+{
+	g_free (a->filename);
+	g_free (a->content_type);
+	g_free (a->sha256);
+	g_bytes_unref (a->data);
+	g_free (a);
+}
+
+void
+pd_mail_free (PdMail *mail)
+{
+	if (mail == NULL)
+		return;
+	g_bytes_unref (mail->raw);
+	g_clear_object (&mail->message);
+	g_free (mail->message_id);
+	g_free (mail->in_reply_to);
+	g_ptr_array_unref (mail->references);
+	g_free (mail->subject);
+	address_free (mail->from);
+	address_free (mail->sender);
+	address_free (mail->reply_to);
+	g_ptr_array_unref (mail->to);
+	g_ptr_array_unref (mail->cc);
+	g_free (mail->body_text);
+	g_free (mail->body_html);
+	g_ptr_array_unref (mail->attachments);
+	g_free (mail);
+}
+
+/* Strings from the wire may carry any bytes: make them valid UTF-8 without control chars
+ * that could break a header we later write (CR, LF, NUL). */
+static char *
+clean_line (const char *s)
+{
+	char *v, *p;
+
+	if (s == NULL)
+		return NULL;
+	v = g_utf8_make_valid (s, -1);
+	for (p = v; *p; p++)
+		if ((guchar) *p < 0x20 && *p != '\t')
+			*p = ' ';
+	return g_strstrip (v);
+}
+
+static void
+collect_addresses (InternetAddressList *list, GPtrArray *out)
+{
+	int i, n;
+
+	if (list == NULL)
+		return;
+	n = internet_address_list_length (list);
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			collect_addresses (internet_address_group_get_members (
+			                       INTERNET_ADDRESS_GROUP (ia)),
+			                   out);
+		} else if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+			const char *addr = internet_address_mailbox_get_addr (
+				INTERNET_ADDRESS_MAILBOX (ia));
+			const char *name = internet_address_get_name (ia);
+			PdAddress *a;
+
+			if (addr == NULL || *addr == '\0' || strchr (addr, '@') == NULL)
+				continue;
+			a = g_new0 (PdAddress, 1);
+			a->addr = clean_line (addr);
+			pd_ascii_lower (a->addr);
+			a->name = (name && *name) ? clean_line (name) : NULL;
+			g_ptr_array_add (out, a);
+		}
+	}
+}
+
+static PdAddress *
+first_address (InternetAddressList *list)
+{
+	g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) address_free);
+
+	collect_addresses (list, all);
+	if (all->len == 0)
+		return NULL;
+	return g_ptr_array_steal_index (all, 0);
+}
+
+static InternetAddressList *
+header_addresses (GMimeMessage *msg, const char *name)
+{
+	const char *v = g_mime_object_get_header (GMIME_OBJECT (msg), name);
+
+	if (v == NULL)
+		return NULL;
+	return internet_address_list_parse (NULL, v);
+}
+
+/* Message-IDs in In-Reply-To/References, with or without <> (some clients drop them), in
+ * order. Comments and phrases (no "@") are skipped. */
+static void
+split_ids (const char *v, GPtrArray *out)
+{
+	g_autofree char *copy = NULL;
+	g_auto (GStrv) tokens = NULL;
+	char *p;
+	guint i;
+
+	if (v == NULL)
+		return;
+	copy = g_strdup (v);
+	for (p = copy; *p; p++)
+		if (*p == '<' || *p == '>' || *p == ',' || g_ascii_isspace (*p))
+			*p = ' ';
+	tokens = g_strsplit (copy, " ", -1);
+	for (i = 0; tokens[i]; i++)
+		if (strchr (tokens[i], '@') != NULL && tokens[i][0] != '@')
+			g_ptr_array_add (out, clean_line (tokens[i]));
+}
+
+static void
+parse_ids (GMimeMessage *msg, PdMail *mail)
+{
+	g_autoptr (GPtrArray) irt = g_ptr_array_new_with_free_func (g_free);
+
+	mail->message_id = clean_line (g_mime_message_get_message_id (msg));
+	split_ids (g_mime_object_get_header (GMIME_OBJECT (msg), "In-Reply-To"), irt);
+	if (irt->len > 0)
+		mail->in_reply_to = g_strdup (irt->pdata[0]);
+	split_ids (g_mime_object_get_header (GMIME_OBJECT (msg), "References"), mail->references);
+}
+
+/* Decode a leaf part's content into bytes. */
+static GBytes *
+part_bytes (GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	GMimeStream *mem;
+	GByteArray *array;
+	GBytes *bytes;
+
+	if (content == NULL)
+		return g_bytes_new (NULL, 0);
+	mem = g_mime_stream_mem_new ();
+	g_mime_data_wrapper_write_to_stream (content, mem);
+	array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+	bytes = g_bytes_new (array->data, array->len);
+	g_object_unref (mem);
+	return bytes;
+}
+
+static char *
+text_part_utf8 (GMimeTextPart *part)
+{
+	g_autofree char *text = g_mime_text_part_get_text (part);
+	GString *out;
+	const char *p;
+
+	if (text == NULL)
+		return g_strdup ("");
+	/* a charset GMime could not convert leaves raw bytes behind */
+	out = g_string_sized_new (strlen (text));
+	for (p = text; *p; p++)
+		if (*p != '\r')
+			g_string_append_c (out, *p);
+	{
+		char *valid = g_utf8_make_valid (out->str, out->len);
+		g_string_free (out, TRUE);
+		return valid;
+	}
+}
+
+typedef struct {
+	PdMail *mail;
+	GMimeTextPart *plain; /* first inline text/plain */
+	GMimeTextPart *html;  /* first inline text/html */
+	guint parts;
+} Walk;
+
+static gboolean
+is_attachment (GMimeObject *obj)
+{
+	const char *disp = g_mime_object_get_disposition (obj);
+
+	return disp != NULL && g_ascii_strcasecmp (disp, "attachment") == 0;
+}
+
+static void
+add_attachment (Walk *w, GMimePart *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+	PdAttachment *a = g_new0 (PdAttachment, 1);
+	const char *fname = g_mime_part_get_filename (part);
+
+	a->data = part_bytes (part);
+	a->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a->data);
+	a->content_type = g_mime_content_type_get_mime_type (ct);
+	pd_ascii_lower (a->content_type);
+	if (fname != NULL) {
+		/* keep the base name only: it is used in file names and headers later */
+		g_autofree char *clean = clean_line (fname);
+		a->filename = g_path_get_basename (clean);
+	}
+	g_ptr_array_add (w->mail->attachments, a);
+}
+
+static void
+walk (Walk *w, GMimeObject *obj, guint depth)
+{
+	w->parts++;
+	if (depth > w->mail->depth)
+		w->mail->depth = depth;
+
+	if (GMIME_IS_MULTIPART (obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (obj);
+		int i, n = g_mime_multipart_get_count (mp);
+
+		for (i = 0; i < n; i++)
+			walk (w, g_mime_multipart_get_part (mp, i), depth + 1);
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART (obj)) {
+		/* a forwarded or bounced message: an attachment as a whole, not our body */
+		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (obj));
+		PdAttachment *a;
+		GMimeStream *mem;
+		GByteArray *array;
+
+		if (inner == NULL)
+			return;
+		mem = g_mime_stream_mem_new ();
+		g_mime_object_write_to_stream (GMIME_OBJECT (inner), NULL, mem);
+		array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+		a = g_new0 (PdAttachment, 1);
+		a->data = g_bytes_new (array->data, array->len);
+		a->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a->data);
+		a->content_type = g_strdup ("message/rfc822");
+		a->filename = g_strdup ("message.eml");
+		g_ptr_array_add (w->mail->attachments, a);
+		g_object_unref (mem);
+		return;
+	}
+	if (GMIME_IS_TEXT_PART (obj) && !is_attachment (obj)) {
+		GMimeContentType *ct = g_mime_object_get_content_type (obj);
+
+		if (g_mime_content_type_is_type (ct, "text", "plain") && w->plain == NULL) {
+			w->plain = GMIME_TEXT_PART (obj);
+			return;
+		}
+		if (g_mime_content_type_is_type (ct, "text", "html") && w->html == NULL) {
+			w->html = GMIME_TEXT_PART (obj);
+			return;
+		}
+	}
+	if (GMIME_IS_PART (obj))
+		add_attachment (w, GMIME_PART (obj));
+}
+
+/* Count MIME containers before GMime builds its tree: GMime's parser recurses on nesting,
+ * so a hostile message with thousands of nested multiparts is refused up front. */
+static guint
+count_containers (GBytes *raw)
+{
+	gsize len;
+	const char *data = g_bytes_get_data (raw, &len);
+	const char *p = data, *end = data + len;
+	guint n = 0;
+
+	while (p < end) {
+		const char *nl = memchr (p, '\n', end - p);
+		const char *stop = nl ? nl : end;
+
+		if (stop - p >= 13 && g_ascii_strncasecmp (p, "content-type:", 13) == 0) {
+			/* the header with its folded continuation lines, lower-cased */
+			g_autofree char *line = NULL;
+
+			while (stop < end && stop + 1 < end && (stop[1] == ' ' || stop[1] == '\t') &&
+			       stop - p < 256) {
+				const char *next = memchr (stop + 1, '\n', end - stop - 1);
+				stop = next ? next : end;
+			}
+			line = g_ascii_strdown (p, MIN (stop - p, 512));
+			if (strstr (line, "multipart/") || strstr (line, "message/rfc822"))
+				n++;
+			nl = stop < end ? stop : NULL;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return n;
+}
+
+PdMail *
+pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
+{
+	g_autoptr (PdMail) mail = NULL;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	gsize len;
+	const char *data;
+	GDateTime *date;
+	Walk w = { 0 };
+
+	g_return_val_if_fail (raw != NULL, NULL);
+	mail_init_once ();
+	data = g_bytes_get_data (raw, &len);
+	if (len == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "empty message");
+		return NULL;
+	}
+
+	if (limits && limits->max_size && len > limits->max_size) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA,
+		             "message too large (%" G_GSIZE_FORMAT " bytes, limit %" G_GSIZE_FORMAT ")",
+		             len, limits->max_size);
+		return NULL;
+	}
+	if (limits && limits->max_depth) {
+		guint containers = count_containers (raw);
+		if (containers > limits->max_depth) {
+			g_set_error (error, PD_ERROR, PD_ERROR_DATA,
+			             "too many nested MIME containers (%u, limit %u)", containers,
+			             limits->max_depth);
+			return NULL;
+		}
+	}
+
+	stream = g_mime_stream_mem_new_with_buffer (data, len);
+	parser = g_mime_parser_new_with_stream (stream);
+	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message (parser, NULL);
+	g_object_unref (parser);
+	g_object_unref (stream);
+	if (msg == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "not a mail message (MIME parser failed)");
+		return NULL;
+	}
+	if (g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (msg))) == 0 ||
+	    (g_mime_object_get_header (GMIME_OBJECT (msg), "From") == NULL &&
+	     g_mime_object_get_header (GMIME_OBJECT (msg), "Message-ID") == NULL &&
+	     g_mime_object_get_header (GMIME_OBJECT (msg), "Subject") == NULL &&
+	     g_mime_object_get_header (GMIME_OBJECT (msg), "Date") == NULL)) {
+		g_object_unref (msg);
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA,
+		             "not a mail message (no From, Message-ID, Subject or Date header)");
+		return NULL;
+	}
+
+	mail = g_new0 (PdMail, 1);
+	mail->raw = g_bytes_ref (raw);
+	mail->message = msg;
+	mail->references = g_ptr_array_new_with_free_func (g_free);
+	mail->to = g_ptr_array_new_with_free_func ((GDestroyNotify) address_free);
+	mail->cc = g_ptr_array_new_with_free_func ((GDestroyNotify) address_free);
+	mail->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+
+	parse_ids (msg, mail);
+	mail->subject = clean_line (g_mime_message_get_subject (msg));
+	if (mail->subject == NULL)
+		mail->subject = g_strdup ("");
+	date = g_mime_message_get_date (msg);
+	mail->date = date ? g_date_time_to_unix (date) : 0;
+
+	mail->from = first_address (g_mime_message_get_from (msg));
+	{
+		InternetAddressList *l = header_addresses (msg, "Sender");
+		mail->sender = first_address (l);
+		g_clear_object (&l);
+	}
+	mail->reply_to = first_address (g_mime_message_get_reply_to (msg));
+	collect_addresses (g_mime_message_get_to (msg), mail->to);
+	collect_addresses (g_mime_message_get_cc (msg), mail->cc);
+
+	w.mail = mail;
+	if (g_mime_message_get_mime_part (msg) != NULL)
+		walk (&w, g_mime_message_get_mime_part (msg), 0);
+	if (limits && limits->max_depth && mail->depth > limits->max_depth) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "too many nested MIME containers (depth %u, limit %u)",
+		             mail->depth, limits->max_depth);
+		return NULL;
+	}
+	if (limits && limits->max_parts && w.parts > limits->max_parts) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "too many MIME parts (%u, limit %u)",
+		             w.parts, limits->max_parts);
+		return NULL;
+	}
+	if (w.html != NULL)
+		mail->body_html = text_part_utf8 (w.html);
+	if (w.plain != NULL) {
+		mail->body_text = text_part_utf8 (w.plain);
+	} else if (mail->body_html != NULL) {
+		mail->body_text = pd_html_to_text (mail->body_html, -1);
+		mail->body_from_html = TRUE;
+	} else {
+		mail->body_text = g_strdup ("");
+	}
+	return g_steal_pointer (&mail);
+}
+
+const char *
+pd_mail_header (const PdMail *mail, const char *name)
+{
+	return g_mime_object_get_header (GMIME_OBJECT (mail->message), name);
+}
+
+static gboolean
+in_list (GPtrArray *list, const char *addr)
+{
+	guint i;
+
+	for (i = 0; i < list->len; i++)
+		if (g_ascii_strcasecmp (((PdAddress *) list->pdata[i])->addr, addr) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+gboolean
+pd_mail_addressed_to (const PdMail *mail, const char *addr)
+{
+	return in_list (mail->to, addr) || in_list (mail->cc, addr);
+}

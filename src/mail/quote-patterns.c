@@ -1,0 +1,293 @@
+/* quote-patterns.c - the pattern tables behind quote-patterns.h, one per kind of line.
+ * Patterns only classify a single (possibly joined) line; deciding what to cut is quote.c's.
+ * Regexes are compiled once on first use and kept for the life of the process. */
+#include "mail/quote-patterns.h"
+
+#include <string.h>
+
+/* Longest line an attribution may be: longer lines are prose, not a client's header. */
+#define ATTRIBUTION_MAX 400
+
+/* Attribution headers that open with a lead word or an ISO date ("On DATE, NAME wrote:",
+ * "Am DATE schrieb NAME:"): safe to assemble from lines a client wrapped. */
+static const char *const strong_patterns[] = {
+	/* English */
+	"^(on|at|in message)\\s.*\\d.*\\s(wrote|writes|said|says)\\s*:?$",
+	/* German */
+	"^am\\s.*\\d.*\\s(schrieb|geschrieben|schrieben sie)(\\s.*)?:$",
+	/* Dutch */
+	"^op\\s.*\\d.*\\s(schreef|geschreven)(\\s.*)?:$",
+	/* French */
+	"^le\\s.*\\d.*\\sa\\s+écrit\\s*:?$",
+	/* Spanish */
+	"^el\\s.*\\d.*\\sescribió\\s*:?$",
+	/* Portuguese */
+	"^em\\s.*\\d.*\\sescreveu\\s*:?$",
+	/* Italian */
+	"^il\\s.*\\d.*\\sha\\s+scritto\\s*:?$",
+	/* Polish */
+	"^(dnia|dňa)\\s.*\\d.*\\snapisał(a|\\(a\\))?\\s*:?$",
+	/* Danish, Norwegian, Swedish */
+	"^den\\s.*\\d.*\\sskrev\\s.*:$",
+	/* Chinese */
+	"^在.*\\d.*写道\\s*[:：]?$",
+	/* "2013/7/20 NAME <addr>", "2015-10-18 0:17 GMT+03:00 NAME <addr>:" */
+	"^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*\\S+@\\S+?\\s*>+\\s*:?$",
+	/* "2016-03-03 17:21 GMT+01:00 NAME" */
+	"^\\d{4}-\\d\\d-\\d\\d\\s+\\d{1,2}:\\d\\d\\s+GMT[-+]\\d\\d:?\\d\\d\\s+\\S",
+};
+
+/* Attribution headers recognised by their end only ("... NAME <addr> wrote:"): a wrapped
+ * one is only assembled when its tail alone is not one already. */
+static const char *const weak_patterns[] = {
+	/* Danish, Norwegian, Swedish: "Den 15. jun. 2016 kl. 20.42 skrev NAME:" */
+	"\\d.*\\sskrev\\s.*:$",
+	/* Polish, Russian, Ukrainian: "DATE NAME napisał(a):", "... пользователь NAME написал:" */
+	"\\d.*\\s(napisał|napisała|napisał\\(a\\)|написал|написала|написал\\(а\\)|пише|пишет)\\s*:$",
+	/* Finnish */
+	"\\d.*\\skirjoitti\\s*:$",
+	/* Chinese, Japanese */
+	"\\d.*(寫道|写道)\\s*[:：]$",
+	"\\d.*(のメッセージ|書きました)\\s*[:：]$",
+	/* "NAME schrieb am DATE:", "NAME wrote on DATE:" */
+	"\\s(schrieb am|wrote on|a écrit le|escribió el)\\s.*\\d.*:$",
+	/* "вт, 5 янв. 2016 г. в 23:39, NAME <addr>:" and other "DATE TIME NAME <addr>:" */
+	"\\d{4}.*\\d{1,2}:\\d\\d.*<\\s*\\S+@\\S+?\\s*>+\\s*:$",
+	/* "NAME <addr> wrote:", "NAME via LIST schrieb:" */
+	"^.*(@|\\svia\\s).*\\s(wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|skrev|kirjoitti)\\s*:$",
+};
+
+/* Forwarded / original message markers. */
+static const char *const forward_patterns[] = {
+	"^-{2,}\\s*(original message|forwarded message|reply message|ursprüngliche nachricht|"
+	"weitergeleitete nachricht|original-nachricht|message d'origine|message transféré|"
+	"mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|"
+	"oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|mensagem original|"
+	"mensagem encaminhada|ursprungligt meddelande|vidarebefordrat meddelande|"
+	"opprinnelig melding|videresendt melding|oprindelig meddelelse|videresendt meddelelse|"
+	"wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|исходное сообщение|"
+	"пересылаемое сообщение|переслане повідомлення|原始邮件|原始郵件|转发邮件|"
+	"元のメッセージ|転送されたメッセージ)\\s*-{2,}",
+	"^(begin forwarded message|début du message (réexpédié|transféré)|"
+	"anfang der weitergeleiteten (nachricht|e-mail)|inizio messaggio inoltrato|"
+	"comienzo del mensaje reenviado|início da mensagem reencaminhada|"
+	"begin doorgestuurd bericht)\\s*:",
+};
+
+/* Mobile and webmail footers. */
+static const char *const mobile_patterns[] = {
+	"^(sent|envoyé|enviado|inviato|verzonden|verstuurd|gesendet|sendt|skickat|wysłane|"
+	"wysłano|отправлено)\\s+(from|with|via|by|depuis|avec|desde|do|da|dal|met|vanaf|von|"
+	"fra|från|med|z|ze|из|с)\\s",
+	"^\\S+ from (my )?mobile",
+	"^from my \\S.{0,20}$",
+	"^get \\[?outlook for\\s",
+	"^von meinem .+ gesendet",
+	"^diese nachricht wurde von .+ gesendet",
+	"^från min\\s",
+	"^(从我的|從我的).+(发送|傳送)",
+	"^iphoneから送信",
+};
+
+/* Header field names of forwarded and replied mail, as clients write them. */
+static const char *const header_pattern =
+	"^(from|sent|date|to|cc|bcc|reply-to|subject|von|gesendet|an|betreff|datum|"
+	"de|envoyé|expéditeur|à|objet|destinataire|répondre à|enviado|enviada em|para|asunto|fecha|assunto|"
+	"da|inviato|a|oggetto|data|risposta|van|verzonden|aan|onderwerp|"
+	"från|skickat|till|ämne|kopia|fra|sendt|til|emne|od|wysłano|do|temat|"
+	"от|отправлено|кому|тема|дата|копия|"
+	"发件人|发送时间|收件人|抄送|主题|寄件者|傳送時間|收件者|主旨|差出人|送信日時|宛先|件名)"
+	"\\s*\\**\\s*[:：]";
+
+static const char *const from_pattern =
+	"^(from|von|de|expéditeur|da|van|från|fra|od|от|发件人|寄件者|差出人)\\s*\\**\\s*[:：]";
+
+typedef struct {
+	GRegex **strong;
+	GRegex **weak;
+	GRegex **forward;
+	GRegex **mobile;
+	GRegex *header;
+	GRegex *from;
+} Tables;
+
+static GRegex **
+compile_list (const char *const *patterns, gsize n)
+{
+	GRegex **list = g_new0 (GRegex *, n + 1);
+	for (gsize i = 0; i < n; i++) {
+		g_autoptr (GError) error = NULL;
+		list[i] = g_regex_new (patterns[i], G_REGEX_CASELESS, 0, &error);
+		g_assert_no_error (error); /* the tables are ours: a bad one is a bug */
+	}
+	return list;
+}
+
+static GRegex *
+compile_one (const char *pattern)
+{
+	GRegex **list = compile_list (&pattern, 1);
+	GRegex *regex = list[0];
+	g_free (list);
+	return regex;
+}
+
+static const Tables *
+tables (void)
+{
+	static Tables t;
+	static gsize done = 0;
+
+	if (g_once_init_enter (&done)) {
+		t.strong = compile_list (strong_patterns, G_N_ELEMENTS (strong_patterns));
+		t.weak = compile_list (weak_patterns, G_N_ELEMENTS (weak_patterns));
+		t.forward = compile_list (forward_patterns, G_N_ELEMENTS (forward_patterns));
+		t.mobile = compile_list (mobile_patterns, G_N_ELEMENTS (mobile_patterns));
+		t.header = compile_one (header_pattern);
+		t.from = compile_one (from_pattern);
+		g_once_init_leave (&done, 1);
+	}
+	return &t;
+}
+
+static gboolean
+any_match (GRegex *const *list, const char *text)
+{
+	for (; *list; list++)
+		if (g_regex_match (*list, text, 0, NULL))
+			return TRUE;
+	return FALSE;
+}
+
+/* TEXT without leading blanks and the characters in SKIP, and without trailing blanks
+ * and the characters in TRIM (transfer full). */
+static char *
+strip_chars (const char *text, const char *skip, const char *trim)
+{
+	while (*text && (g_ascii_isspace (*text) || strchr (skip, *text)))
+		text++;
+	gsize len = strlen (text);
+	while (len > 0 && (g_ascii_isspace (text[len - 1]) || strchr (trim, text[len - 1])))
+		len--;
+	return g_strndup (text, len);
+}
+
+const char *
+pd_qp_skip_quote_marks (const char *line)
+{
+	while (*line == ' ' || *line == '\t' || *line == '>' || *line == '|' || *line == '*')
+		line++;
+	return line;
+}
+
+/* The text an attribution check looks at: "---- On DATE NAME wrote ----" and
+ * "*On DATE NAME wrote:*" lose their frame. NULL when it cannot be one (transfer full). */
+static char *
+attribution_text (const char *line)
+{
+	char *text = strip_chars (line, ">|*-", "*-");
+	if (*text == '\0' || strlen (text) > ATTRIBUTION_MAX)
+		g_clear_pointer (&text, g_free);
+	return text;
+}
+
+PdQpAttribution
+pd_qp_attribution (const char *line)
+{
+	g_autofree char *text = attribution_text (line);
+	if (!text)
+		return PD_QP_ATTRIBUTION_NONE;
+	if (any_match (tables ()->strong, text))
+		return PD_QP_ATTRIBUTION_STRONG;
+	if (any_match (tables ()->weak, text))
+		return PD_QP_ATTRIBUTION_WEAK;
+	return PD_QP_ATTRIBUTION_NONE;
+}
+
+gboolean
+pd_qp_is_forward_marker (const char *line)
+{
+	g_autofree char *text = strip_chars (line, ">|*", "*");
+	return any_match (tables ()->forward, text);
+}
+
+gboolean
+pd_qp_is_delimiter (const char *line)
+{
+	static const char *const chars[] = { "-", "_", "=", "+", "~", "#", "*", "—", "ᐧ", NULL };
+	gsize n = 0;
+
+	for (const char *p = line; *p;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r') {
+			p++;
+			continue;
+		}
+		gboolean found = FALSE;
+		for (guint i = 0; chars[i]; i++) {
+			gsize len = strlen (chars[i]);
+			if (strncmp (p, chars[i], len) == 0) {
+				p += len;
+				n++;
+				found = TRUE;
+				break;
+			}
+		}
+		if (!found)
+			return FALSE;
+	}
+	/* one '-' or '*' alone is an empty bullet; the invisible "ᐧ" tracker is enough */
+	return n >= 2 || (n == 1 && strstr (line, "ᐧ") != NULL);
+}
+
+gboolean
+pd_qp_is_sig_delimiter (const char *line)
+{
+	return strcmp (line, "-- ") == 0 || strcmp (line, "--") == 0 || strcmp (line, "-- \r") == 0
+	       || strcmp (line, "--\r") == 0;
+}
+
+gboolean
+pd_qp_is_mobile_signature (const char *line)
+{
+	g_autofree char *text = strip_chars (line, "(<", "");
+	if (*text == '\0' || strlen (text) > 160)
+		return FALSE;
+	return any_match (tables ()->mobile, text);
+}
+
+gboolean
+pd_qp_is_quote (const char *line)
+{
+	const char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '>' || *p == '|')
+		return TRUE;
+	/* "Richard> text", "C>": a short name glued to the mark */
+	const char *name = p;
+	while (g_ascii_isalpha (*p) && p - name < 10)
+		p++;
+	return p > name && *p == '>' && (p[1] == '\0' || p[1] == ' ' || p[1] == '>' || p[1] == '\r');
+}
+
+gboolean
+pd_qp_is_fence (const char *line)
+{
+	if (strncmp (line, "```", 3) != 0)
+		return FALSE;
+	for (const char *p = line + 3; *p; p++)
+		if (!g_ascii_isalnum (*p) && *p != '-' && *p != '+' && *p != '\r' && *p != ' ')
+			return FALSE;
+	return TRUE;
+}
+
+PdQpHeader
+pd_qp_header_field (const char *line)
+{
+	const char *text = pd_qp_skip_quote_marks (line);
+	const Tables *t = tables ();
+
+	if (!g_regex_match (t->header, text, 0, NULL))
+		return PD_QP_HEADER_NONE;
+	return g_regex_match (t->from, text, 0, NULL) ? PD_QP_HEADER_FROM : PD_QP_HEADER_FIELD;
+}

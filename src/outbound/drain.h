@@ -1,0 +1,22 @@
+/* drain.h - drain the outbox: deliver due rows over SMTP (smtp-client.c), one connection reused,
+ * and record each result in its own short transaction: sent after the relay's 250, retried
+ * with doubling backoff after a 4xx or no connection, failed after a 5xx or too long queued. */
+#ifndef PD_SENDER_H
+#define PD_SENDER_H
+
+#include "app/app.h"
+
+typedef struct {
+	guint sent;
+	guint retried;
+	guint failed;
+} PdSendStats;
+
+/* Deliver what is due now (everything queued when NOW_ALL). Each row is tried at most once
+ * per call. With no relay configured nothing is sent and the rows stay queued. */
+gboolean pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error);
+
+/* The delay before try number ATTEMPTS+1 (ATTEMPTS >= 1). */
+gint64 pd_sender_backoff (const PdSettings *settings, gint64 attempts);
+
+#endif

@@ -1,0 +1,45 @@
+/* store-private.h - what the files of src/store share: the connection, the statement cache,
+ * and small bind/step/column helpers that turn SQLite results into GErrors. */
+#ifndef PD_STORE_PRIVATE_H
+#define PD_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct PdStore {
+	sqlite3 *db;
+	char *path;
+	GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt*, prepared once per connection */
+};
+
+/* The cached, reset statement for SQL (a string literal). NULL with ERROR on failure. */
+sqlite3_stmt *pd_store_stmt (PdStore *store, const char *sql, GError **error);
+/* Step: SQLITE_ROW or SQLITE_DONE, or -1 with ERROR (busy/full/ioerr are TEMPFAIL). */
+int pd_store_step (PdStore *store, sqlite3_stmt *stmt, GError **error);
+/* Run a statement that returns no rows. */
+gboolean pd_store_exec_stmt (PdStore *store, sqlite3_stmt *stmt, GError **error);
+void pd_store_set_error (PdStore *store, int rc, const char *what, GError **error);
+
+void pd_bind_text (sqlite3_stmt *stmt, int i, const char *s);
+void pd_bind_int (sqlite3_stmt *stmt, int i, gint64 v); /* 0 binds NULL for id columns: see pd_bind_id */
+void pd_bind_id (sqlite3_stmt *stmt, int i, gint64 id); /* id <= 0 binds NULL */
+void pd_bind_bytes (sqlite3_stmt *stmt, int i, GBytes *bytes);
+char *pd_col_text (sqlite3_stmt *stmt, int i); /* (transfer full), NULL for NULL */
+GBytes *pd_col_bytes (sqlite3_stmt *stmt, int i);
+
+
+
+/* The first column of STMT's first row as an integer in VALUE_R (0 when there is no row);
+ * FOUND_R (may be NULL) says whether there was one. */
+gboolean pd_store_lookup_int (PdStore *store, sqlite3_stmt *stmt, gint64 *value_r,
+                              gboolean *found_r, GError **error);
+
+/* Step STMT to the end, turning each row into an object with ROW_FN. (transfer full) */
+typedef gpointer (*PdRowFunc) (sqlite3_stmt *stmt);
+GPtrArray *pd_store_collect (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn,
+                             GDestroyNotify free_fn, GError **error);
+/* The one row of STMT, or NULL with PD_ERROR_NOTFOUND "no WHAT ID". (transfer full) */
+gpointer pd_store_one (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, const char *what,
+                       gint64 id, GError **error);
+#endif

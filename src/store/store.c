@@ -1,0 +1,333 @@
+/* store.c - the SQLite connection: open in WAL mode with a busy timeout, apply the numbered
+ * migrations compiled in from db/ (GResource /org/postdesk/db/), transactions, and the
+ * per-connection statement cache. Table-specific queries live in store-*.c. */
+#include "store/store-private.h"
+
+#include <gio/gio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+void
+pd_store_set_error (PdStore *store, int rc, const char *what, GError **error)
+{
+	int primary = rc & 0xff;
+	PdErrorCode code;
+
+	switch (primary) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		code = PD_ERROR_TEMPFAIL; /* a retry may succeed */
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		code = PD_ERROR_IO;
+		break;
+	default:
+		code = PD_ERROR_INTERNAL;
+	}
+	g_set_error (error, PD_ERROR, code, "database %s: %s (%s)", what,
+	             store && store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc),
+	             sqlite3_errstr (rc));
+}
+
+sqlite3_stmt *
+pd_store_stmt (PdStore *store, const char *sql, GError **error)
+{
+	sqlite3_stmt *stmt = g_hash_table_lookup (store->stmts, sql);
+	int rc;
+
+	if (stmt != NULL) {
+		sqlite3_reset (stmt);
+		sqlite3_clear_bindings (stmt);
+		return stmt;
+	}
+	rc = sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "prepare", error);
+		return NULL;
+	}
+	g_hash_table_insert (store->stmts, (gpointer) sql, stmt);
+	return stmt;
+}
+
+int
+pd_store_step (PdStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	int rc = sqlite3_step (stmt);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	pd_store_set_error (store, rc, "step", error);
+	sqlite3_reset (stmt);
+	return -1;
+}
+
+gboolean
+pd_store_exec_stmt (PdStore *store, sqlite3_stmt *stmt, GError **error)
+{
+	int rc = pd_store_step (store, stmt, error);
+
+	sqlite3_reset (stmt);
+	return rc >= 0;
+}
+
+void
+pd_bind_text (sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null (stmt, i);
+	else
+		sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+void
+pd_bind_int (sqlite3_stmt *stmt, int i, gint64 v)
+{
+	sqlite3_bind_int64 (stmt, i, v);
+}
+
+void
+pd_bind_id (sqlite3_stmt *stmt, int i, gint64 id)
+{
+	if (id <= 0)
+		sqlite3_bind_null (stmt, i);
+	else
+		sqlite3_bind_int64 (stmt, i, id);
+}
+
+void
+pd_bind_bytes (sqlite3_stmt *stmt, int i, GBytes *bytes)
+{
+	gsize len;
+	const void *data = g_bytes_get_data (bytes, &len);
+
+	sqlite3_bind_blob64 (stmt, i, data ? data : "", len, SQLITE_TRANSIENT);
+}
+
+char *
+pd_col_text (sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text (stmt, i);
+
+	return s ? g_strdup ((const char *) s) : NULL;
+}
+
+GBytes *
+pd_col_bytes (sqlite3_stmt *stmt, int i)
+{
+	const void *data = sqlite3_column_blob (stmt, i);
+	int len = sqlite3_column_bytes (stmt, i);
+
+	return g_bytes_new (data, len);
+}
+
+static gboolean
+exec (PdStore *store, const char *sql, GError **error)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec (store->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "exec", error);
+		sqlite3_free (msg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+pd_store_begin (PdStore *store, GError **error)
+{
+	return exec (store, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+pd_store_commit (PdStore *store, GError **error)
+{
+	if (exec (store, "COMMIT", error))
+		return TRUE;
+	pd_store_rollback (store);
+	return FALSE;
+}
+
+void
+pd_store_rollback (PdStore *store)
+{
+	if (!sqlite3_get_autocommit (store->db))
+		sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean
+user_version (PdStore *store, int *version_r, GError **error)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &stmt, NULL);
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW) {
+		*version_r = sqlite3_column_int (stmt, 0);
+		sqlite3_finalize (stmt);
+		return TRUE;
+	}
+	pd_store_set_error (store, rc, "reading schema version", error);
+	sqlite3_finalize (stmt);
+	return FALSE;
+}
+
+/* Apply db/NNN_*.sql above the database's user_version, each in its own transaction.
+ * The version is re-read under the write lock, so concurrent first opens apply each once. */
+static gboolean
+migrate (PdStore *store, GError **error)
+{
+	g_auto (GStrv) names = g_resources_enumerate_children ("/org/postdesk/db/", 0, NULL);
+	guint i, n;
+	int current;
+
+	if (names == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "no schema compiled into the binary");
+		return FALSE;
+	}
+	n = g_strv_length (names);
+	qsort (names, n, sizeof (char *), compare_names);
+	if (!user_version (store, &current, error))
+		return FALSE;
+	for (i = 0; i < n; i++) {
+		int number = atoi (names[i]);
+		g_autofree char *path = NULL;
+		g_autoptr (GBytes) sql = NULL;
+		g_autofree char *text = NULL, *bump = NULL;
+		int now;
+
+		if (number <= current)
+			continue;
+		path = g_strconcat ("/org/postdesk/db/", names[i], NULL);
+		sql = g_resources_lookup_data (path, 0, error);
+		if (sql == NULL)
+			return FALSE;
+		if (!pd_store_begin (store, error))
+			return FALSE;
+		if (!user_version (store, &now, error)) {
+			pd_store_rollback (store);
+			return FALSE;
+		}
+		if (now < number) {
+			text = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+			bump = g_strdup_printf ("PRAGMA user_version = %d", number);
+			if (!exec (store, text, error) || !exec (store, bump, error)) {
+				g_prefix_error (error, "migration %s: ", names[i]);
+				pd_store_rollback (store);
+				return FALSE;
+			}
+		}
+		if (!pd_store_commit (store, error))
+			return FALSE;
+		current = number;
+	}
+	return TRUE;
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+	sqlite3_finalize (stmt);
+}
+
+PdStore *
+pd_store_open (const char *path, int busy_timeout_ms, GError **error)
+{
+	g_autoptr (PdStore) store = g_new0 (PdStore, 1);
+	int rc;
+
+	store->path = g_strdup (path);
+	store->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+	                                      finalize_stmt);
+	rc = sqlite3_open_v2 (path, &store->db,
+	                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                      NULL);
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "open", error);
+		g_prefix_error (error, "%s: ", path);
+		return NULL;
+	}
+	sqlite3_busy_timeout (store->db, busy_timeout_ms);
+	sqlite3_extended_result_codes (store->db, 1);
+	/* WAL: readers never block the writer; synchronous=FULL: a commit is on disk when
+	 * COMMIT returns, which is what "250 only after commit" and "exit 0" rely on. */
+	if (!exec (store, "PRAGMA journal_mode = WAL", error) ||
+	    !exec (store, "PRAGMA synchronous = FULL", error) ||
+	    !exec (store, "PRAGMA foreign_keys = ON", error))
+		return NULL;
+	if (!migrate (store, error))
+		return NULL;
+	return g_steal_pointer (&store);
+}
+
+void
+pd_store_close (PdStore *store)
+{
+	if (store == NULL)
+		return;
+	if (store->stmts)
+		g_hash_table_destroy (store->stmts);
+	if (store->db)
+		sqlite3_close (store->db);
+	g_free (store->path);
+	g_free (store);
+}
+
+GPtrArray *
+pd_store_collect (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, GDestroyNotify free_fn,
+                  GError **error)
+{
+	GPtrArray *rows = g_ptr_array_new_with_free_func (free_fn);
+	int rc;
+
+	while ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW)
+		g_ptr_array_add (rows, row_fn (stmt));
+	sqlite3_reset (stmt);
+	if (rc < 0) {
+		g_ptr_array_unref (rows);
+		return NULL;
+	}
+	return rows;
+}
+
+gpointer
+pd_store_one (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, const char *what, gint64 id,
+              GError **error)
+{
+	gpointer row = NULL;
+	int rc = pd_store_step (store, stmt, error);
+
+	if (rc == SQLITE_ROW)
+		row = row_fn (stmt);
+	else if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no %s %" G_GINT64_FORMAT, what, id);
+	sqlite3_reset (stmt);
+	return row;
+}
+
+gboolean
+pd_store_lookup_int (PdStore *store, sqlite3_stmt *stmt, gint64 *value_r, gboolean *found_r,
+                     GError **error)
+{
+	int rc = pd_store_step (store, stmt, error);
+
+	*value_r = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+	if (found_r)
+		*found_r = rc == SQLITE_ROW;
+	sqlite3_reset (stmt);
+	return rc >= 0;
+}

@@ -1,0 +1,229 @@
+/* store.h - the database. Only src/store/ calls sqlite3; everything else calls these.
+ * Rows are returned as plain structs the caller owns (free with the matching _free).
+ * A busy database that stays busy past the timeout is PD_ERROR_TEMPFAIL. */
+#ifndef PD_STORE_H
+#define PD_STORE_H
+
+#include <glib.h>
+
+typedef struct PdStore PdStore;
+
+/* Open (creating if needed) and migrate the database at PATH. A lock held by another
+ * process is waited for up to BUSY_TIMEOUT_MS, then it is PD_ERROR_TEMPFAIL. (transfer full) */
+PdStore *pd_store_open (const char *path, int busy_timeout_ms, GError **error);
+void pd_store_close (PdStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStore, pd_store_close)
+
+/* Write transactions (BEGIN IMMEDIATE: the write lock is taken up front). */
+gboolean pd_store_begin (PdStore *store, GError **error);
+gboolean pd_store_commit (PdStore *store, GError **error);
+void pd_store_rollback (PdStore *store);
+
+/* ---- intake (intake.c) ---- */
+typedef struct {
+	gint64 id;
+	char *sha256;
+	gint64 received_at;
+	char *source;
+	char *envelope_from;
+	char *envelope_rcpt;
+	gint64 size;
+	char *state; /* pending, done, quarantined */
+	char *klass;
+	char *reason;
+	GBytes *raw; /* NULL in lists */
+} PdIntakeRow;
+void pd_intake_row_free (PdIntakeRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdIntakeRow, pd_intake_row_free)
+
+/* Insert RAW unless the same bytes are already there. ID_R gets the row either way;
+ * STATE_R (transfer full) the existing row's state, or NULL if it was inserted now. */
+gboolean pd_store_intake_add (PdStore *store, GBytes *raw, const char *source,
+                              const char *envelope_from, const char *envelope_rcpt,
+                              gint64 now, gint64 *id_r, char **state_r, GError **error);
+/* with_raw: include the bytes. FALSE+NOTFOUND if no such row. (transfer full) */
+PdIntakeRow *pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **error);
+gboolean pd_store_intake_finish (PdStore *store, gint64 id, const char *state, const char *klass,
+                                 const char *reason, gint64 now, GError **error);
+/* Rows in STATE (NULL = all), oldest first, without raw. (transfer full) */
+GPtrArray *pd_store_intake_list (PdStore *store, const char *state, GError **error);
+
+/* ---- tickets, messages, events (ticket.c) ---- */
+typedef struct {
+	gint64 id;
+	char *queue;
+	char *subject;
+	char *state;
+	char *priority;
+	char *customer;
+	char *customer_name;
+	gint64 created_at;
+	gint64 updated_at;
+	gint64 messages; /* count */
+} PdTicketRow;
+void pd_ticket_row_free (PdTicketRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdTicketRow, pd_ticket_row_free)
+
+typedef struct {
+	gint64 id;
+	gint64 ticket_id; /* 0 = none */
+	gint64 intake_id; /* 0 = none */
+	gint64 outbox_id; /* 0 = none */
+	char *direction;  /* in, out */
+	char *klass;
+	char *reason;
+	char *message_id;
+	char *from_addr;
+	char *from_name;
+	char *subject;
+	char *body;
+	char *threaded_by;
+	gint64 created_at;
+} PdMessageRow;
+void pd_message_row_free (PdMessageRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdMessageRow, pd_message_row_free)
+
+typedef struct {
+	gint64 id;
+	gint64 at;
+	char *actor;
+	char *kind;
+	char *detail;
+	gint64 message_id;
+} PdEventRow;
+void pd_event_row_free (PdEventRow *row);
+
+gboolean pd_store_ticket_create (PdStore *store, const char *queue, const char *subject,
+                                 const char *customer, const char *customer_name,
+                                 const char *priority, gint64 now, gint64 *id_r, GError **error);
+/* FALSE+NOTFOUND if no such ticket. (transfer full) */
+PdTicketRow *pd_store_ticket_get (PdStore *store, gint64 id, GError **error);
+GPtrArray *pd_store_ticket_list (PdStore *store, GError **error);
+gboolean pd_store_ticket_touch (PdStore *store, gint64 id, gint64 now, GError **error);
+/* The ticket's queue name, or NULL in QUEUE_R if there is no such ticket. */
+gboolean pd_store_ticket_queue (PdStore *store, gint64 id, char **queue_r, GError **error);
+
+gboolean pd_store_participant_add (PdStore *store, gint64 ticket, const char *addr,
+                                   const char *role, GError **error);
+gboolean pd_store_is_participant (PdStore *store, gint64 ticket, const char *addr,
+                                  gboolean *yes_r, GError **error);
+
+/* ROW->id is ignored and set. */
+gboolean pd_store_message_add (PdStore *store, PdMessageRow *row, GError **error);
+GPtrArray *pd_store_message_list (PdStore *store, gint64 ticket, GError **error);
+/* The ticket of a message (in or out) with MESSAGE_ID, 0 if unknown. */
+gboolean pd_store_ticket_by_message_id (PdStore *store, const char *message_id,
+                                        gint64 *ticket_r, GError **error);
+
+gboolean pd_store_event_add (PdStore *store, gint64 ticket, gint64 now, const char *actor,
+                             const char *kind, const char *detail, gint64 message,
+                             GError **error);
+GPtrArray *pd_store_event_list (PdStore *store, gint64 ticket, GError **error);
+
+gboolean pd_store_attachment_add (PdStore *store, gint64 message, const char *sha256,
+                                  const char *filename, const char *content_type, gint64 size,
+                                  GError **error);
+
+/* ---- outbox (outbox.c) ---- */
+typedef struct {
+	gint64 id;
+	char *kind;
+	gint64 ticket_id;
+	char *rcpt;
+	char *message_id;
+	char *state; /* queued, sent, failed */
+	gint64 attempts;
+	gint64 next_attempt_at;
+	char *last_reply;
+	gint64 created_at;
+	gint64 sent_at;
+	GBytes *raw; /* NULL in lists */
+} PdOutboxRow;
+void pd_outbox_row_free (PdOutboxRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdOutboxRow, pd_outbox_row_free)
+
+gboolean pd_store_outbox_add (PdStore *store, const char *kind, gint64 ticket, const char *rcpt,
+                              const char *message_id, GBytes *raw, gboolean automatic,
+                              gint64 now, gint64 *id_r, GError **error);
+/* Queued rows due at NOW (all queued rows if NOW < 0), oldest first, with raw. */
+GPtrArray *pd_store_outbox_due (PdStore *store, gint64 now, guint limit, GError **error);
+GPtrArray *pd_store_outbox_list (PdStore *store, GError **error);
+PdOutboxRow *pd_store_outbox_get (PdStore *store, gint64 id, GError **error);
+gboolean pd_store_outbox_by_message_id (PdStore *store, const char *message_id,
+                                        gint64 *id_r, GError **error);
+/* Claim a queued row for one delivery attempt: move its next attempt from SEEN_NEXT (the
+ * value read) to LEASE_UNTIL. CLAIMED_R is FALSE when another sender got there first. */
+gboolean pd_store_outbox_claim (PdStore *store, gint64 id, gint64 seen_next, gint64 lease_until,
+                                gboolean *claimed_r, GError **error);
+gboolean pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gint64 now,
+                               GError **error);
+gboolean pd_store_outbox_retry (PdStore *store, gint64 id, const char *reply, gint64 next_at,
+                                GError **error);
+gboolean pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, GError **error);
+/* Automatic mail queued for RCPT since SINCE. */
+gboolean pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since,
+                                     gint64 *count_r, GError **error);
+
+/* ---- addresses (address.c) ---- */
+/* Count a bounce for ADDR; SUPPRESS_UNTIL > 0 stops automatic mail to it until then. */
+gboolean pd_store_address_bounce (PdStore *store, const char *addr, gboolean hard,
+                                  const char *status, gint64 now, gint64 suppress_until,
+                                  GError **error);
+/* Is automatic mail to ADDR suppressed at NOW (a recent hard bounce). */
+gboolean pd_store_address_suppressed (PdStore *store, const char *addr, gint64 now,
+                                      gboolean *yes_r, GError **error);
+
+/* ---- agents (agent.c) ---- */
+typedef struct {
+	gint64 id;
+	char *address;
+	char *name;
+	char *queues; /* comma-separated */
+	char *tz;
+	char *hours;
+	gboolean active;
+} PdAgentRow;
+void pd_agent_row_free (PdAgentRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdAgentRow, pd_agent_row_free)
+
+/* Add or update the agent ADDRESS (re-enabling it). */
+gboolean pd_store_agent_put (PdStore *store, const char *address, const char *name,
+                             const char *queues, const char *tz, const char *hours, gint64 now,
+                             gint64 *id_r, GError **error);
+GPtrArray *pd_store_agent_list (PdStore *store, GError **error);
+/* The agent with ADDRESS (active or not), or NULL in ROW_R. */
+gboolean pd_store_agent_by_address (PdStore *store, const char *address, PdAgentRow **row_r,
+                                    GError **error);
+PdAgentRow *pd_store_agent_get (PdStore *store, gint64 id, GError **error);
+gboolean pd_store_agent_set_active (PdStore *store, const char *address, gboolean active,
+                                    gboolean *found_r, GError **error);
+
+/* Ticket changes made by the workflow. Timestamps: the column is set once, when still NULL. */
+gboolean pd_store_ticket_set_state (PdStore *store, gint64 id, const char *state, gint64 now,
+                                    GError **error);
+gboolean pd_store_ticket_set_assignee (PdStore *store, gint64 id, gint64 agent, GError **error);
+gboolean pd_store_ticket_set_field (PdStore *store, gint64 id, const char *field,
+                                    const char *value, GError **error);
+gboolean pd_store_ticket_first_response (PdStore *store, gint64 id, gint64 now, GError **error);
+/* When the ticket was first answered, 0 if not yet. */
+gboolean pd_store_ticket_first_response_at (PdStore *store, gint64 id, gint64 *at_r,
+                                            GError **error);
+gboolean pd_store_ticket_set_follows (PdStore *store, gint64 id, gint64 old, GError **error);
+/* Assignee (0 = none). */
+gboolean pd_store_ticket_assignee (PdStore *store, gint64 id, gint64 *agent_r, GError **error);
+/* Participants of TICKET with ROLE (NULL = all). (transfer full: char*) */
+GPtrArray *pd_store_participants (PdStore *store, gint64 ticket, const char *role,
+                                  GError **error);
+/* The last incoming message of TICKET from a non-agent, or NULL in ROW_R. */
+gboolean pd_store_last_customer_message (PdStore *store, gint64 ticket, PdMessageRow **row_r,
+                                         GError **error);
+
+/* ---- imap (imap-state.c) ---- */
+/* The fetcher's state for ACCOUNT; FOUND_R FALSE (and zeros) if none is kept yet. */
+gboolean pd_store_imap_get (PdStore *store, const char *account, gboolean *found_r,
+                            gint64 *uidvalidity_r, gint64 *last_uid_r, GError **error);
+/* Insert or replace ACCOUNT's state (autocommit unless inside a transaction). */
+gboolean pd_store_imap_set (PdStore *store, const char *account, gint64 uidvalidity,
+                            gint64 last_uid, GError **error);
+
+#endif

@@ -1,0 +1,163 @@
+/* notify.c - tell agents about customer mail: one mail per agent (the assignee, or the
+ * queue's active agents while unassigned), From "Customer via Queue" at the signed agent
+ * address of the ticket, so that a reply comes back verifiable. All notifications of a
+ * ticket share a pseudo thread root, so an agent's client threads them per ticket. */
+#include "tickets/actions-private.h"
+
+#include "mail/compose.h"
+#include "mail/quote.h"
+#include "core/template.h"
+#include "core/token.h"
+#include "tickets/workflow.h"
+
+static gboolean
+works_on (const PdAgentRow *agent, const char *queue)
+{
+	g_auto (GStrv) queues = g_strsplit (agent->queues, ",", -1);
+
+	return agent->active && g_strv_contains ((const char *const *) queues, queue);
+}
+
+/* The agents to tell: the assignee if active, else everyone active on the queue. */
+static GPtrArray *
+recipients (PdApply *a, const PdTicketRow *t, GError **error)
+{
+	g_autoptr (GPtrArray) all = pd_store_agent_list (a->store, error);
+	GPtrArray *out;
+	gint64 assignee;
+	guint i;
+
+	if (all == NULL || !pd_store_ticket_assignee (a->store, t->id, &assignee, error))
+		return NULL;
+	out = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_agent_row_free);
+	for (i = 0; assignee > 0 && i < all->len; i++) {
+		PdAgentRow *ag = all->pdata[i];
+		if (ag->id == assignee && ag->active)
+			g_ptr_array_add (out, g_ptr_array_steal_index (all, i--));
+	}
+	if (out->len > 0)
+		return out;
+	for (i = 0; i < all->len; i++)
+		if (works_on (all->pdata[i], t->queue))
+			g_ptr_array_add (out, g_ptr_array_steal_index (all, i--));
+	return out;
+}
+
+static char *
+assignee_name (PdApply *a, gint64 ticket)
+{
+	gint64 id;
+	g_autoptr (PdAgentRow) row = NULL;
+
+	if (!pd_store_ticket_assignee (a->store, ticket, &id, NULL) || id == 0)
+		return NULL;
+	row = pd_store_agent_get (a->store, id, NULL);
+	return row ? g_strdup (row->name) : NULL;
+}
+
+/* "first response due 2026-11-23 14:00 UTC" while unanswered, then the resolution target;
+ * NULL when the queue has no target or it is met. Calendar time, not business hours. */
+static char *
+sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t)
+{
+	gint64 first = 0, due;
+	const char *what;
+	g_autoptr (GDateTime) when = NULL;
+	g_autofree char *text = NULL;
+
+	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, NULL))
+		return NULL;
+	if (queue->first_response && first == 0) {
+		due = t->created_at + queue->first_response;
+		what = "first response";
+	} else if (queue->resolution && g_strcmp0 (t->state, "resolved") != 0 &&
+	           g_strcmp0 (t->state, "closed") != 0) {
+		due = t->created_at + queue->resolution;
+		what = "resolution";
+	} else {
+		return NULL;
+	}
+	when = g_date_time_new_from_unix_utc (due);
+	text = g_date_time_format (when, "%Y-%m-%d %H:%M UTC");
+	return g_strdup_printf ("%s due %s%s", what, text, due < a->now ? " (overdue)" : "");
+}
+
+gboolean
+pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
+{
+	g_autoptr (PdTicketRow) t = pd_store_ticket_get (a->store, ticket, error);
+	g_autoptr (GPtrArray) agents = NULL;
+	g_autoptr (PdTemplateData) data = pd_template_data_new ();
+	g_autoptr (PdRendered) r = NULL;
+	g_autofree char *text = NULL, *next = NULL, *signed_addr = NULL, *from_name = NULL, *root = NULL,
+	                 *assignee = NULL;
+	const PdQueueSettings *queue;
+	const char *refs[2] = { NULL, NULL };
+	PdState state;
+	guint i;
+
+	if (t == NULL || (agents = recipients (a, t, error)) == NULL)
+		return FALSE;
+	if (agents->len == 0)
+		return TRUE;
+	queue = pd_settings_queue (a->app->settings, t->queue);
+	if (queue == NULL)
+		queue = a->app->settings->queues->pdata[0];
+	if (!pd_state_from_name (t->state, &state))
+		state = PD_STATE_OPEN;
+	text = pd_quote_new_text (a->mail->body_text, NULL);
+	next = pd_workflow_agent_next_text (state);
+	assignee = assignee_name (a, ticket);
+	pd_template_data_set_int (data, "ticket", ticket);
+	pd_template_data_set (data, "tag", queue->tag);
+	pd_template_data_set (data, "subject", t->subject);
+	pd_template_data_set (data, "customer", a->mail->from->name ? a->mail->from->name : a->mail->from->addr);
+	pd_template_data_set (data, "new_ticket", a->out->action && g_str_equal (a->out->action, "new-ticket") ? "yes" : "");
+	pd_template_data_set (data, "text", *text ? text : "(no text)");
+	pd_template_data_set (data, "state", t->state);
+	pd_template_data_set (data, "priority", t->priority);
+	pd_template_data_set (data, "queue", t->queue);
+	pd_template_data_set (data, "assignee", assignee);
+	pd_template_data_set (data, "queue_address", queue->address);
+	pd_template_data_set (data, "next_states", next);
+	{
+		g_autofree char *sla = sla_due (a, queue, t);
+		pd_template_data_set (data, "sla", sla);
+	}
+	r = pd_template_render (a->app->home, queue->locale, "notify", data, error);
+	if (r == NULL)
+		return FALSE;
+
+	signed_addr = pd_token_address (a->app->secret, queue->address, 'a', ticket);
+	from_name = g_strdup_printf ("%s via %s", a->mail->from->name ? a->mail->from->name : a->mail->from->addr,
+	                             queue->display_name ? queue->display_name : queue->name);
+	root = g_strdup_printf ("pd.ticket.%" G_GINT64_FORMAT "@%s", ticket, a->app->settings->domain);
+	refs[0] = root;
+	for (i = 0; i < agents->len; i++) {
+		const PdAgentRow *agent = agents->pdata[i];
+		g_autofree char *mid = pd_compose_message_id (a->app->settings->domain);
+		g_autoptr (GBytes) bytes = NULL;
+		PdComposeSpec spec = { 0 };
+
+		spec.from_name = from_name;
+		spec.from_addr = signed_addr;
+		spec.to_name = agent->name;
+		spec.to_addr = agent->address;
+		spec.reply_to = signed_addr;
+		spec.subject = pd_rendered_header (r, "Subject");
+		spec.message_id = mid;
+		spec.in_reply_to = root;
+		spec.references = refs;
+		spec.auto_submitted = "auto-generated";
+		spec.loop_address = queue->address;
+		spec.body = r->body;
+		spec.extra_headers = r->headers;
+		spec.attachments = a->mail->attachments;
+		bytes = pd_compose (&spec, error);
+		if (bytes == NULL ||
+		    !pd_apply_queue_mail (a, "notify", ticket, agent->address, bytes, mid, spec.subject,
+		                          queue->address, FALSE, "notify", error))
+			return FALSE;
+	}
+	return TRUE;
+}
