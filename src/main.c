@@ -14,10 +14,10 @@ static const PdCommand commands[] = {
 	{ "classify", pd_cmd_classify, "what the filter chain makes of messages; stores nothing" },
 	{ "ticket", pd_cmd_ticket, "list and show tickets" },
 	{ "agent", pd_cmd_agent, "add, list and disable agents" },
-	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state" },
+	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state, show one as it will be sent" },
 	{ "send", pd_cmd_send, "deliver the outbox now" },
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail" },
-	{ "serve", pd_cmd_serve, "run the gateway: sender and scheduler" },
+	{ "serve", pd_cmd_serve, "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender" },
 	{ NULL, NULL, NULL },
 };
 

@@ -1,39 +1,12 @@
-/* actions-private.h - shared by actions.c and the action files it delegates to (notify.c,
- * agent-reply.c): the state of one mail's transaction and the helpers that record messages
- * and queue outgoing mail inside it. */
+/* actions-private.h - what actions.c uses from the files it delegates to: the shared
+ * transaction state and writes (apply.h), notifications (notify.h) and agent replies
+ * (agent-reply.h). Those files include only apply.h, so calls point one way:
+ * actions -> notify / agent-reply -> apply. */
 #ifndef PD_ACTIONS_PRIVATE_H
 #define PD_ACTIONS_PRIVATE_H
 
-#include "tickets/actions.h"
-
-typedef struct {
-	PdApp *app;
-	PdStore *store;
-	gint64 now;
-	gint64 intake_id;
-	const PdMail *mail;
-	const PdContext *ctx;
-	PdOutcome *out;
-} PdApply;
-
-/* Store the incoming mail as a message row of TICKET (0 = none), with its attachments;
- * REASON overrides the classifier's reason when not NULL. Sets out->message_id. */
-gboolean pd_apply_add_message (PdApply *a, gint64 ticket, const char *reason, GError **error);
-
-/* Queue outgoing mail BYTES (Message-ID MID, no <>) to RCPT as an outbox row of KIND, record
- * it as an outgoing message of TICKET from FROM_ADDR with SUBJECT, and an event EVENT_KIND.
- * AUTOMATIC counts toward the per-recipient limit of automatic answers. */
-gboolean pd_apply_queue_mail (PdApply *a, const char *kind, gint64 ticket, const char *rcpt,
-                              GBytes *bytes, const char *mid, const char *subject,
-                              const char *from_addr, gboolean automatic, const char *event_kind,
-                              GError **error);
-
-/* Tell the ticket's assignee (or its queue's active agents) about the customer mail just
- * stored (notify.c). */
-gboolean pd_notify_agents (PdApply *a, gint64 ticket, GError **error);
-
-/* An agent's verified reply: commands, workflow, the reply to the customer or the error
- * mail to the agent (agent-reply.c). */
-gboolean pd_agent_reply_apply (PdApply *a, GError **error);
+#include "tickets/agent-reply.h"
+#include "tickets/apply.h"
+#include "tickets/notify.h"
 
 #endif

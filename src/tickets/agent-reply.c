@@ -2,7 +2,7 @@
  * check them all against the workflow first (all or nothing), then apply them and send the
  * rest to the customer from the queue address, or, on any error, send the agent an error
  * mail and nothing to the customer. The agent's address never appears in customer mail. */
-#include "tickets/actions-private.h"
+#include "tickets/agent-reply.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * queue's active agents while unassigned), From "Customer via Queue" at the signed agent
  * address of the ticket, so that a reply comes back verifiable. All notifications of a
  * ticket share a pseudo thread root, so an agent's client threads them per ticket. */
-#include "tickets/actions-private.h"
+#include "tickets/notify.h"
 
 #include "mail/compose.h"
 #include "mail/quote.h"
