@@ -1,10 +1,13 @@
-/* outbox.c - `postdesk outbox list` and `postdesk send` (drain the outbox now). */
+/* outbox.c - `postdesk outbox list`, `postdesk outbox show N` (one outgoing mail, exactly the
+ * bytes the sender will hand to the relay, with its envelope) and `postdesk send` (drain the
+ * outbox now). */
 #include <stdio.h>
 
 #include "app/app.h"
 #include "cmd/cli.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/token.h"
 #include "outbound/drain.h"
 
 static gboolean
@@ -55,8 +58,65 @@ outbox_list (int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* The message as the sender will send it: the stored bytes, unchanged (they are composed
+ * when the incoming mail is processed, not at send time), and the envelope: the VERP return
+ * path the drain computes and the one recipient. */
+static gboolean
+outbox_show (int argc, char **argv, GError **error)
+{
+	gboolean json = FALSE, envelope = FALSE;
+	g_autoptr (PdApp) app = NULL;
+	g_autoptr (PdOutboxRow) row = NULL;
+	g_autofree char *verp = NULL;
+	gint64 id;
+	gsize len = 0;
+	const char *raw;
+	const GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
+		  "one JSON object: the row, envelope_from and the message as text", NULL },
+		{ "envelope", 0, 0, G_OPTION_ARG_NONE, &envelope,
+		  "print MAIL FROM and RCPT TO lines before the message", NULL },
+		{ NULL },
+	};
+
+	if (!pd_cli_parse (&argc, &argv, "N",
+	                   "Print outgoing mail N as it will be sent (the bytes handed to the relay).",
+	                   entries, error) ||
+	    !pd_cli_id (argc > 1 ? argv[1] : NULL, &id, error) ||
+	    (app = pd_app_open (PD_APP_STORE, error)) == NULL ||
+	    (row = pd_store_outbox_get (app->store, id, error)) == NULL)
+		return FALSE;
+	verp = pd_token_address (app->secret, app->settings->bounce_address, 'o', row->id);
+	raw = row->raw ? g_bytes_get_data (row->raw, &len) : "";
+	if (json) {
+		PdJson *j = pd_json_new ();
+		g_autofree char *text = g_utf8_make_valid (raw, len);
+
+		pd_json_object_begin (j);
+		pd_json_member_int (j, "id", row->id);
+		pd_json_member_string (j, "kind", row->kind);
+		pd_json_member_string (j, "state", row->state);
+		pd_json_member_int (j, "ticket", row->ticket_id);
+		pd_json_member_string (j, "envelope_from", verp);
+		pd_json_member_string (j, "rcpt", row->rcpt);
+		pd_json_member_string (j, "message_id", row->message_id);
+		pd_json_member_string (j, "message", text);
+		pd_json_object_end (j);
+		pd_cli_print_json (pd_json_free_to_string (j));
+		return TRUE;
+	}
+	if (envelope)
+		printf ("MAIL FROM:<%s>\nRCPT TO:<%s>\n\n", verp, row->rcpt);
+	if (len > 0 && fwrite (raw, 1, len, stdout) != len) {
+		g_set_error (error, PD_ERROR, PD_ERROR_IO, "writing to standard output failed");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static const PdCommand outbox_commands[] = {
 	{ "list", outbox_list, "list outgoing mail and its state" },
+	{ "show", outbox_show, "print one outgoing mail as it will be sent" },
 	{ NULL, NULL, NULL },
 };
 

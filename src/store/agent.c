@@ -47,7 +47,7 @@ pd_store_agent_put (PdStore *store, const char *address, const char *name, const
 	return pd_store_lookup_int (store, stmt, id_r, NULL, error);
 }
 
-#define AGENT_SELECT "SELECT id, address, name, queues, tz, hours, active FROM agents"
+#define AGENT_SELECT "SELECT id, address, name, queues, tz, hours, active, confirm FROM agents"
 
 static gpointer
 agent_from (sqlite3_stmt *stmt)
@@ -61,6 +61,7 @@ agent_from (sqlite3_stmt *stmt)
 	a->tz = pd_col_text (stmt, 4);
 	a->hours = pd_col_text (stmt, 5);
 	a->active = sqlite3_column_int (stmt, 6) != 0;
+	a->confirm = sqlite3_column_int (stmt, 7) != 0;
 	return a;
 }
 
@@ -117,6 +118,31 @@ pd_store_agent_set_active (PdStore *store, const char *address, gboolean active,
 	if (!pd_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*found_r = sqlite3_changes (store->db) > 0;
+	return TRUE;
+}
+
+gboolean
+pd_store_agent_update (PdStore *store, const PdAgentRow *row, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"UPDATE agents SET name = ?, queues = ?, tz = ?, hours = ?, confirm = ? WHERE id = ?",
+		error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, row->name);
+	pd_bind_text (stmt, 2, row->queues);
+	pd_bind_text (stmt, 3, row->tz);
+	pd_bind_text (stmt, 4, row->hours);
+	pd_bind_int (stmt, 5, row->confirm ? 1 : 0);
+	pd_bind_int (stmt, 6, row->id);
+	if (!pd_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (sqlite3_changes (store->db) == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no agent %" G_GINT64_FORMAT, row->id);
+		return FALSE;
+	}
 	return TRUE;
 }
 

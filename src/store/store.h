@@ -182,6 +182,7 @@ typedef struct {
 	char *tz;
 	char *hours;
 	gboolean active;
+	gboolean confirm; /* a reply with commands only gets a confirmation mail */
 } PdAgentRow;
 void pd_agent_row_free (PdAgentRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdAgentRow, pd_agent_row_free)
@@ -197,6 +198,9 @@ gboolean pd_store_agent_by_address (PdStore *store, const char *address, PdAgent
 PdAgentRow *pd_store_agent_get (PdStore *store, gint64 id, GError **error);
 gboolean pd_store_agent_set_active (PdStore *store, const char *address, gboolean active,
                                     gboolean *found_r, GError **error);
+/* Change the agent ROW->id's name, queues, tz, hours and confirm (not its address, nor
+ * whether it is active). */
+gboolean pd_store_agent_update (PdStore *store, const PdAgentRow *row, GError **error);
 
 /* Ticket changes made by the workflow. Timestamps: the column is set once, when still NULL. */
 gboolean pd_store_ticket_set_state (PdStore *store, gint64 id, const char *state, gint64 now,

@@ -1,7 +1,9 @@
 /* agent-reply.c - a verified agent's reply: parse the commands at the top of the new text,
  * check them all against the workflow first (all or nothing), then apply them and send the
  * rest to the customer from the queue address, or, on any error, send the agent an error
- * mail and nothing to the customer. The agent's address never appears in customer mail. */
+ * mail (with the text they typed) and nothing to the customer. A reply with commands only
+ * gets a short confirmation mail unless the agent turned that off. The agent's address
+ * never appears in customer mail. */
 #include "tickets/agent-reply.h"
 
 #include <string.h>
@@ -143,56 +145,109 @@ ticket_queue (PdApply *a, const PdTicketRow *t)
 	return q ? q : a->app->settings->queues->pdata[0];
 }
 
+/* A mail from the ticket's signed agent address to the agent who wrote, threaded below the
+ * agent's mail (In-Reply-To and References: the agent's References, then its Message-ID),
+ * rendered from TEMPLATE with DATA (ticket, tag, state and next_states are added here). */
 static gboolean
-send_error (PdApply *a, const PdTicketRow *t, Plan *p, GError **error)
+mail_agent (PdApply *a, const PdTicketRow *t, const char *state_name, const char *template,
+            PdTemplateData *data, const char *kind, GError **error)
 {
 	const PdQueueSettings *queue = ticket_queue (a, t);
-	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autoptr (PdRendered) r = NULL;
 	g_autoptr (GBytes) bytes = NULL;
+	g_autoptr (GPtrArray) refs = g_ptr_array_new ();
 	g_autofree char *mid = pd_compose_message_id (a->app->settings->domain);
 	g_autofree char *next = NULL;
 	g_autofree char *signed_addr = pd_token_address (a->app->secret, queue->address, 'a', t->id);
-	g_autofree char *all = NULL;
 	PdComposeSpec spec = { 0 };
 	PdState state;
 	guint i;
 
-	if (!pd_state_from_name (t->state, &state))
+	if (!pd_state_from_name (state_name, &state))
 		state = PD_STATE_OPEN;
 	next = pd_workflow_agent_next_text (state);
 	pd_template_data_set_int (data, "ticket", t->id);
 	pd_template_data_set (data, "tag", queue->tag);
-	pd_template_data_set (data, "state", t->state);
+	pd_template_data_set (data, "subject", t->subject);
+	pd_template_data_set (data, "state", state_name);
 	pd_template_data_set (data, "next_states", next);
-	pd_template_data_set (data, "first_error", p->errors->pdata[0]);
-	for (i = 0; i < p->errors->len; i++)
-		pd_template_data_set (pd_template_data_add_item (data, "errors"), "error", p->errors->pdata[i]);
-	r = pd_template_render (a->app->home, queue->locale, "command-error", data, error);
+	r = pd_template_render (a->app->home, queue->locale, template, data, error);
 	if (r == NULL)
 		return FALSE;
+	for (i = 0; i < a->mail->references->len; i++)
+		g_ptr_array_add (refs, a->mail->references->pdata[i]);
+	if (a->mail->message_id != NULL)
+		g_ptr_array_add (refs, a->mail->message_id);
+	g_ptr_array_add (refs, NULL);
 	spec.from_name = queue->display_name;
 	spec.from_addr = signed_addr;
+	spec.to_name = a->ctx->agent_name;
 	spec.to_addr = a->ctx->agent_address;
 	spec.reply_to = signed_addr;
 	spec.subject = pd_rendered_header (r, "Subject");
 	spec.message_id = mid;
 	spec.in_reply_to = a->mail->message_id;
+	spec.references = (const char *const *) refs->pdata;
 	spec.auto_submitted = "auto-replied";
 	spec.loop_address = queue->address;
 	spec.body = r->body;
 	spec.extra_headers = r->headers;
 	bytes = pd_compose (&spec, error);
+	return bytes != NULL &&
+	       pd_apply_queue_mail (a, kind, t->id, a->ctx->agent_address, bytes, mid, spec.subject,
+	                            queue->address, FALSE, kind, error);
+}
+
+/* Nothing changed and nothing went to the customer: the agent gets every error, what is
+ * allowed, and the text they typed (commands and all), so nothing is lost. */
+static gboolean
+send_error (PdApply *a, const PdTicketRow *t, Plan *p, const char *typed, GError **error)
+{
+	g_autoptr (PdTemplateData) data = pd_template_data_new ();
+	g_autofree char *all = NULL;
+	guint i;
+
+	pd_template_data_set_int (data, "error_count", p->errors->len);
+	pd_template_data_set (data, "several", p->errors->len > 1 ? "yes" : "");
+	for (i = 0; i < p->errors->len; i++)
+		pd_template_data_set (pd_template_data_add_item (data, "errors"), "error", p->errors->pdata[i]);
+	pd_template_data_set (data, "typed", typed && *typed ? typed : "(no text)");
 	g_ptr_array_add (p->errors, NULL);
 	all = g_strjoinv ("; ", (char **) p->errors->pdata);
 	g_ptr_array_remove_index (p->errors, p->errors->len - 1);
 	a->out->action = "command-error";
 	a->out->note = g_strdup (all);
-	return bytes != NULL &&
-	       pd_store_event_add (a->store, t->id, a->now, a->ctx->agent_address, "command-error", all,
+	return pd_store_event_add (a->store, t->id, a->now, a->ctx->agent_address, "command-error", all,
 	                           a->out->message_id, error) &&
-	       pd_apply_queue_mail (a, "error", t->id, a->ctx->agent_address, bytes, mid, spec.subject,
-	                            queue->address, FALSE, "error", error);
+	       mail_agent (a, t, t->state, "command-error", data, "error", error);
+}
+
+/* A reply that only carried commands: unless the agent turned it off, a short mail says
+ * what changed, so the agent knows the commands arrived. */
+static gboolean
+send_confirmation (PdApply *a, const PdTicketRow *t, Plan *p, GError **error)
+{
+	g_autoptr (PdTemplateData) data = pd_template_data_new ();
+	g_autoptr (PdAgentRow) agent = pd_store_agent_get (a->store, a->ctx->agent_id, error);
+	g_autoptr (GString) summary = g_string_new (NULL);
+	guint i;
+
+	if (agent == NULL)
+		return FALSE;
+	if (!agent->confirm)
+		return TRUE;
+	for (i = 0; i + 1 < p->changes->len; i += 2) {
+		pd_template_data_set (pd_template_data_add_item (data, "changes"), "change",
+		                      p->changes->pdata[i + 1]);
+		g_string_append_printf (summary, "%s%s", i ? ", " : "", (char *) p->changes->pdata[i + 1]);
+	}
+	if (p->changes->len == 0) {
+		pd_template_data_set (pd_template_data_add_item (data, "changes"), "change",
+		                      "nothing to change: the ticket was already like that");
+		g_string_append (summary, "no change");
+	}
+	pd_template_data_set (data, "summary", summary->str);
+	return mail_agent (a, t, pd_state_name (p->state), "command-done", data, "confirm", error);
 }
 
 /* The reply to the customer: from the queue, threaded to the customer's last mail, to the
@@ -302,7 +357,7 @@ pd_agent_reply_apply (PdApply *a, GError **error)
 	                           error))
 		goto out;
 	if (p.errors->len > 0) {
-		ok = send_error (a, t, &p, error);
+		ok = send_error (a, t, &p, new_text, error);
 		goto out;
 	}
 	if (!apply_plan (a, ticket, &p, error))
@@ -327,7 +382,7 @@ pd_agent_reply_apply (PdApply *a, GError **error)
 	} else if (*block->rest != '\0') {
 		ok = send_reply (a, t, block->rest, error);
 	} else {
-		ok = TRUE; /* commands only */
+		ok = send_confirmation (a, t, &p, error); /* commands only */
 	}
 out:
 	g_ptr_array_unref (p.errors);

@@ -6,6 +6,7 @@
 
 #include "mail/compose.h"
 #include "mail/quote.h"
+#include "core/error.h"
 #include "core/template.h"
 #include "core/token.h"
 #include "tickets/workflow.h"
@@ -43,30 +44,43 @@ recipients (PdApply *a, const PdTicketRow *t, GError **error)
 	return out;
 }
 
-static char *
-assignee_name (PdApply *a, gint64 ticket)
+/* The assignee's name in *NAME_R (NULL when unassigned or the agent row is gone). */
+static gboolean
+assignee_name (PdApply *a, gint64 ticket, char **name_r, GError **error)
 {
 	gint64 id;
 	g_autoptr (PdAgentRow) row = NULL;
+	g_autoptr (GError) local = NULL;
 
-	if (!pd_store_ticket_assignee (a->store, ticket, &id, NULL) || id == 0)
-		return NULL;
-	row = pd_store_agent_get (a->store, id, NULL);
-	return row ? g_strdup (row->name) : NULL;
+	*name_r = NULL;
+	if (!pd_store_ticket_assignee (a->store, ticket, &id, error))
+		return FALSE;
+	if (id == 0)
+		return TRUE;
+	row = pd_store_agent_get (a->store, id, &local);
+	if (row == NULL && !g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
+	*name_r = row ? g_strdup (row->name) : NULL;
+	return TRUE;
 }
 
 /* "first response due 2026-11-23 14:00 UTC" while unanswered, then the resolution target;
- * NULL when the queue has no target or it is met. Calendar time, not business hours. */
-static char *
-sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t)
+ * NULL in *DUE_R when the queue has no target or it is met. Calendar time, not business
+ * hours. */
+static gboolean
+sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t, char **due_r,
+         GError **error)
 {
 	gint64 first = 0, due;
 	const char *what;
 	g_autoptr (GDateTime) when = NULL;
 	g_autofree char *text = NULL;
 
-	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, NULL))
-		return NULL;
+	*due_r = NULL;
+	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, error))
+		return FALSE;
 	if (queue->first_response && first == 0) {
 		due = t->created_at + queue->first_response;
 		what = "first response";
@@ -75,11 +89,12 @@ sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t)
 		due = t->created_at + queue->resolution;
 		what = "resolution";
 	} else {
-		return NULL;
+		return TRUE;
 	}
 	when = g_date_time_new_from_unix_utc (due);
 	text = g_date_time_format (when, "%Y-%m-%d %H:%M UTC");
-	return g_strdup_printf ("%s due %s%s", what, text, due < a->now ? " (overdue)" : "");
+	*due_r = g_strdup_printf ("%s due %s%s", what, text, due < a->now ? " (overdue)" : "");
+	return TRUE;
 }
 
 gboolean
@@ -90,7 +105,7 @@ pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autoptr (PdRendered) r = NULL;
 	g_autofree char *text = NULL, *next = NULL, *signed_addr = NULL, *from_name = NULL, *root = NULL,
-	                 *assignee = NULL;
+	                 *assignee = NULL, *sla = NULL;
 	const PdQueueSettings *queue;
 	const char *refs[2] = { NULL, NULL };
 	PdState state;
@@ -107,7 +122,8 @@ pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 		state = PD_STATE_OPEN;
 	text = pd_quote_new_text (a->mail->body_text, NULL);
 	next = pd_workflow_agent_next_text (state);
-	assignee = assignee_name (a, ticket);
+	if (!assignee_name (a, ticket, &assignee, error) || !sla_due (a, queue, t, &sla, error))
+		return FALSE;
 	pd_template_data_set_int (data, "ticket", ticket);
 	pd_template_data_set (data, "tag", queue->tag);
 	pd_template_data_set (data, "subject", t->subject);
@@ -120,10 +136,7 @@ pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 	pd_template_data_set (data, "assignee", assignee);
 	pd_template_data_set (data, "queue_address", queue->address);
 	pd_template_data_set (data, "next_states", next);
-	{
-		g_autofree char *sla = sla_due (a, queue, t);
-		pd_template_data_set (data, "sla", sla);
-	}
+	pd_template_data_set (data, "sla", sla);
 	r = pd_template_render (a->app->home, queue->locale, "notify", data, error);
 	if (r == NULL)
 		return FALSE;
