@@ -218,6 +218,9 @@ check "README postdesk.conf keys for LMTP set" set_keys "$PD_HOME/postdesk.conf"
 { pf_main_base; cat "$TEST_TMP/block.main.cf lmtp"; } >"$PF/conf/main.cf"
 pf_master_base >"$PF/conf/master.cf"
 cp "$TEST_TMP/block.transport lmtp" "$PF/conf/transport"
+# not README's: init's SMTP listener on this test's free port instead of 2525
+printf '[serve]\nsmtp = 127.0.0.1:%s\n' "$(free_port)" >"$TEST_TMP/block.smtp-port"
+set_keys "$PD_HOME/postdesk.conf" "$TEST_TMP/block.smtp-port"
 setpriv --reuid=postdesk --regid=postdesk --init-groups -- env POSTDESK_HOME="$PD_HOME" "$BIN" serve >>"$LOG" 2>&1 &
 pd_track $!
 check "postdesk serve listens for LMTP" wait_for 20 $PY -c "import socket; socket.create_connection(('127.0.0.1', $LMTP_PORT)).close()"
