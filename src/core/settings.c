@@ -1,8 +1,14 @@
-/* settings.c - defaults, key file loading and validation for PdSettings.
- * Every key is documented in pd_settings_example(), the file `postdesk init` writes. */
+/* settings.c - finding the home and its config, defaults, key file loading and validation
+ * for PdSettings. Every key is documented in pd_settings_example(), the file `postdesk init`
+ * writes. Nothing here creates a file or a directory. */
 #include "core/settings.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#ifndef PD_SYSCONFDIR
+#define PD_SYSCONFDIR "/etc"
+#endif
 
 #include "core/error.h"
 #include "core/strutil.h"
@@ -35,6 +41,7 @@ pd_settings_free (PdSettings *s)
 	if (s == NULL)
 		return;
 	g_free (s->home);
+	g_free (s->config);
 	g_free (s->domain);
 	g_free (s->locale);
 	g_free (s->database);
@@ -54,12 +61,122 @@ pd_settings_free (PdSettings *s)
 	g_free (s);
 }
 
-char *
-pd_settings_home (void)
-{
-	const char *env = g_getenv ("POSTDESK_HOME");
+/* ---- finding the home ---- */
 
-	return g_strdup (env && *env ? env : "./var");
+static char *config_option; /* --config FILE */
+
+void
+pd_settings_use_config (const char *file)
+{
+	g_free (config_option);
+	config_option = g_strdup (file);
+}
+
+const char *
+pd_settings_system_config (void)
+{
+	return PD_SYSCONFDIR "/postdesk/postdesk.conf";
+}
+
+void
+pd_location_free (PdLocation *loc)
+{
+	if (loc == NULL)
+		return;
+	g_free (loc->config);
+	g_free (loc->home);
+	g_free (loc->source);
+	g_free (loc);
+}
+
+static PdLocation *
+location (const char *config, const char *home, const char *source)
+{
+	PdLocation *loc = g_new0 (PdLocation, 1);
+
+	loc->config = g_strdup (config);
+	loc->home = g_strdup (home);
+	loc->source = g_strdup (source);
+	return loc;
+}
+
+/* The home a config file names: [postdesk] home, relative to the file's directory; by default
+ * that directory. A file that does not exist names its own directory. */
+static PdLocation *
+location_from_config (const char *config, const char *source, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (GError) local = NULL;
+	g_autofree char *dir = g_path_get_dirname (config);
+	g_autofree char *home = NULL;
+
+	if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &local)) {
+		if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "config %s (from %s): %s", config,
+			             source, local->message);
+			return NULL;
+		}
+		return location (config, dir, source);
+	}
+	home = g_key_file_get_string (kf, "postdesk", "home", NULL);
+	if (home != NULL && *g_strstrip (home) != '\0') {
+		if (!g_path_is_absolute (home)) {
+			char *abs = g_build_filename (dir, home, NULL);
+			g_free (home);
+			home = abs;
+		}
+		return location (config, home, source);
+	}
+	return location (config, dir, source);
+}
+
+static char *
+how_to_make (void)
+{
+	return g_strdup_printf ("create one with `postdesk init` (it looks, in this order, at "
+	                        "--config FILE, $POSTDESK_CONFIG, $POSTDESK_HOME, %s, ./var)",
+	                        pd_settings_system_config ());
+}
+
+PdLocation *
+pd_settings_locate (gboolean must_exist, GError **error)
+{
+	const char *env_config = g_getenv ("POSTDESK_CONFIG");
+	const char *env_home = g_getenv ("POSTDESK_HOME");
+	g_autoptr (PdLocation) loc = NULL;
+	g_autofree char *how = how_to_make ();
+
+	if (config_option != NULL && *config_option != '\0')
+		loc = location_from_config (config_option, "--config", error);
+	else if (env_config != NULL && *env_config != '\0')
+		loc = location_from_config (env_config, "POSTDESK_CONFIG", error);
+	else if (env_home != NULL && *env_home != '\0') {
+		g_autofree char *conf = g_build_filename (env_home, "postdesk.conf", NULL);
+		loc = location (conf, env_home, "POSTDESK_HOME");
+	} else if (g_file_test (pd_settings_system_config (), G_FILE_TEST_EXISTS))
+		loc = location_from_config (pd_settings_system_config (), "the system config", error);
+	else if (g_file_test ("var", G_FILE_TEST_IS_DIR) || !must_exist)
+		loc = location ("./var/postdesk.conf", "./var", "./var");
+	else {
+		g_autofree char *cwd = g_get_current_dir ();
+
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "no postdesk home (and no ./var in %s): %s",
+		             cwd, how);
+		return NULL;
+	}
+	if (loc == NULL || !must_exist)
+		return g_steal_pointer (&loc);
+	if (!g_file_test (loc->home, G_FILE_TEST_EXISTS)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "home %s (from %s) does not exist: %s",
+		             loc->home, loc->source, how);
+		return NULL;
+	}
+	if (!g_file_test (loc->home, G_FILE_TEST_IS_DIR)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "home %s (from %s) is not a directory",
+		             loc->home, loc->source);
+		return NULL;
+	}
+	return g_steal_pointer (&loc);
 }
 
 static char *
@@ -259,24 +376,17 @@ load_imap (PdSettings *s, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
-PdSettings *
-pd_settings_load (const char *home, GError **error)
+/* Settings from KF (empty: all defaults) for HOME. */
+static PdSettings *
+settings_from (GKeyFile *kf, const char *config, const char *home, GError **error)
 {
 	g_autoptr (PdSettings) s = g_new0 (PdSettings, 1);
-	g_autoptr (GKeyFile) kf = g_key_file_new ();
-	g_autofree char *path = g_build_filename (home, "postdesk.conf", NULL);
-	g_autoptr (GError) local = NULL;
 	gint64 n;
 
 	s->home = g_strdup (home);
+	s->config = g_strdup (config);
 	s->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
 	s->imap = g_ptr_array_new_with_free_func ((GDestroyNotify) imap_free);
-	if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
-		if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "%s: %s", path, local->message);
-			return NULL;
-		}
-	}
 
 	s->domain = get_str (kf, "postdesk", "domain", "localhost");
 	s->locale = get_str (kf, "postdesk", "locale", "en");
@@ -360,6 +470,55 @@ pd_settings_load (const char *home, GError **error)
 	return g_steal_pointer (&s);
 }
 
+PdSettings *
+pd_settings_load_file (const char *config, const char *home, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (GError) local = NULL;
+	PdSettings *s;
+
+	if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &local)) {
+		if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "config %s does not exist: this home was never initialised; "
+			             "run `postdesk init` (it writes a documented config)", config);
+		else if (local->domain == G_FILE_ERROR)
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "config %s cannot be read: %s (postdesk runs as uid %d, %s)", config,
+			             local->message, (int) getuid (), g_get_user_name ());
+		else
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "config %s: %s", config,
+			             local->message);
+		return NULL;
+	}
+	s = settings_from (kf, config, home, error);
+	if (s == NULL)
+		g_prefix_error (error, "config %s: ", config);
+	return s;
+}
+
+PdSettings *
+pd_settings_defaults (const char *home)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+
+	/* the defaults are valid by construction */
+	return settings_from (kf, NULL, home, NULL);
+}
+
+PdSettings *
+pd_settings_load (const char *home, GError **error)
+{
+	g_autoptr (PdLocation) loc = pd_settings_locate (FALSE, NULL);
+	g_autofree char *config = NULL;
+
+	if (loc != NULL && g_strcmp0 (loc->home, home) == 0)
+		config = g_strdup (loc->config);
+	else
+		config = g_build_filename (home, "postdesk.conf", NULL);
+	return pd_settings_load_file (config, home, error);
+}
+
 const PdQueueSettings *
 pd_settings_queue (const PdSettings *s, const char *name)
 {
@@ -381,11 +540,15 @@ pd_settings_example (const char *domain)
 		"# or an example. Lines starting with # are comments.\n"
 		"\n"
 		"[postdesk]\n"
+		"# the home directory (database, secret key, attachments). Read only from a config\n"
+		"# named by --config, POSTDESK_CONFIG or the system config; default: this file's\n"
+		"# directory. Under POSTDESK_HOME the home is that directory.\n"
+		"#home = /var/lib/postdesk\n"
 		"# the domain of Message-IDs and signed addresses we generate\n"
 		"domain = %s\n"
 		"# templates locale (templates/LOCALE/, falling back to en)\n"
 		"locale = en\n"
-		"# the SQLite database (default: POSTDESK_HOME/postdesk.db)\n"
+		"# the SQLite database (default: HOME/postdesk.db)\n"
 		"#database = /var/lib/postdesk/postdesk.db\n"
 		"# milliseconds to wait for a database another process holds; then deliver\n"
 		"# exits 75 (the MTA retries) and listeners answer 451\n"
@@ -447,10 +610,11 @@ pd_settings_example (const char *domain)
 		"[serve]\n"
 		"# seconds between outbox runs of `postdesk serve`\n"
 		"#send_interval = 5\n"
-		"# listeners, each optional (HOST:PORT; keep them on loopback unless a firewall\n"
-		"# and STARTTLS protect them). 250 is answered only after the mail is committed.\n"
-		"#lmtp = 127.0.0.1:2424\n"
-		"#smtp = 127.0.0.1:2525\n"
+		"# listeners of `postdesk serve`, each optional (HOST:PORT; keep them on loopback\n"
+		"# unless a firewall and STARTTLS protect them; comment one out to turn it off).\n"
+		"# 250 is answered only after the mail is committed.\n"
+		"lmtp = 127.0.0.1:2424\n"
+		"smtp = 127.0.0.1:2525\n"
 		"# certificate and key for STARTTLS on the listeners\n"
 		"#tls_cert = /etc/postdesk/cert.pem\n"
 		"#tls_key = /etc/postdesk/key.pem\n"

@@ -1,6 +1,6 @@
-/* settings.h - the one settings struct, loaded once from POSTDESK_HOME/postdesk.conf
- * (a GLib key file). Defaults live in settings.c; library code is handed these values
- * and never opens the config itself. */
+/* settings.h - finding the home and its config file, and the one settings struct loaded once
+ * from that config (a GLib key file). Defaults live in settings.c; library code is handed
+ * these values and never opens the config itself. */
 #ifndef PD_SETTINGS_H
 #define PD_SETTINGS_H
 
@@ -31,7 +31,8 @@ typedef struct {
 } PdImapSettings;
 
 typedef struct {
-	char *home;          /* POSTDESK_HOME */
+	char *home;          /* the home directory (pd_settings_locate) */
+	char *config;        /* the file these came from; NULL for the defaults */
 	char *domain;        /* [postdesk] domain */
 	char *locale;        /* [postdesk] locale */
 	char *database;      /* [postdesk] database, default HOME/postdesk.db */
@@ -73,13 +74,42 @@ typedef struct {
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 } PdSettings;
 
-/* Load HOME/postdesk.conf (a missing file means all defaults). (transfer full) */
+/* Where the home and its config file are, and how they were found. */
+typedef struct {
+	char *config; /* the config file (it may not exist yet, see pd_settings_locate) */
+	char *home;   /* the home directory */
+	char *source; /* how it was found, for messages: "--config", "POSTDESK_HOME", ... */
+} PdLocation;
+
+void pd_location_free (PdLocation *loc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdLocation, pd_location_free)
+
+/* Use FILE as the config file (the global --config option): it wins over the environment.
+ * Call before any thread starts. */
+void pd_settings_use_config (const char *file);
+
+/* The compiled-in system config, PD_SYSCONFDIR/postdesk/postdesk.conf. (transfer none) */
+const char *pd_settings_system_config (void);
+
+/* Find the home and its config, first match wins: --config FILE, $POSTDESK_CONFIG (a config
+ * file), $POSTDESK_HOME (a home; config HOME/postdesk.conf), the system config if it exists,
+ * ./var if it exists. A config file found by name (not through POSTDESK_HOME or ./var) sets
+ * its home with [postdesk] home (relative to the file's directory; default: that directory).
+ * With MUST_EXIST, a config file or home that does not exist is a PD_ERROR_CONFIG naming it
+ * and saying how to make it; without (init, classify), ./var is the last resort and nothing
+ * needs to exist. Creates nothing. (transfer full) */
+PdLocation *pd_settings_locate (gboolean must_exist, GError **error);
+
+/* Load the config file CONFIG for HOME; a missing file is a PD_ERROR_CONFIG.
+ * (transfer full) */
+PdSettings *pd_settings_load_file (const char *config, const char *home, GError **error);
+/* Only the defaults, for HOME (classify without a home). (transfer full) */
+PdSettings *pd_settings_defaults (const char *home);
+/* Load the settings of HOME again: the located config when it belongs to HOME, else
+ * HOME/postdesk.conf (for a reload). (transfer full) */
 PdSettings *pd_settings_load (const char *home, GError **error);
 void pd_settings_free (PdSettings *settings);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdSettings, pd_settings_free)
-
-/* POSTDESK_HOME or ./var. (transfer full) */
-char *pd_settings_home (void);
 
 /* The documented example configuration that `postdesk init` writes, for DOMAIN. */
 char *pd_settings_example (const char *domain);
