@@ -72,10 +72,18 @@ pd_settings_use_config (const char *file)
 	config_option = g_strdup (file);
 }
 
+static const char *system_config = PD_SYSCONFDIR "/postdesk/postdesk.conf";
+
 const char *
 pd_settings_system_config (void)
 {
-	return PD_SYSCONFDIR "/postdesk/postdesk.conf";
+	return system_config;
+}
+
+void
+pd_settings_set_system_config (const char *file)
+{
+	system_config = file;
 }
 
 void

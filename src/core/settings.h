@@ -90,6 +90,8 @@ void pd_settings_use_config (const char *file);
 
 /* The compiled-in system config, PD_SYSCONFDIR/postdesk/postdesk.conf. (transfer none) */
 const char *pd_settings_system_config (void);
+/* Look for the system config at FILE instead (unit tests; FILE must outlive its use). */
+void pd_settings_set_system_config (const char *file);
 
 /* Find the home and its config, first match wins: --config FILE, $POSTDESK_CONFIG (a config
  * file), $POSTDESK_HOME (a home; config HOME/postdesk.conf), the system config if it exists,
