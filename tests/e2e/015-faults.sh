@@ -153,6 +153,25 @@ chmod 700 "$home"
 dlv "$f" as_nobody
 stored "read-only home directory" "read-only home"
 
+# attachments cannot be written: not quarantined for a local fault, but retried
+chmod 500 "$home/attachments"
+f="$TEST_TMP/m-attachment.eml"
+{
+	printf 'From: att@ext.example\nTo: support@example.com\nSubject: attachment\n'
+	printf 'Message-ID: <att.%s@ext.example>\nMIME-Version: 1.0\n' "$RANDOM"
+	printf 'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nsee attached\n'
+	printf -- '--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=x.bin\n'
+	printf 'Content-Transfer-Encoding: base64\n\nAAECAwQFBgcICQ==\n--b--\n'
+} >"$f"
+dlv "$f" as_nobody
+tempfail "attachments directory not writable" "attachments.*(permission|denied)"
+is "attachments directory not writable: nothing quarantined" \
+	"$("$PD" quarantine list --json 2>>"$LOG" | jq length)" 0
+chmod 700 "$home/attachments"
+dlv "$f" as_nobody
+stored "attachments directory not writable" "attachment"
+chown -R nobody:nogroup "$home" # the root-run checks above may have made -wal/-shm files
+
 chown root:root "$home"
 f=$(msg "foreign home")
 dlv "$f" as_nobody
