@@ -64,6 +64,12 @@ check "missing home: nothing was created" test ! -e "$TEST_TMP/nohome"
 dlv "$f"
 stored "missing home" "no home"
 
+# serve does not make a home either (it would listen and accept mail into it)
+(cd "$TEST_TMP" && POSTDESK_HOME="$TEST_TMP/nohome" timeout 20 "$PD" serve >/dev/null 2>"$TEST_TMP/err")
+is "serve on a missing home exits 78" "$?" 78
+check "serve on a missing home says so" grep -q "does not exist" "$TEST_TMP/err"
+check "serve on a missing home: nothing was created" test ! -e "$TEST_TMP/nohome"
+
 mkdir "$TEST_TMP/bare"
 f=$(msg "bare home")
 POSTDESK_HOME="$TEST_TMP/bare" dlv "$f"
