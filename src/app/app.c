@@ -14,6 +14,10 @@
 
 #define SECRET_BYTES 32
 
+/* The PdQuery adapter: each question runs on the home's own connection, so when the chain
+ * runs inside pd_actions_apply's write transaction, the answers are those of the state the
+ * verdict is applied to. */
+
 static gboolean
 q_ticket_by_message_id (void *self, const char *mid, gint64 *ticket_r, GError **error)
 {
