@@ -15,6 +15,7 @@
 
 #define CHUNK (64 * 1024)
 #define OUT_HIGH (64 * 1024) /* write replies out before this much piles up */
+#define GOODBYE_TIME (10 * G_USEC_PER_SEC) /* to write the 421 after a timeout */
 
 PdSession *
 pd_session_ref (PdSession *s)
@@ -151,8 +152,12 @@ io_deadline (PdSession *s, gint64 *deadline_r)
 	gint64 idle = g_get_monotonic_time () + secs (set->idle_timeout);
 	gint64 end = s->started + secs (set->session_timeout);
 
-	/* the goodbye after a timeout still gets its chance to be written */
-	if (end < idle && !s->timed_out) {
+	/* the goodbye after a timeout gets a short chance of its own to be written */
+	if (s->timed_out) {
+		*deadline_r = MIN (idle, g_get_monotonic_time () + GOODBYE_TIME);
+		return TIMEOUT_IDLE;
+	}
+	if (end < idle) {
 		*deadline_r = end;
 		return TIMEOUT_SESSION;
 	}
