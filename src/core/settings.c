@@ -467,6 +467,15 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	if (!get_int (kf, "serve", "idle_timeout", 300, 1, &n, error))
 		return NULL;
 	s->idle_timeout = n;
+	if (!get_int (kf, "serve", "max_connections_per_address", 20, 1, &n, error))
+		return NULL;
+	s->max_per_address = n;
+	if (!get_int (kf, "serve", "command_timeout", 60, 1, &n, error))
+		return NULL;
+	s->command_timeout = n;
+	if (!get_int (kf, "serve", "session_timeout", 900, 1, &n, error))
+		return NULL;
+	s->session_timeout = n;
 
 	if (!load_queues (s, kf, error) || !load_imap (s, kf, error))
 		return NULL;
@@ -594,7 +603,8 @@ pd_settings_example (const char *domain)
 		"[agents]\n"
 		"# an agent's reply counts only when From is an active agent AND it arrived at the\n"
 		"# signed agent address of the ticket. Also require an Authentication-Results header\n"
-		"# from this authserv-id (your own MX) with dkim=pass or spf=pass for the agent's domain:\n"
+		"# from this authserv-id (your own MX) with dkim=pass or spf=pass for the agent's domain;\n"
+		"# only the topmost header of that id counts (RFC 8601 section 5):\n"
 		"#trusted_authserv = mx.example.com\n"
 		"\n"
 		"[autoreply]\n"
@@ -630,8 +640,14 @@ pd_settings_example (const char *domain)
 		"#max_recipients = 100\n"
 		"# longest command or text line, bytes\n"
 		"#max_line = 4096\n"
-		"# seconds of client silence before the session is closed\n"
+		"# slow clients (421 4.4.2 and closed): seconds to wait for the next whole line, from\n"
+		"# a line's first byte to its end, and for a whole session\n"
 		"#idle_timeout = 300\n"
+		"#command_timeout = 60\n"
+		"#session_timeout = 900\n"
+		"# sessions from one client address (421 4.7.0 beyond); keep it at or above your\n"
+		"# MTA's LMTP concurrency (Postfix: 20)\n"
+		"#max_connections_per_address = 20\n"
 		"\n"
 		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
 		"#[imap hosted]\n"

@@ -67,7 +67,11 @@ typedef struct {
 	guint max_connections; /* [serve] max_connections: concurrent listener sessions */
 	guint max_recipients;  /* [serve] max_recipients: per message */
 	guint max_line;        /* [serve] max_line: longest command/text line in bytes */
-	int idle_timeout;      /* [serve] idle_timeout seconds of client silence */
+	int idle_timeout;      /* [serve] idle_timeout: seconds a session may wait for its next
+	                          whole line (bytes of a line not yet ended do not count) */
+	guint max_per_address; /* [serve] max_connections_per_address: sessions from one client IP */
+	int command_timeout;   /* [serve] command_timeout: seconds from a line's first byte to its end */
+	int session_timeout;   /* [serve] session_timeout: seconds a session may last in all */
 
 	GPtrArray *imap;     /* PdImapSettings*, may be empty */
 

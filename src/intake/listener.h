@@ -1,6 +1,7 @@
-/* listener.h - an LMTP or SMTP listener on the main loop: accepts connections up to
- * [serve] max_connections (421 beyond) and runs an smtp-session on each. It does not store
- * anything itself: sessions hand messages to the PdIngest given. */
+/* listener.h - an LMTP or SMTP listener on the main loop: accepts connections up to [serve]
+ * max_connections in all and max_connections_per_address per client IP (421 beyond) and runs
+ * an smtp-session on each. It does not store anything itself: sessions hand messages to the
+ * PdIngest given. */
 #ifndef PD_LISTENER_H
 #define PD_LISTENER_H
 
