@@ -26,6 +26,7 @@ typedef struct {
 	gboolean has_idle;
 	gboolean has_move;
 	gboolean has_uidplus;
+	gboolean starttls; /* imap:// upgraded with STARTTLS */
 	guint32 uidvalidity;
 	gboolean lost;  /* the last error broke the connection (not just a refused command) */
 } PdImapSession;
@@ -35,8 +36,10 @@ typedef struct {
 	guint32 size; /* RFC822.SIZE */
 } PdImapNew;
 
-/* Connect (TLS or STARTTLS as configured, certificate checked unless tls_insecure), log in
- * and select. On failure the session is closed. All errors are PD_ERROR_TEMPFAIL: the
+/* Connect (imaps://: TLS; imap://: STARTTLS whenever the server offers it), check the
+ * certificate against the system CAs and ca_file unless tls_insecure, log in and select. On
+ * imap:// without STARTTLS the password is sent only with allow_plaintext (and never with
+ * starttls = true). On failure the session is closed. All errors are PD_ERROR_TEMPFAIL: the
  * fetcher retries with backoff (a wrong password is logged on every try). */
 gboolean pd_imap_session_open (PdImapSession *s, const PdImapSettings *account,
                                const PdImapUrl *url, const char *password, GError **error);

@@ -1,6 +1,6 @@
 /* listener.c - a GSocketService per configured address; each connection becomes an
  * smtp-session (smtp-session.c) whose end is reported back here. It owns the sessions'
- * host record and the STARTTLS certificate; the settings and the ingest are borrowed. */
+ * host record, the STARTTLS certificate and a reference to the settings; borrows the ingest. */
 #include "intake/listener.h"
 
 #include "core/error.h"
@@ -12,6 +12,7 @@
 struct PdListener {
 	GSocketService *service;
 	PdSessionHost host;
+	PdSettings *settings; /* a reference; host.settings points here */
 	char *hostport;
 	GHashTable *sessions; /* PdSession* set */
 	gboolean stopped;
@@ -64,7 +65,7 @@ load_certificate (const PdSettings *settings, GError **error)
 }
 
 PdListener *
-pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
+pd_listener_new (PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
                  GError **error)
 {
 	g_autoptr (PdListener) l = g_new0 (PdListener, 1);
@@ -76,6 +77,7 @@ pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, co
 	l->hostport = g_strdup (hostport);
 	l->sessions = g_hash_table_new (NULL, NULL);
 	l->host.lmtp = lmtp;
+	l->settings = pd_settings_ref (settings);
 	l->host.settings = settings;
 	l->host.ingest = ingest;
 	l->host.closed = session_closed;
@@ -119,11 +121,14 @@ pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, co
 }
 
 void
-pd_listener_set_settings (PdListener *l, const PdSettings *settings)
+pd_listener_set_settings (PdListener *l, PdSettings *settings)
 {
 	g_autoptr (GError) error = NULL;
 	GTlsCertificate *cert = NULL;
 
+	pd_settings_ref (settings);
+	pd_settings_unref (l->settings);
+	l->settings = settings;
 	l->host.settings = settings;
 	if (settings->tls_cert != NULL && (cert = load_certificate (settings, &error)) == NULL) {
 		pd_log_error ("%s; keeping the old certificate", error->message);
@@ -182,6 +187,7 @@ pd_listener_free (PdListener *l)
 	g_clear_object (&l->service);
 	g_clear_object (&l->host.tls);
 	g_hash_table_unref (l->sessions);
+	pd_settings_unref (l->settings);
 	g_free (l->hostport);
 	g_free (l);
 }
