@@ -28,6 +28,7 @@ typedef struct {
 	gboolean has_uidplus;
 	gboolean starttls; /* imap:// upgraded with STARTTLS */
 	guint32 uidvalidity;
+	guint32 exists_listed; /* the message count the server had told us at the last listing */
 	gboolean lost;  /* the last error broke the connection (not just a refused command) */
 } PdImapSession;
 
@@ -54,6 +55,10 @@ gboolean pd_imap_session_fetch (PdImapSession *s, guint32 uid, GBytes **raw_r, G
  * seen (\Seen), delete (\Deleted + expunge). */
 gboolean pd_imap_session_after (PdImapSession *s, guint32 uid, GError **error);
 gboolean pd_imap_session_noop (PdImapSession *s, GError **error);
+/* Whether the server reported a different message count (untagged EXISTS, e.g. in a MOVE's
+ * response) since the last pd_imap_session_new_uids: new mail it will not announce again
+ * in IDLE, so list again first. */
+gboolean pd_imap_session_changed (PdImapSession *s);
 /* IDLE until the server reports something, WAKE_FD is readable or TIMEOUT_S seconds pass;
  * then DONE. */
 gboolean pd_imap_session_idle (PdImapSession *s, int wake_fd, int timeout_s, GError **error);

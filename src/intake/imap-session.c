@@ -256,6 +256,13 @@ att_uid (struct mailimap_msg_att *att)
 	return st ? st->att_data.att_uid : 0;
 }
 
+/* The message count as the server last reported it. */
+static guint32
+exists (PdImapSession *s)
+{
+	return s->imap->imap_selection_info ? s->imap->imap_selection_info->sel_exists : 0;
+}
+
 static gint
 compare_uid (gconstpointer a, gconstpointer b)
 {
@@ -295,7 +302,14 @@ pd_imap_session_new_uids (PdImapSession *s, guint32 after_uid, GError **error)
 	}
 	mailimap_fetch_list_free (result);
 	g_array_sort (uids, compare_uid);
+	s->exists_listed = exists (s);
 	return uids;
+}
+
+gboolean
+pd_imap_session_changed (PdImapSession *s)
+{
+	return exists (s) != s->exists_listed;
 }
 
 gboolean

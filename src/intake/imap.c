@@ -221,6 +221,8 @@ run_session (PdImapFetcher *f, PdApp **app, gboolean *up_r, GError **error)
 		if (!ok || stopping (f))
 			break;
 		*up_r = TRUE;
+		if (pd_imap_session_changed (&s))
+			continue;
 		if (s.has_idle) {
 			ok = pd_imap_session_idle (&s, f->wake[0], f->account->idle_timeout, error);
 		} else if (wait_ms (f, (gint64) f->account->poll_interval * 1000)) {
