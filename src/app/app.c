@@ -271,6 +271,49 @@ pd_app_open (PdAppFlags flags, GError **error)
 	return g_steal_pointer (&app);
 }
 
+PdApp *
+pd_app_open_with_settings (PdSettings *settings, GError **error)
+{
+	g_autoptr (PdApp) app = g_new0 (PdApp, 1);
+
+	app->home = g_strdup (settings->home);
+	app->settings = pd_settings_ref (settings);
+	app->secret = load_secret (app->home, error);
+	if (app->secret == NULL)
+		return NULL;
+	build_views (app);
+	app->store = pd_store_open (settings->database, settings->busy_timeout, error);
+	if (app->store == NULL)
+		return NULL;
+	app->query.self = app->store;
+	app->query.ticket_by_message_id = q_ticket_by_message_id;
+	app->query.ticket_queue = q_ticket_queue;
+	app->query.is_participant = q_is_participant;
+	app->query.outbox_row = q_outbox_row;
+	app->query.outbox_by_message_id = q_outbox_by_message_id;
+	app->query.agent_by_address = q_agent_by_address;
+	return g_steal_pointer (&app);
+}
+
+gboolean
+pd_app_follow (PdApp **app, PdSettingsCell *cell)
+{
+	g_autoptr (PdSettings) current = pd_settings_cell_get (cell);
+	g_autoptr (GError) error = NULL;
+	PdApp *fresh;
+
+	if (*app != NULL && (*app)->settings == current)
+		return TRUE;
+	fresh = pd_app_open_with_settings (current, &error);
+	if (fresh == NULL) {
+		pd_log_error ("reload: %s; this thread keeps the old configuration", error->message);
+		return FALSE;
+	}
+	pd_app_free (*app);
+	*app = fresh;
+	return TRUE;
+}
+
 void
 pd_app_free (PdApp *app)
 {

@@ -31,6 +31,14 @@ typedef enum {
 
 /* (transfer full) */
 PdApp *pd_app_open (PdAppFlags flags, GError **error);
+/* Open the store of SETTINGS->home with these settings (a reference is taken) instead of
+ * loading the config file: for the threads of `serve`, which share one settings object.
+ * The home must have been opened by pd_app_open before. (transfer full) */
+PdApp *pd_app_open_with_settings (PdSettings *settings, GError **error);
+/* Make *APP use the settings current in CELL: when SIGHUP swapped them, *APP is replaced by
+ * one opened with the new settings (its own store connection). If that fails, the old one
+ * stays, the reason is logged and FALSE returned; the next call tries again. */
+gboolean pd_app_follow (PdApp **app, PdSettingsCell *cell);
 void pd_app_free (PdApp *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdApp, pd_app_free)
 

@@ -32,14 +32,13 @@ imap_free (PdImapSettings *m)
 	g_free (m->user);
 	g_free (m->password_file);
 	g_free (m->after);
+	g_free (m->ca_file);
 	g_free (m);
 }
 
-void
-pd_settings_free (PdSettings *s)
+static void
+settings_free (PdSettings *s)
 {
-	if (s == NULL)
-		return;
 	g_free (s->home);
 	g_free (s->config);
 	g_free (s->domain);
@@ -59,6 +58,87 @@ pd_settings_free (PdSettings *s)
 	g_ptr_array_unref (s->queues);
 	g_ptr_array_unref (s->imap);
 	g_free (s);
+}
+
+PdSettings *
+pd_settings_ref (PdSettings *s)
+{
+	g_return_val_if_fail (s != NULL, NULL);
+	g_atomic_int_inc (&s->ref_count);
+	return s;
+}
+
+void
+pd_settings_unref (PdSettings *s)
+{
+	if (s != NULL && g_atomic_int_dec_and_test (&s->ref_count))
+		settings_free (s);
+}
+
+void
+pd_settings_free (PdSettings *s)
+{
+	pd_settings_unref (s);
+}
+
+gboolean
+pd_imap_settings_equal (const PdImapSettings *a, const PdImapSettings *b)
+{
+	return g_strcmp0 (a->name, b->name) == 0 && g_strcmp0 (a->url, b->url) == 0 &&
+	       g_strcmp0 (a->user, b->user) == 0 && g_strcmp0 (a->password_file, b->password_file) == 0 &&
+	       g_strcmp0 (a->after, b->after) == 0 && g_strcmp0 (a->ca_file, b->ca_file) == 0 &&
+	       a->starttls == b->starttls && a->allow_plaintext == b->allow_plaintext &&
+	       a->tls_insecure == b->tls_insecure && a->poll_interval == b->poll_interval &&
+	       a->idle_timeout == b->idle_timeout;
+}
+
+struct PdSettingsCell {
+	GMutex lock;
+	PdSettings *current;
+};
+
+PdSettingsCell *
+pd_settings_cell_new (PdSettings *settings)
+{
+	PdSettingsCell *cell = g_new0 (PdSettingsCell, 1);
+
+	g_mutex_init (&cell->lock);
+	cell->current = pd_settings_ref (settings);
+	return cell;
+}
+
+PdSettings *
+pd_settings_cell_get (PdSettingsCell *cell)
+{
+	PdSettings *s;
+
+	g_mutex_lock (&cell->lock);
+	s = pd_settings_ref (cell->current);
+	g_mutex_unlock (&cell->lock);
+	return s;
+}
+
+void
+pd_settings_cell_set (PdSettingsCell *cell, PdSettings *settings)
+{
+	PdSettings *old;
+
+	pd_settings_ref (settings);
+	g_mutex_lock (&cell->lock);
+	old = cell->current;
+	cell->current = settings;
+	g_mutex_unlock (&cell->lock);
+	pd_settings_unref (old);
+}
+
+void
+pd_settings_cell_free (PdSettingsCell *cell)
+{
+	if (cell == NULL)
+		return;
+	pd_settings_unref (cell->current);
+	g_mutex_clear (&cell->lock);
+	g_free (cell);
 }
 
 /* ---- finding the home ---- */
@@ -372,7 +452,9 @@ load_imap (PdSettings *s, GKeyFile *kf, GError **error)
 			             "[%s] after: want move:FOLDER, seen or delete, got \"%s\"", g, m->after);
 			return FALSE;
 		}
+		m->ca_file = get_str (kf, g, "ca_file", NULL);
 		if (!get_bool (kf, g, "starttls", FALSE, &m->starttls, error) ||
+		    !get_bool (kf, g, "allow_plaintext", FALSE, &m->allow_plaintext, error) ||
 		    !get_bool (kf, g, "tls_insecure", FALSE, &m->tls_insecure, error) ||
 		    !get_int (kf, g, "poll_interval", 60, 1, &n, error))
 			return FALSE;
@@ -391,6 +473,7 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	g_autoptr (PdSettings) s = g_new0 (PdSettings, 1);
 	gint64 n;
 
+	s->ref_count = 1;
 	s->home = g_strdup (home);
 	s->config = g_strdup (config);
 	s->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
@@ -656,7 +739,13 @@ pd_settings_example (const char *domain)
 		"#password_file = /etc/postdesk/imap.pass\n"
 		"# after a message is committed: move:FOLDER, seen, or delete (flag + expunge)\n"
 		"#after = move:Processed\n"
+		"# imap:// uses STARTTLS whenever the server offers it; starttls = true insists on it.\n"
+		"# Without STARTTLS the password would go in clear: refused unless allow_plaintext = true\n"
 		"#starttls = false\n"
+		"#allow_plaintext = false\n"
+		"# CA certificates (PEM) to trust besides the system's, e.g. a private CA;\n"
+		"# tls_insecure = true skips the certificate check altogether (tests only)\n"
+		"#ca_file = /etc/postdesk/imap-ca.pem\n"
 		"#tls_insecure = false\n"
 		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
 		"#poll_interval = 60\n"

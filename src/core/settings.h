@@ -1,6 +1,8 @@
 /* settings.h - finding the home and its config file, and the one settings struct loaded once
  * from that config (a GLib key file). Defaults live in settings.c; library code is handed
- * these values and never opens the config itself. */
+ * these values and never opens the config itself. A loaded PdSettings is immutable and
+ * reference-counted: `serve` swaps the current one on SIGHUP (PdSettingsCell) and each thread
+ * takes a reference for a unit of work, so nothing ever sees a half-changed configuration. */
 #ifndef PD_SETTINGS_H
 #define PD_SETTINGS_H
 
@@ -24,7 +26,9 @@ typedef struct {
 	char *user;
 	char *password_file; /* first line is the password */
 	char *after;         /* "move:FOLDER", "seen" or "delete" */
-	gboolean starttls;   /* require STARTTLS on imap:// */
+	gboolean starttls;   /* require STARTTLS on imap:// (it is used whenever offered) */
+	gboolean allow_plaintext; /* imap:// without STARTTLS may send the password in clear */
+	char *ca_file;       /* PEM CA certificates trusted besides the system's */
 	gboolean tls_insecure; /* do not verify the server certificate (tests only) */
 	int poll_interval;   /* seconds between polls when the server has no IDLE */
 	int idle_timeout;    /* seconds before IDLE is renewed (RFC 2177: under 29 minutes) */
@@ -76,6 +80,8 @@ typedef struct {
 	GPtrArray *imap;     /* PdImapSettings*, may be empty */
 
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
+
+	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;
 
 /* Where the home and its config file are, and how they were found. */
@@ -114,8 +120,30 @@ PdSettings *pd_settings_defaults (const char *home);
 /* Load the settings of HOME again: the located config when it belongs to HOME, else
  * HOME/postdesk.conf (for a reload). (transfer full) */
 PdSettings *pd_settings_load (const char *home, GError **error);
+/* Thread-safe. (transfer full) */
+PdSettings *pd_settings_ref (PdSettings *settings);
+/* Drop a reference; the last one frees. NULL is fine. Thread-safe. */
+void pd_settings_unref (PdSettings *settings);
+/* The older name of pd_settings_unref. */
 void pd_settings_free (PdSettings *settings);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdSettings, pd_settings_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdSettings, pd_settings_unref)
+
+/* Whether two [imap NAME] sections say the same (a fetcher for A need not restart for B). */
+gboolean pd_imap_settings_equal (const PdImapSettings *a, const PdImapSettings *b);
+
+/* The current settings of a long-running process: the main thread sets them (SIGHUP), any
+ * thread takes a reference to whatever is current when it starts a unit of work. The cell
+ * must outlive the threads that read it. */
+typedef struct PdSettingsCell PdSettingsCell;
+
+/* A cell holding a new reference to SETTINGS. (transfer full) */
+PdSettingsCell *pd_settings_cell_new (PdSettings *settings);
+/* The current settings. (transfer full: unref when the unit of work is done) */
+PdSettings *pd_settings_cell_get (PdSettingsCell *cell);
+/* Make SETTINGS (a new reference is taken) current; the old ones go when their last user
+ * drops them. */
+void pd_settings_cell_set (PdSettingsCell *cell, PdSettings *settings);
+void pd_settings_cell_free (PdSettingsCell *cell);
 
 /* The documented example configuration that `postdesk init` writes, for DOMAIN. */
 char *pd_settings_example (const char *domain);

@@ -1,7 +1,7 @@
 /* listener.c - a GSocketService per configured address; each connection becomes an
  * smtp-session (smtp-session.c) whose end is reported back here. It counts sessions in all
- * and per client address, and refuses beyond the limits. It owns the sessions' host record
- * and the STARTTLS certificate; the settings and the ingest are borrowed. */
+ * and per client address, and refuses beyond the limits. It owns the sessions' host record,
+ * the STARTTLS certificate and a reference to the settings; it borrows the ingest. */
 #include "intake/listener.h"
 
 #include <string.h>
@@ -15,6 +15,7 @@
 struct PdListener {
 	GSocketService *service;
 	PdSessionHost host;
+	PdSettings *settings; /* a reference; host.settings points here */
 	char *hostport;
 	GHashTable *sessions; /* PdSession* -> its client address (owned string) */
 	GHashTable *per_address; /* client address (owned) -> GUINT_TO_POINTER (sessions) */
@@ -104,7 +105,7 @@ load_certificate (const PdSettings *settings, GError **error)
 }
 
 PdListener *
-pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
+pd_listener_new (PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
                  GError **error)
 {
 	g_autoptr (PdListener) l = g_new0 (PdListener, 1);
@@ -117,6 +118,7 @@ pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, co
 	l->sessions = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 	l->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	l->host.lmtp = lmtp;
+	l->settings = pd_settings_ref (settings);
 	l->host.settings = settings;
 	l->host.ingest = ingest;
 	l->host.closed = session_closed;
@@ -160,11 +162,14 @@ pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, co
 }
 
 void
-pd_listener_set_settings (PdListener *l, const PdSettings *settings)
+pd_listener_set_settings (PdListener *l, PdSettings *settings)
 {
 	g_autoptr (GError) error = NULL;
 	GTlsCertificate *cert = NULL;
 
+	pd_settings_ref (settings);
+	pd_settings_unref (l->settings);
+	l->settings = settings;
 	l->host.settings = settings;
 	if (settings->tls_cert != NULL && (cert = load_certificate (settings, &error)) == NULL) {
 		pd_log_error ("%s; keeping the old certificate", error->message);
@@ -224,6 +229,7 @@ pd_listener_free (PdListener *l)
 	g_clear_object (&l->host.tls);
 	g_hash_table_unref (l->sessions);
 	g_hash_table_unref (l->per_address);
+	pd_settings_unref (l->settings);
 	g_free (l->hostport);
 	g_free (l);
 }
