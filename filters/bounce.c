@@ -4,6 +4,7 @@
  * (VERP token, then the original's Message-ID); it never marks anything itself (actions do). */
 #include <string.h>
 #include "filters/chain.h"
+#include "core/error.h"
 #include "core/token.h"
 #include "bounce-internal.h"
 
@@ -139,12 +140,15 @@ pick_record (GPtrArray *records)
 	return records->len > 0 ? records->pdata[0] : NULL;
 }
 
-/* VERP: bounces+o456-SIG@domain in the envelope recipient or the delivery headers. */
+/* VERP: bounces+o456-SIG@domain in the envelope recipient or the delivery headers.
+ * FOUND_R: a valid token named a row. FALSE only on store trouble (ctx->error set); a row
+ * that no longer exists is no trouble (the token still names it). */
 static gboolean
-correlate_verp (PdContext *ctx, const PdMail *mail)
+correlate_verp (PdContext *ctx, const PdMail *mail, gboolean *found_r)
 {
+	*found_r = FALSE;
 	if (ctx->secret == NULL)
-		return FALSE;
+		return TRUE;
 	GPtrArray *cands = g_ptr_array_new_with_free_func (g_free);
 	if (ctx->envelope_rcpt != NULL)
 		g_ptr_array_add (cands, g_strdup (ctx->envelope_rcpt));
@@ -169,7 +173,8 @@ correlate_verp (PdContext *ctx, const PdMail *mail)
 	}
 	g_ptr_array_unref (cands);
 	if (!found)
-		return FALSE;
+		return TRUE;
+	*found_r = TRUE;
 	g_free (ctx->bounce_correlated_by);
 	ctx->bounce_correlated_by = g_strdup ("verp");
 	/* the row knows whom it was sent to: exact, whatever the remote MTA reports */
@@ -177,9 +182,13 @@ correlate_verp (PdContext *ctx, const PdMail *mail)
 		gint64 ticket = 0;
 		g_autofree char *rcpt = NULL;
 		g_autoptr (GError) error = NULL;
-		if (ctx->query->outbox_row (ctx->query->self, ctx->bounce_outbox_id, &ticket, &rcpt,
-		                            &error) &&
-		    rcpt != NULL) {
+		if (!ctx->query->outbox_row (ctx->query->self, ctx->bounce_outbox_id, &ticket, &rcpt,
+		                             &error)) {
+			if (!g_error_matches (error, PD_ERROR, PD_ERROR_NOTFOUND)) {
+				g_propagate_error (&ctx->error, g_steal_pointer (&error));
+				return FALSE;
+			}
+		} else if (rcpt != NULL) {
 			g_free (ctx->bounce_recipient);
 			ctx->bounce_recipient = g_ascii_strdown (rcpt, -1);
 		}
@@ -191,7 +200,10 @@ correlate_verp (PdContext *ctx, const PdMail *mail)
 static gboolean
 correlate (PdContext *ctx, const PdMail *mail, const PdBounceParts *parts)
 {
-	if (correlate_verp (ctx, mail))
+	gboolean verp = FALSE;
+	if (!correlate_verp (ctx, mail, &verp))
+		return FALSE;
+	if (verp)
 		return TRUE;
 	g_autofree char *mid = pd_bounce_header_in_block (parts->orig_headers, "Message-ID");
 	if (mid != NULL && ctx->query != NULL && ctx->query->outbox_by_message_id != NULL) {

@@ -75,6 +75,24 @@ pd_context_clear (PdContext *ctx)
 	g_clear_error (&ctx->error);
 }
 
+void
+pd_context_reset (PdContext *ctx)
+{
+	PdContext given = *ctx;
+
+	pd_context_clear (ctx);
+	pd_context_init (ctx);
+	ctx->domain = given.domain;
+	ctx->queues = given.queues;
+	ctx->n_queues = given.n_queues;
+	ctx->own_addresses = given.own_addresses;
+	ctx->secret = given.secret;
+	ctx->query = given.query;
+	ctx->trusted_authserv = given.trusted_authserv;
+	ctx->envelope_from = given.envelope_from;
+	ctx->envelope_rcpt = given.envelope_rcpt;
+}
+
 gboolean
 pd_chain_run (PdContext *ctx, const PdMail *mail, GError **error)
 {

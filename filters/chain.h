@@ -113,6 +113,8 @@ void pd_context_set_class (PdContext *ctx, PdClass klass, const char *reason_fmt
 
 void pd_context_init (PdContext *ctx);
 void pd_context_clear (PdContext *ctx);
+/* Forget the findings of an earlier run, keep what was given (to judge again). */
+void pd_context_reset (PdContext *ctx);
 
 /* Run the registry in order. Returns FALSE with ERROR when a filter failed (PD_FAIL). */
 gboolean pd_chain_run (PdContext *ctx, const PdMail *mail, GError **error);

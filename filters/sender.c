@@ -1,7 +1,9 @@
-/* sender.c - is this an agent's reply? Only when BOTH hold: From is an active agent, and the
- * mail arrived at the signed agent address of a ticket (support+a<ticket>-<sig>@, which only
- * that ticket's notifications carry). A mail that claims an agent's From without that is
- * handled as customer mail, and spoof_note says why. It decides nothing else. */
+/* sender.c - is this an agent's reply? Only when all hold: From is one mailbox, an active
+ * agent (and a Sender, if any, is the same mailbox); the mail arrived at the signed agent
+ * address of a ticket (support+a<ticket>-<sig>@, which only that ticket's notifications
+ * carry); and, with a trusted authserv-id, the topmost Authentication-Results of that id says
+ * pass. A mail that claims an agent's From without that is handled as customer mail, and
+ * spoof_note says why. It decides nothing else. */
 #include "filters/chain.h"
 
 #include <string.h>
@@ -30,21 +32,27 @@ agent_token_ticket (const PdContext *ctx, const PdMail *mail)
 	return 0;
 }
 
-/* Does one Authentication-Results value from AUTHSERV say dkim=pass (header.d) or spf=pass
- * (smtp.mailfrom) for DOMAIN? RFC 8601: "authserv-id [version]; method=result props; ..." */
+/* Is one Authentication-Results value from AUTHSERV? RFC 8601: "authserv-id [version]; ..." */
 static gboolean
-auth_result_passes (const char *value, const char *authserv, const char *domain)
+auth_result_from (const char *value, const char *authserv)
+{
+	gsize n;
+
+	while (g_ascii_isspace (*value))
+		value++;
+	n = strcspn (value, " \t\r\n;");
+	return n == strlen (authserv) && g_ascii_strncasecmp (value, authserv, n) == 0;
+}
+
+/* Does one Authentication-Results value say dkim=pass (header.d) or spf=pass
+ * (smtp.mailfrom) for DOMAIN? "authserv-id [version]; method=result props; ..." */
+static gboolean
+auth_result_passes (const char *value, const char *domain)
 {
 	g_auto (GStrv) parts = g_strsplit (value, ";", -1);
-	g_autofree char *id = NULL;
 	guint i;
 
 	if (parts[0] == NULL)
-		return FALSE;
-	id = g_strstrip (g_strdup (parts[0]));
-	if (strchr (id, ' '))
-		*strchr (id, ' ') = '\0'; /* a version number may follow */
-	if (g_ascii_strcasecmp (id, authserv) != 0)
 		return FALSE;
 	for (i = 1; parts[i]; i++) {
 		g_autofree char *lower = g_ascii_strdown (g_strstrip (parts[i]), -1);
@@ -70,7 +78,9 @@ auth_result_passes (const char *value, const char *authserv, const char *domain)
 	return FALSE;
 }
 
-/* With a trusted authserv-id configured: does the mail carry its pass for ADDR's domain? */
+/* With a trusted authserv-id configured: does the mail carry its pass for ADDR's domain?
+ * Only the topmost Authentication-Results of that id counts (RFC 8601 §5): the trusted MX
+ * adds its own on top, and anything further down may have been written by the sender. */
 static gboolean
 authenticated (const PdContext *ctx, const PdMail *mail, const char *addr)
 {
@@ -82,12 +92,58 @@ authenticated (const PdContext *ctx, const PdMail *mail, const char *addr)
 		return TRUE;
 	for (i = 0; domain && i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at (list, i);
+		const char *value = g_mime_header_get_value (h);
 
 		if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Authentication-Results") == 0 &&
-		    auth_result_passes (g_mime_header_get_value (h), ctx->trusted_authserv, domain + 1))
-			return TRUE;
+		    value != NULL && auth_result_from (value, ctx->trusted_authserv))
+			return auth_result_passes (value, domain + 1);
 	}
 	return FALSE;
+}
+
+/* How many header fields NAME the message has. */
+static int
+count_fields (const PdMail *mail, const char *name)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (mail->message));
+	int i, found = 0, n = g_mime_header_list_get_count (list);
+
+	for (i = 0; i < n; i++)
+		if (g_ascii_strcasecmp (g_mime_header_get_name (g_mime_header_list_get_header_at (list, i)),
+		                        name) == 0)
+			found++;
+	return found;
+}
+
+/* Is LIST exactly one mailbox (no group) with address ADDR? */
+static gboolean
+is_only (InternetAddressList *list, const char *addr)
+{
+	InternetAddress *a;
+
+	if (list == NULL || internet_address_list_length (list) != 1)
+		return FALSE;
+	a = internet_address_list_get_address (list, 0);
+	return INTERNET_ADDRESS_IS_MAILBOX (a) &&
+	       g_ascii_strcasecmp (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a)),
+	                           addr) == 0;
+}
+
+/* An agent's reply names one author: one From field with one mailbox, and at most one
+ * Sender field, naming the same mailbox. NULL if so, else why not (transfer full). */
+static char *
+single_author (const PdMail *mail)
+{
+	GMimeMessage *msg = mail->message;
+	int senders = count_fields (mail, "Sender");
+
+	if (count_fields (mail, "From") != 1 || !is_only (g_mime_message_get_from (msg), mail->from->addr))
+		return g_strdup ("its From is not one mailbox");
+	if (senders > 1)
+		return g_strdup ("it has several Sender fields");
+	if (senders == 1 && !is_only (g_mime_message_get_sender (msg), mail->from->addr))
+		return g_strdup ("its Sender is not the From mailbox");
+	return NULL;
 }
 
 static PdVerdict
@@ -95,7 +151,7 @@ sender_run (PdContext *ctx, const PdMail *mail)
 {
 	gint64 agent = 0, ticket;
 	gboolean active = FALSE;
-	g_autofree char *name = NULL, *queue = NULL;
+	g_autofree char *name = NULL, *queue = NULL, *why = NULL;
 
 	if (ctx->klass != PD_CLASS_HUMAN || mail->from == NULL || ctx->query == NULL ||
 	    ctx->query->agent_by_address == NULL)
@@ -122,8 +178,16 @@ sender_run (PdContext *ctx, const PdMail *mail)
 		                                   mail->from->addr);
 		return PD_CONTINUE;
 	}
+	why = single_author (mail);
+	if (why != NULL) {
+		ctx->spoof_note = g_strdup_printf ("mail with the From of agent %s is not the agent's reply: %s;"
+		                                   " handled as customer mail, no command runs",
+		                                   mail->from->addr, why);
+		return PD_CONTINUE;
+	}
 	if (!authenticated (ctx, mail, mail->from->addr)) {
-		ctx->spoof_note = g_strdup_printf ("mail from agent %s has no dkim=pass or spf=pass from %s:"
+		ctx->spoof_note = g_strdup_printf ("mail from agent %s has no dkim=pass or spf=pass in the"
+		                                   " topmost Authentication-Results of %s:"
 		                                   " handled as customer mail, no command runs",
 		                                   mail->from->addr, ctx->trusted_authserv);
 		return PD_CONTINUE;

@@ -1,5 +1,6 @@
-/* main.c - the command table, and the one place where an error becomes an exit status
- * (sysexits.h, via pd_error_exit_code). */
+/* main.c - the command table, the global --config option, and the one place where an error
+ * becomes an exit status (sysexits.h, via pd_error_exit_code, or pd_error_exit_code_mta for
+ * the commands an MTA runs). */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,18 +8,26 @@
 
 #include "cmd/cli.h"
 #include "core/error.h"
+#include "core/settings.h"
 
-static const PdCommand commands[] = {
-	{ "init", pd_cmd_init, "create the config, secret key and database in POSTDESK_HOME" },
-	{ "deliver", pd_cmd_deliver, "take one message on stdin (for an MTA's pipe transport)" },
-	{ "classify", pd_cmd_classify, "what the filter chain makes of messages; stores nothing" },
-	{ "ticket", pd_cmd_ticket, "list and show tickets" },
-	{ "agent", pd_cmd_agent, "add, list and disable agents" },
-	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state, show one as it will be sent" },
-	{ "send", pd_cmd_send, "deliver the outbox now" },
-	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail" },
-	{ "serve", pd_cmd_serve, "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender" },
-	{ NULL, NULL, NULL },
+typedef struct {
+	const char *name;
+	PdCommandFunc run;
+	const char *summary;
+	gboolean mta; /* run by an MTA: every local fault is a tempfail (75), never a bounce */
+} MainCommand;
+
+static const MainCommand commands[] = {
+	{ "init", pd_cmd_init, "create the home: config, secret key and database", FALSE },
+	{ "deliver", pd_cmd_deliver, "take one message on stdin (for an MTA's pipe transport)", TRUE },
+	{ "classify", pd_cmd_classify, "what the filter chain makes of messages; stores nothing", FALSE },
+	{ "ticket", pd_cmd_ticket, "list and show tickets", FALSE },
+	{ "agent", pd_cmd_agent, "add, list and disable agents", FALSE },
+	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state, show one as it will be sent", FALSE },
+	{ "send", pd_cmd_send, "deliver the outbox now", FALSE },
+	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
+	{ "serve", pd_cmd_serve, "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender", FALSE },
+	{ NULL, NULL, NULL, FALSE },
 };
 
 static void
@@ -26,12 +35,45 @@ usage (FILE *out)
 {
 	guint i;
 
-	fprintf (out, "Usage: postdesk COMMAND [OPTION...]\n\n"
-	              "postdesk turns a support mailbox into tickets. POSTDESK_HOME (default ./var)\n"
-	              "holds postdesk.conf, the database and the secret key.\n\nCommands:\n");
+	fprintf (out,
+	         "Usage: postdesk [--config FILE] COMMAND [OPTION...]\n\n"
+	         "postdesk turns a support mailbox into tickets. Its home directory holds the\n"
+	         "database, the secret key and attachments. Only `postdesk init` creates a home;\n"
+	         "every other command fails on a home that is not there (deliver exits 75, so the\n"
+	         "MTA retries). The home and its config are found so, the first that is given wins:\n"
+	         "  1. --config FILE (before or after COMMAND)\n"
+	         "  2. $POSTDESK_CONFIG, a config file\n"
+	         "  3. $POSTDESK_HOME, a home; its config is HOME/postdesk.conf\n"
+	         "  4. the system config %s, if it exists\n"
+	         "  5. ./var, if it exists (init creates it when nothing else is given)\n"
+	         "A config file of 1, 2 or 4 names its home with `home = DIR` in [postdesk]\n"
+	         "(default: the file's directory).\n\nCommands:\n",
+	         pd_settings_system_config ());
 	for (i = 0; commands[i].name; i++)
 		fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf (out, "\n'postdesk COMMAND --help' tells more.\n");
+}
+
+/* The global options before COMMAND: --config FILE or --config=FILE. Returns how many
+ * arguments they took, or -1 when one is incomplete. */
+static int
+global_options (int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc) {
+		if (!strcmp (argv[i], "--config")) {
+			if (i + 1 >= argc)
+				return -1;
+			pd_settings_use_config (argv[i + 1]);
+			i += 2;
+		} else if (g_str_has_prefix (argv[i], "--config=")) {
+			pd_settings_use_config (argv[i] + strlen ("--config="));
+			i++;
+		} else
+			break;
+	}
+	return i - 1;
 }
 
 int
@@ -39,8 +81,16 @@ main (int argc, char **argv)
 {
 	g_autoptr (GError) error = NULL;
 	guint i;
+	int taken;
 
 	setlocale (LC_ALL, "");
+	taken = global_options (argc, argv);
+	if (taken < 0) {
+		fprintf (stderr, "postdesk: --config needs a FILE\n");
+		return EX_USAGE;
+	}
+	argc -= taken;
+	argv += taken;
 	if (argc < 2) {
 		usage (stderr);
 		return EX_USAGE;
@@ -52,12 +102,21 @@ main (int argc, char **argv)
 	for (i = 0; commands[i].name; i++) {
 		if (strcmp (argv[1], commands[i].name) == 0) {
 			g_autofree char *path = g_strdup_printf ("postdesk %s", argv[1]);
+			int code;
 
 			argv[1] = path;
 			if (commands[i].run (argc - 1, argv + 1, &error))
 				return EX_OK;
-			fprintf (stderr, "postdesk %s: %s\n", commands[i].name, error->message);
-			return pd_error_exit_code (error);
+			if (!commands[i].mta) {
+				fprintf (stderr, "postdesk %s: %s\n", commands[i].name, error->message);
+				return pd_error_exit_code (error);
+			}
+			code = pd_error_exit_code_mta (error);
+			fprintf (stderr, "postdesk %s: %s%s\n", commands[i].name, error->message,
+			         code == EX_TEMPFAIL ? " (temporary failure, exit 75: the MTA keeps the "
+			                               "mail and retries once this is fixed)"
+			                             : "");
+			return code;
 		}
 	}
 	fprintf (stderr, "postdesk: unknown command '%s'\n", argv[1]);

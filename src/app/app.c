@@ -10,8 +10,13 @@
 
 #include "core/error.h"
 #include "core/fsutil.h"
+#include "core/log.h"
 
 #define SECRET_BYTES 32
+
+/* The PdQuery adapter: each question runs on the home's own connection, so when the chain
+ * runs inside pd_actions_apply's write transaction, the answers are those of the state the
+ * verdict is applied to. */
 
 static gboolean
 q_ticket_by_message_id (void *self, const char *mid, gint64 *ticket_r, GError **error)
@@ -117,8 +122,15 @@ pd_app_prepare_home (const char *home, GError **error)
 		g_set_error (error, PD_ERROR, PD_ERROR_IO, "%s: %s", home, g_strerror (errno));
 		return FALSE;
 	}
-	if (!g_file_test (key, G_FILE_TEST_EXISTS) && !create_secret (key, error))
-		return FALSE;
+	if (!g_file_test (key, G_FILE_TEST_EXISTS)) {
+		g_autofree char *db = g_build_filename (home, "postdesk.db", NULL);
+
+		if (!create_secret (key, error))
+			return FALSE;
+		if (g_file_test (db, G_FILE_TEST_EXISTS))
+			pd_log_warn ("made a new secret key %s for the existing database %s: signed "
+			             "addresses in mail sent before no longer verify", key, db);
+	}
 	return TRUE;
 }
 
@@ -127,10 +139,19 @@ load_secret (const char *home, GError **error)
 {
 	g_autofree char *path = g_build_filename (home, "secret.key", NULL);
 	g_autofree char *text = NULL;
+	g_autoptr (GError) local = NULL;
 	GStatBuf st;
 
-	if (!g_file_get_contents (path, &text, NULL, error)) {
-		g_prefix_error (error, "secret key: ");
+	if (!g_file_get_contents (path, &text, NULL, &local)) {
+		if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "secret key %s is missing: restore it from a backup (the signed "
+			             "addresses in mail already sent depend on it); only `postdesk init` "
+			             "makes a new one, and that breaks those addresses", path);
+		else
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "secret key: %s (postdesk runs as uid %d, %s: it must own the home)",
+			             local->message, (int) getuid (), g_get_user_name ());
 		return NULL;
 	}
 	if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0)
@@ -143,6 +164,23 @@ load_secret (const char *home, GError **error)
 	return g_bytes_new (text, strlen (text));
 }
 
+/* The home must be a directory this user may search, read and (for the store) write. */
+static gboolean
+check_home (const PdLocation *loc, gboolean write, GError **error)
+{
+	int mode = R_OK | X_OK | (write ? W_OK : 0);
+	int e;
+
+	if (g_access (loc->home, mode) == 0)
+		return TRUE;
+	e = errno;
+	g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+	             "home %s (from %s): %s: postdesk runs as uid %d (%s), which must own it and "
+	             "may %s it (chown -R the home to that user)",
+	             loc->home, loc->source, g_strerror (e), (int) getuid (), g_get_user_name (),
+	             write ? "read and write" : "read");
+	return FALSE;
+}
 static void
 build_views (PdApp *app)
 {
@@ -164,47 +202,116 @@ build_views (PdApp *app)
 	app->own_addresses = (char **) g_ptr_array_free (own, FALSE);
 }
 
+/* Classify's read-only view: the home's config and key when there is a home, else the
+ * defaults and a throw-away key (nothing we could have signed exists then). */
+static gboolean
+open_read_only (PdApp *app, const PdLocation *loc, GError **error)
+{
+	g_autofree char *key = g_build_filename (loc->home, "secret.key", NULL);
+
+	if (g_file_test (loc->config, G_FILE_TEST_EXISTS)) {
+		app->config = g_strdup (loc->config);
+		app->settings = pd_settings_load_file (loc->config, loc->home, error);
+	} else
+		app->settings = pd_settings_defaults (loc->home);
+	if (app->settings == NULL)
+		return FALSE;
+	app->secret = g_file_test (key, G_FILE_TEST_EXISTS)
+	                      ? load_secret (loc->home, error)
+	                      : g_bytes_new_take (g_strdup_printf ("%08x%08x%08x%08x", g_random_int (),
+	                                                           g_random_int (), g_random_int (),
+	                                                           g_random_int ()),
+	                                          32);
+	return app->secret != NULL;
+}
+
 PdApp *
 pd_app_open (PdAppFlags flags, GError **error)
 {
 	g_autoptr (PdApp) app = g_new0 (PdApp, 1);
+	g_autoptr (PdLocation) loc = pd_settings_locate ((flags & PD_APP_STORE) != 0, error);
 
-	app->home = pd_settings_home ();
-	app->settings = pd_settings_load (app->home, error);
+	if (loc == NULL)
+		return NULL;
+	app->home = g_strdup (loc->home);
+	if (!(flags & PD_APP_STORE)) {
+		if (!open_read_only (app, loc, error))
+			return NULL;
+		build_views (app);
+		return g_steal_pointer (&app);
+	}
+	/* nothing is created here: a home that was never initialised is an error */
+	if (!check_home (loc, TRUE, error))
+		return NULL;
+	app->config = g_strdup (loc->config);
+	app->settings = pd_settings_load_file (loc->config, loc->home, error);
 	if (app->settings == NULL)
 		return NULL;
-	if (flags & PD_APP_STORE) {
-		if (!pd_app_prepare_home (app->home, error))
-			return NULL;
-		app->secret = load_secret (app->home, error);
-	} else {
-		/* read-only use (classify) creates nothing: with no key yet, nothing we could
-		 * have signed exists, so a throw-away key gives the same answers */
-		g_autofree char *key = g_build_filename (app->home, "secret.key", NULL);
-
-		app->secret = g_file_test (key, G_FILE_TEST_EXISTS)
-		                      ? load_secret (app->home, error)
-		                      : g_bytes_new_take (g_strdup_printf ("%08x%08x%08x%08x", g_random_int (),
-		                                                           g_random_int (), g_random_int (),
-		                                                           g_random_int ()),
-		                                          32);
+	app->secret = load_secret (app->home, error);
+	if (app->secret == NULL)
+		return NULL;
+	if (!(flags & PD_APP_INIT) && !g_file_test (app->settings->database, G_FILE_TEST_EXISTS)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+		             "database %s does not exist: create it with `postdesk init`, or restore it "
+		             "from a backup ([postdesk] database in %s names it)",
+		             app->settings->database, loc->config);
+		return NULL;
 	}
+	build_views (app);
+	app->store = pd_store_open (app->settings->database, app->settings->busy_timeout, error);
+	if (app->store == NULL)
+		return NULL;
+	app->query.self = app->store;
+	app->query.ticket_by_message_id = q_ticket_by_message_id;
+	app->query.ticket_queue = q_ticket_queue;
+	app->query.is_participant = q_is_participant;
+	app->query.outbox_row = q_outbox_row;
+	app->query.outbox_by_message_id = q_outbox_by_message_id;
+	app->query.agent_by_address = q_agent_by_address;
+	return g_steal_pointer (&app);
+}
+
+PdApp *
+pd_app_open_with_settings (PdSettings *settings, GError **error)
+{
+	g_autoptr (PdApp) app = g_new0 (PdApp, 1);
+
+	app->home = g_strdup (settings->home);
+	app->settings = pd_settings_ref (settings);
+	app->secret = load_secret (app->home, error);
 	if (app->secret == NULL)
 		return NULL;
 	build_views (app);
-	if (flags & PD_APP_STORE) {
-		app->store = pd_store_open (app->settings->database, app->settings->busy_timeout, error);
-		if (app->store == NULL)
-			return NULL;
-		app->query.self = app->store;
-		app->query.ticket_by_message_id = q_ticket_by_message_id;
-		app->query.ticket_queue = q_ticket_queue;
-		app->query.is_participant = q_is_participant;
-		app->query.outbox_row = q_outbox_row;
-		app->query.outbox_by_message_id = q_outbox_by_message_id;
-		app->query.agent_by_address = q_agent_by_address;
-	}
+	app->store = pd_store_open (settings->database, settings->busy_timeout, error);
+	if (app->store == NULL)
+		return NULL;
+	app->query.self = app->store;
+	app->query.ticket_by_message_id = q_ticket_by_message_id;
+	app->query.ticket_queue = q_ticket_queue;
+	app->query.is_participant = q_is_participant;
+	app->query.outbox_row = q_outbox_row;
+	app->query.outbox_by_message_id = q_outbox_by_message_id;
+	app->query.agent_by_address = q_agent_by_address;
 	return g_steal_pointer (&app);
+}
+
+gboolean
+pd_app_follow (PdApp **app, PdSettingsCell *cell)
+{
+	g_autoptr (PdSettings) current = pd_settings_cell_get (cell);
+	g_autoptr (GError) error = NULL;
+	PdApp *fresh;
+
+	if (*app != NULL && (*app)->settings == current)
+		return TRUE;
+	fresh = pd_app_open_with_settings (current, &error);
+	if (fresh == NULL) {
+		pd_log_error ("reload: %s; this thread keeps the old configuration", error->message);
+		return FALSE;
+	}
+	pd_app_free (*app);
+	*app = fresh;
+	return TRUE;
 }
 
 void
@@ -218,6 +325,7 @@ pd_app_free (PdApp *app)
 	g_clear_pointer (&app->secret, g_bytes_unref);
 	pd_settings_free (app->settings);
 	g_free (app->home);
+	g_free (app->config);
 	g_free (app);
 }
 

@@ -1,6 +1,7 @@
 /* app.h - what a command runs with: the home directory, settings, the secret key and the
- * store, opened once. pd_app_open creates a missing home (directory, secret) but never
- * overwrites anything; the config file is optional (defaults apply). */
+ * store, opened once. Only `postdesk init` creates a home, a config, a key or a database
+ * (pd_app_prepare_home, PD_APP_INIT); every other use needs an initialised home and says
+ * what is missing. */
 #ifndef PD_APP_H
 #define PD_APP_H
 
@@ -12,6 +13,7 @@
 
 typedef struct {
 	char *home;
+	char *config;              /* the config file (NULL: classify on defaults) */
 	PdSettings *settings;
 	GBytes *secret;
 	PdStore *store;            /* NULL when opened without the store */
@@ -21,17 +23,28 @@ typedef struct {
 } PdApp;
 
 typedef enum {
-	PD_APP_NO_STORE = 0, /* read-only: no database, and nothing is created in the home */
-	PD_APP_STORE = 1,    /* open (creating what is missing) the home and the database */
+	PD_APP_NO_STORE = 0, /* read-only, no database (classify): a home that is not there
+	                        means the defaults and a throw-away key; nothing is created */
+	PD_APP_STORE = 1,    /* an initialised home (config, secret.key, database) and the store */
+	PD_APP_INIT = 2,     /* with PD_APP_STORE: create the database (`postdesk init` only) */
 } PdAppFlags;
 
 /* (transfer full) */
 PdApp *pd_app_open (PdAppFlags flags, GError **error);
+/* Open the store of SETTINGS->home with these settings (a reference is taken) instead of
+ * loading the config file: for the threads of `serve`, which share one settings object.
+ * The home must have been opened by pd_app_open before. (transfer full) */
+PdApp *pd_app_open_with_settings (PdSettings *settings, GError **error);
+/* Make *APP use the settings current in CELL: when SIGHUP swapped them, *APP is replaced by
+ * one opened with the new settings (its own store connection). If that fails, the old one
+ * stays, the reason is logged and FALSE returned; the next call tries again. */
+gboolean pd_app_follow (PdApp **app, PdSettingsCell *cell);
 void pd_app_free (PdApp *app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdApp, pd_app_free)
 
-/* Create HOME (0700), HOME/attachments and HOME/secret.key (0600, 32 random bytes, hex)
- * when missing. Safe against concurrent first runs. */
+/* For `postdesk init` only: create HOME (0700), HOME/attachments and HOME/secret.key (0600,
+ * 32 random bytes, hex) when missing. Never replaces anything. Safe against concurrent
+ * first runs. */
 gboolean pd_app_prepare_home (const char *home, GError **error);
 
 /* A context for the filter chain with the given envelope. Clear with pd_context_clear. */

@@ -1,4 +1,5 @@
-/* cli.c - option parsing, subcommand dispatch and output helpers for the files of src/cmd/. */
+/* cli.c - option parsing (with the global --config FILE every command accepts), subcommand
+ * dispatch and output helpers for the files of src/cmd/. */
 #include "cmd/cli.h"
 
 #include <stdio.h>
@@ -6,6 +7,24 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/settings.h"
+
+static gboolean
+config_option (const char *name G_GNUC_UNUSED, const char *value, gpointer data G_GNUC_UNUSED,
+               GError **error G_GNUC_UNUSED)
+{
+	pd_settings_use_config (value);
+	return TRUE;
+}
+
+/* accepted by every command, as well as before it (main.c) */
+static const GOptionEntry global_entries[] = {
+	{ "config", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) config_option,
+	  "the config file (default: $POSTDESK_CONFIG, $POSTDESK_HOME/postdesk.conf, the system "
+	  "config, ./var/postdesk.conf; see postdesk --help)",
+	  "FILE" },
+	{ NULL },
+};
 
 gboolean
 pd_cli_parse (int *argc, char ***argv, const char *usage, const char *summary,
@@ -17,6 +36,7 @@ pd_cli_parse (int *argc, char ***argv, const char *usage, const char *summary,
 	g_option_context_set_summary (ctx, summary);
 	if (entries)
 		g_option_context_add_main_entries (ctx, entries, NULL);
+	g_option_context_add_main_entries (ctx, global_entries, NULL);
 	if (!g_option_context_parse (ctx, argc, argv, &local)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "%s", local->message);
 		return FALSE;

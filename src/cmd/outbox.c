@@ -43,6 +43,8 @@ outbox_list (int argc, char **argv, GError **error)
 			pd_json_member_string (j, "message_id", o->message_id);
 			pd_json_member_string (j, "last_reply", o->last_reply);
 			pd_json_member_int (j, "next_attempt_at", o->next_attempt_at);
+			pd_json_member_int (j, "lease_until", o->lease_until);
+			pd_json_member_string (j, "lease_owner", o->lease_owner);
 			pd_json_object_end (j);
 		}
 		pd_json_array_end (j);
@@ -134,7 +136,8 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	PdSendStats stats;
 	const GOptionEntry entries[] = {
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
-		  "also try rows whose next retry time has not come yet", NULL },
+		  "also try rows whose next retry time has not come yet (never a row that another"
+		  " sender is delivering)", NULL },
 		{ NULL },
 	};
 

@@ -2,7 +2,10 @@
  * listeners ([serve] lmtp, smtp) and the IMAP fetchers; committing, processing, rows left
  * pending and the outbox run in PdIngest's threads (intake/pipeline.c), so a slow relay never stalls a
  * listener. SIGTERM/SIGINT: stop accepting, finish what is in flight (bounded), exit 0.
- * SIGHUP: re-read postdesk.conf (addresses, limits; a listener moves if its address did). */
+ * SIGHUP: re-read postdesk.conf into a new settings object and make it current: the threads
+ * take it up with their next batch or message, a listener moves if its address did, and the
+ * IMAP fetchers are started, restarted and stopped to match the [imap NAME] sections. The
+ * signal handlers of the process are all set here. */
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,26 +26,20 @@ typedef struct {
 	GMainLoop *loop;
 	GError *error;
 	PdIngest *ingest;
-	PdSettings *reloaded;  /* the settings of the last SIGHUP, NULL: app->settings */
+	PdSettingsCell *settings; /* the current settings: app->settings, then each SIGHUP's */
 	PdListener *lmtp, *smtp;
 	GPtrArray *retired;    /* listeners moved by a SIGHUP, freed once their sessions end */
 	GPtrArray *fetchers;   /* PdImapFetcher*, freeing the array stops them (imap.h) */
 	gboolean stopping;
 } Serve;
 
-static const PdSettings *
-current_settings (Serve *s)
-{
-	return s->reloaded ? s->reloaded : s->app->settings;
-}
-
-/* ---- IMAP fetchers (src/imap*.c) start and stop here ---- */
+/* ---- IMAP fetchers (intake/imap*.c) start and stop here ---- */
 
 /* one thread per [imap NAME] account, each with its own PdApp; stopping interrupts IDLE */
 static gboolean
 start_fetchers (Serve *s, GError **error)
 {
-	s->fetchers = pd_imap_fetchers_start (current_settings (s), error);
+	s->fetchers = pd_imap_fetchers_start (s->settings, error);
 	return s->fetchers != NULL;
 }
 
@@ -57,7 +54,7 @@ stop_fetchers (Serve *s)
 static gboolean
 start_listeners (Serve *s, GError **error)
 {
-	const PdSettings *set = current_settings (s);
+	g_autoptr (PdSettings) set = pd_settings_cell_get (s->settings);
 
 	if (set->serve_lmtp != NULL &&
 	    (s->lmtp = pd_listener_new (set, s->ingest, TRUE, set->serve_lmtp, error)) == NULL)
@@ -101,7 +98,7 @@ reap_retired (gpointer data)
  * is opened before the old one stops, so a bad address leaves the old listener running. */
 static void
 move_listener (Serve *s, PdListener **slot, gboolean lmtp, const char *address,
-               const PdSettings *set)
+               PdSettings *set)
 {
 	g_autoptr (GError) error = NULL;
 	PdListener *fresh = NULL;
@@ -144,22 +141,25 @@ on_hup (gpointer data)
 {
 	Serve *s = data;
 	g_autoptr (GError) error = NULL;
-	PdSettings *fresh = pd_settings_load (s->app->home, &error);
+	g_autoptr (PdSettings) fresh = pd_settings_load (s->app->home, &error);
 	guint i;
 
 	if (fresh == NULL) {
 		pd_log_error ("reload: %s; keeping the old configuration", error->message);
 		return G_SOURCE_CONTINUE;
 	}
+	if (s->stopping)
+		return G_SOURCE_CONTINUE;
+	/* from here on every batch, message and session command starts with the new object;
+	 * the old one goes when the last unit of work that holds it ends */
+	pd_settings_cell_set (s->settings, fresh);
 	move_listener (s, &s->lmtp, TRUE, fresh->serve_lmtp, fresh);
 	move_listener (s, &s->smtp, FALSE, fresh->serve_smtp, fresh);
 	for (i = 0; i < s->retired->len; i++)
 		pd_listener_set_settings (s->retired->pdata[i], fresh);
-	pd_ingest_reload (s->ingest);
-	/* nothing points into the old settings any more */
-	pd_settings_free (s->reloaded);
-	s->reloaded = fresh;
-	pd_log_info ("configuration reloaded (%u queues)", fresh->queues->len);
+	pd_imap_fetchers_update (s->fetchers, s->settings);
+	pd_log_info ("configuration reloaded (%u queues, %u IMAP accounts)", fresh->queues->len,
+	             fresh->imap->len);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -217,12 +217,16 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	s.app = app;
 	s.loop = loop;
 	s.retired = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_listener_free);
+	s.settings = pd_settings_cell_new (app->settings);
+	/* a peer gone while a fetcher or the sender writes must not kill the daemon */
+	signal (SIGPIPE, SIG_IGN);
 	pd_log_info ("serving %s (relay %s, every %d s)", app->home,
 	             app->settings->relay ? app->settings->relay : "none: mail stays queued",
 	             app->settings->send_interval);
-	s.ingest = pd_ingest_new (error);
+	s.ingest = pd_ingest_new (s.settings, error);
 	if (s.ingest == NULL) {
 		g_ptr_array_unref (s.retired);
+		pd_settings_cell_free (s.settings);
 		return FALSE;
 	}
 	ok = start_listeners (&s, error) && start_fetchers (&s, error);
@@ -242,7 +246,8 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	g_source_remove (sig_int);
 	g_source_remove (sig_hup);
 	g_ptr_array_unref (s.retired);
-	pd_settings_free (s.reloaded);
+	/* every thread that read the cell has been joined */
+	pd_settings_cell_free (s.settings);
 	if (ok)
 		pd_log_info ("stopped");
 	if (s.error) {

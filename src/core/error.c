@@ -1,5 +1,5 @@
-/* error.c - the PD_ERROR domain and the single mapping from errors to sysexits.h codes.
- * Nothing else in postdesk decides an exit status. */
+/* error.c - the PD_ERROR domain and the mappings from errors to sysexits.h codes: one for
+ * commands, one for an MTA (deliver). Nothing else in postdesk decides an exit status. */
 #include "core/error.h"
 
 #include <gio/gio.h>
@@ -28,5 +28,18 @@ pd_error_exit_code (const GError *error)
 	if (error->domain == G_IO_ERROR && error->code == G_IO_ERROR_NOT_FOUND)
 		return EX_NOINPUT;
 	/* disk full, permission trouble, anything unknown: let the caller retry */
+	return EX_TEMPFAIL;
+}
+
+int
+pd_error_exit_code_mta (const GError *error)
+{
+	if (error == NULL)
+		return EX_OK;
+	if (g_error_matches (error, PD_ERROR, PD_ERROR_DATA))
+		return EX_DATAERR;
+	if (g_error_matches (error, PD_ERROR, PD_ERROR_USAGE))
+		return EX_USAGE;
+	/* a local fault: a bounce would lose the customer's mail for our mistake */
 	return EX_TEMPFAIL;
 }

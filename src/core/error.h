@@ -24,4 +24,10 @@ GQuark pd_error_quark (void);
  * rather than bounces. */
 int pd_error_exit_code (const GError *error);
 
+/* The exit status for an MTA (`deliver`): the mail cannot be accepted ever (PD_ERROR_DATA:
+ * EX_DATAERR) or the command line is wrong (PD_ERROR_USAGE: EX_USAGE); anything else - a
+ * missing or unreadable home, config or key, a read-only, locked, damaged or full database -
+ * is EX_TEMPFAIL, so the MTA keeps the mail and retries instead of bouncing it. */
+int pd_error_exit_code_mta (const GError *error);
+
 #endif

@@ -1,5 +1,6 @@
 /* fsutil.c - tmp + fsync + rename + fsync(dir). Errors are PD_ERROR_TEMPFAIL when a retry
- * could help (ENOSPC, EIO) so a caller answers "try later" rather than lose mail. */
+ * could help (a full disk, EIO, a permission or read-only file system an admin fixes) so a
+ * caller answers "try later" rather than quarantine or lose mail. */
 #include "core/fsutil.h"
 
 #include <errno.h>
@@ -13,9 +14,27 @@
 static gboolean
 fail (const char *path, int e, GError **error)
 {
-	g_set_error (error, PD_ERROR, (e == ENOSPC || e == EIO || e == EDQUOT) ? PD_ERROR_TEMPFAIL
-	                                                                       : PD_ERROR_IO,
-	             "%s: %s", path, g_strerror (e));
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+		             "%s: %s: free space on its file system", path, g_strerror (e));
+		break;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+		             "%s: %s: postdesk runs as uid %d (%s), which must own the home and "
+		             "everything in it (chown -R)",
+		             path, g_strerror (e), (int) getuid (), g_get_user_name ());
+		break;
+	case EIO:
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "%s: %s: check the disk", path,
+		             g_strerror (e));
+		break;
+	default:
+		g_set_error (error, PD_ERROR, PD_ERROR_IO, "%s: %s", path, g_strerror (e));
+	}
 	return FALSE;
 }
 

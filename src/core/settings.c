@@ -1,8 +1,14 @@
-/* settings.c - defaults, key file loading and validation for PdSettings.
- * Every key is documented in pd_settings_example(), the file `postdesk init` writes. */
+/* settings.c - finding the home and its config, defaults, key file loading and validation
+ * for PdSettings. Every key is documented in pd_settings_example(), the file `postdesk init`
+ * writes. Nothing here creates a file or a directory. */
 #include "core/settings.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#ifndef PD_SYSCONFDIR
+#define PD_SYSCONFDIR "/etc"
+#endif
 
 #include "core/error.h"
 #include "core/strutil.h"
@@ -26,15 +32,15 @@ imap_free (PdImapSettings *m)
 	g_free (m->user);
 	g_free (m->password_file);
 	g_free (m->after);
+	g_free (m->ca_file);
 	g_free (m);
 }
 
-void
-pd_settings_free (PdSettings *s)
+static void
+settings_free (PdSettings *s)
 {
-	if (s == NULL)
-		return;
 	g_free (s->home);
+	g_free (s->config);
 	g_free (s->domain);
 	g_free (s->locale);
 	g_free (s->database);
@@ -54,12 +60,211 @@ pd_settings_free (PdSettings *s)
 	g_free (s);
 }
 
-char *
-pd_settings_home (void)
+PdSettings *
+pd_settings_ref (PdSettings *s)
 {
-	const char *env = g_getenv ("POSTDESK_HOME");
+	g_return_val_if_fail (s != NULL, NULL);
+	g_atomic_int_inc (&s->ref_count);
+	return s;
+}
 
-	return g_strdup (env && *env ? env : "./var");
+void
+pd_settings_unref (PdSettings *s)
+{
+	if (s != NULL && g_atomic_int_dec_and_test (&s->ref_count))
+		settings_free (s);
+}
+
+void
+pd_settings_free (PdSettings *s)
+{
+	pd_settings_unref (s);
+}
+
+gboolean
+pd_imap_settings_equal (const PdImapSettings *a, const PdImapSettings *b)
+{
+	return g_strcmp0 (a->name, b->name) == 0 && g_strcmp0 (a->url, b->url) == 0 &&
+	       g_strcmp0 (a->user, b->user) == 0 && g_strcmp0 (a->password_file, b->password_file) == 0 &&
+	       g_strcmp0 (a->after, b->after) == 0 && g_strcmp0 (a->ca_file, b->ca_file) == 0 &&
+	       a->starttls == b->starttls && a->allow_plaintext == b->allow_plaintext &&
+	       a->tls_insecure == b->tls_insecure && a->poll_interval == b->poll_interval &&
+	       a->idle_timeout == b->idle_timeout;
+}
+
+struct PdSettingsCell {
+	GMutex lock;
+	PdSettings *current;
+};
+
+PdSettingsCell *
+pd_settings_cell_new (PdSettings *settings)
+{
+	PdSettingsCell *cell = g_new0 (PdSettingsCell, 1);
+
+	g_mutex_init (&cell->lock);
+	cell->current = pd_settings_ref (settings);
+	return cell;
+}
+
+PdSettings *
+pd_settings_cell_get (PdSettingsCell *cell)
+{
+	PdSettings *s;
+
+	g_mutex_lock (&cell->lock);
+	s = pd_settings_ref (cell->current);
+	g_mutex_unlock (&cell->lock);
+	return s;
+}
+
+void
+pd_settings_cell_set (PdSettingsCell *cell, PdSettings *settings)
+{
+	PdSettings *old;
+
+	pd_settings_ref (settings);
+	g_mutex_lock (&cell->lock);
+	old = cell->current;
+	cell->current = settings;
+	g_mutex_unlock (&cell->lock);
+	pd_settings_unref (old);
+}
+
+void
+pd_settings_cell_free (PdSettingsCell *cell)
+{
+	if (cell == NULL)
+		return;
+	pd_settings_unref (cell->current);
+	g_mutex_clear (&cell->lock);
+	g_free (cell);
+}
+
+/* ---- finding the home ---- */
+
+static char *config_option; /* --config FILE */
+
+void
+pd_settings_use_config (const char *file)
+{
+	g_free (config_option);
+	config_option = g_strdup (file);
+}
+
+static const char *system_config = PD_SYSCONFDIR "/postdesk/postdesk.conf";
+
+const char *
+pd_settings_system_config (void)
+{
+	return system_config;
+}
+
+void
+pd_settings_set_system_config (const char *file)
+{
+	system_config = file;
+}
+
+void
+pd_location_free (PdLocation *loc)
+{
+	if (loc == NULL)
+		return;
+	g_free (loc->config);
+	g_free (loc->home);
+	g_free (loc->source);
+	g_free (loc);
+}
+
+static PdLocation *
+location (const char *config, const char *home, const char *source)
+{
+	PdLocation *loc = g_new0 (PdLocation, 1);
+
+	loc->config = g_strdup (config);
+	loc->home = g_strdup (home);
+	loc->source = g_strdup (source);
+	return loc;
+}
+
+/* The home a config file names: [postdesk] home, relative to the file's directory; by default
+ * that directory. A file that does not exist names its own directory. */
+static PdLocation *
+location_from_config (const char *config, const char *source, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (GError) local = NULL;
+	g_autofree char *dir = g_path_get_dirname (config);
+	g_autofree char *home = NULL;
+
+	if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &local)) {
+		if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "config %s (from %s): %s", config,
+			             source, local->message);
+			return NULL;
+		}
+		return location (config, dir, source);
+	}
+	home = g_key_file_get_string (kf, "postdesk", "home", NULL);
+	if (home != NULL && *g_strstrip (home) != '\0') {
+		if (!g_path_is_absolute (home)) {
+			char *abs = g_build_filename (dir, home, NULL);
+			g_free (home);
+			home = abs;
+		}
+		return location (config, home, source);
+	}
+	return location (config, dir, source);
+}
+
+static char *
+how_to_make (void)
+{
+	return g_strdup_printf ("create one with `postdesk init` (it looks, in this order, at "
+	                        "--config FILE, $POSTDESK_CONFIG, $POSTDESK_HOME, %s, ./var)",
+	                        pd_settings_system_config ());
+}
+
+PdLocation *
+pd_settings_locate (gboolean must_exist, GError **error)
+{
+	const char *env_config = g_getenv ("POSTDESK_CONFIG");
+	const char *env_home = g_getenv ("POSTDESK_HOME");
+	g_autoptr (PdLocation) loc = NULL;
+	g_autofree char *how = how_to_make ();
+
+	if (config_option != NULL && *config_option != '\0')
+		loc = location_from_config (config_option, "--config", error);
+	else if (env_config != NULL && *env_config != '\0')
+		loc = location_from_config (env_config, "POSTDESK_CONFIG", error);
+	else if (env_home != NULL && *env_home != '\0') {
+		g_autofree char *conf = g_build_filename (env_home, "postdesk.conf", NULL);
+		loc = location (conf, env_home, "POSTDESK_HOME");
+	} else if (g_file_test (pd_settings_system_config (), G_FILE_TEST_EXISTS))
+		loc = location_from_config (pd_settings_system_config (), "the system config", error);
+	else if (g_file_test ("var", G_FILE_TEST_IS_DIR) || !must_exist)
+		loc = location ("./var/postdesk.conf", "./var", "./var");
+	else {
+		g_autofree char *cwd = g_get_current_dir ();
+
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "no postdesk home (and no ./var in %s): %s",
+		             cwd, how);
+		return NULL;
+	}
+	if (loc == NULL || !must_exist)
+		return g_steal_pointer (&loc);
+	if (!g_file_test (loc->home, G_FILE_TEST_EXISTS)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "home %s (from %s) does not exist: %s",
+		             loc->home, loc->source, how);
+		return NULL;
+	}
+	if (!g_file_test (loc->home, G_FILE_TEST_IS_DIR)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "home %s (from %s) is not a directory",
+		             loc->home, loc->source);
+		return NULL;
+	}
+	return g_steal_pointer (&loc);
 }
 
 static char *
@@ -247,7 +452,9 @@ load_imap (PdSettings *s, GKeyFile *kf, GError **error)
 			             "[%s] after: want move:FOLDER, seen or delete, got \"%s\"", g, m->after);
 			return FALSE;
 		}
+		m->ca_file = get_str (kf, g, "ca_file", NULL);
 		if (!get_bool (kf, g, "starttls", FALSE, &m->starttls, error) ||
+		    !get_bool (kf, g, "allow_plaintext", FALSE, &m->allow_plaintext, error) ||
 		    !get_bool (kf, g, "tls_insecure", FALSE, &m->tls_insecure, error) ||
 		    !get_int (kf, g, "poll_interval", 60, 1, &n, error))
 			return FALSE;
@@ -259,24 +466,18 @@ load_imap (PdSettings *s, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
-PdSettings *
-pd_settings_load (const char *home, GError **error)
+/* Settings from KF (empty: all defaults) for HOME. */
+static PdSettings *
+settings_from (GKeyFile *kf, const char *config, const char *home, GError **error)
 {
 	g_autoptr (PdSettings) s = g_new0 (PdSettings, 1);
-	g_autoptr (GKeyFile) kf = g_key_file_new ();
-	g_autofree char *path = g_build_filename (home, "postdesk.conf", NULL);
-	g_autoptr (GError) local = NULL;
 	gint64 n;
 
+	s->ref_count = 1;
 	s->home = g_strdup (home);
+	s->config = g_strdup (config);
 	s->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
 	s->imap = g_ptr_array_new_with_free_func ((GDestroyNotify) imap_free);
-	if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local)) {
-		if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "%s: %s", path, local->message);
-			return NULL;
-		}
-	}
 
 	s->domain = get_str (kf, "postdesk", "domain", "localhost");
 	s->locale = get_str (kf, "postdesk", "locale", "en");
@@ -349,6 +550,15 @@ pd_settings_load (const char *home, GError **error)
 	if (!get_int (kf, "serve", "idle_timeout", 300, 1, &n, error))
 		return NULL;
 	s->idle_timeout = n;
+	if (!get_int (kf, "serve", "max_connections_per_address", 20, 1, &n, error))
+		return NULL;
+	s->max_per_address = n;
+	if (!get_int (kf, "serve", "command_timeout", 60, 1, &n, error))
+		return NULL;
+	s->command_timeout = n;
+	if (!get_int (kf, "serve", "session_timeout", 900, 1, &n, error))
+		return NULL;
+	s->session_timeout = n;
 
 	if (!load_queues (s, kf, error) || !load_imap (s, kf, error))
 		return NULL;
@@ -358,6 +568,55 @@ pd_settings_load (const char *home, GError **error)
 		return NULL;
 	}
 	return g_steal_pointer (&s);
+}
+
+PdSettings *
+pd_settings_load_file (const char *config, const char *home, GError **error)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autoptr (GError) local = NULL;
+	PdSettings *s;
+
+	if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &local)) {
+		if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "config %s does not exist: this home was never initialised; "
+			             "run `postdesk init` (it writes a documented config)", config);
+		else if (local->domain == G_FILE_ERROR)
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "config %s cannot be read: %s (postdesk runs as uid %d, %s)", config,
+			             local->message, (int) getuid (), g_get_user_name ());
+		else
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "config %s: %s", config,
+			             local->message);
+		return NULL;
+	}
+	s = settings_from (kf, config, home, error);
+	if (s == NULL)
+		g_prefix_error (error, "config %s: ", config);
+	return s;
+}
+
+PdSettings *
+pd_settings_defaults (const char *home)
+{
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+
+	/* the defaults are valid by construction */
+	return settings_from (kf, NULL, home, NULL);
+}
+
+PdSettings *
+pd_settings_load (const char *home, GError **error)
+{
+	g_autoptr (PdLocation) loc = pd_settings_locate (FALSE, NULL);
+	g_autofree char *config = NULL;
+
+	if (loc != NULL && g_strcmp0 (loc->home, home) == 0)
+		config = g_strdup (loc->config);
+	else
+		config = g_build_filename (home, "postdesk.conf", NULL);
+	return pd_settings_load_file (config, home, error);
 }
 
 const PdQueueSettings *
@@ -381,11 +640,15 @@ pd_settings_example (const char *domain)
 		"# or an example. Lines starting with # are comments.\n"
 		"\n"
 		"[postdesk]\n"
+		"# the home directory (database, secret key, attachments). Read only from a config\n"
+		"# named by --config, POSTDESK_CONFIG or the system config; default: this file's\n"
+		"# directory. Under POSTDESK_HOME the home is that directory.\n"
+		"#home = /var/lib/postdesk\n"
 		"# the domain of Message-IDs and signed addresses we generate\n"
 		"domain = %s\n"
 		"# templates locale (templates/LOCALE/, falling back to en)\n"
 		"locale = en\n"
-		"# the SQLite database (default: POSTDESK_HOME/postdesk.db)\n"
+		"# the SQLite database (default: HOME/postdesk.db)\n"
 		"#database = /var/lib/postdesk/postdesk.db\n"
 		"# milliseconds to wait for a database another process holds; then deliver\n"
 		"# exits 75 (the MTA retries) and listeners answer 451\n"
@@ -423,7 +686,8 @@ pd_settings_example (const char *domain)
 		"[agents]\n"
 		"# an agent's reply counts only when From is an active agent AND it arrived at the\n"
 		"# signed agent address of the ticket. Also require an Authentication-Results header\n"
-		"# from this authserv-id (your own MX) with dkim=pass or spf=pass for the agent's domain:\n"
+		"# from this authserv-id (your own MX) with dkim=pass or spf=pass for the agent's domain;\n"
+		"# only the topmost header of that id counts (RFC 8601 section 5):\n"
 		"#trusted_authserv = mx.example.com\n"
 		"\n"
 		"[autoreply]\n"
@@ -447,8 +711,9 @@ pd_settings_example (const char *domain)
 		"[serve]\n"
 		"# seconds between outbox runs of `postdesk serve`\n"
 		"#send_interval = 5\n"
-		"# listeners, each optional (HOST:PORT; keep them on loopback unless a firewall\n"
-		"# and STARTTLS protect them). 250 is answered only after the mail is committed.\n"
+		"# listeners of `postdesk serve`, each optional (HOST:PORT; keep them on loopback\n"
+		"# unless a firewall and STARTTLS protect them; comment one out to turn it off).\n"
+		"# 250 is answered only after the mail is committed.\n"
 		"lmtp = 127.0.0.1:2424\n"
 		"smtp = 127.0.0.1:2525\n"
 		"# certificate and key for STARTTLS on the listeners\n"
@@ -458,8 +723,14 @@ pd_settings_example (const char *domain)
 		"#max_recipients = 100\n"
 		"# longest command or text line, bytes\n"
 		"#max_line = 4096\n"
-		"# seconds of client silence before the session is closed\n"
+		"# slow clients (421 4.4.2 and closed): seconds to wait for the next whole line, from\n"
+		"# a line's first byte to its end, and for a whole session\n"
 		"#idle_timeout = 300\n"
+		"#command_timeout = 60\n"
+		"#session_timeout = 900\n"
+		"# sessions from one client address (421 4.7.0 beyond); keep it at or above your\n"
+		"# MTA's LMTP concurrency (Postfix: 20)\n"
+		"#max_connections_per_address = 20\n"
 		"\n"
 		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
 		"#[imap hosted]\n"
@@ -468,7 +739,13 @@ pd_settings_example (const char *domain)
 		"#password_file = /etc/postdesk/imap.pass\n"
 		"# after a message is committed: move:FOLDER, seen, or delete (flag + expunge)\n"
 		"#after = move:Processed\n"
+		"# imap:// uses STARTTLS whenever the server offers it; starttls = true insists on it.\n"
+		"# Without STARTTLS the password would go in clear: refused unless allow_plaintext = true\n"
 		"#starttls = false\n"
+		"#allow_plaintext = false\n"
+		"# CA certificates (PEM) to trust besides the system's, e.g. a private CA;\n"
+		"# tls_insecure = true skips the certificate check altogether (tests only)\n"
+		"#ca_file = /etc/postdesk/imap-ca.pem\n"
 		"#tls_insecure = false\n"
 		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
 		"#poll_interval = 60\n"

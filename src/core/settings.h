@@ -1,6 +1,8 @@
-/* settings.h - the one settings struct, loaded once from POSTDESK_HOME/postdesk.conf
- * (a GLib key file). Defaults live in settings.c; library code is handed these values
- * and never opens the config itself. */
+/* settings.h - finding the home and its config file, and the one settings struct loaded once
+ * from that config (a GLib key file). Defaults live in settings.c; library code is handed
+ * these values and never opens the config itself. A loaded PdSettings is immutable and
+ * reference-counted: `serve` swaps the current one on SIGHUP (PdSettingsCell) and each thread
+ * takes a reference for a unit of work, so nothing ever sees a half-changed configuration. */
 #ifndef PD_SETTINGS_H
 #define PD_SETTINGS_H
 
@@ -24,14 +26,17 @@ typedef struct {
 	char *user;
 	char *password_file; /* first line is the password */
 	char *after;         /* "move:FOLDER", "seen" or "delete" */
-	gboolean starttls;   /* require STARTTLS on imap:// */
+	gboolean starttls;   /* require STARTTLS on imap:// (it is used whenever offered) */
+	gboolean allow_plaintext; /* imap:// without STARTTLS may send the password in clear */
+	char *ca_file;       /* PEM CA certificates trusted besides the system's */
 	gboolean tls_insecure; /* do not verify the server certificate (tests only) */
 	int poll_interval;   /* seconds between polls when the server has no IDLE */
 	int idle_timeout;    /* seconds before IDLE is renewed (RFC 2177: under 29 minutes) */
 } PdImapSettings;
 
 typedef struct {
-	char *home;          /* POSTDESK_HOME */
+	char *home;          /* the home directory (pd_settings_locate) */
+	char *config;        /* the file these came from; NULL for the defaults */
 	char *domain;        /* [postdesk] domain */
 	char *locale;        /* [postdesk] locale */
 	char *database;      /* [postdesk] database, default HOME/postdesk.db */
@@ -66,20 +71,79 @@ typedef struct {
 	guint max_connections; /* [serve] max_connections: concurrent listener sessions */
 	guint max_recipients;  /* [serve] max_recipients: per message */
 	guint max_line;        /* [serve] max_line: longest command/text line in bytes */
-	int idle_timeout;      /* [serve] idle_timeout seconds of client silence */
+	int idle_timeout;      /* [serve] idle_timeout: seconds a session may wait for its next
+	                          whole line (bytes of a line not yet ended do not count) */
+	guint max_per_address; /* [serve] max_connections_per_address: sessions from one client IP */
+	int command_timeout;   /* [serve] command_timeout: seconds from a line's first byte to its end */
+	int session_timeout;   /* [serve] session_timeout: seconds a session may last in all */
 
 	GPtrArray *imap;     /* PdImapSettings*, may be empty */
 
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
+
+	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;
 
-/* Load HOME/postdesk.conf (a missing file means all defaults). (transfer full) */
-PdSettings *pd_settings_load (const char *home, GError **error);
-void pd_settings_free (PdSettings *settings);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdSettings, pd_settings_free)
+/* Where the home and its config file are, and how they were found. */
+typedef struct {
+	char *config; /* the config file (it may not exist yet, see pd_settings_locate) */
+	char *home;   /* the home directory */
+	char *source; /* how it was found, for messages: "--config", "POSTDESK_HOME", ... */
+} PdLocation;
 
-/* POSTDESK_HOME or ./var. (transfer full) */
-char *pd_settings_home (void);
+void pd_location_free (PdLocation *loc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdLocation, pd_location_free)
+
+/* Use FILE as the config file (the global --config option): it wins over the environment.
+ * Call before any thread starts. */
+void pd_settings_use_config (const char *file);
+
+/* The compiled-in system config, PD_SYSCONFDIR/postdesk/postdesk.conf. (transfer none) */
+const char *pd_settings_system_config (void);
+/* Look for the system config at FILE instead (unit tests; FILE must outlive its use). */
+void pd_settings_set_system_config (const char *file);
+
+/* Find the home and its config, first match wins: --config FILE, $POSTDESK_CONFIG (a config
+ * file), $POSTDESK_HOME (a home; config HOME/postdesk.conf), the system config if it exists,
+ * ./var if it exists. A config file found by name (not through POSTDESK_HOME or ./var) sets
+ * its home with [postdesk] home (relative to the file's directory; default: that directory).
+ * With MUST_EXIST, a config file or home that does not exist is a PD_ERROR_CONFIG naming it
+ * and saying how to make it; without (init, classify), ./var is the last resort and nothing
+ * needs to exist. Creates nothing. (transfer full) */
+PdLocation *pd_settings_locate (gboolean must_exist, GError **error);
+
+/* Load the config file CONFIG for HOME; a missing file is a PD_ERROR_CONFIG.
+ * (transfer full) */
+PdSettings *pd_settings_load_file (const char *config, const char *home, GError **error);
+/* Only the defaults, for HOME (classify without a home). (transfer full) */
+PdSettings *pd_settings_defaults (const char *home);
+/* Load the settings of HOME again: the located config when it belongs to HOME, else
+ * HOME/postdesk.conf (for a reload). (transfer full) */
+PdSettings *pd_settings_load (const char *home, GError **error);
+/* Thread-safe. (transfer full) */
+PdSettings *pd_settings_ref (PdSettings *settings);
+/* Drop a reference; the last one frees. NULL is fine. Thread-safe. */
+void pd_settings_unref (PdSettings *settings);
+/* The older name of pd_settings_unref. */
+void pd_settings_free (PdSettings *settings);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdSettings, pd_settings_unref)
+
+/* Whether two [imap NAME] sections say the same (a fetcher for A need not restart for B). */
+gboolean pd_imap_settings_equal (const PdImapSettings *a, const PdImapSettings *b);
+
+/* The current settings of a long-running process: the main thread sets them (SIGHUP), any
+ * thread takes a reference to whatever is current when it starts a unit of work. The cell
+ * must outlive the threads that read it. */
+typedef struct PdSettingsCell PdSettingsCell;
+
+/* A cell holding a new reference to SETTINGS. (transfer full) */
+PdSettingsCell *pd_settings_cell_new (PdSettings *settings);
+/* The current settings. (transfer full: unref when the unit of work is done) */
+PdSettings *pd_settings_cell_get (PdSettingsCell *cell);
+/* Make SETTINGS (a new reference is taken) current; the old ones go when their last user
+ * drops them. */
+void pd_settings_cell_set (PdSettingsCell *cell, PdSettings *settings);
+void pd_settings_cell_free (PdSettingsCell *cell);
 
 /* The documented example configuration that `postdesk init` writes, for DOMAIN. */
 char *pd_settings_example (const char *domain);

@@ -26,7 +26,9 @@ typedef struct {
 	gboolean has_idle;
 	gboolean has_move;
 	gboolean has_uidplus;
+	gboolean starttls; /* imap:// upgraded with STARTTLS */
 	guint32 uidvalidity;
+	guint32 exists_listed; /* the message count the server had told us at the last listing */
 	gboolean lost;  /* the last error broke the connection (not just a refused command) */
 } PdImapSession;
 
@@ -35,8 +37,10 @@ typedef struct {
 	guint32 size; /* RFC822.SIZE */
 } PdImapNew;
 
-/* Connect (TLS or STARTTLS as configured, certificate checked unless tls_insecure), log in
- * and select. On failure the session is closed. All errors are PD_ERROR_TEMPFAIL: the
+/* Connect (imaps://: TLS; imap://: STARTTLS whenever the server offers it), check the
+ * certificate against the system CAs and ca_file unless tls_insecure, log in and select. On
+ * imap:// without STARTTLS the password is sent only with allow_plaintext (and never with
+ * starttls = true). On failure the session is closed. All errors are PD_ERROR_TEMPFAIL: the
  * fetcher retries with backoff (a wrong password is logged on every try). */
 gboolean pd_imap_session_open (PdImapSession *s, const PdImapSettings *account,
                                const PdImapUrl *url, const char *password, GError **error);
@@ -51,6 +55,10 @@ gboolean pd_imap_session_fetch (PdImapSession *s, guint32 uid, GBytes **raw_r, G
  * seen (\Seen), delete (\Deleted + expunge). */
 gboolean pd_imap_session_after (PdImapSession *s, guint32 uid, GError **error);
 gboolean pd_imap_session_noop (PdImapSession *s, GError **error);
+/* Whether the server reported a different message count (untagged EXISTS, e.g. in a MOVE's
+ * response) since the last pd_imap_session_new_uids: new mail it will not announce again
+ * in IDLE, so list again first. */
+gboolean pd_imap_session_changed (PdImapSession *s);
 /* IDLE until the server reports something, WAKE_FD is readable or TIMEOUT_S seconds pass;
  * then DONE. */
 gboolean pd_imap_session_idle (PdImapSession *s, int wake_fd, int timeout_s, GError **error);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "intake/imap-tls.h"
 
 #define NETWORK_TIMEOUT_S 60
@@ -104,26 +105,71 @@ has_cap (struct mailimap_capability_data *caps, const char *name)
 	return FALSE;
 }
 
+/* Whether the server offers STARTTLS (asked before login: it is not announced afterwards). */
+static gboolean
+offers_starttls (PdImapSession *s, gboolean *yes_r, GError **error)
+{
+	struct mailimap_capability_data *caps = NULL;
+	int rc = mailimap_capability (s->imap, &caps);
+
+	if (!ok_code (rc))
+		return fail (s, rc, "CAPABILITY", error);
+	*yes_r = has_cap (caps, "STARTTLS");
+	mailimap_capability_data_free (caps);
+	return TRUE;
+}
+
+/* imap:// in clear: STARTTLS when offered; otherwise the password would travel in clear,
+ * which only allow_plaintext permits (and starttls = true never). */
+static gboolean
+upgrade (PdImapSession *s, GError **error)
+{
+	const PdImapSettings *a = s->account;
+	gboolean offered = FALSE;
+	int rc;
+
+	if (!offers_starttls (s, &offered, error))
+		return FALSE;
+	if (offered) {
+		rc = mailimap_socket_starttls (s->imap);
+		if (!ok_code (rc))
+			return fail (s, rc, "STARTTLS", error);
+		s->starttls = TRUE;
+		return TRUE;
+	}
+	if (a->starttls) {
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+		             "%s:%u offers no STARTTLS, and starttls = true requires it", s->url->host,
+		             s->url->port);
+		return FALSE;
+	}
+	if (!a->allow_plaintext) {
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+		             "%s:%u offers no STARTTLS: not sending the password in clear (use imaps://,"
+		             " enable TLS on the server, or set allow_plaintext = true in [imap %s])",
+		             s->url->host, s->url->port, a->name);
+		return FALSE;
+	}
+	pd_log_warn ("imap %s: %s:%u offers no STARTTLS: sending the password in clear"
+	             " (allow_plaintext = true)", a->name, s->url->host, s->url->port);
+	return TRUE;
+}
+
 static gboolean
 connect_tls (PdImapSession *s, GError **error)
 {
 	const PdImapUrl *url = s->url;
-	gboolean tls = url->tls;
 	int rc;
 
 	rc = url->tls ? mailimap_ssl_connect (s->imap, url->host, url->port)
 	              : mailimap_socket_connect (s->imap, url->host, url->port);
 	if (!ok_code (rc))
 		return fail (s, rc, "connect", error);
-	if (!url->tls && s->account->starttls) {
-		rc = mailimap_socket_starttls (s->imap);
-		if (!ok_code (rc))
-			return fail (s, rc, "STARTTLS", error);
-		tls = TRUE;
-	}
+	if (!url->tls && !upgrade (s, error))
+		return FALSE;
 	/* libetpan does not check the certificate (see imap-tls.c) */
-	if (tls && !s->account->tls_insecure &&
-	    !pd_imap_tls_verify (s->imap->imap_stream, url->host, error))
+	if ((url->tls || s->starttls) && !s->account->tls_insecure &&
+	    !pd_imap_tls_verify (s->imap->imap_stream, url->host, s->account->ca_file, error))
 		return FALSE;
 	return TRUE;
 }
@@ -210,6 +256,13 @@ att_uid (struct mailimap_msg_att *att)
 	return st ? st->att_data.att_uid : 0;
 }
 
+/* The message count as the server last reported it. */
+static guint32
+exists (PdImapSession *s)
+{
+	return s->imap->imap_selection_info ? s->imap->imap_selection_info->sel_exists : 0;
+}
+
 static gint
 compare_uid (gconstpointer a, gconstpointer b)
 {
@@ -249,7 +302,14 @@ pd_imap_session_new_uids (PdImapSession *s, guint32 after_uid, GError **error)
 	}
 	mailimap_fetch_list_free (result);
 	g_array_sort (uids, compare_uid);
+	s->exists_listed = exists (s);
 	return uids;
+}
+
+gboolean
+pd_imap_session_changed (PdImapSession *s)
+{
+	return exists (s) != s->exists_listed;
 }
 
 gboolean

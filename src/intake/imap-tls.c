@@ -1,5 +1,5 @@
 /* imap-tls.c - verify an IMAP server's certificate chain after libetpan's handshake, with
- * GnuTLS's trust list (system CAs) and hostname check. libetpan hands us the chain as DER;
+ * GnuTLS's trust list (system CAs and the account's ca_file) and hostname check. libetpan hands us the chain as DER;
  * it does not check it (its GnuTLS code has no verification hook), so without this any
  * certificate would do. Nothing here is kept: the caller owns the stream. */
 #include "intake/imap-tls.h"
@@ -10,7 +10,7 @@
 #include "core/error.h"
 
 gboolean
-pd_imap_tls_verify (mailstream *stream, const char *host, GError **error)
+pd_imap_tls_verify (mailstream *stream, const char *host, const char *ca_file, GError **error)
 {
 	carray *chain = mailstream_get_certificate_chain (stream);
 	gnutls_x509_trust_list_t trust = NULL;
@@ -43,6 +43,19 @@ pd_imap_tls_verify (mailstream *stream, const char *host, GError **error)
 		             gnutls_strerror (rc));
 		goto out;
 	}
+	if (ca_file != NULL) {
+		if (!g_file_test (ca_file, G_FILE_TEST_IS_REGULAR)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "TLS: ca_file %s: no such file",
+			             ca_file);
+			goto out;
+		}
+		rc = gnutls_x509_trust_list_add_trust_file (trust, ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+		if (rc <= 0) {
+			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "TLS: ca_file %s: %s", ca_file,
+			             rc < 0 ? gnutls_strerror (rc) : "no PEM certificate in it");
+			goto out;
+		}
+	}
 	{
 		gnutls_typed_vdata_st data[] = {
 			{ GNUTLS_DT_DNS_HOSTNAME, (unsigned char *) host, 0 },
@@ -62,7 +75,8 @@ pd_imap_tls_verify (mailstream *stream, const char *host, GError **error)
 
 		gnutls_certificate_verification_status_print (status, GNUTLS_CRT_X509, &text, 0);
 		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
-		             "TLS: certificate of %s not trusted: %s (tls_insecure = true skips this check)",
+		             "TLS: certificate of %s not trusted: %s (ca_file can name a private CA;"
+		             " tls_insecure = true skips this check)",
 		             host, text.data ? (const char *) text.data : "unknown reason");
 		gnutls_free (text.data);
 		goto out;

@@ -7,8 +7,10 @@
 #include <glib.h>
 #include <libetpan/libetpan.h>
 
-/* Verify the peer chain of STREAM against the system trust store and HOST (name or IP).
- * FALSE with a PD_ERROR_TEMPFAIL error saying why (untrusted, expired, wrong name...). */
-gboolean pd_imap_tls_verify (mailstream *stream, const char *host, GError **error);
+/* Verify the peer chain of STREAM against the system trust store, plus the PEM
+ * certificates in CA_FILE (NULL: none; a private CA), and HOST (name or IP). FALSE with a
+ * PD_ERROR_TEMPFAIL error saying why (untrusted, expired, wrong name, CA_FILE unreadable). */
+gboolean pd_imap_tls_verify (mailstream *stream, const char *host, const char *ca_file,
+                             GError **error);
 
 #endif

@@ -1,13 +1,14 @@
 /* imap.c - the fetcher thread of one [imap NAME] account: open a PdApp of its own, connect,
  * then for each new UID: fetch, commit to intake, move/flag, remember the UID, process;
  * then IDLE (or poll) and repeat; reconnect with backoff (1 s doubling to 5 min) on trouble.
- * IMAP commands live in imap-session.c; the thread owns its PdApp, session and settings copy. */
+ * IMAP commands live in imap-session.c. The thread owns its PdApp and session; its account
+ * section is fixed for its life (a changed one restarts it, pd_imap_fetchers_update), while
+ * processing follows the settings current in the cell, message by message. */
 #include "intake/imap.h"
 
 #include <errno.h>
 #include <glib-unix.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,7 +22,9 @@
 #define BACKOFF_MAX_S 300
 
 struct PdImapFetcher {
-	PdImapSettings account; /* deep copy */
+	PdSettings *settings;   /* a reference: the object ACCOUNT lives in */
+	const PdImapSettings *account;
+	PdSettingsCell *cell;   /* borrowed: the current settings, for processing */
 	PdImapUrl url;
 	char *source;           /* "imap:NAME" */
 	GThread *thread;
@@ -78,7 +81,7 @@ load_state (PdImapFetcher *f, PdApp *app, PdImapSession *s, guint32 *last_uid_r,
 	gboolean found;
 	gint64 uidvalidity, last_uid;
 
-	if (!pd_store_imap_get (app->store, f->account.name, &found, &uidvalidity, &last_uid, error))
+	if (!pd_store_imap_get (app->store, f->account->name, &found, &uidvalidity, &last_uid, error))
 		return FALSE;
 	if (found && uidvalidity == s->uidvalidity) {
 		*last_uid_r = (guint32) last_uid;
@@ -87,9 +90,9 @@ load_state (PdImapFetcher *f, PdApp *app, PdImapSession *s, guint32 *last_uid_r,
 	if (found)
 		pd_log_warn ("imap %s: UIDVALIDITY of %s changed from %" G_GINT64_FORMAT " to %u:"
 		             " fetching the whole mailbox again (stored messages are recognised)",
-		             f->account.name, f->url.mailbox, uidvalidity, s->uidvalidity);
+		             f->account->name, f->url.mailbox, uidvalidity, s->uidvalidity);
 	*last_uid_r = 0;
-	return pd_store_imap_set (app->store, f->account.name, s->uidvalidity, 0, error);
+	return pd_store_imap_set (app->store, f->account->name, s->uidvalidity, 0, error);
 }
 
 /* Process intake row ID as `serve` does: a tempfail stays pending (serve retries pending rows),
@@ -135,7 +138,7 @@ take_one (PdImapFetcher *f, PdApp *app, PdImapSession *s, const PdImapNew *n, gi
 	g_autoptr (GBytes) raw = NULL;
 	g_autoptr (GError) local = NULL;
 	gboolean duplicate = FALSE;
-	const char *name = f->account.name;
+	const char *name = f->account->name;
 
 	*id_r = 0;
 	if (n->size > hard_max (app)) {
@@ -155,15 +158,15 @@ take_one (PdImapFetcher *f, PdApp *app, PdImapSession *s, const PdImapNew *n, gi
 		if (s->lost) {
 			g_propagate_prefixed_error (error, g_steal_pointer (&local),
 			                            "uid %u is stored as intake=%" G_GINT64_FORMAT
-			                            " but after=%s failed: ", n->uid, *id_r, f->account.after);
+			                            " but after=%s failed: ", n->uid, *id_r, f->account->after);
 			return FALSE;
 		}
 		pd_log_error ("imap %s: uid %u is stored as intake=%" G_GINT64_FORMAT " but after=%s"
 		              " was refused: %s; it stays in the mailbox", name, n->uid, *id_r,
-		              f->account.after, local->message);
+		              f->account->after, local->message);
 	}
 	pd_log_info ("imap %s: uid %u -> intake=%" G_GINT64_FORMAT "%s after=%s", name, n->uid, *id_r,
-	             duplicate ? " (already stored)" : "", f->account.after);
+	             duplicate ? " (already stored)" : "", f->account->after);
 	return TRUE;
 }
 
@@ -171,7 +174,7 @@ take_one (PdImapFetcher *f, PdApp *app, PdImapSession *s, const PdImapNew *n, gi
  * moved/flagged before the UID is recorded, so a crash anywhere re-fetches (and intake's
  * SHA-256 dedup recognises) rather than loses. */
 static gboolean
-fetch_new (PdImapFetcher *f, PdApp *app, PdImapSession *s, guint32 *last_uid, GError **error)
+fetch_new (PdImapFetcher *f, PdApp **app_p, PdImapSession *s, guint32 *last_uid, GError **error)
 {
 	g_autoptr (GArray) news = pd_imap_session_new_uids (s, *last_uid, error);
 	guint i;
@@ -180,10 +183,14 @@ fetch_new (PdImapFetcher *f, PdApp *app, PdImapSession *s, guint32 *last_uid, GE
 		return FALSE;
 	for (i = 0; i < news->len && !stopping (f); i++) {
 		const PdImapNew *n = &g_array_index (news, PdImapNew, i);
+		PdApp *app;
 		gint64 id;
 
+		/* each message with the settings current when it is taken in (SIGHUP) */
+		pd_app_follow (app_p, f->cell);
+		app = *app_p;
 		if (!take_one (f, app, s, n, &id, error) ||
-		    !pd_store_imap_set (app->store, f->account.name, s->uidvalidity, n->uid, error))
+		    !pd_store_imap_set (app->store, f->account->name, s->uidvalidity, n->uid, error))
 			return FALSE;
 		*last_uid = n->uid;
 		if (id > 0 && !process (app, id, error))
@@ -195,28 +202,30 @@ fetch_new (PdImapFetcher *f, PdApp *app, PdImapSession *s, guint32 *last_uid, GE
 /* One connection, until it fails (FALSE) or the fetcher stops (TRUE). UP_R: the session got
  * as far as waiting for new mail, so the next failure starts the backoff afresh. */
 static gboolean
-run_session (PdImapFetcher *f, PdApp *app, gboolean *up_r, GError **error)
+run_session (PdImapFetcher *f, PdApp **app, gboolean *up_r, GError **error)
 {
 	PdImapSession s;
-	g_autofree char *password = read_password (f->account.password_file, app->home, error);
+	g_autofree char *password = read_password (f->account->password_file, (*app)->home, error);
 	guint32 last_uid = 0;
 	gboolean ok;
 
-	if (password == NULL || !pd_imap_session_open (&s, &f->account, &f->url, password, error))
+	if (password == NULL || !pd_imap_session_open (&s, f->account, &f->url, password, error))
 		return FALSE;
 	pd_log_info ("imap %s: connected to %s:%u%s, mailbox %s (uidvalidity %u), %s",
-	             f->account.name, f->url.host, f->url.port,
-	             f->url.tls ? " (TLS)" : f->account.starttls ? " (STARTTLS)" : "", f->url.mailbox,
+	             f->account->name, f->url.host, f->url.port,
+	             f->url.tls ? " (TLS)" : s.starttls ? " (STARTTLS)" : " (in clear)", f->url.mailbox,
 	             s.uidvalidity, s.has_idle ? "IDLE" : "polling");
-	ok = load_state (f, app, &s, &last_uid, error);
+	ok = load_state (f, *app, &s, &last_uid, error);
 	while (ok && !stopping (f)) {
 		ok = fetch_new (f, app, &s, &last_uid, error);
 		if (!ok || stopping (f))
 			break;
 		*up_r = TRUE;
+		if (pd_imap_session_changed (&s))
+			continue;
 		if (s.has_idle) {
-			ok = pd_imap_session_idle (&s, f->wake[0], f->account.idle_timeout, error);
-		} else if (wait_ms (f, (gint64) f->account.poll_interval * 1000)) {
+			ok = pd_imap_session_idle (&s, f->wake[0], f->account->idle_timeout, error);
+		} else if (wait_ms (f, (gint64) f->account->poll_interval * 1000)) {
 			ok = pd_imap_session_noop (&s, error);
 		}
 	}
@@ -235,32 +244,33 @@ fetcher_main (gpointer data)
 		g_autoptr (GError) error = NULL;
 		gboolean up = FALSE;
 
-		if (app == NULL)
-			app = pd_app_open (PD_APP_STORE, &error);
-		if (app != NULL && run_session (f, app, &up, &error))
+		if (app == NULL) {
+			g_autoptr (PdSettings) current = pd_settings_cell_get (f->cell);
+
+			app = pd_app_open_with_settings (current, &error);
+		} else {
+			pd_app_follow (&app, f->cell);
+		}
+		if (app != NULL && run_session (f, &app, &up, &error))
 			break;
 		if (stopping (f))
 			break;
 		if (up)
 			backoff = BACKOFF_MIN_S;
-		pd_log_warn ("imap %s: %s; reconnecting in %" G_GINT64_FORMAT " s", f->account.name,
+		pd_log_warn ("imap %s: %s; reconnecting in %" G_GINT64_FORMAT " s", f->account->name,
 		             error ? error->message : "unknown error", backoff);
 		if (!wait_ms (f, backoff * 1000))
 			break;
 		backoff = MIN (backoff * 2, BACKOFF_MAX_S);
 	}
-	pd_log_info ("imap %s: stopped", f->account.name);
+	pd_log_info ("imap %s: stopped", f->account->name);
 	return NULL;
 }
 
 static void
 fetcher_free (PdImapFetcher *f)
 {
-	g_free (f->account.name);
-	g_free (f->account.url);
-	g_free (f->account.user);
-	g_free (f->account.password_file);
-	g_free (f->account.after);
+	pd_settings_unref (f->settings);
 	pd_imap_url_clear (&f->url);
 	g_free (f->source);
 	if (f->wake[0] >= 0)
@@ -271,19 +281,17 @@ fetcher_free (PdImapFetcher *f)
 }
 
 PdImapFetcher *
-pd_imap_fetcher_start (const PdImapSettings *account, GError **error)
+pd_imap_fetcher_start (PdSettings *settings, const PdImapSettings *account, PdSettingsCell *cell,
+                       GError **error)
 {
 	PdImapFetcher *f = g_new0 (PdImapFetcher, 1);
 	g_autofree char *thread_name = NULL;
 	g_autoptr (GError) local = NULL;
 
 	f->wake[0] = f->wake[1] = -1;
-	f->account = *account;
-	f->account.name = g_strdup (account->name);
-	f->account.url = g_strdup (account->url);
-	f->account.user = g_strdup (account->user);
-	f->account.password_file = g_strdup (account->password_file);
-	f->account.after = g_strdup (account->after ? account->after : "seen");
+	f->settings = pd_settings_ref (settings);
+	f->account = account;
+	f->cell = cell;
 	f->source = g_strconcat ("imap:", account->name, NULL);
 	if (!pd_imap_url_parse (account->url, &f->url, error)) {
 		g_prefix_error (error, "[imap %s] ", account->name);
@@ -295,10 +303,15 @@ pd_imap_fetcher_start (const PdImapSettings *account, GError **error)
 		fetcher_free (f);
 		return NULL;
 	}
-	signal (SIGPIPE, SIG_IGN);
 	thread_name = g_strdup_printf ("imap-%s", account->name);
 	f->thread = g_thread_new (thread_name, fetcher_main, f);
 	return f;
+}
+
+const PdImapSettings *
+pd_imap_fetcher_account (PdImapFetcher *f)
+{
+	return f->account;
 }
 
 void
@@ -314,18 +327,72 @@ pd_imap_fetcher_stop (PdImapFetcher *f)
 }
 
 GPtrArray *
-pd_imap_fetchers_start (const PdSettings *settings, GError **error)
+pd_imap_fetchers_start (PdSettingsCell *cell, GError **error)
 {
+	g_autoptr (PdSettings) settings = pd_settings_cell_get (cell);
 	g_autoptr (GPtrArray) all =
 		g_ptr_array_new_with_free_func ((GDestroyNotify) pd_imap_fetcher_stop);
 	guint i;
 
 	for (i = 0; i < settings->imap->len; i++) {
-		PdImapFetcher *f = pd_imap_fetcher_start (settings->imap->pdata[i], error);
+		PdImapFetcher *f = pd_imap_fetcher_start (settings, settings->imap->pdata[i], cell, error);
 
 		if (f == NULL)
 			return NULL;
 		g_ptr_array_add (all, f);
 	}
 	return g_steal_pointer (&all);
+}
+
+static const PdImapSettings *
+find_account (const PdSettings *settings, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < settings->imap->len; i++) {
+		const PdImapSettings *m = settings->imap->pdata[i];
+
+		if (g_strcmp0 (m->name, name) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+void
+pd_imap_fetchers_update (GPtrArray *fetchers, PdSettingsCell *cell)
+{
+	g_autoptr (PdSettings) settings = pd_settings_cell_get (cell);
+	guint i = 0;
+
+	/* stop the removed and changed ones first: never two fetchers on one account */
+	while (i < fetchers->len) {
+		const PdImapSettings *old = pd_imap_fetcher_account (fetchers->pdata[i]);
+		const PdImapSettings *now = find_account (settings, old->name);
+
+		if (now != NULL && pd_imap_settings_equal (old, now)) {
+			i++;
+			continue;
+		}
+		pd_log_info ("imap %s: section %s: stopping the fetcher", old->name,
+		             now ? "changed" : "removed");
+		g_ptr_array_remove_index (fetchers, i);
+	}
+	for (i = 0; i < settings->imap->len; i++) {
+		const PdImapSettings *m = settings->imap->pdata[i];
+		g_autoptr (GError) error = NULL;
+		PdImapFetcher *f;
+		guint j;
+		gboolean running = FALSE;
+
+		for (j = 0; j < fetchers->len && !running; j++)
+			running = g_strcmp0 (pd_imap_fetcher_account (fetchers->pdata[j])->name, m->name) == 0;
+		if (running)
+			continue;
+		if ((f = pd_imap_fetcher_start (settings, m, cell, &error)) == NULL) {
+			pd_log_error ("imap %s: %s; not started", m->name, error->message);
+			continue;
+		}
+		pd_log_info ("imap %s: fetcher started", m->name);
+		g_ptr_array_add (fetchers, f);
+	}
 }

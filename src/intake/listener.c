@@ -1,7 +1,10 @@
 /* listener.c - a GSocketService per configured address; each connection becomes an
- * smtp-session (smtp-session.c) whose end is reported back here. It owns the sessions'
- * host record and the STARTTLS certificate; the settings and the ingest are borrowed. */
+ * smtp-session (smtp-session.c) whose end is reported back here. It counts sessions in all
+ * and per client address, and refuses beyond the limits. It owns the sessions' host record,
+ * the STARTTLS certificate and a reference to the settings; it borrows the ingest. */
 #include "intake/listener.h"
+
+#include <string.h>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -12,8 +15,10 @@
 struct PdListener {
 	GSocketService *service;
 	PdSessionHost host;
+	PdSettings *settings; /* a reference; host.settings points here */
 	char *hostport;
-	GHashTable *sessions; /* PdSession* set */
+	GHashTable *sessions; /* PdSession* -> its client address (owned string) */
+	GHashTable *per_address; /* client address (owned) -> GUINT_TO_POINTER (sessions) */
 	gboolean stopped;
 };
 
@@ -21,32 +26,68 @@ static void
 session_closed (PdSession *session, gpointer data)
 {
 	PdListener *l = data;
+	const char *ip = g_hash_table_lookup (l->sessions, session);
+	guint n = ip ? GPOINTER_TO_UINT (g_hash_table_lookup (l->per_address, ip)) : 0;
 
+	if (n > 1)
+		g_hash_table_insert (l->per_address, g_strdup (ip), GUINT_TO_POINTER (n - 1));
+	else if (ip != NULL)
+		g_hash_table_remove (l->per_address, ip);
 	g_hash_table_remove (l->sessions, session);
+}
+
+/* The client's IP address as text ("local" for anything but TCP). (transfer full) */
+static char *
+client_address (GSocketConnection *conn)
+{
+	g_autoptr (GSocketAddress) addr = g_socket_connection_get_remote_address (conn, NULL);
+
+	if (!G_IS_INET_SOCKET_ADDRESS (addr))
+		return g_strdup ("local");
+	return g_inet_address_to_string (
+		g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
+}
+
+/* Say 421 with TEXT (CRLF included) and close. */
+static void
+refuse (GSocketConnection *conn, const char *text)
+{
+	GSocket *sock = g_socket_connection_get_socket (conn);
+
+	/* a fresh socket's send buffer is empty: this does not block */
+	g_socket_set_blocking (sock, FALSE);
+	g_socket_send (sock, text, strlen (text), NULL, NULL);
+	g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
 }
 
 static gboolean
 on_incoming (GSocketService *service, GSocketConnection *conn, GObject *source, gpointer data)
 {
 	PdListener *l = data;
+	g_autofree char *ip = NULL;
+	guint from_ip;
 
 	(void) service;
 	(void) source;
 	if (l->stopped)
 		return FALSE;
 	if (g_hash_table_size (l->sessions) >= l->host.settings->max_connections) {
-		static const char busy[] = "421 4.3.2 Too many connections, try again later\r\n";
-		GSocket *sock = g_socket_connection_get_socket (conn);
-
 		pd_log_warn ("%s: %u connections: refusing one more", l->hostport,
 		             g_hash_table_size (l->sessions));
-		/* a fresh socket's send buffer is empty: this does not block */
-		g_socket_set_blocking (sock, FALSE);
-		g_socket_send (sock, busy, sizeof busy - 1, NULL, NULL);
-		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+		refuse (conn, "421 4.3.2 Too many connections, try again later\r\n");
 		return TRUE;
 	}
-	g_hash_table_add (l->sessions, pd_session_start (&l->host, conn));
+	ip = client_address (conn);
+	from_ip = GPOINTER_TO_UINT (g_hash_table_lookup (l->per_address, ip));
+	if (from_ip >= l->host.settings->max_per_address) {
+		pd_log_warn ("%s: refusing a connection from %s: %u sessions from that address"
+		             " (max_connections_per_address)", l->hostport, ip, from_ip);
+		refuse (conn, "421 4.7.0 Too many connections from your address, try again later\r\n");
+		return TRUE;
+	}
+	g_hash_table_insert (l->per_address, g_strdup (ip), GUINT_TO_POINTER (from_ip + 1));
+	/* a session ends asynchronously, never inside pd_session_start: recording it after is safe */
+	g_hash_table_insert (l->sessions, pd_session_start (&l->host, conn), g_steal_pointer (&ip));
 	return TRUE;
 }
 
@@ -64,7 +105,7 @@ load_certificate (const PdSettings *settings, GError **error)
 }
 
 PdListener *
-pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
+pd_listener_new (PdSettings *settings, PdIngest *ingest, gboolean lmtp, const char *hostport,
                  GError **error)
 {
 	g_autoptr (PdListener) l = g_new0 (PdListener, 1);
@@ -74,8 +115,10 @@ pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, co
 	guint n = 0;
 
 	l->hostport = g_strdup (hostport);
-	l->sessions = g_hash_table_new (NULL, NULL);
+	l->sessions = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+	l->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	l->host.lmtp = lmtp;
+	l->settings = pd_settings_ref (settings);
 	l->host.settings = settings;
 	l->host.ingest = ingest;
 	l->host.closed = session_closed;
@@ -119,11 +162,14 @@ pd_listener_new (const PdSettings *settings, PdIngest *ingest, gboolean lmtp, co
 }
 
 void
-pd_listener_set_settings (PdListener *l, const PdSettings *settings)
+pd_listener_set_settings (PdListener *l, PdSettings *settings)
 {
 	g_autoptr (GError) error = NULL;
 	GTlsCertificate *cert = NULL;
 
+	pd_settings_ref (settings);
+	pd_settings_unref (l->settings);
+	l->settings = settings;
 	l->host.settings = settings;
 	if (settings->tls_cert != NULL && (cert = load_certificate (settings, &error)) == NULL) {
 		pd_log_error ("%s; keeping the old certificate", error->message);
@@ -182,6 +228,8 @@ pd_listener_free (PdListener *l)
 	g_clear_object (&l->service);
 	g_clear_object (&l->host.tls);
 	g_hash_table_unref (l->sessions);
+	g_hash_table_unref (l->per_address);
+	pd_settings_unref (l->settings);
 	g_free (l->hostport);
 	g_free (l);
 }

@@ -38,8 +38,8 @@ struct PdIngest {
 	GAsyncQueue *commits;  /* Job* for the writer */
 	GAsyncQueue *rows;     /* intake ids (GINT_TO_POINTER is too small: gint64 boxed) */
 	GThread *writer, *worker;
+	PdSettingsCell *settings; /* borrowed; each batch and each message takes the current */
 	gint in_flight;
-	gint reload;
 	gboolean said_no_relay; /* the worker's */
 
 	/* turns at the database: the writer goes first */
@@ -166,12 +166,21 @@ queue_row (PdIngest *ing, gint64 id)
 	g_async_queue_push (ing->rows, boxed);
 }
 
+/* A thread's own PdApp (its own store connection) with the current settings. */
+static PdApp *
+open_app (PdIngest *ing, GError **error)
+{
+	g_autoptr (PdSettings) current = pd_settings_cell_get (ing->settings);
+
+	return pd_app_open_with_settings (current, error);
+}
+
 static gpointer
 writer_main (gpointer data)
 {
 	PdIngest *ing = data;
 	g_autoptr (GError) error = NULL;
-	g_autoptr (PdApp) app = pd_app_open (PD_APP_STORE, &error);
+	g_autoptr (PdApp) app = open_app (ing, &error);
 	g_autoptr (GPtrArray) batch = g_ptr_array_new ();
 	gboolean stop = FALSE;
 
@@ -194,6 +203,7 @@ writer_main (gpointer data)
 		}
 		if (batch->len == 0)
 			continue;
+		pd_app_follow (&app, ing->settings);
 		writer_begin (ing);
 		if (!commit_batch (app, batch, &local)) {
 			/* one bad message must not fail the others: retry them one by one */
@@ -306,7 +316,7 @@ worker_main (gpointer data)
 {
 	PdIngest *ing = data;
 	g_autoptr (GError) error = NULL;
-	g_autoptr (PdApp) app = pd_app_open (PD_APP_STORE, &error);
+	g_autoptr (PdApp) app = open_app (ing, &error);
 	gint64 next_tick;
 
 	started (ing, error);
@@ -317,18 +327,8 @@ worker_main (gpointer data)
 		gint64 now = g_get_monotonic_time ();
 		gint64 *item;
 
-		if (g_atomic_int_compare_and_exchange (&ing->reload, 1, 0)) {
-			g_autoptr (GError) local = NULL;
-			PdApp *fresh = pd_app_open (PD_APP_STORE, &local);
-
-			if (fresh == NULL) {
-				pd_log_error ("reload: %s; keeping the old configuration", local->message);
-			} else {
-				pd_app_free (app);
-				app = fresh;
-			}
-		}
 		if (now >= next_tick) {
+			pd_app_follow (&app, ing->settings);
 			tick (ing, app);
 			next_tick = g_get_monotonic_time () +
 			            (gint64) app->settings->send_interval * G_USEC_PER_SEC;
@@ -341,6 +341,7 @@ worker_main (gpointer data)
 			g_free (item);
 			break;
 		}
+		pd_app_follow (&app, ing->settings);
 		if (!process_one (ing, app, *item, &error)) {
 			pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; left pending", *item, error->message);
 			g_clear_error (&error);
@@ -350,19 +351,14 @@ worker_main (gpointer data)
 	return NULL;
 }
 
-void
-pd_ingest_reload (PdIngest *ing)
-{
-	g_atomic_int_set (&ing->reload, 1);
-}
-
 /* ---- life cycle ---- */
 
 PdIngest *
-pd_ingest_new (GError **error)
+pd_ingest_new (PdSettingsCell *settings, GError **error)
 {
 	PdIngest *ing = g_new0 (PdIngest, 1);
 
+	ing->settings = settings;
 	ing->commits = g_async_queue_new ();
 	ing->rows = g_async_queue_new_full (g_free);
 	g_mutex_init (&ing->lock);

@@ -3,11 +3,14 @@
  * batch), then reports each result in the submitter's main context; a worker thread then
  * parses, classifies and acts on the committed rows, and every [serve] send_interval seconds
  * processes rows left pending and drains the outbox. Each thread has its own PdApp (its own
- * SQLite connection). It does not speak any protocol. */
+ * SQLite connection), opened with the settings current in the caller's PdSettingsCell and
+ * reopened when they change (per batch, per message). It does not speak any protocol. */
 #ifndef PD_INGEST_H
 #define PD_INGEST_H
 
 #include <glib.h>
+
+#include "core/settings.h"
 
 typedef struct PdIngest PdIngest;
 
@@ -16,8 +19,9 @@ typedef struct PdIngest PdIngest;
  * PD_ERROR_TEMPFAIL when a retry may succeed). */
 typedef void (*PdIngestDone) (gint64 id, gboolean duplicate, const GError *error, gpointer data);
 
-/* Start the threads; each opens the home (POSTDESK_HOME) itself. (transfer full) */
-PdIngest *pd_ingest_new (GError **error);
+/* Start the threads; each opens the store of the settings current in CELL (borrowed: it
+ * must outlive the PdIngest) and follows them when they change. (transfer full) */
+PdIngest *pd_ingest_new (PdSettingsCell *cell, GError **error);
 
 /* Queue RAW for the next group commit. DONE(DATA) is called exactly once, then DESTROY(DATA). */
 void pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source,
@@ -26,9 +30,6 @@ void pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source,
 
 /* Messages submitted whose DONE has not run yet. */
 guint pd_ingest_in_flight (PdIngest *ingest);
-
-/* Ask the worker to re-read the configuration before its next message (SIGHUP). */
-void pd_ingest_reload (PdIngest *ingest);
 
 /* Commit what is queued, finish the message being processed, stop the threads. Rows not yet
  * processed stay pending (the next start processes them). Iterate the main context until

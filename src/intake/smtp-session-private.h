@@ -17,6 +17,14 @@ typedef enum {
 
 typedef enum { LINE_NONE, LINE_OK, LINE_LONG } LineStatus;
 
+/* Which deadline ended (or would end) the session: see smtp-session.c */
+typedef enum {
+	TIMEOUT_NONE,
+	TIMEOUT_IDLE,    /* no whole line within idle_timeout (or a write stalled that long) */
+	TIMEOUT_COMMAND, /* a line unfinished command_timeout after its first byte */
+	TIMEOUT_SESSION, /* session_timeout since the connection was accepted */
+} Timeout;
+
 struct PdSession {
 	guint ref;
 	PdSessionHost *host;
@@ -28,11 +36,17 @@ struct PdSession {
 	gsize in_pos;
 	GString *out;     /* replies not yet written */
 	GString *sending; /* replies being written */
-	guint idle_id;
+	guint idle_id;     /* the deadline timer of the operation in flight */
+	Timeout timer_kind; /* which deadline that timer stands for */
+	gint64 started;    /* monotonic µs: the connection was accepted */
+	gint64 wait_since; /* since when the session waits for its next whole line */
+	gint64 line_since; /* the first byte of a line not yet ended arrived; 0: none */
+	gboolean line_done; /* a line was taken since the last read started */
 	char *peer;
 
 	gboolean reading, writing, committing, handshaking, closing;
-	gboolean quit, want_tls, tls_on, skipping, timed_out, aborted;
+	gboolean quit, want_tls, tls_on, skipping, aborted;
+	Timeout timed_out;
 	guint bad;
 
 	State state;

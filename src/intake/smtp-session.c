@@ -2,7 +2,9 @@
  * lines from the input buffer and has smtp-command.c answer them into an output buffer,
  * which is written when no complete line is left (so pipelined commands get their replies in
  * one write). It never blocks: reads, writes, the TLS handshake and the commit are
- * asynchronous, at most one in flight, each under the idle timer. Sessions free themselves. */
+ * asynchronous, at most one in flight, each under a deadline (reads: the next whole line
+ * within idle_timeout, a begun line ended within command_timeout, the session within
+ * session_timeout; bytes that end no line extend nothing). Sessions free themselves. */
 #include "intake/smtp-session-private.h"
 
 #include <netinet/in.h>
@@ -13,6 +15,7 @@
 
 #define CHUNK (64 * 1024)
 #define OUT_HIGH (64 * 1024) /* write replies out before this much piles up */
+#define GOODBYE_TIME (10 * G_USEC_PER_SEC) /* to write the 421 after a timeout */
 
 PdSession *
 pd_session_ref (PdSession *s)
@@ -102,28 +105,105 @@ pd_session_close (PdSession *s)
 	g_io_stream_close_async (s->stream, G_PRIORITY_DEFAULT, NULL, on_closed, pd_session_ref (s));
 }
 
-/* ---- the idle timer: covers every read, write and handshake ---- */
+/* ---- deadlines: every read, write and handshake runs under one ---- */
 
 static gboolean
-on_idle (gpointer data)
+on_deadline (gpointer data)
 {
 	PdSession *s = data;
 
 	s->idle_id = 0;
-	s->timed_out = TRUE;
+	s->timed_out = s->timer_kind;
 	g_cancellable_cancel (s->op_cancel);
 	return G_SOURCE_REMOVE;
 }
 
-static void
-op_begin (PdSession *s)
+static gint64
+secs (int n)
 {
+	return (gint64) MAX (n, 1) * G_USEC_PER_SEC;
+}
+
+/* The deadline (monotonic µs) of the next read into DEADLINE_R, and which one it is. */
+static Timeout
+read_deadline (PdSession *s, gint64 *deadline_r)
+{
+	const PdSettings *set = s->host->settings;
+	gint64 d = s->started + secs (set->session_timeout);
+	Timeout kind = TIMEOUT_SESSION;
+
+	if (s->wait_since + secs (set->idle_timeout) < d) {
+		d = s->wait_since + secs (set->idle_timeout);
+		kind = TIMEOUT_IDLE;
+	}
+	if (s->line_since > 0 && s->line_since + secs (set->command_timeout) < d) {
+		d = s->line_since + secs (set->command_timeout);
+		kind = TIMEOUT_COMMAND;
+	}
+	*deadline_r = d;
+	return kind;
+}
+
+/* A write or handshake: idle_timeout from now, within the session's time. */
+static Timeout
+io_deadline (PdSession *s, gint64 *deadline_r)
+{
+	const PdSettings *set = s->host->settings;
+	gint64 idle = g_get_monotonic_time () + secs (set->idle_timeout);
+	gint64 end = s->started + secs (set->session_timeout);
+
+	/* the goodbye after a timeout gets a short chance of its own to be written */
+	if (s->timed_out) {
+		*deadline_r = MIN (idle, g_get_monotonic_time () + GOODBYE_TIME);
+		return TIMEOUT_IDLE;
+	}
+	if (end < idle) {
+		*deadline_r = end;
+		return TIMEOUT_SESSION;
+	}
+	*deadline_r = idle;
+	return TIMEOUT_IDLE;
+}
+
+static void
+op_begin (PdSession *s, Timeout kind, gint64 deadline)
+{
+	gint64 left = deadline - g_get_monotonic_time ();
+
 	if (g_cancellable_is_cancelled (s->op_cancel)) {
 		g_object_unref (s->op_cancel);
 		s->op_cancel = g_cancellable_new ();
 	}
 	g_clear_handle_id (&s->idle_id, g_source_remove);
-	s->idle_id = g_timeout_add_seconds (MAX (s->host->settings->idle_timeout, 1), on_idle, s);
+	s->timer_kind = kind;
+	s->idle_id = g_timeout_add ((guint) CLAMP ((left + 999) / 1000, 0, G_MAXUINT), on_deadline, s);
+}
+
+/* A deadline passed while waiting for input: say so, and close. */
+static void
+time_out (PdSession *s, Timeout kind)
+{
+	const PdSettings *set = s->host->settings;
+
+	s->timed_out = kind;
+	switch (kind) {
+	case TIMEOUT_COMMAND:
+		pd_log_info ("session %s: command timeout (a line unfinished after %d s)", s->peer,
+		             set->command_timeout);
+		pd_session_reply (s, "421 4.4.2 Command timeout: a line must arrive within %d seconds",
+		                  set->command_timeout);
+		break;
+	case TIMEOUT_SESSION:
+		pd_log_info ("session %s: session timeout (%d s)", s->peer, set->session_timeout);
+		pd_session_reply (s, "421 4.4.2 Session time limit reached, closing connection");
+		break;
+	default:
+		pd_log_info ("session %s: idle timeout (no whole line in %d s)", s->peer,
+		             set->idle_timeout);
+		pd_session_reply (s, "421 4.4.2 Idle timeout, closing connection");
+		break;
+	}
+	s->quit = TRUE;
 }
 
 static void
@@ -159,11 +239,13 @@ static void
 start_write (PdSession *s)
 {
 	GString *t = s->sending;
+	gint64 deadline;
+	Timeout kind = io_deadline (s, &deadline);
 
 	s->sending = s->out;
 	s->out = t ? t : g_string_new (NULL);
 	s->writing = TRUE;
-	op_begin (s);
+	op_begin (s, kind, deadline);
 	g_output_stream_write_all_async (g_io_stream_get_output_stream (s->stream), s->sending->str,
 	                                 s->sending->len, G_PRIORITY_DEFAULT, s->op_cancel, on_written,
 	                                 pd_session_ref (s));
@@ -182,12 +264,11 @@ on_read (GObject *source, GAsyncResult *res, gpointer data)
 		pd_session_close (s);
 	} else if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
 		if (s->timed_out) {
-			pd_log_info ("session %s: idle timeout", s->peer);
-			pd_session_reply (s, "421 4.4.2 Idle timeout, closing connection");
+			time_out (s, s->timed_out);
 		} else {
 			pd_session_reply (s, "421 4.3.2 Service shutting down, try again later");
+			s->quit = TRUE;
 		}
-		s->quit = TRUE;
 		pd_session_pump (s);
 	} else if (n <= 0) {
 		if (n < 0)
@@ -203,12 +284,27 @@ on_read (GObject *source, GAsyncResult *res, gpointer data)
 static void
 start_read (PdSession *s)
 {
+	gint64 now = g_get_monotonic_time (), deadline;
+	Timeout kind;
+
+	/* the clocks run per line: from the last whole line, and from the first byte of this one */
+	if (s->line_done) {
+		s->wait_since = now;
+		s->line_done = FALSE;
+	}
+	if (s->line_since == 0 && (s->in->len > s->in_pos || s->skipping))
+		s->line_since = now;
+	kind = read_deadline (s, &deadline);
+	if (deadline <= now) {
+		time_out (s, kind); /* pump's loop goes on: writes the 421, closes */
+		return;
+	}
 	if (s->in_pos > 0) {
 		g_byte_array_remove_range (s->in, 0, s->in_pos);
 		s->in_pos = 0;
 	}
 	s->reading = TRUE;
-	op_begin (s);
+	op_begin (s, kind, deadline);
 	g_input_stream_read_async (g_io_stream_get_input_stream (s->stream), s->chunk, CHUNK,
 	                           G_PRIORITY_DEFAULT, s->op_cancel, on_read, pd_session_ref (s));
 }
@@ -241,6 +337,8 @@ start_tls (PdSession *s)
 {
 	g_autoptr (GError) error = NULL;
 	GIOStream *tls;
+	gint64 deadline;
+	Timeout kind;
 
 	s->want_tls = FALSE;
 	/* anything the client pipelined after STARTTLS was sent in clear: drop it */
@@ -254,7 +352,8 @@ start_tls (PdSession *s)
 	g_object_unref (s->stream);
 	s->stream = tls;
 	s->handshaking = TRUE;
-	op_begin (s);
+	kind = io_deadline (s, &deadline);
+	op_begin (s, kind, deadline);
 	g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, s->op_cancel,
 	                                  on_handshake, pd_session_ref (s));
 }
@@ -318,6 +417,8 @@ pd_session_pump (PdSession *s)
 		}
 		st = next_line (s, &line, &len);
 		if (st != LINE_NONE) {
+			s->line_done = TRUE;
+			s->line_since = 0;
 			if (s->state == ST_DATA) {
 				pd_session_data_line (s, line, len, st);
 			} else if (st == LINE_LONG) {
@@ -349,6 +450,7 @@ pd_session_start (PdSessionHost *host, GSocketConnection *conn)
 
 	s->ref = 1;
 	s->host = host;
+	s->started = s->wait_since = g_get_monotonic_time ();
 	s->sock = g_object_ref (conn);
 	s->stream = g_object_ref (G_IO_STREAM (conn));
 	s->op_cancel = g_cancellable_new ();

@@ -1,8 +1,11 @@
-/* drain.c - the outbox drain. The envelope sender is the VERP address of the row
+/* drain.c - the outbox drain. Each row is claimed with a lease (its own, apart from the
+ * retry time) before it goes to the relay, so any number of senders can run at once and a
+ * row reaches the relay once. The envelope sender is the VERP address of the row
  * (bounces+o<id>-<sig>@domain), computed here so a bounce names the exact row. */
 #include "outbound/drain.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -43,8 +46,8 @@ read_password (const PdSettings *s, GError **error)
 }
 
 static gboolean
-record (PdApp *app, const PdOutboxRow *row, PdSmtpResult result, const char *reply,
-        PdSendStats *stats, GError **error)
+record (PdApp *app, const PdOutboxRow *row, const char *owner, PdSmtpResult result,
+        const char *reply, PdSendStats *stats, GError **error)
 {
 	PdStore *store = app->store;
 	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -70,7 +73,7 @@ record (PdApp *app, const PdOutboxRow *row, PdSmtpResult result, const char *rep
 			ok = pd_store_outbox_failed (store, row->id, why, error);
 			stats->failed++;
 		} else {
-			ok = pd_store_outbox_retry (store, row->id, reply,
+			ok = pd_store_outbox_retry (store, row->id, owner, reply,
 			                            now + pd_sender_backoff (app->settings, row->attempts + 1),
 			                            error);
 			stats->retried++;
@@ -84,11 +87,14 @@ record (PdApp *app, const PdOutboxRow *row, PdSmtpResult result, const char *rep
 }
 
 static gboolean
-claim (PdApp *app, const PdOutboxRow *row, gint64 lease_until, gboolean *claimed_r, GError **error)
+claim (PdApp *app, const PdOutboxRow *row, gboolean now_all, const char *owner,
+       gboolean *claimed_r, GError **error)
 {
+	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
-	if (!pd_store_outbox_claim (app->store, row->id, row->next_attempt_at, lease_until, claimed_r,
+	if (!pd_store_outbox_claim (app->store, row->id, now, now_all, now + LEASE, owner, claimed_r,
 	                            error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
@@ -103,6 +109,9 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 	g_autoptr (GHashTable) tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 	g_autoptr (PdSmtp) smtp = NULL;
 	g_autofree char *password = NULL;
+	/* who holds the leases this run takes: unique per run, readable in the table */
+	g_autofree char *owner = g_strdup_printf ("%s:%d:%08x", g_get_host_name (), (int) getpid (),
+	                                          g_random_int ());
 	PdSmtpSettings ss = { 0 };
 
 	memset (stats, 0, sizeof *stats);
@@ -124,7 +133,7 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 
 	for (;;) {
 		gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-		g_autoptr (GPtrArray) rows = pd_store_outbox_due (app->store, now_all ? -1 : now,
+		g_autoptr (GPtrArray) rows = pd_store_outbox_due (app->store, now, now_all,
 		                                                  BATCH + g_hash_table_size (tried),
 		                                                  error);
 		guint i, fresh = 0;
@@ -142,7 +151,7 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 				continue;
 			g_hash_table_add (tried, g_memdup2 (&row->id, sizeof row->id));
 			fresh++;
-			if (!claim (app, row, now + LEASE, &claimed, error))
+			if (!claim (app, row, now_all, owner, &claimed, error))
 				return FALSE;
 			if (!claimed)
 				continue; /* another sender (serve, a cron `postdesk send`) has it */
@@ -151,7 +160,7 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 			pd_log_info ("outbox=%" G_GINT64_FORMAT " kind=%s rcpt=%s result=%s reply=\"%s\"",
 			             row->id, row->kind, row->rcpt, pd_smtp_result_name (result),
 			             reply ? g_strstrip (reply) : "");
-			if (!record (app, row, result, reply, stats, error))
+			if (!record (app, row, owner, result, reply, stats, error))
 				return FALSE;
 		}
 		if (fresh == 0)

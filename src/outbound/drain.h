@@ -12,8 +12,9 @@ typedef struct {
 	guint failed;
 } PdSendStats;
 
-/* Deliver what is due now (everything queued when NOW_ALL). Each row is tried at most once
- * per call. With no relay configured nothing is sent and the rows stay queued. */
+/* Deliver what is due now (when NOW_ALL, also rows waiting out their retry back-off; never a
+ * row another sender holds a lease on). Each row is tried at most once per call. With no
+ * relay configured nothing is sent and the rows stay queued. */
 gboolean pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error);
 
 /* The delay before try number ATTEMPTS+1 (ATTEMPTS >= 1). */

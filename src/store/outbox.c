@@ -1,5 +1,7 @@
 /* outbox.c - outgoing mail rows: queued until the relay's 250 (sent), retried with
- * the next attempt time the sender computes, or failed with the relay's reply. */
+ * the next attempt time the sender computes, or failed with the relay's reply. A sender
+ * claims a row with a lease (lease_until, lease_owner) that is separate from the retry time:
+ * no other sender touches a leased row until the lease runs out. */
 #include "store/store-private.h"
 
 #include "core/error.h"
@@ -14,6 +16,7 @@ pd_outbox_row_free (PdOutboxRow *row)
 	g_free (row->message_id);
 	g_free (row->state);
 	g_free (row->last_reply);
+	g_free (row->lease_owner);
 	g_clear_pointer (&row->raw, g_bytes_unref);
 	g_free (row);
 }
@@ -48,7 +51,7 @@ pd_store_outbox_add (PdStore *store, const char *kind, gint64 ticket, const char
 
 #define OUTBOX_COLUMNS \
 	"id, kind, ticket_id, rcpt, message_id, state, attempts, next_attempt_at, last_reply," \
-	" created_at, sent_at"
+	" created_at, sent_at, lease_until, lease_owner"
 
 static PdOutboxRow *
 row_from (sqlite3_stmt *stmt, gboolean with_raw)
@@ -66,8 +69,10 @@ row_from (sqlite3_stmt *stmt, gboolean with_raw)
 	o->last_reply = pd_col_text (stmt, 8);
 	o->created_at = sqlite3_column_int64 (stmt, 9);
 	o->sent_at = sqlite3_column_int64 (stmt, 10);
+	o->lease_until = sqlite3_column_int64 (stmt, 11);
+	o->lease_owner = pd_col_text (stmt, 12);
 	if (with_raw)
-		o->raw = pd_col_bytes (stmt, 11);
+		o->raw = pd_col_bytes (stmt, 13);
 	return o;
 }
 
@@ -83,19 +88,26 @@ row_without_raw (sqlite3_stmt *stmt)
 	return row_from (stmt, FALSE);
 }
 
+/* A row a sender may claim at ?1: queued, no lease running, and due unless ?2 (ignore the
+ * back-off). */
+#define CLAIMABLE \
+	"state = 'queued' AND lease_until <= ?1 AND (?2 OR next_attempt_at <= ?1)"
+
 GPtrArray *
-pd_store_outbox_due (PdStore *store, gint64 now, guint limit, GError **error)
+pd_store_outbox_due (PdStore *store, gint64 now, gboolean ignore_backoff, guint limit,
+                     GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"SELECT " OUTBOX_COLUMNS ", raw FROM outbox WHERE state = 'queued'"
-		" AND (?1 < 0 OR next_attempt_at <= ?1) ORDER BY next_attempt_at, id LIMIT ?2",
+		"SELECT " OUTBOX_COLUMNS ", raw FROM outbox WHERE " CLAIMABLE
+		" ORDER BY next_attempt_at, id LIMIT ?3",
 		error);
 
 	if (stmt == NULL)
 		return NULL;
 	pd_bind_int (stmt, 1, now);
-	pd_bind_int (stmt, 2, limit);
+	pd_bind_int (stmt, 2, ignore_backoff ? 1 : 0);
+	pd_bind_int (stmt, 3, limit);
 	return pd_store_collect (store, stmt, row_with_raw, (GDestroyNotify) pd_outbox_row_free,
 	                         error);
 }
@@ -140,21 +152,25 @@ pd_store_outbox_by_message_id (PdStore *store, const char *message_id, gint64 *i
 }
 
 gboolean
-pd_store_outbox_claim (PdStore *store, gint64 id, gint64 seen_next, gint64 lease_until,
-                       gboolean *claimed_r, GError **error)
+pd_store_outbox_claim (PdStore *store, gint64 id, gint64 now, gboolean ignore_backoff,
+                       gint64 lease_until, const char *owner, gboolean *claimed_r,
+                       GError **error)
 {
+	/* the condition is checked again here, under the write lock: what the sender read
+	 * before may be stale */
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'queued'"
-		" AND next_attempt_at = ?",
+		"UPDATE outbox SET lease_until = ?3, lease_owner = ?4 WHERE id = ?5 AND " CLAIMABLE,
 		error);
 
 	*claimed_r = FALSE;
 	if (stmt == NULL)
 		return FALSE;
-	pd_bind_int (stmt, 1, lease_until);
-	pd_bind_int (stmt, 2, id);
-	pd_bind_int (stmt, 3, seen_next);
+	pd_bind_int (stmt, 1, now);
+	pd_bind_int (stmt, 2, ignore_backoff ? 1 : 0);
+	pd_bind_int (stmt, 3, lease_until);
+	pd_bind_text (stmt, 4, owner);
+	pd_bind_int (stmt, 5, id);
 	if (!pd_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	*claimed_r = sqlite3_changes (store->db) == 1;
@@ -166,8 +182,8 @@ pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gint64 now, 
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_reply = ?, sent_at = ?"
-		" WHERE id = ? AND state = 'queued'",
+		"UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_reply = ?, sent_at = ?,"
+		" lease_until = 0, lease_owner = NULL WHERE id = ? AND state = 'queued'",
 		error);
 
 	if (stmt == NULL)
@@ -179,13 +195,14 @@ pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gint64 now, 
 }
 
 gboolean
-pd_store_outbox_retry (PdStore *store, gint64 id, const char *reply, gint64 next_at,
-                       GError **error)
+pd_store_outbox_retry (PdStore *store, gint64 id, const char *owner, const char *reply,
+                       gint64 next_at, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"UPDATE outbox SET attempts = attempts + 1, last_reply = ?, next_attempt_at = ?"
-		" WHERE id = ? AND state = 'queued'",
+		"UPDATE outbox SET attempts = attempts + 1, last_reply = ?, next_attempt_at = ?,"
+		" lease_until = 0, lease_owner = NULL WHERE id = ? AND state = 'queued'"
+		" AND lease_owner = ?",
 		error);
 
 	if (stmt == NULL)
@@ -193,6 +210,7 @@ pd_store_outbox_retry (PdStore *store, gint64 id, const char *reply, gint64 next
 	pd_bind_text (stmt, 1, reply);
 	pd_bind_int (stmt, 2, next_at);
 	pd_bind_int (stmt, 3, id);
+	pd_bind_text (stmt, 4, owner);
 	return pd_store_exec_stmt (store, stmt, error);
 }
 
@@ -201,7 +219,8 @@ pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, GError **e
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_reply = ? WHERE id = ?",
+		"UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_reply = ?,"
+		" lease_until = 0, lease_owner = NULL WHERE id = ?",
 		error);
 
 	if (stmt == NULL)

@@ -3,16 +3,53 @@
  * per-connection statement cache. Table-specific queries live in store-*.c. */
 #include "store/store-private.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
+
+/* What the admin should do about a failure with result code RC (ERRNO from the OS). */
+static char *
+fault_hint (int primary, int sys_errno)
+{
+	if (primary == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EDQUOT)
+		return g_strdup ("the disk is full: free space on the file system that holds it");
+	switch (primary) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return g_strdup ("another process holds it longer than busy_timeout ([postdesk])");
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+	case SQLITE_CANTOPEN:
+		return g_strdup_printf ("the database or its directory is read-only or not open to "
+		                        "uid %d (%s), which postdesk runs as: the database, its "
+		                        "directory and its -wal and -shm files must be writable by "
+		                        "that user (chown -R the home to it)",
+		                        (int) getuid (), g_get_user_name ());
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return g_strdup ("the database is damaged: stop postdesk and restore it from a backup "
+		                 "(sqlite3's .recover may save what is left)");
+	case SQLITE_IOERR:
+		return g_strdup_printf ("an I/O error%s%s: check the disk and the kernel log",
+		                        sys_errno ? ", " : "", sys_errno ? g_strerror (sys_errno) : "");
+	case SQLITE_NOMEM:
+		return g_strdup ("out of memory");
+	default:
+		return NULL;
+	}
+}
 
 void
 pd_store_set_error (PdStore *store, int rc, const char *what, GError **error)
 {
 	int primary = rc & 0xff;
+	int sys_errno = store && store->db ? sqlite3_system_errno (store->db) : 0;
+	g_autofree char *hint = NULL;
 	PdErrorCode code;
 
 	switch (primary) {
@@ -23,6 +60,8 @@ pd_store_set_error (PdStore *store, int rc, const char *what, GError **error)
 	case SQLITE_NOMEM:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PROTOCOL:
+	case SQLITE_READONLY: /* a permission an admin fixes: the retry then succeeds */
+	case SQLITE_PERM:
 		code = PD_ERROR_TEMPFAIL; /* a retry may succeed */
 		break;
 	case SQLITE_CORRUPT:
@@ -32,9 +71,11 @@ pd_store_set_error (PdStore *store, int rc, const char *what, GError **error)
 	default:
 		code = PD_ERROR_INTERNAL;
 	}
-	g_set_error (error, PD_ERROR, code, "database %s: %s (%s)", what,
+	hint = fault_hint (primary, sys_errno);
+	g_set_error (error, PD_ERROR, code, "database %s: %s: %s (%s)%s%s",
+	             store && store->path ? store->path : "", what,
 	             store && store->db ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc),
-	             sqlite3_errstr (rc));
+	             sqlite3_errstr (rc), hint ? "; " : "", hint ? hint : "");
 }
 
 sqlite3_stmt *
@@ -258,7 +299,6 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 	                      NULL);
 	if (rc != SQLITE_OK) {
 		pd_store_set_error (store, rc, "open", error);
-		g_prefix_error (error, "%s: ", path);
 		return NULL;
 	}
 	sqlite3_busy_timeout (store->db, busy_timeout_ms);

@@ -137,6 +137,8 @@ typedef struct {
 	char *last_reply;
 	gint64 created_at;
 	gint64 sent_at;
+	gint64 lease_until; /* a sender's claim runs until then; 0 = none */
+	char *lease_owner;  /* that sender, NULL = none */
 	GBytes *raw; /* NULL in lists */
 } PdOutboxRow;
 void pd_outbox_row_free (PdOutboxRow *row);
@@ -145,20 +147,27 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdOutboxRow, pd_outbox_row_free)
 gboolean pd_store_outbox_add (PdStore *store, const char *kind, gint64 ticket, const char *rcpt,
                               const char *message_id, GBytes *raw, gboolean automatic,
                               gint64 now, gint64 *id_r, GError **error);
-/* Queued rows due at NOW (all queued rows if NOW < 0), oldest first, with raw. */
-GPtrArray *pd_store_outbox_due (PdStore *store, gint64 now, guint limit, GError **error);
+/* Queued rows that no sender's lease holds at NOW and that are due at NOW (IGNORE_BACKOFF:
+ * whatever their next attempt time), due first, with raw. */
+GPtrArray *pd_store_outbox_due (PdStore *store, gint64 now, gboolean ignore_backoff,
+                                guint limit, GError **error);
 GPtrArray *pd_store_outbox_list (PdStore *store, GError **error);
 PdOutboxRow *pd_store_outbox_get (PdStore *store, gint64 id, GError **error);
 gboolean pd_store_outbox_by_message_id (PdStore *store, const char *message_id,
                                         gint64 *id_r, GError **error);
-/* Claim a queued row for one delivery attempt: move its next attempt from SEEN_NEXT (the
- * value read) to LEASE_UNTIL. CLAIMED_R is FALSE when another sender got there first. */
-gboolean pd_store_outbox_claim (PdStore *store, gint64 id, gint64 seen_next, gint64 lease_until,
-                                gboolean *claimed_r, GError **error);
+/* Claim row ID for one delivery attempt by OWNER: a lease until LEASE_UNTIL, granted only
+ * if the row is still queued, no other lease runs at NOW, and it is due (or IGNORE_BACKOFF).
+ * The back-off is never a lease: IGNORE_BACKOFF (send --all) does not override a lease.
+ * CLAIMED_R is FALSE when the row is not to be had (another sender has it, or it is done). */
+gboolean pd_store_outbox_claim (PdStore *store, gint64 id, gint64 now, gboolean ignore_backoff,
+                                gint64 lease_until, const char *owner, gboolean *claimed_r,
+                                GError **error);
+/* Sent / failed end the row (and any lease); a retry is recorded only by the lease's OWNER
+ * (a sender whose lease ran out and was taken over records nothing) and ends the lease. */
 gboolean pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gint64 now,
                                GError **error);
-gboolean pd_store_outbox_retry (PdStore *store, gint64 id, const char *reply, gint64 next_at,
-                                GError **error);
+gboolean pd_store_outbox_retry (PdStore *store, gint64 id, const char *owner, const char *reply,
+                                gint64 next_at, GError **error);
 gboolean pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, GError **error);
 /* Automatic mail queued for RCPT since SINCE. */
 gboolean pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since,

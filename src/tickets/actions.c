@@ -295,7 +295,7 @@ apply_class (PdApply *a, GError **error)
 }
 
 gboolean
-pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, const PdContext *ctx,
+pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *ctx,
                   PdOutcome *out, GError **error)
 {
 	PdApply a = { app, app->store, g_get_real_time () / G_USEC_PER_SEC, intake_id, mail, ctx, out };
@@ -312,7 +312,10 @@ pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, const PdCont
 		pd_store_rollback (a.store);
 		return TRUE;
 	}
-	if (!apply_class (&a, error))
+	/* judged here, under the write lock: a verdict read before BEGIN could miss a ticket
+	 * that another process committed meanwhile (the filters still only read) */
+	pd_context_reset (ctx);
+	if (!pd_chain_run (ctx, mail, error) || !apply_class (&a, error))
 		goto fail;
 	state = g_strcmp0 (out->action, "quarantined") == 0 ? "quarantined" : "done";
 	if (!pd_store_intake_finish (a.store, intake_id, state, pd_class_name (ctx->klass),

@@ -17,9 +17,13 @@ typedef struct {
 } PdOutcome;
 void pd_outcome_clear (PdOutcome *out);
 
-/* Apply CTX's verdict for MAIL, which arrived as intake row INTAKE_ID. The intake row must
- * still be pending; if another process finished it meanwhile, nothing is done. */
-gboolean pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, const PdContext *ctx,
+/* Judge MAIL, which arrived as intake row INTAKE_ID, and apply the verdict. The filter chain
+ * runs inside the write transaction (BEGIN IMMEDIATE), so every lookup that decides the
+ * ticket, the participants and the rest sees the state the writes are applied to: two
+ * related mails processed at once by two processes cannot both open a ticket. CTX (from
+ * pd_app_context) gets the findings; findings of an earlier run are replaced. The intake row
+ * must still be pending; if another process finished it meanwhile, nothing is done. */
+gboolean pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *ctx,
                            PdOutcome *out, GError **error);
 
 #endif

@@ -2,7 +2,8 @@
 # The IMAP fetcher against a real Dovecot on 127.0.0.1: mail already there is fetched once,
 # IDLE picks up new mail within 2 s, kill -9 and restart neither lose nor repeat, a changed
 # UIDVALIDITY and a Dovecot restart are survived, after = seen/move/delete, imaps, STARTTLS
-# and an untrusted certificate refused without tls_insecure.
+# and a certificate of an unknown CA refused without tls_insecure. imap:// accounts use
+# STARTTLS (Dovecot offers it) and trust the test CA with ca_file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-imap.sh"
 
@@ -17,13 +18,14 @@ account() { # NAME USER URL AFTER [MORE LINES]
 	[ $# -gt 0 ] && printf '%s\n' "$@"
 	echo
 }
+CA="ca_file = $DOVE_DIR/ca.pem"
 pd_setup "[limits]" "message_size = 2000" "" \
-	"$(account main support "imap://127.0.0.1:$DOVE_PORT/INBOX" seen "idle_timeout = 20")" \
-	"$(account sales sales "imap://127.0.0.1:$DOVE_PORT/INBOX" move:Processed)" \
+	"$(account main support "imap://127.0.0.1:$DOVE_PORT/INBOX" seen "idle_timeout = 20" "$CA")" \
+	"$(account sales sales "imap://127.0.0.1:$DOVE_PORT/INBOX" move:Processed "$CA")" \
 	"$(account tls tls "imaps://127.0.0.1:$DOVE_TLS_PORT/INBOX" delete "tls_insecure = true")" \
 	"$(account sttls sttls "imap://127.0.0.1:$DOVE_PORT" seen "starttls = true" "tls_insecure = true")" \
 	"$(account strict tls "imaps://127.0.0.1:$DOVE_TLS_PORT/INBOX" seen)" \
-	"$(account plain plain "imap://127.0.0.1:$DOVE_PORT/INBOX" move:Done "poll_interval = 1")"
+	"$(account plain plain "imap://127.0.0.1:$DOVE_PORT/INBOX" move:Done "poll_interval = 1" "$CA")"
 
 SERVE_LOG="$TEST_TMP/serve.log"
 start_serve() {
@@ -65,7 +67,7 @@ is "imaps (tls_insecure) fetched" "$(intake_count tls)" 1
 is "after = delete: expunged" "$(imap_count tls)" 0
 wait_for 30 count_is sttls 1
 is "STARTTLS (tls_insecure) fetched" "$(intake_count sttls)" 1
-check "a self-signed certificate is refused without tls_insecure" \
+check "a certificate of an unknown CA is refused without tls_insecure or ca_file" \
 	wait_for 30 grep -q "imap strict: TLS: certificate of 127.0.0.1 not trusted" "$SERVE_LOG"
 is "nothing was fetched through the untrusted connection" "$(intake_count strict)" 0
 

@@ -1,9 +1,11 @@
 # lib-imap.sh - a throw-away Dovecot for the IMAP fetcher tests (sourced after lib.sh).
 # start_dovecot: Dovecot on 127.0.0.1 (plain IMAP on DOVE_PORT with STARTTLS, imaps on
-# DOVE_TLS_PORT, a self-signed certificate for CN localhost), users support, sales, tls, sttls,
-# plain (no IDLE/MOVE/UIDPLUS after login)
-# (password "secret") whose mail is under $TEST_TMP/dovecot/mail, owned by nobody (as root)
-# or by the current user (otherwise: Dovecot then runs unprivileged).
+# DOVE_TLS_PORT, a certificate for localhost and 127.0.0.1 signed by a test CA made here,
+# $DOVE_DIR/ca.pem), users support, sales, tls, sttls, plain (no IDLE/MOVE/UIDPLUS after
+# login) and those named in DOVE_USERS (password "secret") whose mail is under
+# $TEST_TMP/dovecot/mail, owned by nobody (as root) or by the current user (otherwise:
+# Dovecot then runs unprivileged). DOVE_SSL=no: no TLS at all (no STARTTLS, no imaps; plain
+# text logins allowed), as some internal servers are set up.
 # imap_append/imap_count/imap_flags/imap_uidvalidity talk to it with python3's imaplib.
 
 DOVE_DIR="$TEST_TMP/dovecot"
@@ -23,14 +25,15 @@ default_internal_group = $(id -gn)"
 	fi
 	: "${DOVE_PORT:=$(free_port)}"
 	: "${DOVE_TLS_PORT:=$(free_port)}"
-	if [ ! -f "$DOVE_DIR/cert.pem" ]; then
-		openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
-			-keyout "$DOVE_DIR/key.pem" -out "$DOVE_DIR/cert.pem" >>"$LOG" 2>&1 ||
-			bail "openssl could not make a certificate"
+	[ -f "$DOVE_DIR/cert.pem" ] || make_test_ca "$DOVE_DIR" ||
+		bail "openssl could not make a certificate"
+	local u ssl="ssl = yes" tls_listener=$DOVE_TLS_PORT
+	if [ "${DOVE_SSL:-yes}" = no ]; then
+		ssl="ssl = no"
+		tls_listener=0
 	fi
-	local u
 	: >"$DOVE_DIR/passwd"
-	for u in support sales tls sttls; do
+	for u in support sales tls sttls ${DOVE_USERS:-}; do
 		echo "$u:{PLAIN}secret:$uid:$gid::$DOVE_DIR/mail/$u::" >>"$DOVE_DIR/passwd"
 	done
 	# "plain" sees a server without IDLE, MOVE and UIDPLUS (polling, COPY + EXPUNGE)
@@ -42,7 +45,7 @@ default_internal_group = $(id -gn)"
 		state_dir = $DOVE_DIR/state
 		log_path = $DOVE_DIR/dovecot.log
 		info_log_path = $DOVE_DIR/dovecot.log
-		ssl = yes
+		$ssl
 		ssl_cert = <$DOVE_DIR/cert.pem
 		ssl_key = <$DOVE_DIR/key.pem
 		disable_plaintext_auth = no
@@ -65,7 +68,7 @@ default_internal_group = $(id -gn)"
 		  }
 		  inet_listener imaps {
 		    address = 127.0.0.1
-		    port = $DOVE_TLS_PORT
+		    port = $tls_listener
 		  }
 		}
 		service anvil {
@@ -79,6 +82,20 @@ default_internal_group = $(id -gn)"
 	DOVE_PID=$!
 	pd_track "$DOVE_PID"
 	wait_for 30 imap_login support || bail "dovecot did not start (see $DOVE_DIR/dovecot.log)"
+}
+
+# make_test_ca DIR: DIR/ca.pem (a CA made for this test), DIR/cert.pem + DIR/key.pem (a server
+# certificate it signed for localhost and 127.0.0.1)
+make_test_ca() {
+	local d=$1
+	openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=postdesk test CA" -days 2 \
+		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+		-keyout "$d/ca-key.pem" -out "$d/ca.pem" >>"$LOG" 2>&1 &&
+	openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$d/key.pem" \
+		-out "$d/req.pem" >>"$LOG" 2>&1 &&
+	printf 'subjectAltName = DNS:localhost, IP:127.0.0.1\nextendedKeyUsage = serverAuth\n' >"$d/ext.cnf" &&
+	openssl x509 -req -in "$d/req.pem" -CA "$d/ca.pem" -CAkey "$d/ca-key.pem" -CAcreateserial \
+		-days 2 -extfile "$d/ext.cnf" -out "$d/cert.pem" >>"$LOG" 2>&1
 }
 
 # stop_dovecot: the master and its children (imap processes outlive a master stopped alone,

@@ -36,7 +36,8 @@ serve_stop() {
 }
 
 # db SQL: a read-only query on the store
-db() { sqlite3 "$POSTDESK_HOME/postdesk.db" "$@"; }
+# a busy timeout: the daemon's last close checkpoints the WAL under an exclusive lock
+db() { sqlite3 -cmd '.timeout 10000' "$POSTDESK_HOME/postdesk.db" "$@"; }
 
 # db_is WANT SQL: the query's answer is WANT (for wait_for)
 db_is() { [ "$(db "$2")" = "$1" ]; }

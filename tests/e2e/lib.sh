@@ -10,6 +10,7 @@ PY=/usr/bin/python3 # Debian's python3, where python3-aiosmtpd is installed
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pd-e2e.XXXXXX")
 export POSTDESK_HOME="$TEST_TMP/home"
+unset POSTDESK_CONFIG # POSTDESK_CONFIG would win over POSTDESK_HOME
 LOG="$TEST_TMP/test.log"
 PD_PIDS=""
 tap_n=0

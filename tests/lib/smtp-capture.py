@@ -28,8 +28,9 @@ def reply(code):
 
 
 class Capture:
-    def __init__(self, directory, data_codes, rcpt_codes):
+    def __init__(self, directory, data_codes, rcpt_codes, data_delay=0.0):
         self.directory = directory
+        self.data_delay = data_delay  # seconds before answering each DATA (a slow relay)
         self.data_codes = data_codes
         self.rcpt_codes = rcpt_codes
         self.count = 0  # messages stored
@@ -47,6 +48,8 @@ class Capture:
     async def handle_DATA(self, server, session, envelope):
         n = self.datas
         self.datas += 1
+        if self.data_delay > 0:
+            await asyncio.sleep(self.data_delay)
         if n < len(self.data_codes) and not self.data_codes[n].startswith("2"):
             return reply(self.data_codes[n])
         self.count += 1
@@ -87,7 +90,8 @@ def write_file(path, text):
 
 async def main(args):
     os.makedirs(args.dir, exist_ok=True)
-    handler = Capture(args.dir, parse_codes(args.reply_codes), parse_codes(args.rcpt_code))
+    handler = Capture(args.dir, parse_codes(args.reply_codes), parse_codes(args.rcpt_code),
+                      args.data_delay)
     kwargs = {"hostname": "capture.test", "auth_require_tls": False}
     if args.auth:
         user, _, password = args.auth.partition(":")
@@ -130,6 +134,8 @@ if __name__ == "__main__":
                    help="comma-separated replies to the 1st, 2nd... DATA; then 250")
     p.add_argument("--rcpt-code", default="",
                    help="comma-separated replies to the 1st, 2nd... RCPT; then 250")
+    p.add_argument("--data-delay", type=float, default=0.0,
+                   help="seconds to wait before answering each DATA (a slow relay)")
     p.add_argument("--auth", help="USER:PASS; require AUTH PLAIN/LOGIN (no TLS needed)")
     try:
         asyncio.run(main(p.parse_args()))

@@ -4,6 +4,7 @@
  * beside the source tree ($G_TEST_SRCDIR) or above the test binary. A missing corpus FAILS. */
 #include <string.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include "mail/mail.h"
 #include "filters/chain.h"
 
@@ -222,10 +223,11 @@ run_corpus (Figures *fig, const char *root, const char *name)
 	}
 }
 
+/* A share in percent; nothing measured is 0 %, so a floor fails on an empty manifest. */
 static double
 pct (guint a, guint b)
 {
-	return b == 0 ? 100.0 : 100.0 * a / b;
+	return b == 0 ? 0.0 : 100.0 * a / b;
 }
 
 static void
@@ -278,11 +280,51 @@ test_corpus (void)
 	g_assert_cmpuint (fig.human_wrong, ==, 0);
 }
 
+/* Manifests with a header and no rows measure nothing: the test must fail, not pass. */
+static void
+test_empty_manifest_fails (void)
+{
+	static const char *const names[] = { "sisimai-bounces", "discourse-autogen", "autoreply" };
+	g_autoptr (GError) error = NULL;
+	g_autofree char *root = NULL, *saved = NULL;
+
+	if (g_test_subprocess ()) {
+		test_corpus ();
+		return;
+	}
+	root = g_dir_make_tmp ("pd-corpus.XXXXXX", &error);
+	g_assert_no_error (error);
+	for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+		g_autofree char *dir = g_build_filename (root, names[i], NULL);
+		g_autofree char *manifest = g_build_filename (dir, "manifest.tsv", NULL);
+
+		g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+		g_assert_true (g_file_set_contents (manifest, "file\tclass\n", -1, &error));
+	}
+	saved = g_strdup (g_getenv ("POSTDESK_CORPUS"));
+	g_setenv ("POSTDESK_CORPUS", root, TRUE);
+	g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	if (saved != NULL)
+		g_setenv ("POSTDESK_CORPUS", saved, TRUE);
+	else
+		g_unsetenv ("POSTDESK_CORPUS");
+	for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+		g_autofree char *dir = g_build_filename (root, names[i], NULL);
+		g_autofree char *manifest = g_build_filename (dir, "manifest.tsv", NULL);
+
+		g_unlink (manifest);
+		g_rmdir (dir);
+	}
+	g_rmdir (root);
+	g_test_trap_assert_failed ();
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_mime_init ();
 	g_test_add_func ("/classify/corpus", test_corpus);
+	g_test_add_func ("/classify/corpus/empty-manifest-fails", test_empty_manifest_fails);
 	return g_test_run ();
 }
