@@ -3,13 +3,14 @@
 # 127.0.0.1 (its own config, queue and data directories under the test's directory, a free
 # port for smtpd, relaying outgoing mail to a capture server) gets exactly the README's
 # lines, read from README.md's marked code blocks, with only the paths and ports replaced:
-# the postdesk user and home, the postdesk.conf keys, then (a) the pipe transport with the
+# the postdesk user, home and config, the postdesk.conf keys, then (a) the pipe transport with the
 # cron `postdesk send`, and (b) LMTP to `postdesk serve`. Mail sent with swaks to Postfix
 # must become a ticket, and the acknowledgement must leave through Postfix. Needs root (to
 # run Postfix and to create the postdesk user), as CI runs.
 . "$(dirname "$0")/lib.sh"
 
 README="$POSTDESK_SRCDIR/README.md"
+unset POSTDESK_HOME POSTDESK_CONFIG # README's commands name their config; nothing comes from the environment
 [ "$(id -u)" = 0 ] || bail "this test runs a private Postfix and creates the postdesk user: run it as root"
 command -v postfix >/dev/null || bail "postfix is not installed (bash .ci/deps)"
 
@@ -32,6 +33,8 @@ need() {
 chmod 755 "$TEST_TMP" # the pipe runs postdesk as the postdesk user
 PF="$TEST_TMP/postfix"
 PD_HOME="$TEST_TMP/home"
+PD_ETC="$TEST_TMP/etc-postdesk"
+PD_CONF="$PD_ETC/postdesk.conf"
 BIN="$TEST_TMP/bin/postdesk"
 mkdir -p "$PF/conf" "$PF/queue" "$PF/data" "$TEST_TMP/bin"
 cp "$POSTDESK" "$BIN" && chmod 755 "$TEST_TMP/bin" "$BIN" || bail "cannot copy the binary"
@@ -41,7 +44,7 @@ while [ "$LMTP_PORT" = "$SMTPD_PORT" ]; do LMTP_PORT=$(free_port); done
 
 # README paths and ports -> this test's
 localize() {
-	sed -e "s|/etc/postfix/|$PF/conf/|g" -e "s|/var/lib/postdesk|$PD_HOME|g" \
+	sed -e "s|/etc/postfix/|$PF/conf/|g" -e "s|/var/lib/postdesk|$PD_HOME|g" -e "s|/etc/postdesk|$PD_ETC|g" \
 		-e "s|/usr/local/bin/postdesk|$BIN|g" -e "s|smtp://127.0.0.1:25\$|smtp://127.0.0.1:$SMTPD_PORT|" \
 		-e "s|127.0.0.1:2424|127.0.0.1:$LMTP_PORT|g"
 }
@@ -52,7 +55,7 @@ for b in setup postdesk.conf "master.cf pipe" "main.cf pipe" "transport pipe" cr
 done
 
 # run a postdesk command as the postdesk user, as README says
-as_pd() { setpriv --reuid=postdesk --regid=postdesk --init-groups -- env POSTDESK_HOME="$PD_HOME" "$BIN" "$@" 2>>"$LOG"; }
+as_pd() { setpriv --reuid=postdesk --regid=postdesk --init-groups -- "$BIN" --config "$PD_CONF" "$@" 2>>"$LOG"; }
 ticket_count() { as_pd ticket list --json | jq length; }
 has_tickets() { [ "$(ticket_count)" -ge "$1" ]; }
 captured_to() { grep -l "\"$1\"" "$CAPTURE_DIR"/*.json 2>/dev/null | head -n 1; }
@@ -61,8 +64,9 @@ start_capture
 
 # 1. the postdesk user and home (useradd only when the user is not there yet)
 sed 's/^useradd /id -u postdesk >\/dev\/null 2>\&1 || useradd /' "$TEST_TMP/block.setup" >"$TEST_TMP/setup.sh"
-need "README set-up: user, home, init" bash -e "$TEST_TMP/setup.sh"
+need "README set-up: user, home, config, init" bash -e "$TEST_TMP/setup.sh"
 is "the home belongs to the postdesk user" "$(stat -c %U "$PD_HOME/postdesk.db" 2>/dev/null)" postdesk
+check "the config names the home" grep -q "^home = $PD_HOME\$" "$PD_CONF"
 
 # set_keys FILE BLOCK: set BLOCK's keys in the GLib key file FILE, in their sections
 # (replacing a key that is set already), the way an admin edits it
@@ -98,8 +102,8 @@ for s, kv in want.items():
 open(conf, "w").write("\n".join(out) + "\n")
 EOF
 }
-check "README postdesk.conf keys set" set_keys "$PD_HOME/postdesk.conf" "$TEST_TMP/block.postdesk.conf"
-is "the relay is Postfix" "$(grep -c "^relay = smtp://127.0.0.1:$SMTPD_PORT\$" "$PD_HOME/postdesk.conf")" 1
+check "README postdesk.conf keys set" set_keys "$PD_CONF" "$TEST_TMP/block.postdesk.conf"
+is "the relay is Postfix" "$(grep -c "^relay = smtp://127.0.0.1:$SMTPD_PORT\$" "$PD_CONF")" 1
 
 # Postfix: what is not in README is this test's private instance
 pf_main_base() {
@@ -190,7 +194,7 @@ reply_to=$(header Reply-To "$ack")
 check "the ack carries a signed reply address" sh -c "echo '$reply_to' | grep -Eq '^support\+t1-[0-9a-f]+@example.com$'"
 check "Postfix accepts the signed address" send_mail ann@customer.example 'Ann Customer <ann@customer.example>' "$reply_to" "Re: [SUPPORT #1] Printer on fire" "Now it is out."
 check "the answer threads onto ticket 1" wait_for 30 sh -c \
-	"setpriv --reuid=postdesk --regid=postdesk --init-groups -- env POSTDESK_HOME='$PD_HOME' '$BIN' ticket show 1 --json | jq -e '.messages | length >= 2'"
+	"setpriv --reuid=postdesk --regid=postdesk --init-groups -- '$BIN' --config '$PD_CONF' ticket show 1 --json | jq -e '.messages | length >= 2'"
 
 # mail from the null sender (a bounce, say; here one that looks human, so that it makes a
 # ticket): null_sender= passes "" instead of MAILER-DAEMON, and postdesk answers nothing
@@ -214,14 +218,11 @@ check "Postfix bounced nothing" sh -c "! grep -E 'status=(bounced|deferred)' '$P
 pf_stop
 
 # 2b. LMTP to postdesk serve
-check "README postdesk.conf keys for LMTP set" set_keys "$PD_HOME/postdesk.conf" "$TEST_TMP/block.postdesk.conf lmtp"
+check "README postdesk.conf keys for LMTP set" set_keys "$PD_CONF" "$TEST_TMP/block.postdesk.conf lmtp"
 { pf_main_base; cat "$TEST_TMP/block.main.cf lmtp"; } >"$PF/conf/main.cf"
 pf_master_base >"$PF/conf/master.cf"
 cp "$TEST_TMP/block.transport lmtp" "$PF/conf/transport"
-# not README's: init's SMTP listener on this test's free port instead of 2525
-printf '[serve]\nsmtp = 127.0.0.1:%s\n' "$(free_port)" >"$TEST_TMP/block.smtp-port"
-set_keys "$PD_HOME/postdesk.conf" "$TEST_TMP/block.smtp-port"
-setpriv --reuid=postdesk --regid=postdesk --init-groups -- env POSTDESK_HOME="$PD_HOME" "$BIN" serve >>"$LOG" 2>&1 &
+setpriv --reuid=postdesk --regid=postdesk --init-groups -- "$BIN" --config "$PD_CONF" serve >>"$LOG" 2>&1 &
 pd_track $!
 check "postdesk serve listens for LMTP" wait_for 20 $PY -c "import socket; socket.create_connection(('127.0.0.1', $LMTP_PORT)).close()"
 need "Postfix starts with README's LMTP lines" pf_start
