@@ -229,24 +229,24 @@ send_confirmation (PdApply *a, const PdTicketRow *t, Plan *p, GError **error)
 {
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autoptr (PdAgentRow) agent = pd_store_agent_get (a->store, a->ctx->agent_id, error);
-	g_autoptr (GString) summary = g_string_new (NULL);
-	guint i;
+	g_autofree char *summary = NULL;
+	guint i, n = p->changes->len / 2;
 
 	if (agent == NULL)
 		return FALSE;
 	if (!agent->confirm)
 		return TRUE;
-	for (i = 0; i + 1 < p->changes->len; i += 2) {
+	for (i = 0; i + 1 < p->changes->len; i += 2)
 		pd_template_data_set (pd_template_data_add_item (data, "changes"), "change",
 		                      p->changes->pdata[i + 1]);
-		g_string_append_printf (summary, "%s%s", i ? ", " : "", (char *) p->changes->pdata[i + 1]);
-	}
-	if (p->changes->len == 0) {
+	if (n == 0)
 		pd_template_data_set (pd_template_data_add_item (data, "changes"), "change",
 		                      "nothing to change: the ticket was already like that");
-		g_string_append (summary, "no change");
-	}
-	pd_template_data_set (data, "summary", summary->str);
+	/* the subject stays short: the one change, or how many */
+	summary = n == 1 ? g_strdup (p->changes->pdata[1])
+	        : n == 0 ? g_strdup ("no change")
+	                 : g_strdup_printf ("%u changes", n);
+	pd_template_data_set (data, "summary", summary);
 	return mail_agent (a, t, pd_state_name (p->state), "command-done", data, "confirm", error);
 }
 

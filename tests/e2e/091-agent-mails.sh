@@ -99,6 +99,15 @@ pd send >/dev/null
 is "--confirm no: the command works, no mail" "$(pd ticket show 1 --json | json .priority) $(($(captured_count) - before))" "urgent 0"
 check "agent set --confirm yes" pd agent set alice@example.com --confirm yes
 is "confirm is yes again" "$(pd agent list --json | json '.[0].confirm')" true
+printf '#take\n#priority low\n' >"$TEST_TMP/b4"
+reply "$TEST_TMP/a4.eml" "$TEST_TMP/b4" >/dev/null
+before=$(captured_count)
+deliver "$TEST_TMP/a4.eml" --recipient "$agent_addr" >/dev/null
+pd send >/dev/null
+out=$(last_out)
+is "two commands: one confirmation" "$(($(captured_count) - before))" 1
+check "two commands: the subject stays short" grep -q '^Subject: \[SUPPORT #1\] Done: 2 changes$' "$out"
+check "two commands: both changes in the body" sh -c "grep -q '^  - taken by alice@example.com' '$out' && grep -q '^  - urgent -> low' '$out'"
 check "agent add --confirm no" pd agent add bob@example.com --name Bob --queues sales --confirm no
 is "agent add --confirm no is stored" "$(pd agent list --json | json '.[] | select(.address == "bob@example.com") | .confirm')" false
 "$POSTDESK" agent set alice@example.com --confirm maybe >/dev/null 2>&1
