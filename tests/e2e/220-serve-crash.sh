@@ -66,7 +66,7 @@ cat >"$TEST_TMP/verify.py" <<'PYEOF'
 import re, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 counts = {}
-for (raw,) in db.execute("select raw from intake"):
+for (raw,) in db.execute("select b.raw from intake i join bodies b on b.id = i.body_id"):
     m = re.search(rb"^Message-ID: (<[^>]*>)", raw, re.M | re.I)
     if m:
         counts[m.group(1).decode()] = counts.get(m.group(1).decode(), 0) + 1
