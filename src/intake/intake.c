@@ -187,6 +187,11 @@ pd_intake_settle (PdApp *app, gint64 id, PdOutcome *out, GError **error)
 
 	if (pd_intake_process (app, id, out, &local))
 		return TRUE;
+	if (g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
+		/* no such row: nothing to quarantine */
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
 	if (g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
 		pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; left pending, a retry may succeed", id,
 		             local->message);

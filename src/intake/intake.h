@@ -36,8 +36,9 @@ gboolean pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **erro
 
 /* Process row ID and settle it: TRUE when it is done or quarantined (OUT->action says
  * which; a failure that no retry can fix quarantines it with the reason). FALSE with
- * PD_ERROR_TEMPFAIL when a retry may succeed: the row stays pending (logged). FALSE with
- * another error only when the row could not even be quarantined. The one recovery path of
+ * PD_ERROR_TEMPFAIL when a retry may succeed: the row stays pending (logged); with
+ * PD_ERROR_NOTFOUND when there is no row ID; with another error only when the row could not
+ * even be quarantined. The one recovery path of
  * deliver, serve's worker, the IMAP fetcher and quarantine retry. */
 gboolean pd_intake_settle (PdApp *app, gint64 id, PdOutcome *out, GError **error);
 
