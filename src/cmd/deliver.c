@@ -1,6 +1,7 @@
-/* deliver.c - `postdesk deliver`: one message on stdin, for an MTA's pipe transport.
- * Exit 0 once the mail is safe (processed, or quarantined with its reason); 75 when a retry
- * may succeed (the MTA keeps the mail and tries again; a re-delivery is recognised). */
+/* deliver.c - `postdesk deliver`: one message on stdin, for an MTA's pipe transport; one
+ * intake row per recipient (--recipient, repeated, or addresses after the options). Exit 0
+ * once the mail is safe (processed, or quarantined with its reason); 75 when a retry may
+ * succeed (the MTA keeps the mail and tries again; a re-delivery is recognised). */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -8,7 +9,6 @@
 #include "app/app.h"
 #include "cmd/cli.h"
 #include "core/error.h"
-#include "core/strutil.h"
 #include "intake/intake.h"
 #include "core/log.h"
 
@@ -42,30 +42,76 @@ read_all (int fd, gsize hard_max, GError **error)
 	return g_byte_array_free_to_bytes (buf);
 }
 
+/* Accept RAW for each of RCPTS (none: one row without a recipient), then settle each row.
+ * A failure a retry may fix is reported after the other recipients are done: the MTA's
+ * retry finds the settled ones stored and skips them. */
+static gboolean
+deliver_all (PdApp *app, GBytes *raw, const char *sender, GPtrArray *rcpts, GError **error)
+{
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_autoptr (GError) retry = NULL;
+	guint i, n = MAX (rcpts->len, 1);
+
+	for (i = 0; i < n; i++) {
+		gint64 id;
+		gboolean duplicate;
+
+		if (!pd_intake_accept (app, raw, "deliver", sender,
+		                       rcpts->len ? rcpts->pdata[i] : NULL, &id, &duplicate, error))
+			return FALSE;
+		g_array_append_val (ids, id);
+	}
+	for (i = 0; i < ids->len; i++) {
+		PdOutcome out = { 0 };
+		g_autoptr (GError) local = NULL;
+		gboolean ok = pd_intake_settle (app, g_array_index (ids, gint64, i), &out, &local);
+
+		pd_outcome_clear (&out);
+		if (!ok && !g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		if (!ok && retry == NULL)
+			retry = g_steal_pointer (&local);
+	}
+	if (retry != NULL) {
+		/* the bytes are stored and pending: the MTA's retry finds them and processes them */
+		g_propagate_error (error, g_steal_pointer (&retry));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 pd_cmd_deliver (int argc, char **argv, GError **error)
 {
-	g_autofree char *recipient = NULL, *sender = NULL;
+	g_auto (GStrv) recipients = NULL;
+	g_autofree char *sender = NULL;
+	g_autoptr (GPtrArray) rcpts = g_ptr_array_new ();
 	g_autoptr (PdApp) app = NULL;
 	g_autoptr (GBytes) raw = NULL;
-	g_autoptr (GError) local = NULL;
-	PdOutcome out = { 0 };
-	gint64 id;
-	gboolean duplicate;
 	gsize hard_max;
+	int i;
 	const GOptionEntry entries[] = {
-		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &recipient,
-		  "envelope recipient (the queue address the mail was sent to)", "ADDR" },
+		{ "recipient", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &recipients,
+		  "envelope recipient (the queue address the mail was sent to); repeat it, or give"
+		  " more addresses after the options, for several",
+		  "ADDR" },
 		{ "sender", 'f', 0, G_OPTION_ARG_STRING, &sender,
-		  "envelope sender (empty for the null sender <>)", "ADDR" },
+		  "envelope sender (empty, <> or MAILER-DAEMON for the null sender)", "ADDR" },
 		{ NULL },
 	};
 
-	if (!pd_cli_parse (&argc, &argv, "< MESSAGE",
-	                   "Take one message on stdin: store it, make or thread a ticket, queue the\n"
-	                   "acknowledgement. Exit 0 when it is safe, 75 when the MTA should retry.",
+	if (!pd_cli_parse (&argc, &argv, "[ADDR...] < MESSAGE",
+	                   "Take one message on stdin: store it, make or thread a ticket per\n"
+	                   "recipient, queue the acknowledgement. Exit 0 when it is safe, 75 when the\n"
+	                   "MTA should retry. Addresses after the options are recipients too.",
 	                   entries, error))
 		return FALSE;
+	for (i = 0; recipients != NULL && recipients[i] != NULL; i++)
+		g_ptr_array_add (rcpts, recipients[i]);
+	for (i = 1; i < argc; i++)
+		g_ptr_array_add (rcpts, argv[i]);
 	app = pd_app_open (PD_APP_STORE, error);
 	if (app == NULL)
 		return FALSE;
@@ -78,27 +124,5 @@ pd_cmd_deliver (int argc, char **argv, GError **error)
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "no message on stdin");
 		return FALSE;
 	}
-	if (sender)
-		pd_ascii_lower (g_strstrip (sender));
-	if (recipient)
-		pd_ascii_lower (g_strstrip (recipient));
-	if (!pd_intake_accept (app, raw, "deliver", sender, recipient, &id, &duplicate, error))
-		return FALSE;
-	if (pd_intake_process (app, id, &out, &local)) {
-		pd_outcome_clear (&out);
-		return TRUE;
-	}
-	pd_outcome_clear (&out);
-	if (g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
-		/* the bytes are stored and pending: the MTA's retry finds them and processes them */
-		g_propagate_error (error, g_steal_pointer (&local));
-		return FALSE;
-	}
-	/* a retry cannot help: keep the mail in quarantine with the reason and report success */
-	pd_log_error ("intake=%" G_GINT64_FORMAT " processing failed: %s; quarantined", id,
-	              local->message);
-	{
-		g_autofree char *reason = g_strdup_printf ("processing failed: %s", local->message);
-		return pd_intake_quarantine (app, id, reason, error);
-	}
+	return deliver_all (app, raw, sender, rcpts, error);
 }

@@ -31,13 +31,16 @@ typedef struct {
 	char *state; /* pending, done, quarantined */
 	char *klass;
 	char *reason;
-	GBytes *raw; /* NULL in lists */
+	gint64 body_id; /* the stored bytes, shared by the rows of one message */
+	GBytes *raw;    /* NULL in lists */
 } PdIntakeRow;
 void pd_intake_row_free (PdIntakeRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdIntakeRow, pd_intake_row_free)
 
-/* Insert RAW unless the same bytes are already there. ID_R gets the row either way;
- * STATE_R (transfer full) the existing row's state, or NULL if it was inserted now. */
+/* Insert RAW for ENVELOPE_RCPT (may be NULL) unless the same bytes are there already for the
+ * same recipient (a re-delivery). The bytes are stored once whatever the number of recipients.
+ * ID_R gets the row either way; STATE_R (transfer full) the existing row's state, or NULL if
+ * it was inserted now. */
 gboolean pd_store_intake_add (PdStore *store, GBytes *raw, const char *source,
                               const char *envelope_from, const char *envelope_rcpt,
                               gint64 now, gint64 *id_r, char **state_r, GError **error);
@@ -47,6 +50,9 @@ gboolean pd_store_intake_finish (PdStore *store, gint64 id, const char *state, c
                                  const char *reason, gint64 now, GError **error);
 /* Rows in STATE (NULL = all), oldest first, without raw. (transfer full) */
 GPtrArray *pd_store_intake_list (PdStore *store, const char *state, GError **error);
+/* The other rows of row ID's message (the same bytes, other recipients), oldest first,
+ * without raw. (transfer full) */
+GPtrArray *pd_store_intake_siblings (PdStore *store, gint64 id, GError **error);
 
 /* ---- tickets, messages, events (ticket.c) ---- */
 typedef struct {
