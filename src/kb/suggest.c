@@ -12,9 +12,11 @@
 #include "mail/quote.h"
 
 /* tuned on tests/data/kb (see tests/unit/test-kb-suggest.c for the figures) */
-#define THRESHOLD 0.42
-#define BODY_CREDIT 0.55
-#define CANDIDATES 40
+#define THRESHOLD 0.30     /* the least score suggested */
+#define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
+#define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
+#define MIX 0.6            /* the question's coverage vs the title's coverage */
+#define CANDIDATES 40      /* FTS5 candidates scored per mail */
 
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
@@ -39,7 +41,7 @@ static const char *const stop_words[] = {
 	"im", "ive", "dont", "doesnt", "didnt", "cant", "isnt", "wont", "thats", "whats", "its",
 	"re", "fw", "fwd", "etc", "eg", "ie", "day", "days", "today", "yesterday", "week", "time",
 	"good", "morning", "afternoon", "evening", "guys", "folks", "all", "everyone", "sorry",
-	"many", "well", "which", "new", "see", "say", "said", "tell", "told", "find", "found",
+	"many", "well", "show", "shows", "showing", "says", "run", "runs", "running", "happy", "which", "new", "see", "say", "said", "tell", "told", "find", "found",
 	"look", "looking", "looked", "come", "go", "going", "take", "give", "put", "keep", "mean",
 	NULL,
 };
@@ -258,13 +260,29 @@ term_weight (PdStore *store, GHashTable *cache, const char *term, gint64 n_docs,
 	return TRUE;
 }
 
+/* Two stems are one word when equal, or when one extends the other by a few letters and the
+ * shorter is no mere fragment ("compress" ~ "compressor", but not "app" ~ "applicat"). */
+static gboolean
+same_word (const char *a, const char *b)
+{
+	gsize la = strlen (a), lb = strlen (b);
+
+	if (la > lb) {
+		const char *t = a;
+		gsize lt = la;
+		a = b, la = lb;
+		b = t, lb = lt;
+	}
+	return g_str_has_prefix (b, a) && (la == lb || (la >= 4 && lb - la <= 3));
+}
+
 static gboolean
 contains_prefix (GPtrArray *set, const char *term)
 {
 	guint i;
 
 	for (i = 0; i < set->len; i++)
-		if (g_str_has_prefix (set->pdata[i], term) || g_str_has_prefix (term, set->pdata[i]))
+		if (same_word (set->pdata[i], term))
 			return TRUE;
 	return FALSE;
 }
@@ -300,8 +318,12 @@ pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_
 
 		if (!term_weight (store, cache, qterms->pdata[i], n_docs, &w, error))
 			goto fail;
-		if (w <= 0)
+		if (w <= 0) {
+			/* a word the knowledge base never uses: the question is partly about something
+			 * it does not know (or a typo); it counts against the coverage */
+			total += UNKNOWN_SHARE * ln (1.0 + (double) n_docs);
 			continue;
+		}
 		Term *t = g_new0 (Term, 1);
 		t->term = g_strdup (qterms->pdata[i]);
 		t->weight = w;
@@ -357,7 +379,7 @@ pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_
 			title_total += w;
 			for (k = 0; k < known->len && !in_q; k++) {
 				const char *qt = ((Term *) known->pdata[k])->term;
-				in_q = g_str_has_prefix (qt, tt->pdata[j]) || g_str_has_prefix (tt->pdata[j], qt);
+				in_q = same_word (qt, tt->pdata[j]);
 			}
 			if (in_q) {
 				title_hit += w;
@@ -367,12 +389,12 @@ pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_
 		qshare = covered / total;
 		tshare = title_total > 0 ? title_hit / title_total : 0;
 		/* the question explained by the article, and the article's title found in the question */
-		score = 0.5 * qshare + 0.5 * tshare;
+		score = MIX * qshare + (1 - MIX) * tshare;
 		if (matches < 2 && known->len > 1)
 			score *= 0.5; /* one shared word is not an answer */
 		if (title_matches == 0)
 			score *= 0.6;
-		if (score >= THRESHOLD || g_getenv ("PD_KB_SUGGEST_ALL") != NULL) {
+		if (score >= THRESHOLD) {
 			PdKbSuggestion *s = g_new0 (PdKbSuggestion, 1);
 			s->slug = g_strdup (a->slug);
 			s->title = g_strdup (a->title);
