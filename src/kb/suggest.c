@@ -162,7 +162,7 @@ line_matches (const char *line, const char *pattern)
 static char *
 question (const char *text)
 {
-	g_autofree char *fresh = pd_quote_new_text (text, NULL);
+	g_autofree char *fresh = pd_quote_new_text (text ? text : "", NULL);
 	g_auto (GStrv) lines = g_strsplit (fresh, "\n", -1);
 	GString *out = g_string_new (NULL);
 	guint i, n = g_strv_length (lines);
