@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include "cmd/cli.h"
+#include "cmd/kb.h"
 #include "core/error.h"
 #include "core/settings.h"
 
@@ -26,6 +27,7 @@ static const MainCommand commands[] = {
 	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state", FALSE },
 	{ "send", pd_cmd_send, "deliver the outbox now", FALSE },
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
+	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
 	{ "serve", pd_cmd_serve, "run the gateway: sender and scheduler", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
