@@ -27,6 +27,7 @@ static const MainCommand commands[] = {
 	{ "send", pd_cmd_send, "deliver the outbox now", FALSE },
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
 	{ "serve", pd_cmd_serve, "run the gateway: sender and scheduler", FALSE },
+	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

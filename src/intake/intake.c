@@ -3,6 +3,7 @@
  * happens next, and a pending row is processed again after a crash. */
 #include "intake/intake.h"
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
 
@@ -11,7 +12,7 @@ pd_intake_accept (PdApp *app, GBytes *raw, const char *source, const char *envel
                   const char *envelope_rcpt, gint64 *id_r, gboolean *duplicate_r, GError **error)
 {
 	g_autofree char *state = NULL;
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
@@ -29,7 +30,7 @@ pd_intake_accept (PdApp *app, GBytes *raw, const char *source, const char *envel
 gboolean
 pd_intake_quarantine (PdApp *app, gint64 id, const char *reason, GError **error)
 {
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 
 	g_autoptr (PdIntakeRow) row = NULL;
 
