@@ -696,6 +696,9 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 		return NULL;
 	s->session_timeout = n;
 
+	if (!get_int (kf, "serve", "tick_interval", 60, 1, &n, error))
+		return NULL;
+	s->tick_interval = n;
 	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
@@ -843,6 +846,29 @@ pd_settings_example (const char *domain)
 		"#first_response = 4h\n"
 		"#resolution = 3d\n"
 		"#locale = en\n"
+		"# service levels in business hours: name a [calendar NAME]; then first_response\n"
+		"# counts business hours, resolution = 3d business days, = cutoff the calendar's\n"
+		"# cut-off form. Per priority: first_response.urgent = 1h. A reminder to the\n"
+		"# assignee (or the queue's agents) at reminder = 75%% of a target; a mail to\n"
+		"# escalation = ADDRESS at the breach. pause_when_waiting = true stops the\n"
+		"# resolution clock from an agent's reply to the customer's next mail.\n"
+		"#calendar = office\n"
+		"#first_response.urgent = 1h\n"
+		"#reminder = 75%%\n"
+		"#escalation = lead@%s\n"
+		"#pause_when_waiting = false\n"
+		"\n"
+		"# a business calendar for SLA targets (any number of sections)\n"
+		"#[calendar office]\n"
+		"#timezone = Europe/Berlin\n"
+		"#hours = Mon-Thu 09:00-17:00; Fri 09:00-13:00\n"
+		"#holidays = 2026-12-24;2026-12-25;2026-12-26\n"
+		"# all-day VEVENTs of an iCalendar file (relative to the home)\n"
+		"#holidays_file = holidays.ics\n"
+		"# the cut-off form: received before cutoff: due at that day's close; after it:\n"
+		"# at cutoff_due the next working day\n"
+		"#cutoff = 14:00\n"
+		"#cutoff_due = 11:00\n"
 		"\n"
 		"[serve]\n"
 		"# seconds between outbox runs of `postdesk serve`\n"
@@ -867,6 +893,8 @@ pd_settings_example (const char *domain)
 		"# sessions from one client address (421 4.7.0 beyond); keep it at or above your\n"
 		"# MTA's LMTP concurrency (Postfix: 20)\n"
 		"#max_connections_per_address = 20\n"
+		"# seconds between runs of the scheduler (SLA reminders and escalations)\n"
+		"#tick_interval = 60\n"
 		"\n"
 		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
 		"#[imap hosted]\n"
@@ -880,5 +908,5 @@ pd_settings_example (const char *domain)
 		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
 		"#poll_interval = 60\n"
 		"#idle_timeout = 1500\n",
-		domain, domain, domain, domain);
+		domain, domain, domain, domain, domain);
 }

@@ -115,6 +115,7 @@ typedef struct {
 
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
+	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
 } PdSettings;
 
 /* Where the home and its config file are, and how they were found. */
