@@ -11,7 +11,7 @@
 start_capture
 serve_setup 'tick_interval = 1' '[calendar office]' 'timezone = Europe/Berlin' \
 	'hours = Mon-Fri 09:00-17:00' 'holidays = 2026-12-24;2026-12-25;2026-12-26'
-sed -i 's/^tag = SUPPORT$/tag = SUPPORT\ncalendar = office\nfirst_response = 4h         # business hours\nresolution = 3d\nfirst_response.urgent = 1h\nreminder = 75%\nescalation = Boss@Example.com/' "$POSTDESK_HOME/postdesk.conf"
+sed -i 's/^tag = SUPPORT$/tag = SUPPORT\ncalendar = office\nfirst_response = 4h         # business hours\nresolution = 3d\nfirst_response.urgent = 1h\nreminder = 75%\nescalation = Boss@Example.com\npause_when_waiting = true/' "$POSTDESK_HOME/postdesk.conf"
 check "agent add" pd agent add alice@example.com --name "Alice Agent" --queues support
 
 sla_kind() { # KIND [TICKET]: outbox rows of kind sla-KIND (of TICKET)
@@ -107,6 +107,36 @@ is "concurrent ticks succeed" "$r1 $r2" "0 0"
 is "ten breached tickets: ten escalation mails" "$(pd outbox list --json | jq '[.[] | select(.kind == "sla-escalation" and .ticket > 3)] | length')" 10
 is "each ticket exactly one" "$(db "SELECT count(*) FROM (SELECT ticket_id FROM sla_timers WHERE kind = 'escalation' AND target = 'first_response' GROUP BY ticket_id HAVING count(*) > 1)")" 0
 is "events: one sla-escalation per ticket" "$(db "SELECT count(*) FROM events WHERE kind = 'sla-escalation' AND ticket_id > 3")" 10
+
+# the clock pauses while the customer is awaited; #priority moves the first-response target.
+# Mon 21 Dec 10:00 CET + 3 business days (24-26 Dec are holidays): Mon 28 Dec 10:00 CET
+export POSTDESK_NOW=2026-12-21T10:00:00+01:00
+mail "$TEST_TMP/p1.eml" 'Pat Customer <pat@customer.example>' support@example.com "Paused" <<<"Please look."
+deliver "$TEST_TMP/p1.eml" >/dev/null
+is "ticket 14: resolution due over the holidays" "$(pd ticket show 14 --json | json .sla.resolution_due)" 2026-12-28T09:00:00Z
+pd send >>"$LOG"
+note=$(grep -l '^Subject: \[SUPPORT #14\] Paused' $(grep -l '"alice@example.com"' "$CAPTURE_DIR"/*.json | sed 's/json$/eml/') | head -n 1)
+agent_addr=$(header From "$note" | grep -Eo 'support\+a14-[0-9a-f]{12}@example.com')
+check "the agent's signed address of ticket 14" test -n "$agent_addr"
+{
+	printf 'From: Alice Agent <alice@example.com>\nTo: %s\nSubject: Re: [SUPPORT #14] Paused\n' "$agent_addr"
+	printf 'Message-ID: <a14.%s@example.com>\nDate: Mon, 21 Dec 2026 11:00:00 +0000\n\n' "$RANDOM"
+	printf '#priority urgent\n\nWe are looking at it; which invoice number is it?\n'
+} >"$TEST_TMP/a14.eml"
+export POSTDESK_NOW=2026-12-21T12:00:00+01:00
+is "the agent's reply is accepted" "$(deliver "$TEST_TMP/a14.eml" --recipient "$agent_addr")" 0
+show=$(pd ticket show 14 --json)
+is "#priority urgent: first response due 1 business hour after creation" "$(echo "$show" | json .sla.first_response_due)" 2026-12-21T10:00:00Z
+is "the agent answered: the resolution clock is paused (null)" "$(echo "$show" | json .sla.resolution_due)" null
+is "22 business hours were left" "$(db "SELECT due_left FROM sla_targets WHERE ticket_id = 14 AND target = 'resolution'")" 79200
+POSTDESK_NOW=2026-12-29T12:00:00+01:00 pd tick >>"$LOG"
+is "no timer fires while paused" "$(timers escalation 14)" 0
+# the customer answers on Tue 22 Dec 10:00 CET: 22 h from then is Mon 28 Dec 16:00 CET
+export POSTDESK_NOW=2026-12-22T10:00:00+01:00
+mail "$TEST_TMP/p2.eml" 'Pat Customer <pat@customer.example>' support@example.com "Re: [SUPPORT #14] Paused" <<<"Invoice 4711."
+deliver "$TEST_TMP/p2.eml" >/dev/null
+is "the customer's mail threads onto ticket 14" "$(pd ticket show 14 --json | json '[.messages[] | select(.direction == "in")][-1].from')" pat@customer.example
+is "the clock runs again with the time it had left" "$(pd ticket show 14 --json | json .sla.resolution_due)" 2026-12-28T15:00:00Z
 
 # a bad clock or calendar is a clear error
 POSTDESK_NOW=yesterday pd ticket list >/dev/null
