@@ -75,6 +75,7 @@ if [ -n "$rem" ] && [ -n "$esc" ]; then
 	check "the reminder's Reply-To is the signed agent address" sh -c "grep -Eq '^Reply-To: support\\+a1-[0-9a-f]{12}@example.com' '$rem'"
 fi
 
+
 # serve runs the scheduler: ticket 2's first response (Mon 7 Dec 11:00Z) is breached at 12:00Z
 export POSTDESK_NOW=2026-12-07T12:00:00Z
 serve_start
@@ -83,6 +84,9 @@ is "a reminder overtaken by the breach is recorded without mail" "$(db "SELECT c
 sleep 2
 serve_stop
 is "serve stopped cleanly" "$SERVE_RC" 0
+# (ticket 2's notification was queued on 4 Dec; serve, now on 7 Dec, has delivered it)
+n2=$(grep -l '^SLA: ' $(grep -l '^Subject: \[SUPPORT #2\] Friday question' "$CAPTURE_DIR"/*.eml) | head -n 1)
+check "the agents' notification shows the business-hours due time" grep -q '^SLA: first response due 2026-12-07 11:00 UTC' "$n2"
 serve_start
 sleep 3
 serve_stop
@@ -138,6 +142,20 @@ deliver "$TEST_TMP/p2.eml" >/dev/null
 is "the customer's mail threads onto ticket 14" "$(pd ticket show 14 --json | json '[.messages[] | select(.direction == "in")][-1].from')" pat@customer.example
 is "the clock runs again with the time it had left" "$(pd ticket show 14 --json | json .sla.resolution_due)" 2026-12-28T15:00:00Z
 
+# the cut-off form in a third queue: before 14:00 due at the close, after it 11:00 next day
+printf '\n[queue billing]\naddress = billing@example.com\ncalendar = office\nfirst_response = cutoff\n' >>"$POSTDESK_HOME/postdesk.conf"
+export POSTDESK_NOW=2026-12-01T13:59:00+01:00
+mail "$TEST_TMP/b1.eml" 'Bea <bea@customer.example>' billing@example.com "Before" <<<"before"
+deliver "$TEST_TMP/b1.eml" >/dev/null
+export POSTDESK_NOW=2026-12-01T14:01:00+01:00
+mail "$TEST_TMP/b2.eml" 'Bea <bea@customer.example>' billing@example.com "After" <<<"after"
+deliver "$TEST_TMP/b2.eml" >/dev/null
+b1=$(pd ticket list --json | jq '[.[] | select(.subject == "Before")][0].id')
+b2=$(pd ticket list --json | jq '[.[] | select(.subject == "After")][0].id')
+is "cut-off: received 13:59, due at 17:00 the same day" "$(pd ticket show "$b1" --json | json .sla.first_response_due)" 2026-12-01T16:00:00Z
+is "cut-off: received 14:01, due at 11:00 the next day" "$(pd ticket show "$b2" --json | json .sla.first_response_due)" 2026-12-02T10:00:00Z
+is "cut-off queue without resolution target: null" "$(pd ticket show "$b2" --json | json .sla.resolution_due)" null
+
 # a bad clock or calendar is a clear error
 POSTDESK_NOW=yesterday pd ticket list >/dev/null
 check "a malformed POSTDESK_NOW is reported" grep -q 'POSTDESK_NOW="yesterday"' "$LOG"
@@ -150,6 +168,15 @@ cp "$TEST_TMP/good.conf" "$POSTDESK_HOME/postdesk.conf"
 sed -i 's/^calendar = office$/calendar = nowhere/' "$POSTDESK_HOME/postdesk.conf"
 pd ticket list >/dev/null
 is "an unknown calendar: exit 78" "$?" 78
+cp "$TEST_TMP/good.conf" "$POSTDESK_HOME/postdesk.conf"
+sed -i 's/^reminder = 75%$/reminder = 175%/' "$POSTDESK_HOME/postdesk.conf"
+pd ticket list >/dev/null
+is "reminder = 175%: exit 78" "$?" 78
+cp "$TEST_TMP/good.conf" "$POSTDESK_HOME/postdesk.conf"
+sed -i 's/^tag = SALES$/tag = SALES\nfirst_response = cutoff/' "$POSTDESK_HOME/postdesk.conf"
+pd ticket list >/dev/null
+is "cutoff without a calendar: exit 78" "$?" 78
+check "and says why" grep -q 'cutoff needs a calendar' "$LOG"
 cp "$TEST_TMP/good.conf" "$POSTDESK_HOME/postdesk.conf"
 
 finish
