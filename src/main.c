@@ -29,6 +29,7 @@ static const MainCommand commands[] = {
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
 	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
 	{ "serve", pd_cmd_serve, "run the gateway: sender and scheduler", FALSE },
+	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

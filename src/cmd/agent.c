@@ -5,6 +5,7 @@
 
 #include "app/app.h"
 #include "cmd/cli.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/json.h"
 
@@ -72,7 +73,7 @@ agent_add (int argc, char **argv, GError **error)
 		if (!pd_store_begin (app->store, error))
 			return FALSE;
 		if (!pd_store_agent_put (app->store, argv[1], name ? name : argv[1], joined, tz, hours,
-		                         g_get_real_time () / G_USEC_PER_SEC, &id, error)) {
+		                         pd_now (), &id, error)) {
 			pd_store_rollback (app->store);
 			return FALSE;
 		}

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/strutil.h"
@@ -64,7 +65,7 @@ gboolean
 pd_intake_accept (PdApp *app, GBytes *raw, const char *source, const char *envelope_from,
                   const char *envelope_rcpt, gint64 *id_r, gboolean *duplicate_r, GError **error)
 {
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
@@ -81,7 +82,8 @@ pd_intake_accept (PdApp *app, GBytes *raw, const char *source, const char *envel
 static gboolean
 finish_pending (PdApp *app, gint64 id, const char *state, const char *reason, GError **error)
 {
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
+
 	g_autoptr (PdIntakeRow) row = NULL;
 
 	if (!pd_store_begin (app->store, error))

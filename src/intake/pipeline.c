@@ -5,6 +5,7 @@
 #include "intake/pipeline.h"
 
 #include "app/app.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "intake/intake.h"
 #include "core/log.h"
@@ -143,7 +144,7 @@ job_report (gpointer data)
 static gboolean
 commit_batch (PdApp *app, GPtrArray *batch, GError **error)
 {
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 	guint i;
 
 	if (!pd_store_begin (app->store, error))

@@ -9,6 +9,7 @@
 #include "core/template.h"
 #include "core/token.h"
 #include "tickets/workflow.h"
+#include "store/sla.h"
 
 static gboolean
 works_on (const PdAgentRow *agent, const char *queue)
@@ -55,8 +56,29 @@ assignee_name (PdApply *a, gint64 ticket)
 	return row ? g_strdup (row->name) : NULL;
 }
 
+/* The first unmet target stored for T (sched/sla.c: business hours of the queue's calendar):
+ * DUE_R (0 while paused) and WHAT_R; FALSE when none is stored. */
+static gboolean
+stored_sla_due (PdApply *a, const PdTicketRow *t, gint64 *due_r, const char **what_r)
+{
+	g_autoptr (GPtrArray) rows = pd_store_sla_list (a->store, t->id, NULL);
+	guint i;
+
+	for (i = 0; rows != NULL && i < rows->len; i++) {
+		const PdSlaRow *r = rows->pdata[i];
+
+		if (r->met)
+			continue;
+		*due_r = r->due_at;
+		*what_r = g_str_equal (r->target, "first_response") ? "first response" : "resolution";
+		return TRUE;
+	}
+	return FALSE;
+}
+
 /* "first response due 2026-11-23 14:00 UTC" while unanswered, then the resolution target;
- * NULL when the queue has no target or it is met. Calendar time, not business hours. */
+ * NULL when the queue has no target or it is met. The stored targets (business hours) first;
+ * calendar time from the queue's settings for tickets older than them. */
 static char *
 sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t)
 {
@@ -67,7 +89,10 @@ sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t)
 
 	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, NULL))
 		return NULL;
-	if (queue->first_response && first == 0) {
+	if (stored_sla_due (a, t, &due, &what)) {
+		if (due == 0)
+			return g_strdup_printf ("%s clock paused (awaiting the customer)", what);
+	} else if (queue->first_response && first == 0) {
 		due = t->created_at + queue->first_response;
 		what = "first response";
 	} else if (queue->resolution && g_strcmp0 (t->state, "resolved") != 0 &&
