@@ -12,7 +12,7 @@
 
 #include "core/error.h"
 #include "core/strutil.h"
-#include "sched/calendar.h"
+#include "core/calendar.h"
 
 static void sla_free (PdSlaSettings *sla);
 

@@ -9,7 +9,7 @@
 #include <glib.h>
 
 /* ---- service levels (SLA), see load_sla() in settings.c ---- */
-typedef struct PdCalendar PdCalendar; /* sched/calendar.h */
+typedef struct PdCalendar PdCalendar; /* core/calendar.h */
 
 /* One [calendar NAME] section. */
 typedef struct {

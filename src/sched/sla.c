@@ -4,7 +4,7 @@
  * customer's next mail on the ticket. */
 #include "sched/sla.h"
 
-#include "sched/calendar.h"
+#include "core/calendar.h"
 #include "store/sla.h"
 
 static const char *const target_names[] = { "first_response", "resolution" };

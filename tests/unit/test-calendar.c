@@ -1,7 +1,7 @@
 /* test-calendar.c - business-hour arithmetic: weekends, holidays (config list and
  * iCalendar), Europe/Berlin's DST changes, business days, the cut-off at 13:59 and 14:01,
  * several ranges per day, and malformed calendars. */
-#include "sched/calendar.h"
+#include "core/calendar.h"
 #include "core/error.h"
 
 static gint64

@@ -2,7 +2,7 @@
  * dates (from the config or an iCalendar file), business seconds, business days, the cut-off
  * form. Each local day's ranges are turned into Unix times with the zone, so a DST change
  * moves them as the wall clock moves. The caller owns the calendar. */
-#include "sched/calendar.h"
+#include "core/calendar.h"
 
 #include <stdio.h>
 #include <stdlib.h>
