@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tickets/ack.h"
-#include "sched/sla.h"
+#include "tickets/sla.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/fsutil.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "tickets/command.h"
-#include "sched/sla.h"
+#include "tickets/sla.h"
 #include "mail/compose.h"
 #include "mail/quote.h"
 #include "core/template.h"

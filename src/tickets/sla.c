@@ -1,8 +1,8 @@
-/* sla.c - computing and storing a ticket's SLA targets (sched/sla.h). Business time comes
+/* sla.c - computing and storing a ticket's SLA targets (tickets/sla.h). Business time comes
  * from the queue's calendar; a queue without one counts calendar time, as before. What counts
  * as waiting for the customer: the time from an agent's reply to the customer until the
  * customer's next mail on the ticket. */
-#include "sched/sla.h"
+#include "tickets/sla.h"
 
 #include "core/calendar.h"
 #include "store/sla.h"
