@@ -216,6 +216,21 @@ has_any (const char *text, const char *const *words)
 	return FALSE;
 }
 
+/* Whether TEXT may open with a strong pattern's lead word or date; no allocation. */
+static gboolean
+may_open_strong (const char *text)
+{
+	static const char *const leads[] = { "on", "at", "in", "am", "op", "le", "el", "em", "il",
+		                             "dn", "de", NULL };
+
+	if (g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在"))
+		return TRUE;
+	for (guint i = 0; leads[i]; i++)
+		if (g_ascii_strncasecmp (text, leads[i], 2) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* LOWER: TEXT lower-cased. */
 static gboolean
 may_be_strong (const char *text, const char *lower)
@@ -253,7 +268,13 @@ pd_qp_attribution (const char *line)
 	g_autofree char *text = attribution_text (line);
 	g_autofree char *lower = NULL;
 
-	if (!text || !g_utf8_validate (text, -1, NULL))
+	if (!text)
+		return PD_QP_ATTRIBUTION_NONE;
+	/* what needs no lower-casing first: a weak one ends in a colon, a strong one opens with
+	 * a lead word or a digit */
+	if (!may_open_strong (text) && !g_str_has_suffix (text, ":") && !g_str_has_suffix (text, "："))
+		return PD_QP_ATTRIBUTION_NONE;
+	if (!g_utf8_validate (text, -1, NULL))
 		return PD_QP_ATTRIBUTION_NONE;
 	lower = g_utf8_strdown (text, -1);
 	if (may_be_strong (text, lower) && any_match (tables ()->strong, text))
@@ -325,7 +346,17 @@ pd_qp_is_mobile_signature (const char *line)
 	g_autofree char *text = strip_chars (line, "(<", "");
 	g_autofree char *lower = NULL;
 
-	if (*text == '\0' || strlen (text) > 160 || !g_utf8_validate (text, -1, NULL))
+	if (*text == '\0' || strlen (text) > 160)
+		return FALSE;
+	/* an ASCII opening none of the patterns has, and no " from ": no need to look closer */
+	if (g_ascii_isalpha (text[0]) && strchr ("seivwfgdSEIVWFGD", text[0]) == NULL) {
+		gboolean from = FALSE;
+		for (const char *p = text; *p && !from; p++)
+			from = g_ascii_strncasecmp (p, " from ", 6) == 0;
+		if (!from)
+			return FALSE;
+	}
+	if (!g_utf8_validate (text, -1, NULL))
 		return FALSE;
 	lower = g_utf8_strdown (text, -1);
 	/* the patterns' openings, and "^\S+ from (my )?mobile" */
