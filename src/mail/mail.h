@@ -63,6 +63,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdMail, pd_mail_free)
  * (transfer none: valid while MAIL lives) */
 const char *pd_mail_header (const PdMail *mail, const char *name);
 
+/* The decoded text of PART in UTF-8, without CRs, NUL bytes as U+FFFD, at most MAX bytes
+ * (cut at a line end where one is near, else at a character): decoded as a stream, so a huge
+ * part never sits in memory whole. TRUNCATED_R (may be NULL): there was more.
+ * (transfer full) */
+char *pd_mail_part_text (GMimePart *part, gsize max, gboolean *truncated_r);
+
 /* Is ADDR (case-insensitive) among the To and Cc addresses. */
 gboolean pd_mail_addressed_to (const PdMail *mail, const char *addr);
 

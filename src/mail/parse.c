@@ -303,13 +303,10 @@ part_bytes (GMimePart *part)
 	return bytes;
 }
 
-/* The decoded text of PART in UTF-8, without CRs, NUL bytes as U+FFFD, at most MAX bytes
- * (cut at a line end where one is near, else at a character): decoded as a stream, so a
- * huge part never sits in memory whole. TRUNCATED_R: there was more. (transfer full) */
-static char *
-text_part_utf8 (GMimeTextPart *part, gsize max, gboolean *truncated_r)
+char *
+pd_mail_part_text (GMimePart *part, gsize max, gboolean *truncated_r)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
 	const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part),
 	                                                                 "charset");
 	GMimeContentEncoding encoding;
@@ -318,7 +315,10 @@ text_part_utf8 (GMimeTextPart *part, gsize max, gboolean *truncated_r)
 	char buf[16 * 1024];
 	gssize n;
 	char *valid;
+	gboolean truncated = FALSE;
 
+	if (truncated_r == NULL)
+		truncated_r = &truncated;
 	*truncated_r = FALSE;
 	if (content == NULL || (source = g_mime_data_wrapper_get_stream (content)) == NULL)
 		return g_strdup ("");
@@ -642,9 +642,9 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 
 		/* HTML shrinks to text: four times the text bound of it, converted */
 		if (w.html != NULL)
-			mail->body_html = text_part_utf8 (w.html, 4 * PD_MAIL_TEXT_MAX, &html_cut);
+			mail->body_html = pd_mail_part_text (GMIME_PART (w.html), 4 * PD_MAIL_TEXT_MAX, &html_cut);
 		if (w.plain != NULL) {
-			char *text = text_part_utf8 (w.plain, PD_MAIL_TEXT_MAX, &text_cut);
+			char *text = pd_mail_part_text (GMIME_PART (w.plain), PD_MAIL_TEXT_MAX, &text_cut);
 			mail->body_text = bounded_text (text, text_cut, &mail->body_truncated);
 		} else if (mail->body_html != NULL) {
 			char *text = pd_html_to_text (mail->body_html, -1);

@@ -262,6 +262,43 @@ may_be_weak (const char *text, const char *lower)
 	return has_any (lower, words);
 }
 
+gboolean
+pd_qp_attribution_words (const char *line)
+{
+	/* the verbs of both lists, without their spaces, so none spans a join */
+	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
+		                             "schreef", "geschreven", "écrit", "escribió",
+		                             "escreveu", "scritto", "napisa", "skrev", "写道",
+		                             "寫道", "напис", "пише", "kirjoitti", "のメッセージ",
+		                             "書きました", "@", "gmt", NULL };
+	g_autofree char *lower = NULL;
+
+	if (!g_utf8_validate (line, -1, NULL))
+		return FALSE;
+	lower = g_utf8_strdown (line, -1);
+	return has_any (lower, words);
+}
+
+gboolean
+pd_qp_attribution_may_open (const char *part)
+{
+	while (*part && (g_ascii_isspace (*part) || strchr (">|*-", *part)))
+		part++;
+	return *part == '\0' || may_open_strong (part);
+}
+
+gboolean
+pd_qp_attribution_may_close (const char *part)
+{
+	gsize len = strlen (part);
+
+	while (len > 0 && (g_ascii_isspace (part[len - 1]) || strchr ("*-", part[len - 1])))
+		len--;
+	if (len == 0)
+		return TRUE;
+	return part[len - 1] == ':' || (len >= 3 && memcmp (part + len - 3, "：", 3) == 0);
+}
+
 PdQpAttribution
 pd_qp_attribution (const char *line)
 {

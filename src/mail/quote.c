@@ -36,7 +36,11 @@ typedef struct {
 	gboolean keep;
 	signed char header;      /* PdQpHeader of the line, -1 = not computed yet */
 	signed char attribution; /* PdQpAttribution of the line alone, -1 = not computed yet */
+	signed char join_flags;  /* JOIN_* of the line, -1 = not computed yet */
 } Line;
+
+/* What a line can give an attribution joined from several (pd_qp_attribution_words...). */
+enum { JOIN_EMPTY = 1, JOIN_WORDS = 2, JOIN_OPEN = 4, JOIN_CLOSE = 8 };
 
 typedef struct {
 	Line *v;
@@ -71,7 +75,8 @@ split_lines (const char *body)
 
 	while (*p) {
 		const char *nl = strchr (p, '\n');
-		Line line = { .start = p, .keep = TRUE, .header = -1, .attribution = -1 };
+		Line line = { .start = p, .keep = TRUE, .header = -1, .attribution = -1,
+			      .join_flags = -1 };
 		line.len = nl ? (gsize) (nl - p) : strlen (p);
 		line.full_len = nl ? line.len + 1 : line.len;
 		g_array_append_val (array, line);
@@ -168,12 +173,56 @@ join_range (const Lines *lines, guint first, guint last)
 	return g_string_free (joined, FALSE);
 }
 
+/* JOIN_* flags of LINE as a part of a join (without its quote marks), computed once. */
+static int
+line_join_flags (Line *line)
+{
+	if (line->join_flags < 0) {
+		g_autofree char *text = line_dup (line);
+		const char *part = pd_qp_skip_quote_marks (text);
+		int flags = 0;
+
+		if (*part == '\0')
+			flags = JOIN_EMPTY;
+		else
+			flags = (pd_qp_attribution_words (part) ? JOIN_WORDS : 0)
+			        | (pd_qp_attribution_may_open (part) ? JOIN_OPEN : 0)
+			        | (pd_qp_attribution_may_close (part) ? JOIN_CLOSE : 0);
+		line->join_flags = (signed char) flags;
+	}
+	return line->join_flags;
+}
+
+/* Whether lines FIRST..LAST may join to an attribution at all: a verb somewhere, and a
+ * strong opening in the first part or a colon ending the last (parts empty without their
+ * quote marks do not count, as in join_range). FALSE means pd_qp_attribution is NONE. */
+static gboolean
+may_join (Lines *lines, guint first, guint last)
+{
+	int first_flags = -1, last_flags = 0;
+	gboolean words = FALSE;
+
+	for (guint i = first; i <= last; i++) {
+		int flags = line_join_flags (&lines->v[i]);
+		if (flags & JOIN_EMPTY)
+			continue;
+		if (first_flags < 0)
+			first_flags = flags;
+		last_flags = flags;
+		words = words || (flags & JOIN_WORDS);
+	}
+	return words && ((first_flags & JOIN_OPEN) || (last_flags & JOIN_CLOSE));
+}
+
 /* Whether lines FIRST..LAST form one attribution that a client wrapped. A strong match
  * ("On DATE ... wrote:") counts unless a later line opens one itself; a weak one
  * ("... <addr> wrote:") only if the lines after FIRST are not one already. */
 static gboolean
 is_wrapped_attribution (Lines *lines, guint first, guint last)
 {
+	if (!may_join (lines, first, last))
+		return FALSE;
+
 	g_autofree char *joined = join_range (lines, first, last);
 	PdQpAttribution kind = pd_qp_attribution (joined);
 
