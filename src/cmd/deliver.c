@@ -10,48 +10,19 @@
 #include "core/error.h"
 #include "core/strutil.h"
 #include "intake/intake.h"
+#include "intake/spool.h"
 #include "core/log.h"
-
-/* Read all of FD; more than HARD_MAX bytes is refused (a sender's MTA then bounces it). */
-static GBytes *
-read_all (int fd, gsize hard_max, GError **error)
-{
-	GByteArray *buf = g_byte_array_sized_new (64 * 1024);
-	guint8 chunk[64 * 1024];
-
-	for (;;) {
-		ssize_t n = read (fd, chunk, sizeof chunk);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "reading stdin: %s", g_strerror (errno));
-			g_byte_array_unref (buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		g_byte_array_append (buf, chunk, n);
-		if (buf->len > hard_max) {
-			g_set_error (error, PD_ERROR, PD_ERROR_DATA,
-			             "message larger than %" G_GSIZE_FORMAT " bytes refused", hard_max);
-			g_byte_array_unref (buf);
-			return NULL;
-		}
-	}
-	return g_byte_array_free_to_bytes (buf);
-}
 
 gboolean
 pd_cmd_deliver (int argc, char **argv, GError **error)
 {
 	g_autofree char *recipient = NULL, *sender = NULL;
 	g_autoptr (PdApp) app = NULL;
-	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (PdSpool) spool = NULL;
 	g_autoptr (GError) local = NULL;
 	PdOutcome out = { 0 };
 	gint64 id;
-	gboolean duplicate;
+	gboolean duplicate, quarantined;
 	gsize hard_max;
 	const GOptionEntry entries[] = {
 		{ "recipient", 'r', 0, G_OPTION_ARG_STRING, &recipient,
@@ -69,12 +40,13 @@ pd_cmd_deliver (int argc, char **argv, GError **error)
 	app = pd_app_open (PD_APP_STORE, error);
 	if (app == NULL)
 		return FALSE;
-	/* over the configured limit is stored and quarantined; far over it is refused */
+	/* over the configured limit is stored and quarantined; far over it is refused. Read in
+	 * bounded memory (spool.h): the size of the input never decides the size of the process */
 	hard_max = MIN ((gsize) 900 * 1024 * 1024, app->settings->max_message_size * 4);
-	raw = read_all (STDIN_FILENO, hard_max, error);
-	if (raw == NULL)
+	spool = pd_spool_read_fd (STDIN_FILENO, hard_max, app->home, error);
+	if (spool == NULL)
 		return FALSE;
-	if (g_bytes_get_size (raw) == 0) {
+	if (pd_spool_size (spool) == 0) {
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "no message on stdin");
 		return FALSE;
 	}
@@ -82,8 +54,12 @@ pd_cmd_deliver (int argc, char **argv, GError **error)
 		pd_ascii_lower (g_strstrip (sender));
 	if (recipient)
 		pd_ascii_lower (g_strstrip (recipient));
-	if (!pd_intake_accept (app, raw, "deliver", sender, recipient, &id, &duplicate, error))
+	if (!pd_spool_accept (spool, app, "deliver", sender, recipient,
+	                      app->settings->max_message_size, &id, &duplicate, &quarantined, error))
 		return FALSE;
+	g_clear_pointer (&spool, pd_spool_free);
+	if (quarantined)
+		return TRUE; /* kept with its reason, never parsed */
 	if (pd_intake_process (app, id, &out, &local)) {
 		pd_outcome_clear (&out);
 		return TRUE;

@@ -4,6 +4,8 @@
 #   generate.py small DIR   the small set (what is committed here)
 #   generate.py big DIR     also: 20,000 quote/reply lines, a bounce line of 20,000
 #                           addresses, a 30 MB line, 49 MB of short lines, 60 MB, 200 MB
+#   generate.py one DIR NAME...   only the named big ones (size-60m, size-200m,
+#                           short-lines-49m), for tests/e2e/235-hostile-size.sh
 import os
 import sys
 
@@ -25,9 +27,10 @@ def write_repeated(d, name, line, size):
         f.write(HEAD.format(subject=name, name=name).encode())
         chunk = line * max(1, (1 << 20) // len(line))
         n = 0
-        while n < size:
+        while n + len(chunk) <= size:
             f.write(chunk)
             n += len(chunk)
+        f.write(line * ((size - n) // len(line)))
 
 
 def small(d):
@@ -63,10 +66,27 @@ def big(d):
                    200 * 1000 * 1000)
 
 
+def size_only(name, line, size):
+    return lambda d: write_repeated(d, name, line, size)
+
+
+NAMED = {
+    "size-60m": size_only("size-60m", b"a line of a big message, over the size limit\n", 60 << 20),
+    "size-200m": size_only("size-200m", b"a line of a big message, far over the size limit\n",
+                           200 * 1000 * 1000),
+    "short-lines-49m": size_only("short-lines-49m", b"> a\nb:\n1 c\n", 49 << 20),
+}
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("small", "big"):
-        sys.exit("usage: generate.py small|big DIR")
+    if len(sys.argv) < 3:
+        sys.exit("usage: generate.py small|big DIR  or  generate.py one DIR NAME...")
     os.makedirs(sys.argv[2], exist_ok=True)
-    small(sys.argv[2])
-    if sys.argv[1] == "big":
-        big(sys.argv[2])
+    if sys.argv[1] == "one":
+        for name in sys.argv[3:]:
+            NAMED[name](sys.argv[2])
+    elif sys.argv[1] in ("small", "big"):
+        small(sys.argv[2])
+        if sys.argv[1] == "big":
+            big(sys.argv[2])
+    else:
+        sys.exit("usage: generate.py small|big DIR  or  generate.py one DIR NAME...")
