@@ -517,6 +517,38 @@ count_containers (GBytes *raw)
 	return n;
 }
 
+static void
+unwrap_array (gpointer data)
+{
+	GByteArray *wrap = data;
+
+	/* the bytes are RAW's: give the array back empty */
+	wrap->data = NULL;
+	wrap->len = 0;
+	g_byte_array_unref (wrap);
+}
+
+/* A read-only GMime memory stream over RAW's bytes without copying them (GMime's parser
+ * keeps the parts as windows on its stream: a copy would double a big message in memory).
+ * The stream does not own the array and holds a reference to RAW while it lives. */
+static GMimeStream *
+stream_over_bytes (GBytes *raw)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data (raw, &len);
+	GByteArray *wrap = g_byte_array_new ();
+	GMimeStream *stream;
+
+	wrap->data = (guint8 *) data; /* only ever read: GMime's parser does not write */
+	wrap->len = len;
+	stream = g_mime_stream_mem_new_with_byte_array (wrap);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+	g_object_set_data_full (G_OBJECT (stream), "pd-raw", g_bytes_ref (raw),
+	                        (GDestroyNotify) g_bytes_unref);
+	g_object_set_data_full (G_OBJECT (stream), "pd-array", wrap, unwrap_array);
+	return stream;
+}
+
 /* The length of the top header block of DATA (up to its first empty line). */
 static gsize
 header_block_len (const char *data, gsize len)
@@ -575,12 +607,16 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 		 * body's NULs are replaced as it is decoded; RAW itself stays as received) */
 		gsize head = header_block_len (data, len);
 
-		stream = g_mime_stream_mem_new_with_buffer (data, len);
 		if (memchr (data, '\0', head) != NULL) {
-			GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+			GByteArray *bytes;
+
+			stream = g_mime_stream_mem_new_with_buffer (data, len);
+			bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
 			for (gsize i = 0; i < head; i++)
 				if (bytes->data[i] == '\0')
 					bytes->data[i] = ' ';
+		} else {
+			stream = stream_over_bytes (raw);
 		}
 	}
 	parser = g_mime_parser_new_with_stream (stream);

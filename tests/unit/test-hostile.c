@@ -209,6 +209,28 @@ test_bounce_address_lines (void)
 	check_cpu ("bounce-address-lines", run_path (raw, NULL), CPU_CEILING_S);
 }
 
+/* A delivery report with 20,000 recipient blocks. */
+static void
+test_dsn_blocks (void)
+{
+	GString *body = g_string_new ("--B\nContent-Type: text/plain\n\nDelivery report.\n\n--B\n"
+	                              "Content-Type: message/delivery-status\n\n"
+	                              "Reporting-MTA: dns; mx.example.net\n\n");
+	PdClass klass = PD_CLASS_HUMAN;
+
+	for (int i = 0; i < 20000; i++)
+		g_string_append_printf (body, "Final-Recipient: rfc822; user%d@example.org\n"
+		                              "Action: failed\nStatus: 5.1.1\n\n", i);
+	g_string_append (body, "--B--\n");
+	g_autoptr (GBytes) raw = message (
+		"From: MAILER-DAEMON@mx.example.net\nTo: support@example.com\n"
+		"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n",
+		body);
+	check_cpu ("dsn-blocks", run_path (raw, &klass), CPU_CEILING_S);
+	g_assert_cmpstr (pd_class_name (klass), ==, "bounce");
+}
+
 /* Every file under tests/data/hostile/ (*.eml): parses and runs in bounded CPU. */
 static void
 test_data_file (gconstpointer data)
@@ -265,6 +287,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/hostile/markers", test_markers);
 	g_test_add_func ("/hostile/bounce-addresses", test_bounce_addresses);
 	g_test_add_func ("/hostile/bounce-address-lines", test_bounce_address_lines);
+	g_test_add_func ("/hostile/dsn-blocks", test_dsn_blocks);
 	g_test_add_func ("/hostile/single-line", test_single_line);
 	g_test_add_func ("/hostile/short-lines", test_short_lines);
 	add_data_files ();
