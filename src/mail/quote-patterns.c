@@ -37,7 +37,7 @@ static const char *const strong_patterns[] = {
 	/* Chinese */
 	"^在\\D*+\\d.*写道\\s*[:：]?$",
 	/* "2013/7/20 NAME <addr>", "2015-10-18 0:17 GMT+03:00 NAME <addr>:" */
-	"^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*[^\\s<>]+@[^\\s<>]+?\\s*>+\\s*:?$",
+	"^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:?$",
 	/* "2016-03-03 17:21 GMT+01:00 NAME" */
 	"^\\d{4}-\\d\\d-\\d\\d\\s+\\d{1,2}:\\d\\d\\s+GMT[-+]\\d\\d:?\\d\\d\\s+\\S",
 };
@@ -57,7 +57,7 @@ static const char *const weak_patterns[] = {
 	/* "NAME schrieb am DATE:", "NAME wrote on DATE:" */
 	"\\s(schrieb am|wrote on|a écrit le|escribió el)\\s\\D*+\\d.*:$",
 	/* "вт, 5 янв. 2016 г. в 23:39, NAME <addr>:" and other "DATE TIME NAME <addr>:" */
-	"^(?>.*?\\d{4})(?>.*?\\d{1,2}:\\d\\d).*<\\s*[^\\s<>]+@[^\\s<>]+?\\s*>+\\s*:$",
+	"^(?>.*?\\d{4})(?>.*?\\d{1,2}:\\d\\d).*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:$",
 	/* "NAME <addr> wrote:", "NAME via LIST schrieb:" */
 	"^(?>.*?(@|\\svia\\s)).*\\s(wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|skrev|kirjoitti)\\s*:$",
 };
@@ -220,15 +220,10 @@ has_any (const char *text, const char *const *words)
 static gboolean
 may_open_strong (const char *text)
 {
-	static const char *const leads[] = { "on", "at", "in", "am", "op", "le", "el", "em", "il",
-		                             "dn", "de", NULL };
-
-	if (g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在"))
+	/* the first letters of "on at in am op le el em il dnia dňa den" */
+	if (text[0] != '\0' && strchr ("oaileOAILEdD", text[0]) != NULL)
 		return TRUE;
-	for (guint i = 0; leads[i]; i++)
-		if (g_ascii_strncasecmp (text, leads[i], 2) == 0)
-			return TRUE;
-	return FALSE;
+	return g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在");
 }
 
 /* LOWER: TEXT lower-cased. */
