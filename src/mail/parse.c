@@ -132,7 +132,7 @@ encoded_word_len (const char *p)
 		return 0;
 	while (*q && *q != '?' && !g_ascii_isspace (*q))
 		q++;
-	if (*q != '?' || q == p + 2 || !strchr ("bBqQ", q[1]) || q[2] != '?')
+	if (*q != '?' || q == p + 2 || q[1] == '\0' || !strchr ("bBqQ", q[1]) || q[2] != '?')
 		return 0;
 	for (q += 3; *q && *q != '?' && !g_ascii_isspace (*q); q++)
 		;

@@ -12,7 +12,7 @@
 # allocator: they get more room, the shape of the test is the same.
 BASE_KB=$((32 * 1024))
 if ldd "$POSTDESK" 2>/dev/null | grep -q libasan; then
-	BASE_KB=$((128 * 1024))
+	BASE_KB=$((256 * 1024))
 fi
 
 db() { sqlite3 "$POSTDESK_HOME/postdesk.db" "$1"; }
