@@ -1,7 +1,7 @@
-/* deliver.c - `postdesk deliver`: one message on stdin, for an MTA's pipe transport; one
- * intake row per recipient (--recipient, repeated, or addresses after the options). Exit 0
- * once the mail is safe (processed, or quarantined with its reason); 75 when a retry may
- * succeed (the MTA keeps the mail and tries again; a re-delivery is recognised). */
+/* deliver.c - `postdesk deliver`: one message on stdin, for an MTA's pipe transport, for one
+ * or several recipients. Exit 0 once the mail is safe (processed, or quarantined with its
+ * reason); 75 when a retry may succeed (the MTA keeps the mail and tries again; a re-delivery
+ * is recognised per recipient). stdin is read in bounded memory (intake/spool.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -10,43 +10,15 @@
 #include "cmd/cli.h"
 #include "core/error.h"
 #include "intake/intake.h"
+#include "intake/spool.h"
 #include "core/log.h"
 
-/* Read all of FD; more than HARD_MAX bytes is refused (a sender's MTA then bounces it). */
-static GBytes *
-read_all (int fd, gsize hard_max, GError **error)
-{
-	GByteArray *buf = g_byte_array_sized_new (64 * 1024);
-	guint8 chunk[64 * 1024];
-
-	for (;;) {
-		ssize_t n = read (fd, chunk, sizeof chunk);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "reading stdin: %s", g_strerror (errno));
-			g_byte_array_unref (buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		g_byte_array_append (buf, chunk, n);
-		if (buf->len > hard_max) {
-			g_set_error (error, PD_ERROR, PD_ERROR_DATA,
-			             "message larger than %" G_GSIZE_FORMAT " bytes refused", hard_max);
-			g_byte_array_unref (buf);
-			return NULL;
-		}
-	}
-	return g_byte_array_free_to_bytes (buf);
-}
-
-/* Accept RAW for each of RCPTS (none: one row without a recipient), then settle each row.
- * A failure a retry may fix is reported after the other recipients are done: the MTA's
- * retry finds the settled ones stored and skips them. */
+/* Accept SPOOL for each of RCPTS (none: one row without a recipient), then settle each row
+ * that is pending. A message over the size limit is kept in quarantine at once, never parsed.
+ * A failure a retry may fix is reported after the other recipients are done: the MTA's retry
+ * finds the settled ones stored and skips them. */
 static gboolean
-deliver_all (PdApp *app, GBytes *raw, const char *sender, GPtrArray *rcpts, GError **error)
+deliver_all (PdApp *app, PdSpool *spool, const char *sender, GPtrArray *rcpts, GError **error)
 {
 	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	g_autoptr (GError) retry = NULL;
@@ -54,12 +26,14 @@ deliver_all (PdApp *app, GBytes *raw, const char *sender, GPtrArray *rcpts, GErr
 
 	for (i = 0; i < n; i++) {
 		gint64 id;
-		gboolean duplicate;
+		gboolean duplicate, quarantined;
 
-		if (!pd_intake_accept (app, raw, "deliver", sender,
-		                       rcpts->len ? rcpts->pdata[i] : NULL, &id, &duplicate, error))
+		if (!pd_spool_accept (spool, app, "deliver", sender, rcpts->len ? rcpts->pdata[i] : NULL,
+		                      app->settings->max_message_size, &id, &duplicate, &quarantined,
+		                      error))
 			return FALSE;
-		g_array_append_val (ids, id);
+		if (!quarantined)
+			g_array_append_val (ids, id);
 	}
 	for (i = 0; i < ids->len; i++) {
 		PdOutcome out = { 0 };
@@ -89,7 +63,7 @@ pd_cmd_deliver (int argc, char **argv, GError **error)
 	g_autofree char *sender = NULL;
 	g_autoptr (GPtrArray) rcpts = g_ptr_array_new ();
 	g_autoptr (PdApp) app = NULL;
-	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (PdSpool) spool = NULL;
 	gsize hard_max;
 	int i;
 	const GOptionEntry entries[] = {
@@ -115,14 +89,15 @@ pd_cmd_deliver (int argc, char **argv, GError **error)
 	app = pd_app_open (PD_APP_STORE, error);
 	if (app == NULL)
 		return FALSE;
-	/* over the configured limit is stored and quarantined; far over it is refused */
+	/* over the configured limit is stored and quarantined; far over it is refused. Read in
+	 * bounded memory: the size of the input never decides the size of the process */
 	hard_max = MIN ((gsize) 900 * 1024 * 1024, app->settings->max_message_size * 4);
-	raw = read_all (STDIN_FILENO, hard_max, error);
-	if (raw == NULL)
+	spool = pd_spool_read_fd (STDIN_FILENO, hard_max, app->home, error);
+	if (spool == NULL)
 		return FALSE;
-	if (g_bytes_get_size (raw) == 0) {
+	if (pd_spool_size (spool) == 0) {
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "no message on stdin");
 		return FALSE;
 	}
-	return deliver_all (app, raw, sender, rcpts, error);
+	return deliver_all (app, spool, sender, rcpts, error);
 }

@@ -103,6 +103,135 @@ pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char
 	return TRUE;
 }
 
+/* Write SIZE bytes from READ into bodies row ID's raw, in pieces. */
+static gboolean
+body_write (PdStore *store, gint64 id, gsize size, PdStoreReadFunc read, gpointer data,
+            GError **error)
+{
+	sqlite3_blob *blob = NULL;
+	guint8 buf[64 * 1024];
+	gsize done = 0;
+	int rc;
+
+	if (size == 0)
+		return TRUE;
+	rc = sqlite3_blob_open (store->db, "main", "bodies", "raw", id, 1, &blob);
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "opening the message blob", error);
+		sqlite3_blob_close (blob);
+		return FALSE;
+	}
+	while (done < size) {
+		gssize n = read (data, buf, MIN (sizeof buf, size - done), error);
+		if (n < 0) {
+			sqlite3_blob_close (blob);
+			return FALSE;
+		}
+		if (n == 0) {
+			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+			             "message ended after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes",
+			             done, size);
+			sqlite3_blob_close (blob);
+			return FALSE;
+		}
+		rc = sqlite3_blob_write (blob, buf, (int) n, (int) done);
+		if (rc != SQLITE_OK) {
+			pd_store_set_error (store, rc, "writing the message blob", error);
+			sqlite3_blob_close (blob);
+			return FALSE;
+		}
+		done += n;
+	}
+	rc = sqlite3_blob_close (blob);
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "writing the message blob", error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize size,
+                            PdStoreReadFunc read, gpointer data, const char *source,
+                            const char *envelope_from, const char *envelope_rcpt,
+                            const char *quarantine_reason, gint64 now, gint64 *id_r,
+                            char **state_r, GError **error)
+{
+	g_autofree char *key = dedup_key (sha256, envelope_rcpt);
+	sqlite3_stmt *stmt;
+	gint64 body;
+	gboolean found;
+	int rc;
+
+	stmt = pd_store_stmt (store, "SELECT id, state FROM intake WHERE dedup_key = ?", error);
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, key);
+	rc = pd_store_step (store, stmt, error);
+	if (rc < 0)
+		return FALSE;
+	if (rc == SQLITE_ROW) {
+		*id_r = sqlite3_column_int64 (stmt, 0);
+		*state_r = pd_col_text (stmt, 1);
+		sqlite3_reset (stmt);
+		return TRUE;
+	}
+	sqlite3_reset (stmt);
+
+	/* the bytes once per SHA-256 (another recipient of the same message may have them): a
+	 * zero-filled blob of the right size, raw being the last column of bodies, then written
+	 * in place in pieces, so the message is never in memory whole */
+	stmt = pd_store_stmt (store, "SELECT id FROM bodies WHERE sha256 = ?", error);
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, sha256);
+	if (!pd_store_lookup_int (store, stmt, &body, &found, error))
+		return FALSE;
+	if (!found) {
+		stmt = pd_store_stmt (store,
+		                      "INSERT INTO bodies (sha256, size, raw) VALUES (?, ?, zeroblob (?))",
+		                      error);
+		if (stmt == NULL)
+			return FALSE;
+		pd_bind_text (stmt, 1, sha256);
+		pd_bind_int (stmt, 2, size);
+		sqlite3_bind_int64 (stmt, 3, size);
+		if (!pd_store_exec_stmt (store, stmt, error))
+			return FALSE;
+		body = sqlite3_last_insert_rowid (store->db);
+		if (!body_write (store, body, size, read, data, error))
+			return FALSE;
+	}
+
+	/* the final state goes in with the row: a message over the limit is quarantined at once */
+	stmt = pd_store_stmt (store,
+	                      "INSERT INTO intake (dedup_key, sha256, body_id, received_at, source,"
+	                      " envelope_from, envelope_rcpt, size, state, reason, processed_at)"
+	                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                      error);
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, key);
+	pd_bind_text (stmt, 2, sha256);
+	pd_bind_int (stmt, 3, body);
+	pd_bind_int (stmt, 4, now);
+	pd_bind_text (stmt, 5, source);
+	pd_bind_text (stmt, 6, envelope_from);
+	pd_bind_text (stmt, 7, envelope_rcpt);
+	pd_bind_int (stmt, 8, size);
+	pd_bind_text (stmt, 9, quarantine_reason ? "quarantined" : "pending");
+	pd_bind_text (stmt, 10, quarantine_reason);
+	if (quarantine_reason)
+		pd_bind_int (stmt, 11, now);
+	else
+		sqlite3_bind_null (stmt, 11);
+	if (!pd_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*id_r = sqlite3_last_insert_rowid (store->db);
+	*state_r = NULL;
+	return TRUE;
+}
+
 static PdIntakeRow *
 row_from (sqlite3_stmt *stmt, gboolean with_raw)
 {
