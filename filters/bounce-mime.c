@@ -3,6 +3,7 @@
  * and the original's header block. It reads; it does not classify. */
 #include <string.h>
 #include "bounce-internal.h"
+#include "mail/mail.h"
 
 void
 pd_bounce_parts_free (PdBounceParts *parts)
@@ -179,15 +180,13 @@ visit (GMimeObject *parent, GMimeObject *part, gpointer data)
 	} else if (g_ascii_strcasecmp (type, "text") == 0 && !parts->has_original &&
 	           g_mime_object_get_disposition (part) == NULL) {
 		if (g_ascii_strcasecmp (sub, "plain") == 0) {
-			g_autofree char *s = GMIME_IS_TEXT_PART (part)
-			                             ? g_mime_text_part_get_text (GMIME_TEXT_PART (part))
-			                             : part_bytes (GMIME_PART (part));
+			/* bounded: an MTA's text is short, a hostile one need not be read whole */
+			g_autofree char *s = pd_mail_part_text (GMIME_PART (part), PD_MAIL_TEXT_MAX, NULL);
 			if (s != NULL)
 				add_text (parts, s);
 		} else if (g_ascii_strcasecmp (sub, "html") == 0 && parts->text->len == 0) {
-			g_autofree char *s = GMIME_IS_TEXT_PART (part)
-			                             ? g_mime_text_part_get_text (GMIME_TEXT_PART (part))
-			                             : part_bytes (GMIME_PART (part));
+			/* bounded: an MTA's text is short, a hostile one need not be read whole */
+			g_autofree char *s = pd_mail_part_text (GMIME_PART (part), PD_MAIL_TEXT_MAX, NULL);
 			if (s != NULL) {
 				g_autofree char *t = strip_tags (s);
 				add_text (parts, t);

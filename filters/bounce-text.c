@@ -34,18 +34,6 @@ excluded (const char *addr, const char *const *exclude)
 	return FALSE;
 }
 
-/* The line around POS, lower-cased, for context checks. */
-static char *
-line_at (const char *text, gsize pos)
-{
-	gsize start = pos;
-	while (start > 0 && text[start - 1] != '\n')
-		start--;
-	gsize end = pos;
-	while (text[end] != '\0' && text[end] != '\n')
-		end++;
-	return g_ascii_strdown (text + start, end - start);
-}
 
 /* Lines that name addresses which are not recipients. */
 static gboolean
@@ -70,11 +58,16 @@ non_recipient_line (const char *line)
 	return FALSE;
 }
 
+/* Linear in TEXT: each line is lower-cased and judged once (not once per address on it),
+ * and the addresses seen are kept in a hash set. */
 static GArray *
 find_addresses (const char *text, const char *const *exclude)
 {
 	GArray *found = g_array_new (FALSE, FALSE, sizeof (Found));
-	g_array_set_clear_func (found, (GDestroyNotify) NULL);
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+	const char *line_end = text; /* the line judged last ends here (at its '\n' or NUL) */
+	gboolean line_skipped = FALSE;
+
 	for (const char *at = strchr (text, '@'); at != NULL; at = strchr (at + 1, '@')) {
 		const char *l = at;
 		while (l > text && is_local_char (l[-1]))
@@ -91,16 +84,21 @@ find_addresses (const char *text, const char *const *exclude)
 		g_autofree char *addr = g_ascii_strdown (l, r - l);
 		if (excluded (addr, exclude))
 			continue;
-		g_autofree char *line = line_at (text, at - text);
-		if (non_recipient_line (line))
-			continue;
-		gboolean seen = FALSE;
-		for (guint i = 0; i < found->len && !seen; i++)
-			seen = g_str_equal (g_array_index (found, Found, i).addr, addr);
-		if (seen)
+		if (at >= line_end) {
+			const char *start = at;
+			while (start > text && start[-1] != '\n')
+				start--;
+			line_end = strchr (at, '\n');
+			if (line_end == NULL)
+				line_end = at + strlen (at);
+			g_autofree char *line = g_ascii_strdown (start, line_end - start);
+			line_skipped = non_recipient_line (line);
+		}
+		if (line_skipped || g_hash_table_contains (seen, addr))
 			continue;
 		Found f = { g_steal_pointer (&addr), (gsize) (l - text) };
 		g_array_append_val (found, f);
+		g_hash_table_add (seen, f.addr); /* owned by FOUND */
 	}
 	return found;
 }

@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include "cmd/cli.h"
+#include "cmd/kb.h"
 #include "core/error.h"
 #include "core/settings.h"
 
@@ -26,7 +27,9 @@ static const MainCommand commands[] = {
 	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state, show one as it will be sent", FALSE },
 	{ "send", pd_cmd_send, "deliver the outbox now", FALSE },
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
-	{ "serve", pd_cmd_serve, "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender", FALSE },
+	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
+	{ "serve", pd_cmd_serve, "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler", FALSE },
+	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

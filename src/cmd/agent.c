@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "cmd/cli.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/json.h"
 
@@ -107,7 +108,7 @@ agent_add (int argc, char **argv, GError **error)
 	if (!check_fields (app, &queues, tz, hours, error) || !pd_store_begin (app->store, error))
 		return FALSE;
 	if (!pd_store_agent_put (app->store, argv[1], name ? name : argv[1], queues, tz, hours,
-	                         g_get_real_time () / G_USEC_PER_SEC, &id, error))
+	                         pd_now (), &id, error))
 		goto fail;
 	if (confirm != NULL) {
 		if ((row = pd_store_agent_get (app->store, id, error)) == NULL)

@@ -99,11 +99,15 @@ quarantine_show (int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* Put row ID back to pending and settle it: it ends processed, or back in quarantine with
+ * the new reason (then the command fails and says so). A failure a retry may fix puts it
+ * back in quarantine too, so nothing is left pending without a word. */
 static gboolean
 quarantine_retry (int argc, char **argv, GError **error)
 {
 	g_autoptr (PdApp) app = NULL;
 	g_autoptr (PdIntakeRow) r = NULL;
+	g_autoptr (GError) local = NULL;
 	PdOutcome out = { 0 };
 	gint64 id;
 	gboolean ok;
@@ -126,12 +130,32 @@ quarantine_retry (int argc, char **argv, GError **error)
 	}
 	if (!pd_store_commit (app->store, error))
 		return FALSE;
-	ok = pd_intake_process (app, id, &out, error);
-	if (ok)
-		printf ("intake %" G_GINT64_FORMAT ": %s%s%s\n", id, out.action, out.note ? ": " : "",
-		        out.note ? out.note : "");
+	ok = pd_intake_settle (app, id, &out, &local);
+	if (!ok) {
+		/* a retry may succeed later, but this one did not: back where it was, with the reason */
+		g_autofree char *reason = g_strdup_printf ("retry failed: %s", local->message);
+
+		pd_outcome_clear (&out);
+		if (!pd_intake_quarantine (app, id, reason, error)) {
+			g_prefix_error (error, "intake %" G_GINT64_FORMAT " left pending (%s), and putting it"
+			                " back in quarantine failed: ", id, local->message);
+			return FALSE;
+		}
+		g_set_error (error, local->domain, local->code,
+		             "intake %" G_GINT64_FORMAT " is back in quarantine: %s", id, reason);
+		return FALSE;
+	}
+	if (g_strcmp0 (out.action, "quarantined") == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA,
+		             "intake %" G_GINT64_FORMAT " is back in quarantine: %s", id,
+		             out.note ? out.note : "no reason given");
+		pd_outcome_clear (&out);
+		return FALSE;
+	}
+	printf ("intake %" G_GINT64_FORMAT ": processed: %s%s%s\n", id, out.action,
+	        out.note ? ": " : "", out.note ? out.note : "");
 	pd_outcome_clear (&out);
-	return ok;
+	return TRUE;
 }
 
 static const PdCommand quarantine_commands[] = {

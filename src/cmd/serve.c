@@ -17,6 +17,7 @@
 #include "intake/pipeline.h"
 #include "intake/listener.h"
 #include "core/log.h"
+#include "sched/runner.h"
 
 /* how long SIGTERM waits for sessions and commits in flight */
 #define DRAIN_SECONDS 20
@@ -204,6 +205,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	g_autoptr (GMainLoop) loop = NULL;
 	Serve s = { 0 };
 	guint sig_term, sig_int, sig_hup, reaper;
+	PdSchedRunner *sched = NULL; /* the SLA scheduler thread, its own connection */
 	gboolean ok;
 
 	if (!pd_cli_parse (&argc, &argv, "",
@@ -234,8 +236,11 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	sig_int = g_unix_signal_add (SIGINT, on_stop_signal, &s);
 	sig_hup = g_unix_signal_add (SIGHUP, on_hup, &s);
 	reaper = g_timeout_add_seconds (1, reap_retired, &s);
-	if (ok)
+	if (ok) {
+		sched = pd_sched_runner_new (app->settings->tick_interval);
 		g_main_loop_run (loop);
+	}
+	pd_sched_runner_free (sched);
 	shut_down (&s);
 	g_source_remove (reaper);
 	pd_ingest_free (s.ingest);

@@ -5,6 +5,7 @@
 #include "cmd/cli.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "store/sla.h"
 
 static void
 ticket_members (PdJson *j, const PdTicketRow *t)
@@ -58,6 +59,37 @@ ticket_list (int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* "sla": {first_response_due, resolution_due} in ISO 8601 UTC; null where no target
+ * applies (none configured, or the clock is paused while the customer is awaited). */
+static gboolean
+sla_members (PdApp *app, PdJson *j, gint64 id, GError **error)
+{
+	g_autoptr (GPtrArray) rows = pd_store_sla_list (app->store, id, error);
+	static const char *const targets[] = { "first_response", "resolution" };
+	guint i, k;
+
+	if (rows == NULL)
+		return FALSE;
+	pd_json_key (j, "sla");
+	pd_json_object_begin (j);
+	for (k = 0; k < G_N_ELEMENTS (targets); k++) {
+		g_autofree char *key = g_strconcat (targets[k], "_due", NULL);
+		g_autofree char *when = NULL;
+
+		for (i = 0; i < rows->len; i++) {
+			const PdSlaRow *r = rows->pdata[i];
+
+			if (g_str_equal (r->target, targets[k]) && r->due_at > 0) {
+				g_autoptr (GDateTime) at = g_date_time_new_from_unix_utc (r->due_at);
+				when = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+			}
+		}
+		pd_json_member_string (j, key, when);
+	}
+	pd_json_object_end (j);
+	return TRUE;
+}
+
 static gboolean
 ticket_show (int argc, char **argv, GError **error)
 {
@@ -98,6 +130,8 @@ ticket_show (int argc, char **argv, GError **error)
 		}
 		pd_json_member_int (j, "created_at", t->created_at);
 		pd_json_member_int (j, "updated_at", t->updated_at);
+		if (!sla_members (app, j, id, error))
+			return FALSE;
 		pd_json_key (j, "messages");
 		pd_json_array_begin (j);
 		for (i = 0; i < msgs->len; i++) {

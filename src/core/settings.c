@@ -12,6 +12,9 @@
 
 #include "core/error.h"
 #include "core/strutil.h"
+#include "core/calendar.h"
+
+static void sla_free (PdSlaSettings *sla);
 
 static void
 queue_free (PdQueueSettings *q)
@@ -21,6 +24,7 @@ queue_free (PdQueueSettings *q)
 	g_free (q->tag);
 	g_free (q->locale);
 	g_free (q->display_name);
+	sla_free (q->sla);
 	g_free (q);
 }
 
@@ -57,6 +61,8 @@ settings_free (PdSettings *s)
 	g_free (s->tls_key);
 	g_ptr_array_unref (s->queues);
 	g_ptr_array_unref (s->imap);
+	if (s->calendars != NULL)
+		g_ptr_array_unref (s->calendars);
 	g_free (s);
 }
 
@@ -348,7 +354,9 @@ get_duration (GKeyFile *kf, const char *group, const char *key, gint64 *out, GEr
 	gint64 n, unit = 1;
 
 	*out = 0;
-	if (v == NULL || *g_strstrip (v) == '\0')
+	if (v != NULL && strstr (v, " #") != NULL)
+		*strstr (v, " #") = '\0'; /* "4h   # business hours" */
+	if (v == NULL || *g_strstrip (v) == '\0' || !strcmp (v, "cutoff")) /* cutoff: load_sla */
 		return TRUE;
 	n = g_ascii_strtoll (v, &end, 10);
 	switch (*end) {
@@ -364,6 +372,214 @@ get_duration (GKeyFile *kf, const char *group, const char *key, gint64 *out, GEr
 	}
 	*out = n * unit;
 	return TRUE;
+}
+
+/* ---- service levels: [calendar NAME] sections and the SLA keys of [queue NAME] ---- */
+
+static void
+calendar_settings_free (PdCalendarSettings *c)
+{
+	g_free (c->name);
+	pd_calendar_free (c->calendar);
+	g_free (c);
+}
+
+static void
+sla_free (PdSlaSettings *sla)
+{
+	if (sla == NULL)
+		return;
+	g_free (sla->calendar_name);
+	g_free (sla->escalation);
+	g_free (sla);
+}
+
+int
+pd_sla_priority_index (const char *priority)
+{
+	static const char *const names[PD_SLA_PRIORITIES] = { "low", "normal", "high", "urgent" };
+	int i;
+
+	for (i = 0; priority != NULL && i < PD_SLA_PRIORITIES; i++)
+		if (!strcmp (priority, names[i]))
+			return i;
+	return -1;
+}
+
+/* A value without a trailing " # comment". (transfer full) */
+static char *
+get_plain (GKeyFile *kf, const char *group, const char *key)
+{
+	char *v = g_key_file_get_string (kf, group, key, NULL);
+	char *hash;
+
+	if (v == NULL)
+		return NULL;
+	if ((hash = strstr (v, " #")) != NULL || (hash = strstr (v, "\t#")) != NULL)
+		*hash = '\0';
+	g_strstrip (v);
+	if (*v == '\0') {
+		g_free (v);
+		return NULL;
+	}
+	return v;
+}
+
+static gboolean
+load_calendars (PdSettings *s, GKeyFile *kf, GError **error)
+{
+	g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+	guint i;
+
+	for (i = 0; groups && groups[i]; i++) {
+		const char *g = groups[i];
+		g_autofree char *tz = NULL, *hours = NULL, *holidays = NULL, *file = NULL, *cutoff = NULL,
+		                *cutoff_due = NULL;
+		PdCalendarSettings *c;
+
+		if (!g_str_has_prefix (g, "calendar "))
+			continue;
+		c = g_new0 (PdCalendarSettings, 1);
+		c->name = g_strstrip (g_strdup (g + 9));
+		g_ptr_array_add (s->calendars, c);
+		tz = get_plain (kf, g, "timezone");
+		hours = get_plain (kf, g, "hours");
+		holidays = get_plain (kf, g, "holidays");
+		file = get_plain (kf, g, "holidays_file");
+		cutoff = get_plain (kf, g, "cutoff");
+		cutoff_due = get_plain (kf, g, "cutoff_due");
+		c->calendar = pd_calendar_new (tz, hours ? hours : "Mon-Fri 09:00-17:00", holidays, cutoff,
+		                               cutoff_due, error);
+		if (c->calendar != NULL && file != NULL) {
+			if (!g_path_is_absolute (file)) {
+				char *abs = g_build_filename (s->home, file, NULL);
+				g_free (file);
+				file = abs;
+			}
+			if (!pd_calendar_add_ical_file (c->calendar, file, error)) {
+				g_prefix_error (error, "[%s] ", g);
+				return FALSE;
+			}
+		}
+		if (c->calendar == NULL) {
+			g_prefix_error (error, "[%s] ", g);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+const PdCalendar *
+pd_settings_calendar (const PdSettings *s, const char *name)
+{
+	guint i;
+
+	for (i = 0; s->calendars && i < s->calendars->len; i++) {
+		const PdCalendarSettings *c = s->calendars->pdata[i];
+		if (g_strcmp0 (c->name, name) == 0)
+			return c->calendar;
+	}
+	return NULL;
+}
+
+/* "4h", "30m", "90s", "3d" (business days with a calendar, else 72 h), "cutoff". */
+static gboolean
+sla_target (GKeyFile *kf, const char *group, const char *key, const PdSlaSettings *sla,
+            PdSlaTarget *out, GError **error)
+{
+	g_autofree char *v = get_plain (kf, group, key);
+	char *end;
+	gint64 n;
+
+	if (v == NULL)
+		return TRUE;
+	if (!strcmp (v, "cutoff")) {
+		if (sla->calendar == NULL) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s] %s = cutoff needs a calendar (calendar = NAME)", group, key);
+			return FALSE;
+		}
+		out->unit = PD_SLA_CUTOFF;
+		out->amount = 0;
+		return TRUE;
+	}
+	n = g_ascii_strtoll (v, &end, 10);
+	if (end == v || n <= 0 || (*end != '\0' && end[1] != '\0') || !strchr ("smhd", *end)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+		             "[%s] %s: want 30m, 4h, 3d or cutoff, got \"%s\"", group, key, v);
+		return FALSE;
+	}
+	out->unit = PD_SLA_SECONDS;
+	switch (*end) {
+	case 'm': out->amount = n * 60; break;
+	case 'h': out->amount = n * 3600; break;
+	case 'd':
+		if (sla->calendar != NULL) {
+			out->unit = PD_SLA_DAYS;
+			out->amount = n;
+		} else {
+			out->amount = n * 86400;
+		}
+		break;
+	default: out->amount = n; break;
+	}
+	return TRUE;
+}
+
+/* The SLA keys of queue group G: calendar, first_response[.PRIORITY], resolution[.PRIORITY],
+ * reminder = N%, escalation = ADDRESS, pause_when_waiting. */
+static gboolean
+load_sla (PdSettings *s, GKeyFile *kf, const char *g, PdQueueSettings *q, GError **error)
+{
+	static const char *const prio[PD_SLA_PRIORITIES] = { "low", "normal", "high", "urgent" };
+	PdSlaSettings *sla = q->sla = g_new0 (PdSlaSettings, 1);
+	PdSlaTarget first = { 0 }, resolution = { 0 };
+	g_autofree char *reminder = NULL;
+	int i;
+
+	sla->calendar_name = get_plain (kf, g, "calendar");
+	if (sla->calendar_name != NULL &&
+	    (sla->calendar = pd_settings_calendar (s, sla->calendar_name)) == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s] calendar: no [calendar %s] section",
+		             g, sla->calendar_name);
+		return FALSE;
+	}
+	if (!sla_target (kf, g, "first_response", sla, &first, error) ||
+	    !sla_target (kf, g, "resolution", sla, &resolution, error))
+		return FALSE;
+	for (i = 0; i < PD_SLA_PRIORITIES; i++) {
+		g_autofree char *fk = g_strdup_printf ("first_response.%s", prio[i]);
+		g_autofree char *rk = g_strdup_printf ("resolution.%s", prio[i]);
+
+		sla->first_response[i] = first;
+		sla->resolution[i] = resolution;
+		if (!sla_target (kf, g, fk, sla, &sla->first_response[i], error) ||
+		    !sla_target (kf, g, rk, sla, &sla->resolution[i], error))
+			return FALSE;
+	}
+	reminder = get_plain (kf, g, "reminder");
+	if (reminder != NULL) {
+		char *end;
+		gint64 pct = g_ascii_strtoll (reminder, &end, 10);
+
+		if (end == reminder || strcmp (end, "%") != 0 || pct < 1 || pct > 99) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[%s] reminder: want a share of the target like 75%%, got \"%s\"", g,
+			             reminder);
+			return FALSE;
+		}
+		sla->reminder_pct = pct;
+	}
+	sla->escalation = get_plain (kf, g, "escalation");
+	if (sla->escalation != NULL) {
+		pd_ascii_lower (sla->escalation);
+		if (!valid_address (sla->escalation)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[%s] escalation: not an address: %s",
+			             g, sla->escalation);
+			return FALSE;
+		}
+	}
+	return get_bool (kf, g, "pause_when_waiting", FALSE, &sla->pause_when_waiting, error);
 }
 
 static gboolean
@@ -401,7 +617,8 @@ load_queues (PdSettings *s, GKeyFile *kf, GError **error)
 		q->display_name = get_str (kf, groups[i], "name", NULL);
 		if (!get_bool (kf, groups[i], "agent_name_in_from", FALSE, &q->agent_name_in_from, error) ||
 		    !get_duration (kf, groups[i], "first_response", &q->first_response, error) ||
-		    !get_duration (kf, groups[i], "resolution", &q->resolution, error))
+		    !get_duration (kf, groups[i], "resolution", &q->resolution, error) ||
+		    !load_sla (s, kf, groups[i], q, error))
 			return FALSE;
 	}
 	if (s->queues->len == 0) {
@@ -411,6 +628,7 @@ load_queues (PdSettings *s, GKeyFile *kf, GError **error)
 		q->address = g_strdup_printf ("support@%s", s->domain);
 		q->tag = g_strdup ("SUPPORT");
 		q->locale = g_strdup (s->locale);
+		q->sla = g_new0 (PdSlaSettings, 1);
 		g_ptr_array_add (s->queues, q);
 	}
 	return TRUE;
@@ -478,6 +696,7 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	s->config = g_strdup (config);
 	s->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_free);
 	s->imap = g_ptr_array_new_with_free_func ((GDestroyNotify) imap_free);
+	s->calendars = g_ptr_array_new_with_free_func ((GDestroyNotify) calendar_settings_free);
 
 	s->domain = get_str (kf, "postdesk", "domain", "localhost");
 	s->locale = get_str (kf, "postdesk", "locale", "en");
@@ -560,7 +779,10 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 		return NULL;
 	s->session_timeout = n;
 
-	if (!load_queues (s, kf, error) || !load_imap (s, kf, error))
+	if (!get_int (kf, "serve", "tick_interval", 60, 1, &n, error))
+		return NULL;
+	s->tick_interval = n;
+	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
@@ -707,6 +929,29 @@ pd_settings_example (const char *domain)
 		"#first_response = 4h\n"
 		"#resolution = 3d\n"
 		"#locale = en\n"
+		"# service levels in business hours: name a [calendar NAME]; then first_response\n"
+		"# counts business hours, resolution = 3d business days, = cutoff the calendar's\n"
+		"# cut-off form. Per priority: first_response.urgent = 1h. A reminder to the\n"
+		"# assignee (or the queue's agents) at reminder = 75%% of a target; a mail to\n"
+		"# escalation = ADDRESS at the breach. pause_when_waiting = true stops the\n"
+		"# resolution clock from an agent's reply to the customer's next mail.\n"
+		"#calendar = office\n"
+		"#first_response.urgent = 1h\n"
+		"#reminder = 75%%\n"
+		"#escalation = lead@%s\n"
+		"#pause_when_waiting = false\n"
+		"\n"
+		"# a business calendar for SLA targets (any number of sections)\n"
+		"#[calendar office]\n"
+		"#timezone = Europe/Berlin\n"
+		"#hours = Mon-Thu 09:00-17:00; Fri 09:00-13:00\n"
+		"#holidays = 2026-12-24;2026-12-25;2026-12-26\n"
+		"# all-day VEVENTs of an iCalendar file (relative to the home)\n"
+		"#holidays_file = holidays.ics\n"
+		"# the cut-off form: received before cutoff: due at that day's close; after it:\n"
+		"# at cutoff_due the next working day\n"
+		"#cutoff = 14:00\n"
+		"#cutoff_due = 11:00\n"
 		"\n"
 		"[serve]\n"
 		"# seconds between outbox runs of `postdesk serve`\n"
@@ -731,6 +976,8 @@ pd_settings_example (const char *domain)
 		"# sessions from one client address (421 4.7.0 beyond); keep it at or above your\n"
 		"# MTA's LMTP concurrency (Postfix: 20)\n"
 		"#max_connections_per_address = 20\n"
+		"# seconds between runs of the scheduler (SLA reminders and escalations)\n"
+		"#tick_interval = 60\n"
 		"\n"
 		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
 		"#[imap hosted]\n"
@@ -750,5 +997,5 @@ pd_settings_example (const char *domain)
 		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
 		"#poll_interval = 60\n"
 		"#idle_timeout = 1500\n",
-		domain, domain, domain, domain);
+		domain, domain, domain, domain, domain);
 }

@@ -8,6 +8,43 @@
 
 #include <glib.h>
 
+/* ---- service levels (SLA), see load_sla() in settings.c ---- */
+typedef struct PdCalendar PdCalendar; /* core/calendar.h */
+
+/* One [calendar NAME] section. */
+typedef struct {
+	char *name;
+	PdCalendar *calendar;
+} PdCalendarSettings;
+
+typedef enum {
+	PD_SLA_NONE = 0, /* no target */
+	PD_SLA_SECONDS,  /* AMOUNT seconds: business seconds with a calendar, else calendar time */
+	PD_SLA_DAYS,     /* AMOUNT business days of the calendar */
+	PD_SLA_CUTOFF,   /* the calendar's cut-off form */
+} PdSlaUnit;
+
+typedef struct {
+	PdSlaUnit unit;
+	gint64 amount;
+} PdSlaTarget;
+
+#define PD_SLA_PRIORITIES 4 /* low, normal, high, urgent: pd_sla_priority_index() */
+
+/* A queue's SLA policy. */
+typedef struct {
+	char *calendar_name;        /* [queue] calendar, NULL = calendar time */
+	const PdCalendar *calendar; /* that calendar (owned by PdSettings.calendars), or NULL */
+	PdSlaTarget first_response[PD_SLA_PRIORITIES]; /* first_response, first_response.PRIORITY */
+	PdSlaTarget resolution[PD_SLA_PRIORITIES];     /* resolution, resolution.PRIORITY */
+	int reminder_pct;           /* reminder = 75%: remind at that share of a target; 0 = none */
+	char *escalation;           /* escalation = ADDRESS at the breach; NULL = none */
+	gboolean pause_when_waiting; /* the resolution clock stops while the customer is awaited */
+} PdSlaSettings;
+
+/* 0..3 for low, normal, high, urgent; -1 for anything else. */
+int pd_sla_priority_index (const char *priority);
+
 typedef struct {
 	char *name;    /* "support" */
 	char *address; /* "support@example.com" */
@@ -17,6 +54,7 @@ typedef struct {
 	gboolean agent_name_in_from; /* replies to customers from "Agent Name (Example Support)" */
 	gint64 first_response; /* SLA target in seconds from creation, 0 = none */
 	gint64 resolution;     /* SLA target in seconds from creation, 0 = none */
+	PdSlaSettings *sla;    /* never NULL */
 } PdQueueSettings;
 
 /* One [imap NAME] account to fetch from. */
@@ -80,6 +118,8 @@ typedef struct {
 	GPtrArray *imap;     /* PdImapSettings*, may be empty */
 
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
+	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
+	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;
@@ -147,6 +187,9 @@ void pd_settings_cell_free (PdSettingsCell *cell);
 
 /* The documented example configuration that `postdesk init` writes, for DOMAIN. */
 char *pd_settings_example (const char *domain);
+
+/* The calendar called NAME, or NULL. (transfer none) */
+const PdCalendar *pd_settings_calendar (const PdSettings *settings, const char *name);
 
 /* The queue called NAME, or NULL. (transfer none) */
 const PdQueueSettings *pd_settings_queue (const PdSettings *settings, const char *name);

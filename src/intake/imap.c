@@ -95,28 +95,21 @@ load_state (PdImapFetcher *f, PdApp *app, PdImapSession *s, guint32 *last_uid_r,
 	return pd_store_imap_set (app->store, f->account->name, s->uidvalidity, 0, error);
 }
 
-/* Process intake row ID as `serve` does: a tempfail stays pending (serve retries pending rows),
- * anything else goes to quarantine with the reason. */
+/* Process intake row ID as `serve` does (pd_intake_settle): a tempfail stays pending (serve
+ * retries pending rows), anything else goes to quarantine with the reason. */
 static gboolean
 process (PdApp *app, gint64 id, GError **error)
 {
 	PdOutcome out = { 0 };
 	g_autoptr (GError) local = NULL;
-	gboolean ok = pd_intake_process (app, id, &out, &local);
+	gboolean ok = pd_intake_settle (app, id, &out, &local);
 
 	pd_outcome_clear (&out);
-	if (ok)
-		return TRUE;
-	if (g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
-		pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; will retry", id, local->message);
-		return TRUE;
+	if (!ok && !g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
 	}
-	{
-		g_autofree char *reason = g_strdup_printf ("processing failed: %s", local->message);
-
-		pd_log_error ("intake=%" G_GINT64_FORMAT " %s; quarantined", id, reason);
-		return pd_intake_quarantine (app, id, reason, error);
-	}
+	return TRUE;
 }
 
 /* The largest message fetched at all: as `deliver`, over the limit is stored and quarantined,

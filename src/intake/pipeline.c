@@ -5,6 +5,7 @@
 #include "intake/pipeline.h"
 
 #include "app/app.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "intake/intake.h"
 #include "core/log.h"
@@ -19,16 +20,14 @@
 
 typedef struct {
 	GBytes *raw;
-	char *source, *from, *rcpt;
+	char *source, *from;
 	PdIngestDone done;
 	gpointer data;
 	GDestroyNotify destroy;
 	GMainContext *context;
 	PdIngest *ingest;
-	/* results */
-	gint64 id;
-	gboolean duplicate;
-	GError *error;
+	/* one per recipient (one with rcpt NULL when there is none): the rows and their errors */
+	GArray *results; /* PdIngestResult */
 } Job;
 
 /* the sentinel that stops a thread */
@@ -58,14 +57,21 @@ struct PdIngest {
 static void
 job_free (Job *job)
 {
+	guint i;
+
 	g_bytes_unref (job->raw);
 	g_free (job->source);
 	g_free (job->from);
-	g_free (job->rcpt);
+	for (i = 0; i < job->results->len; i++) {
+		PdIngestResult *r = &g_array_index (job->results, PdIngestResult, i);
+
+		g_free (r->rcpt);
+		g_clear_error (&r->error);
+	}
+	g_array_unref (job->results);
 	if (job->destroy)
 		job->destroy (job->data);
 	g_main_context_unref (job->context);
-	g_clear_error (&job->error);
 	g_free (job);
 }
 
@@ -130,7 +136,7 @@ job_report (gpointer data)
 {
 	Job *job = data;
 
-	job->done (job->id, job->duplicate, job->error, job->data);
+	job->done ((const PdIngestResult *) job->results->data, job->results->len, job->data);
 	g_atomic_int_add (&job->ingest->in_flight, -1);
 	return G_SOURCE_REMOVE;
 }
@@ -138,21 +144,24 @@ job_report (gpointer data)
 static gboolean
 commit_batch (PdApp *app, GPtrArray *batch, GError **error)
 {
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 	guint i;
 
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
 	for (i = 0; i < batch->len; i++) {
 		Job *job = batch->pdata[i];
-		g_autofree char *state = NULL;
+		guint r;
 
-		if (!pd_store_intake_add (app->store, job->raw, job->source, job->from, job->rcpt, now,
-		                          &job->id, &state, error)) {
-			pd_store_rollback (app->store);
-			return FALSE;
+		for (r = 0; r < job->results->len; r++) {
+			PdIngestResult *res = &g_array_index (job->results, PdIngestResult, r);
+
+			if (!pd_intake_add (app, job->raw, job->source, job->from, res->rcpt, now, &res->id,
+			                    &res->duplicate, error)) {
+				pd_store_rollback (app->store);
+				return FALSE;
+			}
 		}
-		job->duplicate = state != NULL;
 	}
 	return pd_store_commit (app->store, error);
 }
@@ -211,23 +220,36 @@ writer_main (gpointer data)
 			             local->message);
 			for (i = 0; i < batch->len; i++) {
 				Job *one = batch->pdata[i];
+				guint r;
 
-				if (!pd_intake_accept (app, one->raw, one->source, one->from, one->rcpt, &one->id,
-				                       &one->duplicate, &one->error) &&
-				    !g_error_matches (one->error, PD_ERROR, PD_ERROR_TEMPFAIL)) {
-					/* the caller answers 451 either way; the sender retries */
-					pd_log_error ("intake from %s failed: %s", one->source, one->error->message);
+				for (r = 0; r < one->results->len; r++) {
+					PdIngestResult *res = &g_array_index (one->results, PdIngestResult, r);
+
+					res->id = 0;
+					res->duplicate = FALSE;
+					if (!pd_intake_accept (app, one->raw, one->source, one->from, res->rcpt, &res->id,
+					                       &res->duplicate, &res->error) &&
+					    !g_error_matches (res->error, PD_ERROR, PD_ERROR_TEMPFAIL)) {
+						/* the caller answers 451 either way; the sender retries */
+						pd_log_error ("intake from %s for %s failed: %s", one->source,
+						              res->rcpt ? res->rcpt : "-", res->error->message);
+					}
 				}
 			}
 		}
 		writer_end (ing);
 		for (i = 0; i < batch->len; i++) {
 			Job *one = batch->pdata[i];
+			guint r;
 
-			if (one->error == NULL)
-				queue_row (ing, one->id);
-			pd_log_debug ("intake=%" G_GINT64_FORMAT " committed (batch of %u)%s", one->id,
-			              batch->len, one->duplicate ? " duplicate" : "");
+			for (r = 0; r < one->results->len; r++) {
+				const PdIngestResult *res = &g_array_index (one->results, PdIngestResult, r);
+
+				if (res->error == NULL)
+					queue_row (ing, res->id);
+				pd_log_debug ("intake=%" G_GINT64_FORMAT " committed (batch of %u)%s", res->id,
+				              batch->len, res->duplicate ? " duplicate" : "");
+			}
 			g_main_context_invoke_full (one->context, G_PRIORITY_DEFAULT, job_report, one,
 			                            (GDestroyNotify) job_free);
 		}
@@ -237,15 +259,21 @@ writer_main (gpointer data)
 
 void
 pd_ingest_submit (PdIngest *ing, GBytes *raw, const char *source, const char *envelope_from,
-                  const char *envelope_rcpt, PdIngestDone done, gpointer data,
-                  GDestroyNotify destroy)
+                  const char *const *envelope_rcpts, guint n_rcpts, PdIngestDone done,
+                  gpointer data, GDestroyNotify destroy)
 {
 	Job *job = g_new0 (Job, 1);
+	guint i;
 
 	job->raw = g_bytes_ref (raw);
 	job->source = g_strdup (source);
 	job->from = g_strdup (envelope_from);
-	job->rcpt = g_strdup (envelope_rcpt);
+	job->results = g_array_sized_new (FALSE, TRUE, sizeof (PdIngestResult), MAX (n_rcpts, 1));
+	for (i = 0; i < MAX (n_rcpts, 1); i++) {
+		PdIngestResult res = { n_rcpts ? g_strdup (envelope_rcpts[i]) : NULL, 0, FALSE, NULL };
+
+		g_array_append_val (job->results, res);
+	}
 	job->done = done;
 	job->data = data;
 	job->destroy = destroy;
@@ -264,7 +292,7 @@ pd_ingest_in_flight (PdIngest *ing)
 /* ---- the worker ---- */
 
 /* Process intake row ID: a transient failure leaves it pending (retried by the next scan),
- * anything else quarantines it with the reason. */
+ * anything else quarantines it with the reason (pd_intake_settle). */
 static gboolean
 process_one (PdIngest *ing, PdApp *app, gint64 id, GError **error)
 {
@@ -273,18 +301,13 @@ process_one (PdIngest *ing, PdApp *app, gint64 id, GError **error)
 	gboolean ok;
 
 	worker_wait_turn (ing);
-	ok = pd_intake_process (app, id, &out, &local);
+	ok = pd_intake_settle (app, id, &out, &local);
 	pd_outcome_clear (&out);
-	if (!ok && g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
-		pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; will retry", id, local->message);
-		ok = TRUE;
-	} else if (!ok) {
-		g_autofree char *reason = g_strdup_printf ("processing failed: %s", local->message);
-
-		pd_log_error ("intake=%" G_GINT64_FORMAT " %s; quarantined", id, reason);
-		ok = pd_intake_quarantine (app, id, reason, error);
+	if (!ok && !g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
 	}
-	return ok;
+	return TRUE;
 }
 
 /* The periodic step: rows left pending (a crash, a tempfail, `deliver` cut short) and the

@@ -14,19 +14,30 @@
 
 typedef struct PdIngest PdIngest;
 
-/* Called in the submitter's thread-default main context once the message is committed
- * (ERROR NULL; DUPLICATE: the same bytes were stored before) or could not be (ERROR set,
+/* What became of a message for one recipient: committed as intake row ID (ERROR NULL;
+ * DUPLICATE: the same bytes were stored before for this recipient), or not (ERROR set,
  * PD_ERROR_TEMPFAIL when a retry may succeed). */
-typedef void (*PdIngestDone) (gint64 id, gboolean duplicate, const GError *error, gpointer data);
+typedef struct {
+	char *rcpt; /* as submitted, NULL for none */
+	gint64 id;
+	gboolean duplicate;
+	GError *error;
+} PdIngestResult;
+
+/* Called in the submitter's thread-default main context once the message is committed or
+ * could not be: RESULTS (transfer none) has one entry per recipient, in the order given. */
+typedef void (*PdIngestDone) (const PdIngestResult *results, guint n_results, gpointer data);
 
 /* Start the threads; each opens the store of the settings current in CELL (borrowed: it
  * must outlive the PdIngest) and follows them when they change. (transfer full) */
 PdIngest *pd_ingest_new (PdSettingsCell *cell, GError **error);
 
-/* Queue RAW for the next group commit. DONE(DATA) is called exactly once, then DESTROY(DATA). */
+/* Queue RAW for the next group commit: one intake row for each of the N_RCPTS recipients
+ * (none: one row without a recipient), all in one transaction. DONE(DATA) is called exactly
+ * once, then DESTROY(DATA). */
 void pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source,
-                       const char *envelope_from, const char *envelope_rcpt, PdIngestDone done,
-                       gpointer data, GDestroyNotify destroy);
+                       const char *envelope_from, const char *const *envelope_rcpts,
+                       guint n_rcpts, PdIngestDone done, gpointer data, GDestroyNotify destroy);
 
 /* Messages submitted whose DONE has not run yet. */
 guint pd_ingest_in_flight (PdIngest *ingest);

@@ -1,7 +1,8 @@
 /* smtp-command.c - the SMTP (RFC 5321) / LMTP (RFC 2033) protocol of a session: commands and
  * their replies, recipients checked against the queue and bounce addresses, the message
  * dot-unstuffed and kept exactly as received (CRLF included, so SHA-256 deduplication is
- * stable), handed to PdIngest and answered 250 (per recipient for LMTP) once committed.
+ * stable), handed to PdIngest (one intake row per recipient) and answered 250 once committed
+ * (LMTP: per recipient, each with its own row).
  * The I/O is smtp-session.c's. */
 #include <string.h>
 
@@ -272,27 +273,53 @@ reply_each (PdSession *s, GPtrArray *rcpts, const char *text)
 		pd_session_reply (s, "%s", text);
 }
 
+#define REPLY_TEMPFAIL "451 4.3.0 Temporary failure storing the message, try again later"
+
+/* The reply for one recipient's result. (transfer full) */
+static char *
+result_reply (PdSession *s, const PdIngestResult *r)
+{
+	if (r->error != NULL) {
+		pd_log_warn ("session %s: message for %s not stored: %s", s->peer,
+		             r->rcpt ? r->rcpt : "-", r->error->message);
+		return g_strdup (REPLY_TEMPFAIL);
+	}
+	return g_strdup_printf ("250 2.0.0 Ok: %s intake %" G_GINT64_FORMAT,
+	                        r->duplicate ? "already stored as" : "stored as", r->id);
+}
+
+/* LMTP answers each recipient on its own (RFC 2033 4.2), in RCPT order; SMTP answers once:
+ * 250 only when every recipient's row is committed, else 451 (the retry finds the stored
+ * ones and skips them). */
 static void
-on_committed (gint64 id, gboolean duplicate, const GError *error, gpointer data)
+on_committed (const PdIngestResult *results, guint n, gpointer data)
 {
 	PdSession *s = data;
 	g_autoptr (GPtrArray) rcpts = g_steal_pointer (&s->committing_rcpts);
-	g_autofree char *text = NULL;
+	guint i, failed = 0;
 
 	s->committing = FALSE;
 	if (s->aborted || s->closing) {
 		pd_session_close (s);
 		return;
 	}
-	if (error != NULL) {
-		pd_log_warn ("session %s: message not stored: %s", s->peer, error->message);
-		text = g_strdup ("451 4.3.0 Temporary failure storing the message, try again later");
-	} else {
-		s->bad = 0;
-		text = g_strdup_printf ("250 2.0.0 Ok: %s intake %" G_GINT64_FORMAT,
-		                        duplicate ? "already stored as" : "stored as", id);
+	for (i = 0; i < n; i++) {
+		g_autofree char *text = result_reply (s, &results[i]);
+
+		if (results[i].error != NULL)
+			failed++;
+		if (s->host->lmtp)
+			pd_session_reply (s, "%s", text);
 	}
-	reply_each (s, rcpts, text);
+	if (!s->host->lmtp && failed > 0)
+		pd_session_reply (s, "%s", REPLY_TEMPFAIL);
+	else if (!s->host->lmtp && n > 0) {
+		g_autofree char *text = result_reply (s, &results[0]);
+
+		pd_session_reply (s, "%s", text);
+	}
+	if (failed == 0)
+		s->bad = 0;
 	pd_session_pump (s);
 }
 
@@ -317,7 +344,8 @@ end_data (PdSession *s)
 		g_ptr_array_extend_and_steal (s->committing_rcpts, g_steal_pointer (&s->rcpts));
 		s->rcpts = g_ptr_array_new_with_free_func (g_free);
 		pd_ingest_submit (s->host->ingest, raw, s->host->lmtp ? "lmtp" : "smtp", s->from,
-		                  s->committing_rcpts->pdata[0], on_committed, pd_session_ref (s),
+		                  (const char *const *) s->committing_rcpts->pdata,
+		                  s->committing_rcpts->len, on_committed, pd_session_ref (s),
 		                  pd_session_unref);
 	}
 	pd_session_reset (s);

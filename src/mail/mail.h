@@ -32,12 +32,19 @@ typedef struct {
 	PdAddress *reply_to;     /* first Reply-To address, may be NULL */
 	GPtrArray *to;           /* PdAddress*, never NULL */
 	GPtrArray *cc;           /* PdAddress*, never NULL */
-	char *body_text;         /* best text body, UTF-8, LF line ends; "" if none */
+	char *body_text;         /* best text body, UTF-8, LF line ends, NUL bytes replaced by
+	                          * U+FFFD; "" if none. At most PD_MAIL_TEXT_MAX bytes (cut at a
+	                          * line end, with a note): what quote stripping, the filters and
+	                          * notifications read. RAW has the whole message. */
+	gboolean body_truncated; /* body_text is the head of a longer text */
 	gboolean body_from_html; /* body_text was converted from text/html */
 	char *body_html;         /* the text/html part as UTF-8, if any (unsanitised!) */
 	GPtrArray *attachments;  /* PdAttachment*, never NULL */
 	guint depth;             /* deepest MIME nesting seen */
 } PdMail;
+
+/* The most text of a body a PdMail holds (and HTML converted: 4 times that of HTML). */
+#define PD_MAIL_TEXT_MAX (256 * 1024)
 
 typedef struct {
 	gsize max_size;  /* bytes; 0 = no limit */
@@ -55,6 +62,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdMail, pd_mail_free)
 /* The first value of header NAME as GMime gives it (unfolded); NULL if absent.
  * (transfer none: valid while MAIL lives) */
 const char *pd_mail_header (const PdMail *mail, const char *name);
+
+/* The decoded text of PART in UTF-8, without CRs, NUL bytes as U+FFFD, at most MAX bytes
+ * (cut at a line end where one is near, else at a character): decoded as a stream, so a huge
+ * part never sits in memory whole. TRUNCATED_R (may be NULL): there was more.
+ * (transfer full) */
+char *pd_mail_part_text (GMimePart *part, gsize max, gboolean *truncated_r);
 
 /* Is ADDR (case-insensitive) among the To and Cc addresses. */
 gboolean pd_mail_addressed_to (const PdMail *mail, const char *addr);

@@ -1,6 +1,7 @@
 /* parse.c - raw bytes to PdMail with GMime: addresses, ids, subject, date, the best text
- * body (HTML converted with html.c), attachments decoded in memory.
- * It does not store anything or judge the mail; limits refuse mail before GMime recurses. */
+ * body (HTML converted with html.c, at most PD_MAIL_TEXT_MAX bytes of it), attachments
+ * decoded in memory. It does not store anything or judge the mail; limits refuse mail
+ * before GMime recurses. NUL bytes are replaced, never allowed to cut a string short. */
 #include "mail/mail.h"
 
 #include <string.h>
@@ -121,14 +122,132 @@ first_address (InternetAddressList *list)
 	return g_ptr_array_steal_index (all, 0);
 }
 
+/* Is P the start of an RFC 2047 encoded word ("=?charset?b|q?text?=")? Its length, or 0. */
+static gsize
+encoded_word_len (const char *p)
+{
+	const char *q = p + 2;
+
+	if (p[0] != '=' || p[1] != '?')
+		return 0;
+	while (*q && *q != '?' && !g_ascii_isspace (*q))
+		q++;
+	if (*q != '?' || q == p + 2 || q[1] == '\0' || !strchr ("bBqQ", q[1]) || q[2] != '?')
+		return 0;
+	for (q += 3; *q && *q != '?' && !g_ascii_isspace (*q); q++)
+		;
+	return q[0] == '?' && q[1] == '=' ? (gsize) (q + 2 - p) : 0;
+}
+
+/* RAW (an address header as received) with each run of encoded words outside quotes,
+ * comments and <> put inside a quoted string, so that a ':', ',' or ';' they decode to
+ * stays in the display name: the structure is parsed first, names decoded after (GMime
+ * decodes encoded words inside quotes). (transfer full) */
+static char *
+protect_encoded_words (const char *raw)
+{
+	GString *out = g_string_sized_new (strlen (raw) + 16);
+	const char *p = raw;
+	int comment = 0;
+	gboolean quoted = FALSE, angle = FALSE;
+
+	while (*p) {
+		gsize n;
+
+		if (quoted) {
+			if (*p == '\\' && p[1]) {
+				g_string_append_len (out, p, 2);
+				p += 2;
+				continue;
+			}
+			quoted = *p != '"';
+		} else if (comment > 0) {
+			if (*p == '\\' && p[1]) {
+				g_string_append_len (out, p, 2);
+				p += 2;
+				continue;
+			}
+			comment += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+		} else if (angle) {
+			angle = *p != '>';
+		} else if ((n = encoded_word_len (p)) > 0) {
+			/* the run: encoded words separated by blanks only */
+			const char *end = p + n;
+			for (;;) {
+				const char *next = end;
+				gsize m;
+				while (*next == ' ' || *next == '\t' || *next == '\r' || *next == '\n')
+					next++;
+				if ((m = encoded_word_len (next)) == 0)
+					break;
+				end = next + m;
+			}
+			g_string_append_c (out, '"');
+			for (; p < end; p++) {
+				if (*p == '"' || *p == '\\')
+					g_string_append_c (out, '\\');
+				g_string_append_c (out, *p == '\r' || *p == '\n' ? ' ' : *p);
+			}
+			g_string_append_c (out, '"');
+			continue;
+		} else {
+			quoted = *p == '"';
+			comment = *p == '(';
+			angle = *p == '<';
+		}
+		g_string_append_c (out, *p++);
+	}
+	return g_string_free (out, FALSE);
+}
+
+/* The addresses of every header NAME, parsed from the raw values (see above). NULL if there
+ * is no such header. (transfer full) */
 static InternetAddressList *
 header_addresses (GMimeMessage *msg, const char *name)
 {
-	const char *v = g_mime_object_get_header (GMIME_OBJECT (msg), name);
+	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+	InternetAddressList *all = NULL;
+	int i, n = g_mime_header_list_get_count (headers);
 
-	if (v == NULL)
-		return NULL;
-	return internet_address_list_parse (NULL, v);
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+		const char *raw = g_mime_header_get_raw_value (h);
+		g_autofree char *value = NULL;
+		InternetAddressList *list;
+
+		if (g_ascii_strcasecmp (g_mime_header_get_name (h), name) != 0 || raw == NULL)
+			continue;
+		value = protect_encoded_words (raw);
+		list = internet_address_list_parse (NULL, value);
+		if (list == NULL)
+			continue;
+		if (all == NULL) {
+			all = list;
+		} else {
+			internet_address_list_append (all, list);
+			g_object_unref (list);
+		}
+	}
+	return all;
+}
+
+static PdAddress *
+header_first_address (GMimeMessage *msg, const char *name)
+{
+	InternetAddressList *list = header_addresses (msg, name);
+	PdAddress *a = first_address (list);
+
+	g_clear_object (&list);
+	return a;
+}
+
+static void
+header_collect_addresses (GMimeMessage *msg, const char *name, GPtrArray *out)
+{
+	InternetAddressList *list = header_addresses (msg, name);
+
+	collect_addresses (list, out);
+	g_clear_object (&list);
 }
 
 /* Message-IDs in In-Reply-To/References, with or without <> (some clients drop them), in
@@ -184,24 +303,98 @@ part_bytes (GMimePart *part)
 	return bytes;
 }
 
-static char *
-text_part_utf8 (GMimeTextPart *part)
+char *
+pd_mail_part_text (GMimePart *part, gsize max, gboolean *truncated_r)
 {
-	g_autofree char *text = g_mime_text_part_get_text (part);
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part),
+	                                                                 "charset");
+	GMimeContentEncoding encoding;
+	GMimeStream *source, *filtered;
 	GString *out;
-	const char *p;
+	char buf[16 * 1024];
+	gssize n;
+	char *valid;
+	gboolean truncated = FALSE;
 
-	if (text == NULL)
+	if (truncated_r == NULL)
+		truncated_r = &truncated;
+	*truncated_r = FALSE;
+	if (content == NULL || (source = g_mime_data_wrapper_get_stream (content)) == NULL)
 		return g_strdup ("");
-	/* a charset GMime could not convert leaves raw bytes behind */
-	out = g_string_sized_new (strlen (text));
-	for (p = text; *p; p++)
-		if (*p != '\r')
-			g_string_append_c (out, *p);
+	g_mime_stream_reset (source);
+	filtered = g_mime_stream_filter_new (source);
+	encoding = g_mime_data_wrapper_get_encoding (content);
+	if (encoding == GMIME_CONTENT_ENCODING_BASE64 ||
+	    encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    encoding == GMIME_CONTENT_ENCODING_UUENCODE) {
+		GMimeFilter *decode = g_mime_filter_basic_new (encoding, FALSE);
+		g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), decode);
+		g_object_unref (decode);
+	}
+	if (charset != NULL) {
+		/* NULL for a charset iconv does not know: the bytes pass, made valid below */
+		GMimeFilter *convert = g_mime_filter_charset_new (charset, "utf-8");
+		if (convert != NULL) {
+			g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), convert);
+			g_object_unref (convert);
+		}
+	}
+	out = g_string_sized_new (MIN (max, 64 * 1024) + 8);
+	while (!*truncated_r && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0) {
+		for (gssize i = 0; i < n; i++) {
+			if (out->len >= max) {
+				*truncated_r = TRUE;
+				break;
+			}
+			if (buf[i] == '\r')
+				continue;
+			if (buf[i] == '\0')
+				g_string_append (out, "\xef\xbf\xbd"); /* U+FFFD */
+			else
+				g_string_append_c (out, buf[i]);
+		}
+	}
+	g_object_unref (filtered);
+	if (*truncated_r) {
+		/* the last whole line if it is not far back, else the last whole character */
+		const char *nl = g_strrstr_len (out->str, out->len, "\n");
+		if (nl != NULL && out->len - (nl + 1 - out->str) < 4096)
+			g_string_truncate (out, nl + 1 - out->str);
+	}
+	/* a charset GMime could not convert leaves raw bytes behind; a cut one half a char */
+	valid = g_utf8_make_valid (out->str, out->len);
+	g_string_free (out, TRUE);
+	return valid;
+}
+
+/* TEXT (transfer full) capped at PD_MAIL_TEXT_MAX, with a note when it was or is longer. */
+static char *
+bounded_text (char *text, gboolean truncated, gboolean *truncated_r)
+{
+	gsize len = strlen (text);
+
+	if (len > PD_MAIL_TEXT_MAX) {
+		const char *end = text + PD_MAIL_TEXT_MAX;
+		const char *nl = g_strrstr_len (text, PD_MAIL_TEXT_MAX, "\n");
+
+		if (nl != NULL && end - nl < 4096)
+			end = nl + 1;
+		else
+			end = g_utf8_find_prev_char (text, end + 1); /* a whole character */
+		text[end - text] = '\0';
+		truncated = TRUE;
+	}
+	*truncated_r = truncated;
+	if (!truncated)
+		return text;
 	{
-		char *valid = g_utf8_make_valid (out->str, out->len);
-		g_string_free (out, TRUE);
-		return valid;
+		char *noted = g_strconcat (text, g_str_has_suffix (text, "\n") ? "" : "\n",
+		                           "\n[text truncated: the message is longer than this; "
+		                           "the whole message is kept as received]\n",
+		                           NULL);
+		g_free (text);
+		return noted;
 	}
 }
 
@@ -324,6 +517,55 @@ count_containers (GBytes *raw)
 	return n;
 }
 
+static void
+unwrap_array (gpointer data)
+{
+	GByteArray *wrap = data;
+
+	/* the bytes are RAW's: give the array back empty */
+	wrap->data = NULL;
+	wrap->len = 0;
+	g_byte_array_unref (wrap);
+}
+
+/* A read-only GMime memory stream over RAW's bytes without copying them (GMime's parser
+ * keeps the parts as windows on its stream: a copy would double a big message in memory).
+ * The stream does not own the array and holds a reference to RAW while it lives. */
+static GMimeStream *
+stream_over_bytes (GBytes *raw)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data (raw, &len);
+	GByteArray *wrap = g_byte_array_new ();
+	GMimeStream *stream;
+
+	wrap->data = (guint8 *) data; /* only ever read: GMime's parser does not write */
+	wrap->len = len;
+	stream = g_mime_stream_mem_new_with_byte_array (wrap);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+	g_object_set_data_full (G_OBJECT (stream), "pd-raw", g_bytes_ref (raw),
+	                        (GDestroyNotify) g_bytes_unref);
+	g_object_set_data_full (G_OBJECT (stream), "pd-array", wrap, unwrap_array);
+	return stream;
+}
+
+/* The length of the top header block of DATA (up to its first empty line). */
+static gsize
+header_block_len (const char *data, gsize len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *nl = memchr (p, '\n', end - p);
+		if (nl == NULL)
+			return len;
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return p - data;
+		p = nl + 1;
+	}
+	return len;
+}
+
 PdMail *
 pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 {
@@ -360,7 +602,23 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 		}
 	}
 
-	stream = g_mime_stream_mem_new_with_buffer (data, len);
+	{
+		/* a NUL in a header would end its value in GMime's strings: a space instead (the
+		 * body's NULs are replaced as it is decoded; RAW itself stays as received) */
+		gsize head = header_block_len (data, len);
+
+		if (memchr (data, '\0', head) != NULL) {
+			GByteArray *bytes;
+
+			stream = g_mime_stream_mem_new_with_buffer (data, len);
+			bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+			for (gsize i = 0; i < head; i++)
+				if (bytes->data[i] == '\0')
+					bytes->data[i] = ' ';
+		} else {
+			stream = stream_over_bytes (raw);
+		}
+	}
 	parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	msg = g_mime_parser_construct_message (parser, NULL);
@@ -396,15 +654,11 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 	date = g_mime_message_get_date (msg);
 	mail->date = date ? g_date_time_to_unix (date) : 0;
 
-	mail->from = first_address (g_mime_message_get_from (msg));
-	{
-		InternetAddressList *l = header_addresses (msg, "Sender");
-		mail->sender = first_address (l);
-		g_clear_object (&l);
-	}
-	mail->reply_to = first_address (g_mime_message_get_reply_to (msg));
-	collect_addresses (g_mime_message_get_to (msg), mail->to);
-	collect_addresses (g_mime_message_get_cc (msg), mail->cc);
+	mail->from = header_first_address (msg, "From");
+	mail->sender = header_first_address (msg, "Sender");
+	mail->reply_to = header_first_address (msg, "Reply-To");
+	header_collect_addresses (msg, "To", mail->to);
+	header_collect_addresses (msg, "Cc", mail->cc);
 
 	w.mail = mail;
 	if (g_mime_message_get_mime_part (msg) != NULL)
@@ -419,15 +673,22 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 		             w.parts, limits->max_parts);
 		return NULL;
 	}
-	if (w.html != NULL)
-		mail->body_html = text_part_utf8 (w.html);
-	if (w.plain != NULL) {
-		mail->body_text = text_part_utf8 (w.plain);
-	} else if (mail->body_html != NULL) {
-		mail->body_text = pd_html_to_text (mail->body_html, -1);
-		mail->body_from_html = TRUE;
-	} else {
-		mail->body_text = g_strdup ("");
+	{
+		gboolean html_cut = FALSE, text_cut = FALSE;
+
+		/* HTML shrinks to text: four times the text bound of it, converted */
+		if (w.html != NULL)
+			mail->body_html = pd_mail_part_text (GMIME_PART (w.html), 4 * PD_MAIL_TEXT_MAX, &html_cut);
+		if (w.plain != NULL) {
+			char *text = pd_mail_part_text (GMIME_PART (w.plain), PD_MAIL_TEXT_MAX, &text_cut);
+			mail->body_text = bounded_text (text, text_cut, &mail->body_truncated);
+		} else if (mail->body_html != NULL) {
+			char *text = pd_html_to_text (mail->body_html, -1);
+			mail->body_text = bounded_text (text, html_cut, &mail->body_truncated);
+			mail->body_from_html = TRUE;
+		} else {
+			mail->body_text = g_strdup ("");
+		}
 	}
 	return g_steal_pointer (&mail);
 }

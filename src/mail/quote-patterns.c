@@ -1,38 +1,43 @@
 /* quote-patterns.c - the pattern tables behind quote-patterns.h, one per kind of line.
  * Patterns only classify a single (possibly joined) line; deciding what to cut is quote.c's.
- * Regexes are compiled once on first use and kept for the life of the process. */
+ * Regexes are compiled once on first use and kept for the life of the process. Every pattern
+ * runs in time linear in its line: no two unbounded ".*" that can trade characters, an
+ * unanchored "\d.*X" written as "^\D*+\d.*X" (the first digit will do), and lines are
+ * capped (ATTRIBUTION_MAX) before they reach a pattern. */
 #include "mail/quote-patterns.h"
 
 #include <string.h>
 
 /* Longest line an attribution may be: longer lines are prose, not a client's header. */
 #define ATTRIBUTION_MAX 400
+/* How much of a line the forward-marker patterns (anchored at its start) look at. */
+#define FORWARD_HEAD_MAX 400
 
 /* Attribution headers that open with a lead word or an ISO date ("On DATE, NAME wrote:",
  * "Am DATE schrieb NAME:"): safe to assemble from lines a client wrapped. */
 static const char *const strong_patterns[] = {
 	/* English */
-	"^(on|at|in message)\\s.*\\d.*\\s(wrote|writes|said|says)\\s*:?$",
+	"^(on|at|in message)\\s\\D*+\\d.*\\s(wrote|writes|said|says)\\s*:?$",
 	/* German */
-	"^am\\s.*\\d.*\\s(schrieb|geschrieben|schrieben sie)(\\s.*)?:$",
+	"^am\\s\\D*+\\d.*\\s(schrieb|geschrieben|schrieben sie)(\\s.*)?:$",
 	/* Dutch */
-	"^op\\s.*\\d.*\\s(schreef|geschreven)(\\s.*)?:$",
+	"^op\\s\\D*+\\d.*\\s(schreef|geschreven)(\\s.*)?:$",
 	/* French */
-	"^le\\s.*\\d.*\\sa\\s+écrit\\s*:?$",
+	"^le\\s\\D*+\\d.*\\sa\\s+écrit\\s*:?$",
 	/* Spanish */
-	"^el\\s.*\\d.*\\sescribió\\s*:?$",
+	"^el\\s\\D*+\\d.*\\sescribió\\s*:?$",
 	/* Portuguese */
-	"^em\\s.*\\d.*\\sescreveu\\s*:?$",
+	"^em\\s\\D*+\\d.*\\sescreveu\\s*:?$",
 	/* Italian */
-	"^il\\s.*\\d.*\\sha\\s+scritto\\s*:?$",
+	"^il\\s\\D*+\\d.*\\sha\\s+scritto\\s*:?$",
 	/* Polish */
-	"^(dnia|dňa)\\s.*\\d.*\\snapisał(a|\\(a\\))?\\s*:?$",
+	"^(dnia|dňa)\\s\\D*+\\d.*\\snapisał(a|\\(a\\))?\\s*:?$",
 	/* Danish, Norwegian, Swedish */
-	"^den\\s.*\\d.*\\sskrev\\s.*:$",
+	"^den\\s\\D*+\\d.*\\sskrev\\s.*:$",
 	/* Chinese */
-	"^在.*\\d.*写道\\s*[:：]?$",
+	"^在\\D*+\\d.*写道\\s*[:：]?$",
 	/* "2013/7/20 NAME <addr>", "2015-10-18 0:17 GMT+03:00 NAME <addr>:" */
-	"^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*\\S+@\\S+?\\s*>+\\s*:?$",
+	"^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:?$",
 	/* "2016-03-03 17:21 GMT+01:00 NAME" */
 	"^\\d{4}-\\d\\d-\\d\\d\\s+\\d{1,2}:\\d\\d\\s+GMT[-+]\\d\\d:?\\d\\d\\s+\\S",
 };
@@ -41,20 +46,20 @@ static const char *const strong_patterns[] = {
  * one is only assembled when its tail alone is not one already. */
 static const char *const weak_patterns[] = {
 	/* Danish, Norwegian, Swedish: "Den 15. jun. 2016 kl. 20.42 skrev NAME:" */
-	"\\d.*\\sskrev\\s.*:$",
+	"^\\D*+\\d.*\\sskrev\\s.*:$",
 	/* Polish, Russian, Ukrainian: "DATE NAME napisał(a):", "... пользователь NAME написал:" */
-	"\\d.*\\s(napisał|napisała|napisał\\(a\\)|написал|написала|написал\\(а\\)|пише|пишет)\\s*:$",
+	"^\\D*+\\d.*\\s(napisał|napisała|napisał\\(a\\)|написал|написала|написал\\(а\\)|пише|пишет)\\s*:$",
 	/* Finnish */
-	"\\d.*\\skirjoitti\\s*:$",
+	"^\\D*+\\d.*\\skirjoitti\\s*:$",
 	/* Chinese, Japanese */
-	"\\d.*(寫道|写道)\\s*[:：]$",
-	"\\d.*(のメッセージ|書きました)\\s*[:：]$",
+	"^\\D*+\\d.*(寫道|写道)\\s*[:：]$",
+	"^\\D*+\\d.*(のメッセージ|書きました)\\s*[:：]$",
 	/* "NAME schrieb am DATE:", "NAME wrote on DATE:" */
-	"\\s(schrieb am|wrote on|a écrit le|escribió el)\\s.*\\d.*:$",
+	"\\s(schrieb am|wrote on|a écrit le|escribió el)\\s\\D*+\\d.*:$",
 	/* "вт, 5 янв. 2016 г. в 23:39, NAME <addr>:" and other "DATE TIME NAME <addr>:" */
-	"\\d{4}.*\\d{1,2}:\\d\\d.*<\\s*\\S+@\\S+?\\s*>+\\s*:$",
+	"^(?>.*?\\d{4})(?>.*?\\d{1,2}:\\d\\d).*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:$",
 	/* "NAME <addr> wrote:", "NAME via LIST schrieb:" */
-	"^.*(@|\\svia\\s).*\\s(wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|skrev|kirjoitti)\\s*:$",
+	"^(?>.*?(@|\\svia\\s)).*\\s(wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|skrev|kirjoitti)\\s*:$",
 };
 
 /* Forwarded / original message markers. */
@@ -191,15 +196,122 @@ attribution_text (const char *line)
 	return text;
 }
 
+static gboolean
+has_any_prefix (const char *text, const char *const *prefixes)
+{
+	for (; *prefixes; prefixes++)
+		if (g_str_has_prefix (text, *prefixes))
+			return TRUE;
+	return FALSE;
+}
+
+/* Cheap tests that hold for every line a pattern list can match (a superset): most lines
+ * of a body never reach a regex. Each mirrors the start or end its patterns require. */
+static gboolean
+has_any (const char *text, const char *const *words)
+{
+	for (; *words; words++)
+		if (strstr (text, *words) != NULL)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether TEXT may open with a strong pattern's lead word or date; no allocation. */
+static gboolean
+may_open_strong (const char *text)
+{
+	/* the first letters of "on at in am op le el em il dnia dňa den" */
+	if (text[0] != '\0' && strchr ("oaileOAILEdD", text[0]) != NULL)
+		return TRUE;
+	return g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在");
+}
+
+/* LOWER: TEXT lower-cased. */
+static gboolean
+may_be_strong (const char *text, const char *lower)
+{
+	static const char *const leads[] = { "on", "at", "in message", "am", "op", "le", "el",
+		                             "em", "il", "dnia", "dňa", "den", "在", NULL };
+	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
+		                             "geschrieben", "schreef", "geschreven", "écrit",
+		                             "escribió", "escreveu", "scritto", "napisał", "skrev",
+		                             "写道", "@", "gmt", NULL };
+
+	/* a lead word or "^\d{4}" (\d is Unicode's), and a verb, an address or "GMT" */
+	if (!g_unichar_isdigit (g_utf8_get_char (text)) && !has_any_prefix (lower, leads))
+		return FALSE;
+	return has_any (lower, words);
+}
+
+static gboolean
+may_be_weak (const char *text, const char *lower)
+{
+	static const char *const words[] = { "skrev", "napisa", "напис", "пише", "kirjoitti",
+		                             "寫道", "写道", "のメッセージ", "書きました", "schrieb",
+		                             "wrote", "a écrit", "escribió", "escreveu",
+		                             "ha scritto", "schreef", "@", NULL };
+
+	/* every weak pattern ends in ":$" or "[:：]$" and has its verb (or an address) */
+	if (!g_str_has_suffix (text, ":") && !g_str_has_suffix (text, "："))
+		return FALSE;
+	return has_any (lower, words);
+}
+
+gboolean
+pd_qp_attribution_words (const char *line)
+{
+	/* the verbs of both lists, without their spaces, so none spans a join */
+	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
+		                             "schreef", "geschreven", "écrit", "escribió",
+		                             "escreveu", "scritto", "napisa", "skrev", "写道",
+		                             "寫道", "напис", "пише", "kirjoitti", "のメッセージ",
+		                             "書きました", "@", "gmt", NULL };
+	g_autofree char *lower = NULL;
+
+	if (!g_utf8_validate (line, -1, NULL))
+		return FALSE;
+	lower = g_utf8_strdown (line, -1);
+	return has_any (lower, words);
+}
+
+gboolean
+pd_qp_attribution_may_open (const char *part)
+{
+	while (*part && (g_ascii_isspace (*part) || strchr (">|*-", *part)))
+		part++;
+	return *part == '\0' || may_open_strong (part);
+}
+
+gboolean
+pd_qp_attribution_may_close (const char *part)
+{
+	gsize len = strlen (part);
+
+	while (len > 0 && (g_ascii_isspace (part[len - 1]) || strchr ("*-", part[len - 1])))
+		len--;
+	if (len == 0)
+		return TRUE;
+	return part[len - 1] == ':' || (len >= 3 && memcmp (part + len - 3, "：", 3) == 0);
+}
+
 PdQpAttribution
 pd_qp_attribution (const char *line)
 {
 	g_autofree char *text = attribution_text (line);
+	g_autofree char *lower = NULL;
+
 	if (!text)
 		return PD_QP_ATTRIBUTION_NONE;
-	if (any_match (tables ()->strong, text))
+	/* what needs no lower-casing first: a weak one ends in a colon, a strong one opens with
+	 * a lead word or a digit */
+	if (!may_open_strong (text) && !g_str_has_suffix (text, ":") && !g_str_has_suffix (text, "："))
+		return PD_QP_ATTRIBUTION_NONE;
+	if (!g_utf8_validate (text, -1, NULL))
+		return PD_QP_ATTRIBUTION_NONE;
+	lower = g_utf8_strdown (text, -1);
+	if (may_be_strong (text, lower) && any_match (tables ()->strong, text))
 		return PD_QP_ATTRIBUTION_STRONG;
-	if (any_match (tables ()->weak, text))
+	if (may_be_weak (text, lower) && any_match (tables ()->weak, text))
 		return PD_QP_ATTRIBUTION_WEAK;
 	return PD_QP_ATTRIBUTION_NONE;
 }
@@ -207,7 +319,16 @@ pd_qp_attribution (const char *line)
 gboolean
 pd_qp_is_forward_marker (const char *line)
 {
-	g_autofree char *text = strip_chars (line, ">|*", "*");
+	/* the patterns are anchored at the start: the head of a long line is all they read */
+	g_autofree char *head = g_strndup (line, FORWARD_HEAD_MAX);
+	const char *valid_end;
+
+	g_utf8_validate (head, -1, &valid_end); /* not in the middle of a character */
+	head[valid_end - head] = '\0';
+	g_autofree char *text = strip_chars (head, ">|*", "*");
+	/* "^-{2,}..." or "^(begin|début|anfang|inizio|comienzo|início)..." */
+	if (text[0] != '-' && strchr ("bdaicBDAIC", text[0]) == NULL)
+		return FALSE;
 	return any_match (tables ()->forward, text);
 }
 
@@ -249,8 +370,29 @@ pd_qp_is_sig_delimiter (const char *line)
 gboolean
 pd_qp_is_mobile_signature (const char *line)
 {
+	static const char *const starts[] = {
+		"sent", "envoy", "enviado", "inviato", "verzonden", "verstuurd", "gesendet", "sendt",
+		"skickat", "wysłan", "отправлено", "from my ", "get ", "von meinem ", "diese nachricht ",
+		"från min", "从我的", "從我的", "iphoneから", NULL,
+	};
 	g_autofree char *text = strip_chars (line, "(<", "");
+	g_autofree char *lower = NULL;
+
 	if (*text == '\0' || strlen (text) > 160)
+		return FALSE;
+	/* an ASCII opening none of the patterns has, and no " from ": no need to look closer */
+	if (g_ascii_isalpha (text[0]) && strchr ("seivwfgdSEIVWFGD", text[0]) == NULL) {
+		gboolean from = FALSE;
+		for (const char *p = text; *p && !from; p++)
+			from = g_ascii_strncasecmp (p, " from ", 6) == 0;
+		if (!from)
+			return FALSE;
+	}
+	if (!g_utf8_validate (text, -1, NULL))
+		return FALSE;
+	lower = g_utf8_strdown (text, -1);
+	/* the patterns' openings, and "^\S+ from (my )?mobile" */
+	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL)
 		return FALSE;
 	return any_match (tables ()->mobile, text);
 }
@@ -287,6 +429,9 @@ pd_qp_header_field (const char *line)
 	const char *text = pd_qp_skip_quote_marks (line);
 	const Tables *t = tables ();
 
+	/* "NAME:" or "NAME：" */
+	if (strchr (text, ':') == NULL && strstr (text, "：") == NULL)
+		return PD_QP_HEADER_NONE;
 	if (!g_regex_match (t->header, text, 0, NULL))
 		return PD_QP_HEADER_NONE;
 	return g_regex_match (t->from, text, 0, NULL) ? PD_QP_HEADER_FROM : PD_QP_HEADER_FIELD;

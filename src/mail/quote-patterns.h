@@ -22,6 +22,14 @@ typedef enum {
  * possibly behind quote marks. LINE may be several physical lines joined with spaces. */
 PdQpAttribution pd_qp_attribution (const char *line);
 
+/* Cheap tests for joins (no regex): an attribution assembled from lines holds one of these
+ * words in one of its lines (pd_qp_attribution_words), and opens like a strong one in its
+ * first line or ends in a colon in its last (may_open, may_close; both TRUE when unsure).
+ * When they fail, pd_qp_attribution of the joined lines is NONE. */
+gboolean pd_qp_attribution_words (const char *line);
+gboolean pd_qp_attribution_may_open (const char *part);
+gboolean pd_qp_attribution_may_close (const char *part);
+
 /* "-----Original Message-----", "Begin forwarded message:" and translations. */
 gboolean pd_qp_is_forward_marker (const char *line);
 

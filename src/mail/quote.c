@@ -1,7 +1,8 @@
 /* quote.c - reply extraction: split a body into lines, give each line a kind, then cut by the
  * order of the kinds (text, attribution, quote, header block, delimiter, signature).
  * Never rewrites a line: the result is whole input lines (with LF ends). Returns new strings
- * (transfer full). */
+ * (transfer full). Linear in the body: each line's patterns run a bounded number of times
+ * (results cached per line), and no pass rescans the rest of the body from every line. */
 #include "mail/quote.h"
 #include "mail/quote-patterns.h"
 
@@ -33,11 +34,19 @@ typedef struct {
 	gboolean quoted;   /* starts with a quote mark, whatever its kind */
 	guint group_end;   /* first line of a marker: index after the marker's last line */
 	gboolean keep;
+	signed char header;      /* PdQpHeader of the line, -1 = not computed yet */
+	signed char attribution; /* PdQpAttribution of the line alone, -1 = not computed yet */
+	signed char join_flags;  /* JOIN_* of the line, -1 = not computed yet */
 } Line;
+
+/* What a line can give an attribution joined from several (pd_qp_attribution_words...). */
+enum { JOIN_EMPTY = 1, JOIN_WORDS = 2, JOIN_OPEN = 4, JOIN_CLOSE = 8 };
 
 typedef struct {
 	Line *v;
 	guint n;
+	guint *next_stop; /* for delimiter_ends_text: first marker or quoted line at or after i */
+	guint *texts;     /* for delimiter_ends_text: LINE_TEXT lines before i */
 } Lines;
 
 static char *
@@ -66,7 +75,8 @@ split_lines (const char *body)
 
 	while (*p) {
 		const char *nl = strchr (p, '\n');
-		Line line = { .start = p, .keep = TRUE };
+		Line line = { .start = p, .keep = TRUE, .header = -1, .attribution = -1,
+			      .join_flags = -1 };
 		line.len = nl ? (gsize) (nl - p) : strlen (p);
 		line.full_len = nl ? line.len + 1 : line.len;
 		g_array_append_val (array, line);
@@ -77,21 +87,37 @@ split_lines (const char *body)
 	return lines;
 }
 
-static gboolean
-is_attribution_text (const char *text)
+/* pd_qp_header_field of LINE, computed once. */
+static PdQpHeader
+line_header (Line *line)
 {
-	return pd_qp_attribution (text) != PD_QP_ATTRIBUTION_NONE || pd_qp_is_forward_marker (text);
+	if (line->header < 0) {
+		g_autofree char *text = line_dup (line);
+		line->header = (signed char) pd_qp_header_field (text);
+	}
+	return (PdQpHeader) line->header;
+}
+
+/* pd_qp_attribution of LINE alone, computed once. */
+static PdQpAttribution
+line_attribution (Line *line)
+{
+	if (line->attribution < 0) {
+		g_autofree char *text = line_dup (line);
+		line->attribution = (signed char) pd_qp_attribution (text);
+	}
+	return (PdQpAttribution) line->attribution;
 }
 
 static LineKind
-classify_line (const Line *line, PdQuoteFlags flags)
+classify_line (Line *line, PdQuoteFlags flags)
 {
 	g_autofree char *text = line_dup (line);
 	gboolean keep_sig = (flags & PD_QUOTE_KEEP_SIGNATURE) != 0;
 
 	if (is_blank (line))
 		return LINE_EMPTY;
-	if (is_attribution_text (text))
+	if (line_attribution (line) != PD_QP_ATTRIBUTION_NONE || pd_qp_is_forward_marker (text))
 		return LINE_ATTRIB;
 	if (line->quoted)
 		return LINE_QUOTE;
@@ -147,22 +173,64 @@ join_range (const Lines *lines, guint first, guint last)
 	return g_string_free (joined, FALSE);
 }
 
+/* JOIN_* flags of LINE as a part of a join (without its quote marks), computed once. */
+static int
+line_join_flags (Line *line)
+{
+	if (line->join_flags < 0) {
+		g_autofree char *text = line_dup (line);
+		const char *part = pd_qp_skip_quote_marks (text);
+		int flags = 0;
+
+		if (*part == '\0')
+			flags = JOIN_EMPTY;
+		else
+			flags = (pd_qp_attribution_words (part) ? JOIN_WORDS : 0)
+			        | (pd_qp_attribution_may_open (part) ? JOIN_OPEN : 0)
+			        | (pd_qp_attribution_may_close (part) ? JOIN_CLOSE : 0);
+		line->join_flags = (signed char) flags;
+	}
+	return line->join_flags;
+}
+
+/* Whether lines FIRST..LAST may join to an attribution at all: a verb somewhere, and a
+ * strong opening in the first part or a colon ending the last (parts empty without their
+ * quote marks do not count, as in join_range). FALSE means pd_qp_attribution is NONE. */
+static gboolean
+may_join (Lines *lines, guint first, guint last)
+{
+	int first_flags = -1, last_flags = 0;
+	gboolean words = FALSE;
+
+	for (guint i = first; i <= last; i++) {
+		int flags = line_join_flags (&lines->v[i]);
+		if (flags & JOIN_EMPTY)
+			continue;
+		if (first_flags < 0)
+			first_flags = flags;
+		last_flags = flags;
+		words = words || (flags & JOIN_WORDS);
+	}
+	return words && ((first_flags & JOIN_OPEN) || (last_flags & JOIN_CLOSE));
+}
+
 /* Whether lines FIRST..LAST form one attribution that a client wrapped. A strong match
  * ("On DATE ... wrote:") counts unless a later line opens one itself; a weak one
  * ("... <addr> wrote:") only if the lines after FIRST are not one already. */
 static gboolean
-is_wrapped_attribution (const Lines *lines, guint first, guint last)
+is_wrapped_attribution (Lines *lines, guint first, guint last)
 {
+	if (!may_join (lines, first, last))
+		return FALSE;
+
 	g_autofree char *joined = join_range (lines, first, last);
 	PdQpAttribution kind = pd_qp_attribution (joined);
 
 	if (kind == PD_QP_ATTRIBUTION_NONE)
 		return FALSE;
-	for (guint i = first + 1; i <= last; i++) {
-		g_autofree char *text = line_dup (&lines->v[i]);
-		if (pd_qp_attribution (text) == PD_QP_ATTRIBUTION_STRONG)
+	for (guint i = first + 1; i <= last; i++)
+		if (line_attribution (&lines->v[i]) == PD_QP_ATTRIBUTION_STRONG)
 			return FALSE;
-	}
 	if (kind == PD_QP_ATTRIBUTION_STRONG)
 		return TRUE;
 	g_autofree char *tail = join_range (lines, first + 1, last);
@@ -197,18 +265,19 @@ join_wrapped_attributions (Lines *lines)
 
 /* A header block starting at FIRST: header fields, possibly with wrapped values and single
  * blank lines between them. Returns the index after its last field, or FIRST if there are
- * fewer than three fields or none says who it is from. */
+ * fewer than three fields or none says who it is from. STOP_R: the first line after FIRST
+ * that is not part of the run of fields (no block can start between FIRST and it when this
+ * one fails: a later start sees a subset of the same fields). */
 static guint
-header_block_end (const Lines *lines, guint first)
+header_block_end (Lines *lines, guint first, guint *stop_r)
 {
-	guint fields = 0, end = first;
+	guint fields = 0, end = first, i;
 	gboolean from = FALSE;
 
-	for (guint i = first; i < lines->n; i++) {
-		const Line *line = &lines->v[i];
-		g_autofree char *text = line_dup (line);
+	for (i = first; i < lines->n; i++) {
+		Line *line = &lines->v[i];
 		PdQpHeader header = (line->kind == LINE_TEXT || line->kind == LINE_QUOTE)
-		                            ? pd_qp_header_field (text)
+		                            ? line_header (line)
 		                            : PD_QP_HEADER_NONE;
 		if (header != PD_QP_HEADER_NONE) {
 			fields++;
@@ -220,24 +289,26 @@ header_block_end (const Lines *lines, guint first)
 		gboolean continues = fields > 0 && i + 1 < lines->n
 		                     && (line->kind == LINE_TEXT || line->kind == LINE_QUOTE
 		                         || line->kind == LINE_EMPTY);
-		if (continues) {
-			g_autofree char *next = line_dup (&lines->v[i + 1]);
-			continues = pd_qp_header_field (next) != PD_QP_HEADER_NONE;
-		}
+		if (continues)
+			continues = line_header (&lines->v[i + 1]) != PD_QP_HEADER_NONE;
 		if (!continues)
 			break;
 	}
+	*stop_r = MAX (i, first + 1);
 	return fields >= 3 && from ? end : first;
 }
 
 static void
 find_header_blocks (Lines *lines)
 {
-	for (guint i = 0; i < lines->n; i++) {
-		guint end = header_block_end (lines, i);
+	for (guint i = 0; i < lines->n;) {
+		guint stop;
+		guint end = header_block_end (lines, i, &stop);
 		if (end > i) {
 			mark_group (lines, i, end, LINE_HEADER);
-			i = end - 1;
+			i = end;
+		} else {
+			i = stop;
 		}
 	}
 }
@@ -269,19 +340,33 @@ skip_empty (Lines *lines, guint i, guint end)
 static gboolean
 delimiter_ends_text (const Lines *lines, guint delim)
 {
-	guint i = delim + 1, texts = 0;
+	guint i = delim + 1, stop, texts;
 
 	while (i < lines->n && (lines->v[i].kind == LINE_EMPTY || lines->v[i].kind == LINE_DELIM
 	                        || lines->v[i].kind == LINE_SIGDELIM))
 		i++;
-	for (; i < lines->n; i++) {
-		const Line *line = &lines->v[i];
-		if (is_marker (line) || line->quoted)
-			return texts == 0;
-		if (line->kind == LINE_TEXT)
-			texts++;
-	}
+	/* the text lines up to the next marker or quoted line, from tables made once */
+	stop = i < lines->n ? lines->next_stop[i] : lines->n;
+	texts = lines->texts[stop] - lines->texts[i];
+	if (stop < lines->n)
+		return texts == 0;
 	return texts <= FOOTER_MAX;
+}
+
+/* The tables behind delimiter_ends_text, once the kinds are final. */
+static void
+index_stops (Lines *lines)
+{
+	lines->next_stop = g_new (guint, lines->n + 1);
+	lines->texts = g_new (guint, lines->n + 1);
+	lines->texts[0] = 0;
+	for (guint i = 0; i < lines->n; i++)
+		lines->texts[i + 1] = lines->texts[i] + (lines->v[i].kind == LINE_TEXT);
+	lines->next_stop[lines->n] = lines->n;
+	for (guint i = lines->n; i > 0; i--) {
+		const Line *line = &lines->v[i - 1];
+		lines->next_stop[i - 1] = is_marker (line) || line->quoted ? i - 1 : lines->next_stop[i];
+	}
 }
 
 /* Everything from the first signature delimiter or ending separator that follows some content
@@ -387,9 +472,14 @@ has_text (const Lines *lines, guint first, guint end)
 static void
 drop_leftovers (Lines *lines, guint start, guint end)
 {
+	guint last_text = start; /* index after the last kept text line */
+
+	for (guint i = start; i < end; i++)
+		if (lines->v[i].keep && lines->v[i].kind == LINE_TEXT)
+			last_text = i + 1;
 	for (guint i = start; i < end; i++) {
 		Line *line = &lines->v[i];
-		if (is_marker (line) || (line->kind == LINE_MOBILE && !has_text (lines, i + 1, end)))
+		if (is_marker (line) || (line->kind == LINE_MOBILE && last_text <= i + 1))
 			line->keep = FALSE;
 	}
 	if (!has_text (lines, start, end))
@@ -445,12 +535,15 @@ pd_quote_extract (const char *body, PdQuoteFlags flags, char **removed_r)
 	classify_lines (&lines, flags);
 	join_wrapped_attributions (&lines);
 	find_header_blocks (&lines);
+	index_stops (&lines);
 	decide (&lines);
 
 	char *text = collect (&lines, TRUE);
 	if (removed_r)
 		*removed_r = collect (&lines, FALSE);
 	g_free (lines.v);
+	g_free (lines.next_stop);
+	g_free (lines.texts);
 	return text;
 }
 

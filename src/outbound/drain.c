@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "outbound/smtp-client.h"
@@ -50,7 +51,7 @@ record (PdApp *app, const PdOutboxRow *row, const char *owner, PdSmtpResult resu
         const char *reply, PdSendStats *stats, GError **error)
 {
 	PdStore *store = app->store;
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 	gboolean ok;
 
 	if (!pd_store_begin (store, error))
@@ -90,7 +91,7 @@ static gboolean
 claim (PdApp *app, const PdOutboxRow *row, gboolean now_all, const char *owner,
        gboolean *claimed_r, GError **error)
 {
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	gint64 now = pd_now ();
 
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
@@ -132,7 +133,7 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 	smtp = pd_smtp_new (&ss);
 
 	for (;;) {
-		gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+		gint64 now = pd_now ();
 		g_autoptr (GPtrArray) rows = pd_store_outbox_due (app->store, now, now_all,
 		                                                  BATCH + g_hash_table_size (tried),
 		                                                  error);

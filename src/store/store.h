@@ -31,22 +31,39 @@ typedef struct {
 	char *state; /* pending, done, quarantined */
 	char *klass;
 	char *reason;
-	GBytes *raw; /* NULL in lists */
+	gint64 body_id; /* the stored bytes, shared by the rows of one message */
+	GBytes *raw;    /* NULL in lists */
 } PdIntakeRow;
 void pd_intake_row_free (PdIntakeRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdIntakeRow, pd_intake_row_free)
 
-/* Insert RAW unless the same bytes are already there. ID_R gets the row either way;
- * STATE_R (transfer full) the existing row's state, or NULL if it was inserted now. */
+/* Insert RAW for ENVELOPE_RCPT (may be NULL) unless the same bytes are there already for the
+ * same recipient (a re-delivery). The bytes are stored once whatever the number of recipients.
+ * ID_R gets the row either way; STATE_R (transfer full) the existing row's state, or NULL if
+ * it was inserted now. */
 gboolean pd_store_intake_add (PdStore *store, GBytes *raw, const char *source,
                               const char *envelope_from, const char *envelope_rcpt,
                               gint64 now, gint64 *id_r, char **state_r, GError **error);
+/* The same for a message of SIZE bytes with the digest SHA256 (hex) that READ gives in order,
+ * written to the row in pieces (SQLite holds SIZE bytes of zeroes once; the message itself is
+ * never in memory whole). READ returns the bytes it put in BUF (at most LEN), 0 at the end,
+ * -1 with ERROR. With QUARANTINE_REASON the new row is quarantined at once (no UPDATE, which
+ * would rewrite the whole row). Call inside a transaction. */
+typedef gssize (*PdStoreReadFunc) (gpointer data, void *buf, gsize len, GError **error);
+gboolean pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize size,
+                                     PdStoreReadFunc read, gpointer data, const char *source,
+                                     const char *envelope_from, const char *envelope_rcpt,
+                                     const char *quarantine_reason, gint64 now, gint64 *id_r,
+                                     char **state_r, GError **error);
 /* with_raw: include the bytes. FALSE+NOTFOUND if no such row. (transfer full) */
 PdIntakeRow *pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **error);
 gboolean pd_store_intake_finish (PdStore *store, gint64 id, const char *state, const char *klass,
                                  const char *reason, gint64 now, GError **error);
 /* Rows in STATE (NULL = all), oldest first, without raw. (transfer full) */
 GPtrArray *pd_store_intake_list (PdStore *store, const char *state, GError **error);
+/* The other rows of row ID's message (the same bytes, other recipients), oldest first,
+ * without raw. (transfer full) */
+GPtrArray *pd_store_intake_siblings (PdStore *store, gint64 id, GError **error);
 
 /* ---- tickets, messages, events (ticket.c) ---- */
 typedef struct {

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "tickets/ack.h"
+#include "tickets/sla.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -138,6 +140,7 @@ customer_followup (PdApply *a, gint64 ticket, gint64 *new_ticket_for_r, GError *
 	       (g_strcmp0 (a->ctx->threaded_by, "token") != 0 ||
 	        pd_store_participant_add (a->store, ticket, who, "cc", error)) &&
 	       pd_store_ticket_touch (a->store, ticket, a->now, error) &&
+	       pd_sla_resume (a->store, a->app->settings, ticket, a->now, error) &&
 	       pd_store_event_add (a->store, ticket, a->now, who, "message", a->ctx->threaded_by,
 	                           a->out->message_id, error) &&
 	       pd_notify_agents (a, ticket, error);
@@ -180,7 +183,8 @@ apply_human (PdApply *a, GError **error)
 	if (!pd_store_participant_add (a->store, ticket, mail->from->addr, "customer", error) ||
 	    !add_cc_participants (a, ticket, error) || !pd_apply_add_message (a, ticket, NULL, error) ||
 	    !pd_store_event_add (a->store, ticket, a->now, mail->from->addr, "created", queue->name,
-	                         a->out->message_id, error))
+	                         a->out->message_id, error) ||
+	    !pd_sla_start (a->store, a->app->settings, ticket, error))
 		return FALSE;
 	if (follows > 0) {
 		g_autofree char *why = g_strdup_printf ("follows closed ticket %" G_GINT64_FORMAT, follows);
@@ -298,7 +302,7 @@ gboolean
 pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *ctx,
                   PdOutcome *out, GError **error)
 {
-	PdApply a = { app, app->store, g_get_real_time () / G_USEC_PER_SEC, intake_id, mail, ctx, out };
+	PdApply a = { app, app->store, pd_now (), intake_id, mail, ctx, out };
 	g_autoptr (PdIntakeRow) row = NULL;
 	const char *state;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tickets/command.h"
+#include "tickets/sla.h"
 #include "mail/compose.h"
 #include "mail/quote.h"
 #include "core/template.h"
@@ -128,7 +129,8 @@ apply_plan (PdApply *a, gint64 ticket, Plan *p, GError **error)
 	if (!pd_store_ticket_set_state (a->store, ticket, pd_state_name (p->state), a->now, error) ||
 	    (p->assignee && !pd_store_ticket_set_assignee (a->store, ticket, p->assignee, error)) ||
 	    (p->priority && !pd_store_ticket_set_field (a->store, ticket, "priority", p->priority, error)) ||
-	    (p->queue && !pd_store_ticket_set_field (a->store, ticket, "queue", p->queue, error)))
+	    (p->queue && !pd_store_ticket_set_field (a->store, ticket, "queue", p->queue, error)) ||
+	    ((p->priority || p->queue) && !pd_sla_start (a->store, a->app->settings, ticket, error)))
 		return FALSE;
 	for (i = 0; i + 1 < p->changes->len; i += 2)
 		if (!pd_store_event_add (a->store, ticket, a->now, a->ctx->agent_address, p->changes->pdata[i],
@@ -322,7 +324,8 @@ send_reply (PdApply *a, const PdTicketRow *t, const char *text, GError **error)
 		if (!pd_store_outbox_add (a->store, "reply", t->id, cc_list->pdata[i], mid, bytes, FALSE,
 		                          a->now, NULL, error))
 			return FALSE;
-	return pd_store_ticket_first_response (a->store, t->id, a->now, error);
+	return pd_store_ticket_first_response (a->store, t->id, a->now, error) &&
+	       pd_sla_wait (a->store, a->app->settings, t->id, a->now, error);
 }
 
 gboolean

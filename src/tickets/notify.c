@@ -10,6 +10,7 @@
 #include "core/template.h"
 #include "core/token.h"
 #include "tickets/workflow.h"
+#include "store/sla.h"
 
 static gboolean
 works_on (const PdAgentRow *agent, const char *queue)
@@ -66,22 +67,54 @@ assignee_name (PdApply *a, gint64 ticket, char **name_r, GError **error)
 	return TRUE;
 }
 
+/* The first unmet target stored for T (sched/sla.c: business hours of the queue's calendar):
+ * *FOUND_R, *DUE_R (0 while paused) and *WHAT_R. */
+static gboolean
+stored_sla_due (PdApply *a, const PdTicketRow *t, gboolean *found_r, gint64 *due_r,
+                const char **what_r, GError **error)
+{
+	g_autoptr (GPtrArray) rows = pd_store_sla_list (a->store, t->id, error);
+	guint i;
+
+	*found_r = FALSE;
+	if (rows == NULL)
+		return FALSE;
+	for (i = 0; i < rows->len; i++) {
+		const PdSlaRow *r = rows->pdata[i];
+
+		if (r->met)
+			continue;
+		*due_r = r->due_at;
+		*what_r = g_str_equal (r->target, "first_response") ? "first response" : "resolution";
+		*found_r = TRUE;
+		break;
+	}
+	return TRUE;
+}
+
 /* "first response due 2026-11-23 14:00 UTC" while unanswered, then the resolution target;
- * NULL in *DUE_R when the queue has no target or it is met. Calendar time, not business
- * hours. */
+ * NULL in *DUE_R when the queue has no target or it is met. The stored targets (business
+ * hours) first; calendar time from the queue's settings for tickets older than them. */
 static gboolean
 sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t, char **due_r,
          GError **error)
 {
-	gint64 first = 0, due;
-	const char *what;
+	gint64 first = 0, due = 0;
+	const char *what = NULL;
+	gboolean stored;
 	g_autoptr (GDateTime) when = NULL;
 	g_autofree char *text = NULL;
 
 	*due_r = NULL;
-	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, error))
+	if (!pd_store_ticket_first_response_at (a->store, t->id, &first, error) ||
+	    !stored_sla_due (a, t, &stored, &due, &what, error))
 		return FALSE;
-	if (queue->first_response && first == 0) {
+	if (stored) {
+		if (due == 0) {
+			*due_r = g_strdup_printf ("%s clock paused (awaiting the customer)", what);
+			return TRUE;
+		}
+	} else if (queue->first_response && first == 0) {
 		due = t->created_at + queue->first_response;
 		what = "first response";
 	} else if (queue->resolution && g_strcmp0 (t->state, "resolved") != 0 &&

@@ -27,7 +27,10 @@ mail "$TEST_TMP/fresh.eml" 'Fay <fay@customer.example>' support@example.com "Fre
 deliver "$TEST_TMP/fresh.eml" >/dev/null
 "$POSTDESK" send >"$TEST_TMP/s1.out" 2>>"$LOG" &
 s1=$!
-sleep 0.3
+# start the second sender only once the first holds its lease (not after a fixed sleep: a
+# loaded machine may take longer than that to start a process)
+leased() { [ "$(sqlite3 -cmd '.timeout 5000' "$POSTDESK_HOME/postdesk.db" 'SELECT count(*) FROM outbox WHERE lease_owner IS NOT NULL')" = 1 ]; }
+wait_for 20 leased || echo "# the first sender took no lease within 20 s"
 "$POSTDESK" send --all >"$TEST_TMP/s2.out" 2>>"$LOG" &
 s2=$!
 wait $s1; rc1=$?

@@ -800,6 +800,108 @@ test_every_prefix (void)
 	}
 }
 
+/* A NUL byte in the subject and the body: the text after it is kept, the NUL replaced. */
+static void
+test_nul_byte (void)
+{
+	static const char msg[] = "From: a@example.org\nTo: support@example.com\n"
+	                          "Subject: left\0right\nMessage-ID: <n@example.org>\n\n"
+	                          "before\0after\nline two\n";
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdMail) mail = parse_len (msg, sizeof msg - 1, NULL, &error);
+
+	g_assert_no_error (error);
+	g_assert_nonnull (mail);
+	g_assert_cmpstr (mail->subject, ==, "left right");
+	g_assert_cmpstr (mail->body_text, ==, "before\xef\xbf\xbd" "after\nline two\n");
+	g_assert_cmpstr (mail->message_id, ==, "n@example.org");
+	/* the raw bytes stay as received */
+	g_assert_cmpuint (g_bytes_get_size (mail->raw), ==, sizeof msg - 1);
+
+	/* in a base64 body, too */
+	static const char b64[] = "From: a@example.org\nSubject: b\nContent-Transfer-Encoding: base64\n\n"
+	                          "YQBiCg==\n"; /* "a\0b\n" */
+	g_autoptr (PdMail) mail2 = parse_len (b64, sizeof b64 - 1, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (mail2->body_text, ==, "a\xef\xbf\xbd" "b\n");
+}
+
+/* A ':' inside an encoded word is text of a display name, not a group's colon. */
+static void
+test_colon_in_encoded_word (void)
+{
+	static const struct {
+		const char *from;
+		const char *name;
+		const char *addr;
+	} cases[] = {
+		{ "=?utf-8?q?Evil:_group?= <customer@example.org>", "Evil: group", "customer@example.org" },
+		{ "=?utf-8?b?RXZpbDogZ3JvdXA=?= <customer@example.org>", "Evil: group", "customer@example.org" },
+		{ "=?utf-8?q?a:?= =?utf-8?q?b;c,d?= <x@example.org>", "a:b;c,d", "x@example.org" },
+		{ "\"Quoted: name\" <q@example.org>", "Quoted: name", "q@example.org" },
+		{ "=?utf-8?q?Evil:?= victim@example.net, <customer@example.org>", NULL, NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *msg = g_strdup_printf (
+			"From: %s\nTo: =?utf-8?q?Team:?= <support@example.com>, b@example.com\n"
+			"Subject: colon\n\nx\n", cases[i].from);
+		g_autoptr (PdMail) mail = parse_ok (msg);
+
+		g_test_message ("case %u: %s", i, cases[i].from);
+		g_assert_cmpuint (mail->to->len, ==, 2);
+		g_assert_cmpstr (((PdAddress *) mail->to->pdata[0])->addr, ==, "support@example.com");
+		g_assert_cmpstr (((PdAddress *) mail->to->pdata[0])->name, ==, "Team:");
+		g_assert_cmpstr (((PdAddress *) mail->to->pdata[1])->addr, ==, "b@example.com");
+		if (cases[i].addr == NULL)
+			continue;
+		g_assert_nonnull (mail->from);
+		g_assert_cmpstr (mail->from->addr, ==, cases[i].addr);
+		g_assert_cmpstr (mail->from->name, ==, cases[i].name);
+	}
+}
+
+/* The text body is bounded (PD_MAIL_TEXT_MAX): quote stripping, the classifier and
+ * notifications see at most that much; the raw message is whole. */
+static void
+test_text_bounded (void)
+{
+	GString *msg = g_string_new ("From: a@example.org\nSubject: big\n\n");
+	gsize head = msg->len;
+
+	while (msg->len - head < 3 * PD_MAIL_TEXT_MAX)
+		g_string_append (msg, "a line of text that repeats\n");
+	g_autoptr (GBytes) raw = g_string_free_to_bytes (msg);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdMail) mail = pd_mail_parse (raw, NULL, &error);
+
+	g_assert_no_error (error);
+	g_assert_true (mail->body_truncated);
+	g_assert_cmpuint (strlen (mail->body_text), <=, PD_MAIL_TEXT_MAX + 200);
+	g_assert_cmpuint (strlen (mail->body_text), >=, PD_MAIL_TEXT_MAX - 100);
+	g_assert_true (g_str_has_prefix (mail->body_text, "a line of text that repeats\n"));
+	/* cut at a line end, with a note */
+	g_assert_nonnull (strstr (mail->body_text, "repeats\n\n[text truncated"));
+	g_assert_cmpuint (g_bytes_get_size (mail->raw), ==, g_bytes_get_size (raw));
+
+	/* under the bound: whole, no note */
+	g_autoptr (PdMail) small = parse_ok ("From: a@example.org\nSubject: s\n\nshort\n");
+	g_assert_false (small->body_truncated);
+	g_assert_cmpstr (small->body_text, ==, "short\n");
+
+	/* HTML-only: the converted text is bounded too */
+	GString *html = g_string_new ("From: a@example.org\nSubject: h\nContent-Type: text/html\n\n<p>");
+	while (html->len < 6 * PD_MAIL_TEXT_MAX)
+		g_string_append (html, "word <b>bold</b> ");
+	g_string_append (html, "</p>\n");
+	g_autoptr (GBytes) hraw = g_string_free_to_bytes (html);
+	g_autoptr (PdMail) hmail = pd_mail_parse (hraw, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_true (hmail->body_from_html);
+	g_assert_true (hmail->body_truncated);
+	g_assert_cmpuint (strlen (hmail->body_text), <=, PD_MAIL_TEXT_MAX + 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -823,5 +925,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/mail/limits/nesting-folded", test_nesting_folded);
 	g_test_add_func ("/mail/limits/max-parts", test_max_parts);
 	g_test_add_func ("/mail/every-prefix", test_every_prefix);
+	g_test_add_func ("/mail/nul-byte", test_nul_byte);
+	g_test_add_func ("/mail/colon-in-encoded-word", test_colon_in_encoded_word);
+	g_test_add_func ("/mail/limits/text-bounded", test_text_bounded);
 	return g_test_run ();
 }

@@ -1,0 +1,71 @@
+/* kb.h - the knowledge base's logic over the store: article checks, bulk import and export
+ * (XML validated against the compiled-in kb.xsd, CSV, a folder of Markdown files with front
+ * matter), search queries, and suggestions for a customer's mail. Layer: kb -> store/mail -> core. */
+#ifndef PD_KB_H
+#define PD_KB_H
+
+#include <glib.h>
+
+#include "store/kb.h"
+#include "store/store.h"
+
+/* Check an article's fields (slug, title, locale, visibility, status) before it is stored;
+ * WHERE ("file:line") prefixes the error when not NULL. Normalises the body (trailing white
+ * space, leading blank lines) and topics ("a, b" -> "a, b") in place. */
+gboolean pd_kb_article_check (PdKbArticle *a, const char *where, GError **error);
+
+/* An FTS5 query for WORDS typed by a person: every word must match (prefix for the last
+ * one), quoted so that no character is FTS5 syntax. NULL when WORDS has no word. (transfer full) */
+char *pd_kb_fts_query (const char *words);
+
+/* Store BYTES as a document NAME of article ARTICLE_ID under ATTACH_DIR (content-addressed)
+ * and catalogue it. TYPE NULL guesses from the name and bytes. */
+gboolean pd_kb_attach (PdStore *store, const char *attach_dir, gint64 article_id,
+                       const char *name, const char *type, const char *description,
+                       GBytes *bytes, gint64 now, gboolean *changed_r, GError **error);
+
+typedef struct {
+	guint articles;  /* read from the input */
+	guint created;
+	guint updated;   /* got a new version */
+	guint unchanged;
+	guint documents; /* document entries added or changed */
+} PdKbImportStats;
+
+/* Import PATH: a directory of *.md files, or a file *.xml, *.csv or *.md. Everything in ONE
+ * transaction: on any error nothing is applied, and the error names the file and line.
+ * Articles are matched by slug; an unchanged one stays as it is. */
+gboolean pd_kb_import (PdStore *store, const char *attach_dir, const char *path,
+                       const char *author, PdKbImportStats *stats_r, GError **error);
+
+typedef enum { PD_KB_FORMAT_XML, PD_KB_FORMAT_CSV, PD_KB_FORMAT_MD } PdKbFormat;
+
+gboolean pd_kb_format_parse (const char *name, PdKbFormat *format_r, GError **error);
+/* Export every article to PATH: XML or CSV to a file ("-" = stdout), Markdown to a directory
+ * (created; one SLUG.md each). XML carries the documents too (base64). */
+gboolean pd_kb_export (PdStore *store, const char *attach_dir, PdKbFormat format,
+                       const char *path, GError **error);
+
+/* The compiled-in XML schema of the import format. (transfer none) */
+GBytes *pd_kb_xsd (GError **error);
+
+typedef struct {
+	char *slug;
+	char *title;
+	double score; /* 0..1: share of the best possible match */
+} PdKbSuggestion;
+
+void pd_kb_suggestion_free (PdKbSuggestion *s);
+
+/* Up to MAX published articles that answer TEXT (a customer's mail: the subject on its first
+ * line if wanted, then the body; quotes, signatures and greetings are ignored), best first,
+ * only those above the relevance threshold. RESULTS_R: PdKbSuggestion*, maybe empty.
+ * Stores nothing. (transfer full) */
+gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_r,
+                        GError **error);
+
+/* The baseline for measurements: plain FTS5 BM25 over every word of TEXT, no threshold. */
+gboolean pd_kb_suggest_plain (PdStore *store, const char *text, guint max,
+                              GPtrArray **results_r, GError **error);
+
+#endif

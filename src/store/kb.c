@@ -1,0 +1,449 @@
+/* kb.c - the knowledge base's SQL: articles and their versions, the documents' catalogue and
+ * the FTS5 index (kept here, in step with every write). It does not parse Markdown or any
+ * import format, and never touches the file system (document bytes are stored by src/kb/). */
+#include <string.h>
+
+#include "core/error.h"
+#include "store/kb.h"
+#include "store/store-private.h"
+
+PdKbArticle *
+pd_kb_article_new (void)
+{
+	return g_new0 (PdKbArticle, 1);
+}
+
+PdKbArticle *
+pd_kb_article_copy (const PdKbArticle *a)
+{
+	PdKbArticle *c = g_new0 (PdKbArticle, 1);
+
+	*c = *a;
+	c->slug = g_strdup (a->slug);
+	c->title = g_strdup (a->title);
+	c->body = g_strdup (a->body);
+	c->topics = g_strdup (a->topics);
+	c->locale = g_strdup (a->locale);
+	c->visibility = g_strdup (a->visibility);
+	c->status = g_strdup (a->status);
+	c->author = g_strdup (a->author);
+	return c;
+}
+
+void
+pd_kb_article_free (PdKbArticle *a)
+{
+	if (a == NULL)
+		return;
+	g_free (a->slug);
+	g_free (a->title);
+	g_free (a->body);
+	g_free (a->topics);
+	g_free (a->locale);
+	g_free (a->visibility);
+	g_free (a->status);
+	g_free (a->author);
+	g_free (a);
+}
+
+void
+pd_kb_document_free (PdKbDocument *d)
+{
+	if (d == NULL)
+		return;
+	g_free (d->name);
+	g_free (d->content_type);
+	g_free (d->sha256);
+	g_free (d->description);
+	g_free (d);
+}
+
+void
+pd_kb_hit_free (PdKbHit *h)
+{
+	if (h == NULL)
+		return;
+	g_free (h->slug);
+	g_free (h->title);
+	g_free (h->locale);
+	g_free (h->visibility);
+	g_free (h->status);
+	g_free (h->snippet);
+	g_free (h);
+}
+
+#define ARTICLE_COLS \
+	"id, slug, title, body, topics, locale, visibility, status, version, created, updated"
+
+static gpointer
+article_from (sqlite3_stmt *stmt)
+{
+	PdKbArticle *a = pd_kb_article_new ();
+
+	a->id = sqlite3_column_int64 (stmt, 0);
+	a->slug = pd_col_text (stmt, 1);
+	a->title = pd_col_text (stmt, 2);
+	a->body = pd_col_text (stmt, 3);
+	a->topics = pd_col_text (stmt, 4);
+	a->locale = pd_col_text (stmt, 5);
+	a->visibility = pd_col_text (stmt, 6);
+	a->status = pd_col_text (stmt, 7);
+	a->version = sqlite3_column_int64 (stmt, 8);
+	a->created = sqlite3_column_int64 (stmt, 9);
+	a->updated = sqlite3_column_int64 (stmt, 10);
+	return a;
+}
+
+PdKbArticle *
+pd_store_kb_get (PdStore *store, const char *slug, GError **error)
+{
+	sqlite3_stmt *stmt =
+		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles WHERE slug = ?", error);
+	PdKbArticle *a = NULL;
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_text (stmt, 1, slug);
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW)
+		a = article_from (stmt);
+	else if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article \"%s\"", slug);
+	sqlite3_reset (stmt);
+	return a;
+}
+
+GPtrArray *
+pd_store_kb_list (PdStore *store, GError **error)
+{
+	sqlite3_stmt *stmt =
+		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles ORDER BY slug", error);
+
+	if (stmt == NULL)
+		return NULL;
+	return pd_store_collect (store, stmt, article_from, (GDestroyNotify) pd_kb_article_free,
+	                         error);
+}
+
+gboolean
+pd_store_kb_count (PdStore *store, gint64 *count_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT count(*) FROM kb_articles", error);
+
+	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
+}
+
+gboolean
+pd_store_kb_published_count (PdStore *store, gint64 *count_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT count(*) FROM kb_articles WHERE status = 'published'", error);
+
+	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
+}
+
+/* Rebuild the index row of article ID from the article and its documents. */
+static gboolean
+reindex (PdStore *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *del = pd_store_stmt (store, "DELETE FROM kb_fts WHERE rowid = ?", error);
+	sqlite3_stmt *ins;
+
+	if (del == NULL)
+		return FALSE;
+	pd_bind_int (del, 1, id);
+	if (!pd_store_exec_stmt (store, del, error))
+		return FALSE;
+	ins = pd_store_stmt (
+		store,
+		"INSERT INTO kb_fts (rowid, title, body, topics, docs, locale)"
+		" SELECT a.id, a.title, a.body, a.topics,"
+		" (SELECT coalesce (group_concat (d.name || ' ' || d.description, ' '), '')"
+		"  FROM kb_documents d WHERE d.article_id = a.id), a.locale"
+		" FROM kb_articles a WHERE a.id = ?",
+		error);
+	if (ins == NULL)
+		return FALSE;
+	pd_bind_int (ins, 1, id);
+	return pd_store_exec_stmt (store, ins, error);
+}
+
+static gboolean
+same (const char *a, const char *b)
+{
+	return g_strcmp0 (a ? a : "", b ? b : "") == 0;
+}
+
+static gboolean
+add_version (PdStore *store, gint64 id, gint64 version, const PdKbArticle *a,
+             const char *author, gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"INSERT INTO kb_versions (article_id, version, title, body, topics, locale,"
+		" visibility, status, author, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, id);
+	pd_bind_int (stmt, 2, version);
+	pd_bind_text (stmt, 3, a->title);
+	pd_bind_text (stmt, 4, a->body);
+	pd_bind_text (stmt, 5, a->topics ? a->topics : "");
+	pd_bind_text (stmt, 6, a->locale);
+	pd_bind_text (stmt, 7, a->visibility);
+	pd_bind_text (stmt, 8, a->status);
+	pd_bind_text (stmt, 9, author ? author : "");
+	pd_bind_int (stmt, 10, now);
+	return pd_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+pd_store_kb_put (PdStore *store, const PdKbArticle *a, const char *author, gint64 now,
+                 gint64 *id_r, gboolean *changed_r, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	g_autoptr (PdKbArticle) old = pd_store_kb_get (store, a->slug, &local);
+	sqlite3_stmt *stmt;
+	gint64 id, version;
+
+	if (changed_r)
+		*changed_r = FALSE;
+	if (old == NULL && !g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
+	if (old != NULL && same (old->title, a->title) && same (old->body, a->body) &&
+	    same (old->topics, a->topics) && same (old->locale, a->locale) &&
+	    same (old->visibility, a->visibility) && same (old->status, a->status)) {
+		if (id_r)
+			*id_r = old->id;
+		return TRUE;
+	}
+	if (old == NULL) {
+		stmt = pd_store_stmt (store,
+		                      "INSERT INTO kb_articles (slug, title, body, topics, locale,"
+		                      " visibility, status, version, created, updated)"
+		                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+		                      error);
+		version = 1;
+	} else {
+		stmt = pd_store_stmt (store,
+		                      "UPDATE kb_articles SET title = ?2, body = ?3, topics = ?4,"
+		                      " locale = ?5, visibility = ?6, status = ?7,"
+		                      " version = version + 1, updated = ?8 WHERE slug = ?1",
+		                      error);
+		version = old->version + 1;
+	}
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, a->slug);
+	pd_bind_text (stmt, 2, a->title);
+	pd_bind_text (stmt, 3, a->body);
+	pd_bind_text (stmt, 4, a->topics ? a->topics : "");
+	pd_bind_text (stmt, 5, a->locale);
+	pd_bind_text (stmt, 6, a->visibility);
+	pd_bind_text (stmt, 7, a->status);
+	pd_bind_int (stmt, 8, now);
+	if (!pd_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	id = old ? old->id : sqlite3_last_insert_rowid (store->db);
+	if (!add_version (store, id, version, a, author, now, error) || !reindex (store, id, error))
+		return FALSE;
+	if (id_r)
+		*id_r = id;
+	if (changed_r)
+		*changed_r = TRUE;
+	return TRUE;
+}
+
+static gpointer
+version_from (sqlite3_stmt *stmt)
+{
+	PdKbArticle *a = pd_kb_article_new ();
+
+	a->id = sqlite3_column_int64 (stmt, 0);
+	a->version = sqlite3_column_int64 (stmt, 1);
+	a->title = pd_col_text (stmt, 2);
+	a->body = pd_col_text (stmt, 3);
+	a->topics = pd_col_text (stmt, 4);
+	a->locale = pd_col_text (stmt, 5);
+	a->visibility = pd_col_text (stmt, 6);
+	a->status = pd_col_text (stmt, 7);
+	a->author = pd_col_text (stmt, 8);
+	a->created = a->updated = sqlite3_column_int64 (stmt, 9);
+	a->slug = pd_col_text (stmt, 10);
+	return a;
+}
+
+GPtrArray *
+pd_store_kb_versions (PdStore *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT v.article_id, v.version, v.title, v.body, v.topics, v.locale, v.visibility,"
+		" v.status, v.author, v.created, a.slug FROM kb_versions v"
+		" JOIN kb_articles a ON a.id = v.article_id WHERE v.article_id = ? ORDER BY v.version",
+		error);
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_int (stmt, 1, id);
+	return pd_store_collect (store, stmt, version_from, (GDestroyNotify) pd_kb_article_free,
+	                         error);
+}
+
+static gpointer
+document_from (sqlite3_stmt *stmt)
+{
+	PdKbDocument *d = g_new0 (PdKbDocument, 1);
+
+	d->id = sqlite3_column_int64 (stmt, 0);
+	d->article_id = sqlite3_column_int64 (stmt, 1);
+	d->name = pd_col_text (stmt, 2);
+	d->content_type = pd_col_text (stmt, 3);
+	d->size = sqlite3_column_int64 (stmt, 4);
+	d->sha256 = pd_col_text (stmt, 5);
+	d->description = pd_col_text (stmt, 6);
+	d->created = sqlite3_column_int64 (stmt, 7);
+	return d;
+}
+
+GPtrArray *
+pd_store_kb_documents (PdStore *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT id, article_id, name, content_type, size, sha256, description, created"
+		" FROM kb_documents WHERE article_id = ? ORDER BY name",
+		error);
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_int (stmt, 1, id);
+	return pd_store_collect (store, stmt, document_from, (GDestroyNotify) pd_kb_document_free,
+	                         error);
+}
+
+gboolean
+pd_store_kb_document_put (PdStore *store, const PdKbDocument *doc, gint64 now,
+                          gboolean *changed_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT count(*) FROM kb_documents WHERE article_id = ? AND name = ?"
+		" AND content_type = ? AND sha256 = ? AND description = ?",
+		error);
+	gint64 n;
+
+	if (changed_r)
+		*changed_r = FALSE;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, doc->article_id);
+	pd_bind_text (stmt, 2, doc->name);
+	pd_bind_text (stmt, 3, doc->content_type);
+	pd_bind_text (stmt, 4, doc->sha256);
+	pd_bind_text (stmt, 5, doc->description ? doc->description : "");
+	if (!pd_store_lookup_int (store, stmt, &n, NULL, error))
+		return FALSE;
+	if (n > 0)
+		return TRUE;
+	stmt = pd_store_stmt (
+		store,
+		"INSERT INTO kb_documents (article_id, name, content_type, size, sha256,"
+		" description, created) VALUES (?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (article_id, name) DO UPDATE SET content_type = excluded.content_type,"
+		" size = excluded.size, sha256 = excluded.sha256, description = excluded.description,"
+		" created = excluded.created",
+		error);
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, doc->article_id);
+	pd_bind_text (stmt, 2, doc->name);
+	pd_bind_text (stmt, 3, doc->content_type);
+	pd_bind_int (stmt, 4, doc->size);
+	pd_bind_text (stmt, 5, doc->sha256);
+	pd_bind_text (stmt, 6, doc->description ? doc->description : "");
+	pd_bind_int (stmt, 7, now);
+	if (!pd_store_exec_stmt (store, stmt, error) || !reindex (store, doc->article_id, error))
+		return FALSE;
+	if (changed_r)
+		*changed_r = TRUE;
+	return TRUE;
+}
+
+static gpointer
+hit_from (sqlite3_stmt *stmt)
+{
+	PdKbHit *h = g_new0 (PdKbHit, 1);
+
+	h->id = sqlite3_column_int64 (stmt, 0);
+	h->slug = pd_col_text (stmt, 1);
+	h->title = pd_col_text (stmt, 2);
+	h->locale = pd_col_text (stmt, 3);
+	h->visibility = pd_col_text (stmt, 4);
+	h->status = pd_col_text (stmt, 5);
+	h->snippet = pd_col_text (stmt, 6);
+	h->rank = sqlite3_column_double (stmt, 7);
+	return h;
+}
+
+static void
+set_query_error (GError **error, const char *expr)
+{
+	/* an FTS5 syntax error is the caller's bad query, not a store failure */
+	if (error && *error && strstr ((*error)->message, "fts5") != NULL) {
+		g_autofree char *msg = g_strdup ((*error)->message);
+		g_clear_error (error);
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "bad search query \"%s\": %s", expr, msg);
+	}
+}
+
+GPtrArray *
+pd_store_kb_search (PdStore *store, const char *match_expr, const char *locale,
+                    gboolean published_only, int limit, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT a.id, a.slug, a.title, a.locale, a.visibility, a.status,"
+		" snippet (kb_fts, -1, '[', ']', '...', 12), bm25 (kb_fts, 10.0, 1.0, 4.0, 2.0) AS r"
+		" FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid"
+		" WHERE kb_fts MATCH ?1 AND (?2 IS NULL OR kb_fts.locale = ?2)"
+		" AND (?3 = 0 OR a.status = 'published') ORDER BY r, a.slug LIMIT ?4",
+		error);
+	GPtrArray *rows;
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_text (stmt, 1, match_expr);
+	pd_bind_text (stmt, 2, locale);
+	sqlite3_bind_int (stmt, 3, published_only ? 1 : 0);
+	sqlite3_bind_int (stmt, 4, limit > 0 ? limit : 20);
+	rows = pd_store_collect (store, stmt, hit_from, (GDestroyNotify) pd_kb_hit_free, error);
+	if (rows == NULL)
+		set_query_error (error, match_expr);
+	return rows;
+}
+
+gboolean
+pd_store_kb_match_count (PdStore *store, const char *match_expr, gint64 *count_r,
+                         GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT count(*) FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid"
+		" WHERE kb_fts MATCH ? AND a.status = 'published'",
+		error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, match_expr);
+	if (!pd_store_lookup_int (store, stmt, count_r, NULL, error)) {
+		set_query_error (error, match_expr);
+		return FALSE;
+	}
+	return TRUE;
+}

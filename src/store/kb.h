@@ -1,0 +1,92 @@
+/* kb.h - the knowledge base's SQL: articles with every version kept, their documents'
+ * catalogue, and FTS5 search. Only rows and strings here; Markdown, formats and the
+ * suggestion scoring live in src/kb/. Returned rows are (transfer full). */
+#ifndef PD_STORE_KB_H
+#define PD_STORE_KB_H
+
+#include <glib.h>
+
+#include "store/store.h"
+
+typedef struct {
+	gint64 id;
+	char *slug;
+	char *title;
+	char *body;       /* Markdown subset */
+	char *topics;     /* comma-separated, "" for none */
+	char *locale;     /* "en" */
+	char *visibility; /* public | customer | internal */
+	char *status;     /* draft | published */
+	gint64 version;   /* current version number (1 = first) */
+	gint64 created;
+	gint64 updated;
+	char *author;     /* for versions: who made it; NULL in article rows */
+} PdKbArticle;
+
+PdKbArticle *pd_kb_article_new (void);
+PdKbArticle *pd_kb_article_copy (const PdKbArticle *a);
+void pd_kb_article_free (PdKbArticle *a);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdKbArticle, pd_kb_article_free)
+
+typedef struct {
+	gint64 id;
+	gint64 article_id;
+	char *name;
+	char *content_type;
+	gint64 size;
+	char *sha256;
+	char *description;
+	gint64 created;
+} PdKbDocument;
+
+void pd_kb_document_free (PdKbDocument *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdKbDocument, pd_kb_document_free)
+
+typedef struct {
+	gint64 id;
+	char *slug;
+	char *title;
+	char *locale;
+	char *visibility;
+	char *status;
+	char *snippet; /* body excerpt with matched words between [ and ] */
+	double rank;   /* bm25 (lower is better), title weighted 10, topics 4, documents 2, body 1 */
+} PdKbHit;
+
+void pd_kb_hit_free (PdKbHit *h);
+
+/* The article SLUG, or NULL with PD_ERROR_NOTFOUND. */
+PdKbArticle *pd_store_kb_get (PdStore *store, const char *slug, GError **error);
+/* Every article, by slug. */
+GPtrArray *pd_store_kb_list (PdStore *store, GError **error);
+/* How many articles there are. */
+gboolean pd_store_kb_count (PdStore *store, gint64 *count_r, GError **error);
+
+/* Create ARTICLE (by its slug) or update it. Nothing happens when every field is as stored
+ * (CHANGED_R FALSE); otherwise a new version is recorded with AUTHOR and NOW. ID_R and
+ * CHANGED_R may be NULL. Call inside a transaction. */
+gboolean pd_store_kb_put (PdStore *store, const PdKbArticle *article, const char *author,
+                          gint64 now, gint64 *id_r, gboolean *changed_r, GError **error);
+
+/* Every version of article ID, oldest first (PdKbArticle rows with author set). */
+GPtrArray *pd_store_kb_versions (PdStore *store, gint64 id, GError **error);
+
+/* Catalogue a document of article DOC->article_id (replacing one of the same name).
+ * CHANGED_R (may be NULL) is FALSE when the same entry was already there. */
+gboolean pd_store_kb_document_put (PdStore *store, const PdKbDocument *doc, gint64 now,
+                                   gboolean *changed_r, GError **error);
+/* The documents of article ID, by name. */
+GPtrArray *pd_store_kb_documents (PdStore *store, gint64 id, GError **error);
+
+/* FTS5 search: MATCH_EXPR is an FTS5 query expression (the caller builds it; see
+ * pd_kb_fts_query). LOCALE NULL = any; PUBLISHED_ONLY hides drafts. Best first. PdKbHit. */
+GPtrArray *pd_store_kb_search (PdStore *store, const char *match_expr, const char *locale,
+                               gboolean published_only, int limit, GError **error);
+
+/* How many published articles match MATCH_EXPR (for term weights). */
+gboolean pd_store_kb_match_count (PdStore *store, const char *match_expr, gint64 *count_r,
+                                  GError **error);
+/* How many published articles there are. */
+gboolean pd_store_kb_published_count (PdStore *store, gint64 *count_r, GError **error);
+
+#endif
