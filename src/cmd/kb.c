@@ -207,6 +207,7 @@ kb_unpublish (int argc, char **argv, GError **error)
 static void
 json_article (PdJson *j, const PdKbArticle *a)
 {
+	pd_json_member_int (j, "id", a->id);
 	pd_json_member_string (j, "slug", a->slug);
 	pd_json_member_string (j, "title", a->title);
 	pd_json_member_string (j, "topics", a->topics);

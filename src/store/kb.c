@@ -114,6 +114,26 @@ pd_store_kb_get (PdStore *store, const char *slug, GError **error)
 	return a;
 }
 
+PdKbArticle *
+pd_store_kb_get_id (PdStore *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *stmt =
+		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles WHERE id = ?", error);
+	PdKbArticle *a = NULL;
+	int rc;
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_int (stmt, 1, id);
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW)
+		a = article_from (stmt);
+	else if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article %" G_GINT64_FORMAT, id);
+	sqlite3_reset (stmt);
+	return a;
+}
+
 GPtrArray *
 pd_store_kb_list (PdStore *store, GError **error)
 {

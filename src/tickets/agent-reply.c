@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "core/error.h"
 #include "tickets/command.h"
 #include "tickets/sla.h"
 #include "mail/compose.h"
@@ -15,6 +16,9 @@
 #include "core/template.h"
 #include "core/token.h"
 #include "tickets/workflow.h"
+#include "kb/kb.h"
+#include "kb/markdown.h"
+#include "store/kb.h"
 
 typedef struct {
 	PdState state;       /* the state after the commands */
@@ -24,6 +28,7 @@ typedef struct {
 	gboolean comment;
 	GPtrArray *errors;   /* char* */
 	GPtrArray *changes;  /* char*: "kind", "detail" pairs for the history */
+	GString *articles;   /* #kb: the articles for the customer, as text; "" if none */
 } Plan;
 
 static void
@@ -54,6 +59,53 @@ plan_assign (PdApply *a, Plan *p, const PdAgentCommand *c, GError **error)
 	g_ptr_array_add (p->errors, g_strdup_printf ("line %u: #assign %s: no active agent has that "
 	                                             "address or name",
 	                                             c->line, c->arg));
+	return TRUE;
+}
+
+/* #kb ID, #kb SLUG or #kb WORDS (the best match): the article goes into the reply to the
+ * customer, so it must be published and not internal (customer-level articles may go to
+ * the ticket's own customer). */
+static gboolean
+plan_kb (PdApply *a, Plan *p, const PdAgentCommand *c, GError **error)
+{
+	g_autoptr (PdKbArticle) art = NULL;
+	g_autoptr (GError) local = NULL;
+	g_autofree char *what = c->arg ? g_strdup (c->arg) : g_strdup_printf ("%" G_GINT64_FORMAT, c->number);
+	g_autofree char *text = NULL;
+
+	if (c->arg == NULL)
+		art = pd_store_kb_get_id (a->store, c->number, &local);
+	else {
+		art = pd_store_kb_get (a->store, c->arg, &local);
+		if (art == NULL && g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
+			g_autoptr (GPtrArray) best = NULL;
+
+			g_clear_error (&local);
+			if (!pd_kb_suggest (a->store, c->arg, 1, &best, error))
+				return FALSE;
+			if (best->len > 0)
+				art = pd_store_kb_get (a->store, ((PdKbSuggestion *) best->pdata[0])->slug, &local);
+		}
+	}
+	if (art == NULL && local != NULL && !g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
+	if (art == NULL || strcmp (art->status, "published") != 0 ||
+	    strcmp (art->visibility, "internal") == 0) {
+		g_ptr_array_add (p->errors,
+		                 g_strdup_printf ("line %u: #kb %s: %s", c->line, what,
+		                                  art == NULL ? "no published article matches"
+		                                  : strcmp (art->visibility, "internal") == 0
+		                                      ? "that article is internal and never goes to a customer"
+		                                      : "that article is a draft: publish it first"));
+		return TRUE;
+	}
+	text = pd_kb_markdown_to_text (art->body);
+	g_string_append_printf (p->articles, "%s%s\n\n%s\n", p->articles->len ? "\n" : "", art->title,
+	                        g_strstrip (text));
+	change (p, "kb", g_strdup_printf ("article %s (%" G_GINT64_FORMAT ") sent: %s", art->slug,
+	                                  art->id, art->title));
 	return TRUE;
 }
 
@@ -109,10 +161,8 @@ make_plan (PdApply *a, const PdTicketRow *t, const PdAgentCommandBlock *block, P
 			p->comment = TRUE;
 			break;
 		case PD_AGENT_COMMAND_KB:
-			g_ptr_array_add (p->errors,
-			                 g_strdup_printf ("line %u: #kb %" G_GINT64_FORMAT ": there is no knowledge "
-			                                  "base yet, so no article can be inserted",
-			                                  c->line, c->number));
+			if (!plan_kb (a, p, c, error))
+				return FALSE;
 			break;
 		case PD_AGENT_COMMAND_COUNT:
 			break;
@@ -345,10 +395,14 @@ pd_agent_reply_apply (PdApply *a, GError **error)
 	block = pd_agent_command_parse (new_text);
 	p.errors = g_ptr_array_new_with_free_func (g_free);
 	p.changes = g_ptr_array_new_with_free_func (g_free);
+	p.articles = g_string_new ("");
 	if (!make_plan (a, t, block, &p, error))
 		goto out;
-	if (!p.comment && p.errors->len == 0 && *g_strstrip (block->rest) != '\0' &&
-	    p.state == PD_STATE_NEW) {
+	if (p.comment && p.articles->len > 0)
+		g_ptr_array_add (p.errors, g_strdup ("#kb puts an article into the reply to the customer;"
+		                                     " it cannot go with #comment (an internal note)"));
+	if (!p.comment && p.errors->len == 0 &&
+	    (*g_strstrip (block->rest) != '\0' || p.articles->len > 0) && p.state == PD_STATE_NEW) {
 		/* the first answer to a new ticket opens it */
 		p.state = PD_STATE_OPEN;
 		change (&p, "state", g_strdup ("new -> open (first answer)"));
@@ -382,13 +436,17 @@ pd_agent_reply_apply (PdApply *a, GError **error)
 		}
 		ok = pd_store_event_add (a->store, ticket, a->now, a->ctx->agent_address, "comment", note,
 		                         a->out->message_id, error);
-	} else if (*block->rest != '\0') {
-		ok = send_reply (a, t, block->rest, error);
+	} else if (*block->rest != '\0' || p.articles->len > 0) {
+		/* the agent's text, then the articles #kb named */
+		g_autofree char *text = g_strconcat (block->rest, *block->rest && p.articles->len ? "\n\n" : "",
+		                                     p.articles->str, NULL);
+		ok = send_reply (a, t, text, error);
 	} else {
 		ok = send_confirmation (a, t, &p, error); /* commands only */
 	}
 out:
 	g_ptr_array_unref (p.errors);
 	g_ptr_array_unref (p.changes);
+	g_string_free (p.articles, TRUE);
 	return ok;
 }

@@ -259,7 +259,13 @@ parse_argument (PdAgentCommandKind kind, const char *args, PdAgentCommand *cmd)
 			cmd->number = (gint64) id;
 			return NULL;
 		}
-		return g_strdup_printf ("#kb: want an article number (1 or more), got %s", got);
+		if (*args != '\0' && !g_ascii_isdigit (*args)) {
+			cmd->arg = g_strdup (args); /* a slug, or words for the best match */
+			return NULL;
+		}
+		return g_strdup_printf ("#kb: want an article number (1 or more), its name or some words, "
+		                        "got %s",
+		                        got);
 	}
 	default:
 		g_return_val_if_reached (g_strdup ("internal error: unknown command kind"));

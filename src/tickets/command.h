@@ -16,7 +16,7 @@
 	X (PRIORITY, "priority") /* arg: low|normal|high|urgent, lower case; number: 0..3 */ \
 	X (QUEUE, "queue")       /* arg: queue name token, as typed */ \
 	X (COMMENT, "comment")   /* arg: text after #comment on its line, or NULL */ \
-	X (KB, "kb")             /* number: the article id, > 0 */ \
+	X (KB, "kb")             /* number: the article id (> 0), or 0 and arg: a slug or words */ \
 	X (AGREE, "agree")       /* no argument */
 
 #define PD_AGENT_COMMAND_ENUM(id, str) PD_AGENT_COMMAND_##id,

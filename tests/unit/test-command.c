@@ -117,10 +117,12 @@ static const Case cases[] = {
 	{ "assign-two-at", "#assign a@b@c\n", "", { "got \"a@b@c\"", NULL }, "" },
 	{ "queue-missing", "#queue\n", "", { "#queue: want one queue name", NULL }, "" },
 	{ "queue-two-words", "#queue billing eu\n", "", { "got \"billing eu\"", NULL }, "" },
-	{ "kb-zero", "#kb 0\n", "", { "#kb: want an article number (1 or more), got \"0\"", NULL },
+	{ "kb-zero", "#kb 0\n", "", { "#kb: want an article number (1 or more), its name or some words, got \"0\"", NULL },
 	  "" },
 	{ "kb-negative", "#kb -3\n", "", { "got \"-3\"", NULL }, "" },
-	{ "kb-word", "#kb abc\n", "", { "got \"abc\"", NULL }, "" },
+	{ "kb-slug", "#kb reset-password\n", "kb=reset-password@1", { NULL }, "" },
+	{ "kb-words", "#kb printer  offline\nSee below.\n", "kb=printer  offline@1", { NULL },
+	  "See below.\n" },
 	{ "kb-missing", "#kb\n", "", { "got nothing", NULL }, "" },
 	{ "kb-huge", "#kb 99999999999999999999\n", "", { "got \"99999999999999999999\"", NULL }, "" },
 
@@ -132,7 +134,7 @@ static const Case cases[] = {
 	{ "agree-twice", "#agree\n#agree\n", "agree@1", { "#agree given twice", NULL }, "" },
 
 	/* several errors are all reported, the good commands kept */
-	{ "errors-collected", "#foo\n#status open\n#priority asap\n#kb x\nHi\n", "status=open/1@2",
+	{ "errors-collected", "#foo\n#status open\n#priority asap\n#kb 0\nHi\n", "status=open/1@2",
 	  { "line 1: unknown command #foo", "line 3: #priority", "line 4: #kb", NULL }, "Hi\n" },
 	{ "long-value-cut",
 	  "#priority aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
