@@ -169,6 +169,13 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
 		soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, "/kb/");
 		return;
 	}
+	if (strcmp (path, "/favicon.ico") == 0) {
+		/* browsers ask for it on every site; no icon, and no error in their console */
+		g_autoptr (GBytes) none = g_bytes_new_static ("", 0);
+
+		pd_http_raw (msg, SOUP_STATUS_NO_CONTENT, "image/x-icon", none);
+		return;
+	}
 	if (strcmp (path, "/kb") == 0 || g_str_has_prefix (path, "/kb/")) {
 		pd_http_kb (srv, msg, path, query);
 		return;
