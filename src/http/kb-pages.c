@@ -422,105 +422,86 @@ fail:
 	store_failed (msg, "answered", error);
 }
 
+/* the token of a GET (?t=) or of the answered form's POST (t=); FORM_R keeps the decoded form */
+static const char *
+request_token (SoupServerMessage *msg, GHashTable *query, GHashTable **form_r)
+{
+	SoupMessageBody *req;
+	g_autoptr (GBytes) bytes = NULL;
+	g_autofree char *text = NULL;
+
+	if (is_get (msg))
+		return query_get (query, "t");
+	req = soup_server_message_get_request_body (msg);
+	bytes = soup_message_body_flatten (req);
+	text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+	*form_r = soup_form_decode (text);
+	return g_hash_table_lookup (*form_r, "t");
+}
+
+/* SLUG, SLUG/answered (GET: the form; POST: resolve), SLUG/doc/NAME */
+static void
+article_route (PdHttpServer *srv, SoupServerMessage *msg, char **parts, guint n,
+               GHashTable *query)
+{
+	g_autoptr (PdKbArticle) a = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GHashTable) form = NULL;
+	gboolean is_answered = n == 2 && strcmp (parts[1], "answered") == 0;
+	gboolean is_doc = n == 3 && strcmp (parts[1], "doc") == 0 && *parts[2] != '\0';
+	const char *token;
+	gint64 ticket = 0;
+
+	if (*parts[0] == '\0' || !(n == 1 || is_answered || is_doc)) {
+		pd_http_not_found (srv, msg);
+		return;
+	}
+	if (!is_get (msg) && !is_answered) {
+		method_not_allowed (srv, msg, "GET, HEAD");
+		return;
+	}
+	token = request_token (msg, query, &form);
+	a = visible_article (srv, parts[0], token, &ticket, &error);
+	if (a == NULL && error != NULL)
+		store_failed (msg, "article", error);
+	else if (a == NULL)
+		pd_http_not_found (srv, msg);
+	else if (is_doc)
+		document (srv, msg, a, parts[2]);
+	else if (is_answered && ticket == 0) /* a valid link for this article, also for a public one */
+		pd_http_not_found (srv, msg);
+	else if (is_answered && form != NULL)
+		answered (srv, msg, a, ticket, token);
+	else
+		article_page (srv, msg, a, token, ticket, is_answered);
+}
+
 void
 pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
 	g_auto (GStrv) parts = NULL;
-	g_autoptr (PdKbArticle) a = NULL;
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GHashTable) form = NULL;
-	const char *rest = path + 3, *token;
-	gint64 ticket = 0;
+	const char *rest = path + 3; /* after "/kb" */
+	const char *page;
 	guint n;
 
 	if (*rest == '/')
 		rest++;
 	parts = g_strsplit (rest, "/", -1);
 	n = g_strv_length (parts);
-	if (n == 0 || (n == 1 && *parts[0] == '\0')) {
-		if (!is_get (msg))
-			{
-			method_not_allowed (srv, msg, "GET, HEAD");
-			return;
-		}
-		{
-			home_page (srv, msg);
-			return;
-		}
+	page = n == 0 ? "" : parts[0];
+	if (n > 1 || (*page != '\0' && strcmp (page, "search") != 0 && strcmp (page, "topics") != 0 &&
+	              strcmp (page, "style.css") != 0)) {
+		article_route (srv, msg, parts, n, query);
+		return;
 	}
-	if (n == 1 && (strcmp (parts[0], "search") == 0 || strcmp (parts[0], "topics") == 0 ||
-	               strcmp (parts[0], "style.css") == 0)) {
-		if (!is_get (msg))
-			{
-			method_not_allowed (srv, msg, "GET, HEAD");
-			return;
-		}
-		if (strcmp (parts[0], "search") == 0)
-			{
-			search_page (srv, msg, query);
-			return;
-		}
-		if (strcmp (parts[0], "topics") == 0)
-			{
-			topics_page (srv, msg);
-			return;
-		}
-		{
-			style_sheet (srv, msg);
-			return;
-		}
-	}
-	/* SLUG, SLUG/answered, SLUG/doc/NAME */
-	if (*parts[0] == '\0' || !(n == 1 || (n == 2 && strcmp (parts[1], "answered") == 0) ||
-	                           (n == 3 && strcmp (parts[1], "doc") == 0 && *parts[2])))
-		{
-			pd_http_not_found (srv, msg);
-			return;
-		}
-	if (strcmp (soup_server_message_get_method (msg), "POST") == 0) {
-		SoupMessageBody *req = soup_server_message_get_request_body (msg);
-		g_autoptr (GBytes) bytes = soup_message_body_flatten (req);
-		g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-
-		if (n != 2)
-			{
-			method_not_allowed (srv, msg, "GET, HEAD");
-			return;
-		}
-		form = soup_form_decode (text);
-		token = g_hash_table_lookup (form, "t");
-	} else {
-		token = query_get (query, "t");
-	}
-	a = visible_article (srv, parts[0], token, &ticket, &error);
-	if (a == NULL) {
-		if (error != NULL)
-			{
-			store_failed (msg, "article", error);
-			return;
-		}
-		{
-			pd_http_not_found (srv, msg);
-			return;
-		}
-	}
-	if (n == 3)
-		{
-			document (srv, msg, a, parts[2]);
-			return;
-		}
-	if (n == 2) {
-		/* the answered link needs a valid link for this article, also for a public one */
-		if (ticket == 0)
-			{
-			pd_http_not_found (srv, msg);
-			return;
-		}
-		if (form != NULL)
-			{
-			answered (srv, msg, a, ticket, token);
-			return;
-		}
-	}
-	article_page (srv, msg, a, token, ticket, n == 2);
+	if (!is_get (msg))
+		method_not_allowed (srv, msg, "GET, HEAD");
+	else if (*page == '\0')
+		home_page (srv, msg);
+	else if (strcmp (page, "search") == 0)
+		search_page (srv, msg, query);
+	else if (strcmp (page, "topics") == 0)
+		topics_page (srv, msg);
+	else
+		style_sheet (srv, msg);
 }
