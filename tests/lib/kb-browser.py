@@ -7,6 +7,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, customer_link, profile = sys.argv[1:4]
 failed = 0
@@ -19,6 +21,13 @@ def step(name, good, why=""):
     else:
         failed += 1
         print("not ok %s: %s" % (name, why), flush=True)
+
+
+def click_and_wait(element):
+    """click, then wait until the page it leads to has replaced the current one"""
+    html = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(html))
 
 
 opts = webdriver.ChromeOptions()
@@ -37,12 +46,12 @@ try:
     step("the search field has a label", field.text == "Search the knowledge base", field.text)
     box = driver.find_element(By.ID, "q")
     box.send_keys("thread safe")
-    driver.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]").click()
+    click_and_wait(driver.find_element(By.CSS_SELECTOR, "form[role=search] button[type=submit]"))
     step("search results page", "/kb/search?q=thread+safe" in driver.current_url, driver.current_url)
     links = driver.find_elements(By.LINK_TEXT, "Is zlib thread-safe?")
     step("the article is found", len(links) == 1, "%d links" % len(links))
     if links:
-        links[0].click()
+        click_and_wait(links[0])
         h1 = driver.find_element(By.TAG_NAME, "h1").text
         step("the article opens", h1 == "Is zlib thread-safe?", h1)
         step("the article's text", "thread-safe" in driver.find_element(By.TAG_NAME, "article").text)
@@ -62,7 +71,7 @@ try:
     buttons = driver.find_elements(By.XPATH, "//button[normalize-space()='This answered my question']")
     step("the answered link shows a button", len(buttons) == 1, "%d buttons" % len(buttons))
     if buttons:
-        buttons[0].click()
+        click_and_wait(buttons[0])
         h1 = driver.find_element(By.TAG_NAME, "h1").text
         step("pressing it thanks the customer", h1 == "Thank you", h1)
         step("and says the ticket is resolved", "is now resolved" in driver.find_element(By.TAG_NAME, "main").text)
