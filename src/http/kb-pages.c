@@ -169,6 +169,7 @@ search_page (PdHttpServer *srv, SoupServerMessage *msg, GHashTable *query)
 			snip = snippet_html (h->snippet);
 			slug = g_uri_escape_string (h->slug, NULL, FALSE);
 			item = pd_template_data_add_item (data, "hits");
+			pd_template_data_set (data, "has_hits", "yes");
 			pd_http_set_text (item, "slug", slug);
 			pd_http_set_text (item, "title", h->title);
 			pd_template_data_set (item, "snippet_html", snip);
@@ -317,6 +318,8 @@ article_page (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, const c
 		g_autofree char *href = token && strcmp (a->visibility, "customer") == 0
 		                        ? g_strdup_printf ("/kb/%s/doc/%s?t=%s", slug, name, token)
 		                        : g_strdup_printf ("/kb/%s/doc/%s", slug, name);
+
+		pd_template_data_set (data, "has_documents", "yes");
 
 		pd_http_set_text (item, "href", href);
 		pd_http_set_text (item, "name", d->name);

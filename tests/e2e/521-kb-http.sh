@@ -78,6 +78,8 @@ check "/: Location ends in /kb/" sh -c "grep -i '^location:' '$TEST_TMP/h' | tr 
 is "search: 200" "$(get "$URL/kb/search?q=thread+safe")" 200
 check "search: finds the article" grep -q 'href="/kb/zlib-thread-safety"' "$TEST_TMP/b"
 check "search: matched words marked" grep -q '<mark>' "$TEST_TMP/b"
+check "search: several hits" test "$(grep -c '<li><a href="/kb/' "$TEST_TMP/b")" -gt 1
+is "search: one result list around them" "$(grep -c '<ul class="results">' "$TEST_TMP/b")" 1
 is "search customer-level words: 200" "$(get "$URL/kb/search?q=frobnicator")" 200
 check "search: customer-level, internal, draft not listed" \
 	sh -c "! grep -q -e frob-warranty -e frob-internal -e frob-draft '$TEST_TMP/b'"
@@ -92,6 +94,7 @@ is "public article: 200" "$(get "$URL/kb/zlib-thread-safety")" 200
 check "public article: its title" grep -q '<h1>Is zlib thread-safe?</h1>' "$TEST_TMP/b"
 check "public article: no answered form without a link" sh -c "! grep -q '<form method=\"post\"' '$TEST_TMP/b'"
 check "public article: its document" grep -q 'href="/kb/zlib-thread-safety/doc/manual.txt"' "$TEST_TMP/b"
+is "public article: one document list" "$(grep -c '<ul class="documents">' "$TEST_TMP/b")" 1
 is "document: 200" "$(get "$URL/kb/zlib-thread-safety/doc/manual.txt")" 200
 check "document: the bytes" cmp -s "$TEST_TMP/b" "$TEST_TMP/manual.txt"
 check "document: always a download" sh -c "grep -i '^content-disposition:' '$TEST_TMP/h' | grep -q attachment"
