@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "kb/kb.h"
+#include "http/http.h"
 #include "kb/markdown.h"
 #include "mail/mail.h"
 
@@ -634,6 +635,71 @@ kb_suggest (int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* `kb style [--json] [KEY [VALUE]]`, `kb style --unset KEY`: the web view's look (db/013) */
+static gboolean
+kb_style (int argc, char **argv, GError **error)
+{
+	gboolean json = FALSE, unset = FALSE;
+	g_autoptr (PdApp) app = NULL;
+	g_autoptr (GHashTable) style = NULL;
+	g_autofree char *summary = g_strdup_printf (
+		"Without KEY: every parameter set; with KEY: its value; with VALUE: set it.\n"
+		"Keys (an unset key takes the built-in default):\n%s", pd_http_style_help ());
+	const GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "an object {key: value}", NULL },
+		{ "unset", 0, 0, G_OPTION_ARG_NONE, &unset, "remove KEY: back to the default", NULL },
+		{ NULL },
+	};
+
+	if (!pd_cli_parse (&argc, &argv, "[KEY [VALUE]]", summary, entries, error))
+		return FALSE;
+	if (argc > 3 || (unset && argc != 2)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "usage: kb style [KEY [VALUE]] | --unset KEY");
+		return FALSE;
+	}
+	if (argc >= 2 && !pd_http_style_check (argv[1], argc == 3 ? argv[2] : NULL, error))
+		return FALSE;
+	if ((app = pd_app_open (PD_APP_STORE, error)) == NULL)
+		return FALSE;
+	if (argc == 3 || unset)
+		return pd_store_kb_style_set (app->store, argv[1], unset ? NULL : argv[2], error);
+	if ((style = pd_store_kb_style_get (app->store, error)) == NULL)
+		return FALSE;
+	if (argc == 2) {
+		const char *v = g_hash_table_lookup (style, argv[1]);
+
+		if (v == NULL) {
+			g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "%s is not set (the default applies)",
+			             argv[1]);
+			return FALSE;
+		}
+		printf ("%s\n", v);
+		return TRUE;
+	}
+	{
+		g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (style), (GCompareFunc) strcmp);
+		PdJson *j = json ? pd_json_new () : NULL;
+		GList *l;
+
+		if (j)
+			pd_json_object_begin (j);
+		for (l = keys; l; l = l->next) {
+			if (j)
+				pd_json_member_string (j, l->data, g_hash_table_lookup (style, l->data));
+			else
+				printf ("%s = %s\n", (char *) l->data, (char *) g_hash_table_lookup (style, l->data));
+		}
+		if (j) {
+			g_autofree char *out = NULL;
+
+			pd_json_object_end (j);
+			out = pd_json_free_to_string (j);
+			printf ("%s\n", out);
+		}
+	}
+	return TRUE;
+}
+
 static const PdCommand kb_commands[] = {
 	{ "add", kb_add, "add an article" },
 	{ "edit", kb_edit, "change an article (a new version)" },
@@ -646,6 +712,7 @@ static const PdCommand kb_commands[] = {
 	{ "export", kb_export, "write every article as XML, CSV or Markdown" },
 	{ "import", kb_import, "import XML, CSV or Markdown (all or nothing)" },
 	{ "suggest", kb_suggest, "the articles that answer mails, storing nothing" },
+	{ "style", kb_style, "the look of the web view: colours, fonts, site title" },
 	{ NULL, NULL, NULL },
 };
 

@@ -17,6 +17,7 @@
 #include "intake/pipeline.h"
 #include "intake/listener.h"
 #include "core/log.h"
+#include "http/http.h"
 #include "sched/runner.h"
 
 /* how long SIGTERM waits for sessions and commits in flight */
@@ -206,6 +207,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	Serve s = { 0 };
 	guint sig_term, sig_int, sig_hup, reaper;
 	PdSchedRunner *sched = NULL; /* the SLA scheduler thread, its own connection */
+	PdHttpServer *http = NULL;   /* [serve] http: the knowledge base, on this loop and app->store */
 	gboolean ok;
 
 	if (!pd_cli_parse (&argc, &argv, "",
@@ -231,7 +233,9 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 		pd_settings_cell_free (s.settings);
 		return FALSE;
 	}
-	ok = start_listeners (&s, error) && start_fetchers (&s, error);
+	ok = start_listeners (&s, error) && start_fetchers (&s, error) &&
+	     (app->settings->serve_http == NULL ||
+	      (http = pd_http_server_new (app, app->settings->serve_http, error)) != NULL);
 	sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &s);
 	sig_int = g_unix_signal_add (SIGINT, on_stop_signal, &s);
 	sig_hup = g_unix_signal_add (SIGHUP, on_hup, &s);
@@ -241,6 +245,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 		g_main_loop_run (loop);
 	}
 	pd_sched_runner_free (sched);
+	pd_http_server_free (http);
 	shut_down (&s);
 	g_source_remove (reaper);
 	pd_ingest_free (s.ingest);

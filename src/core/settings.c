@@ -57,6 +57,8 @@ settings_free (PdSettings *s)
 	g_free (s->agent_authserv);
 	g_free (s->serve_lmtp);
 	g_free (s->serve_smtp);
+	g_free (s->serve_http);
+	g_free (s->public_url);
 	g_free (s->tls_cert);
 	g_free (s->tls_key);
 	g_ptr_array_unref (s->queues);
@@ -751,6 +753,22 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	s->send_interval = n;
 	s->serve_lmtp = get_str (kf, "serve", "lmtp", NULL);
 	s->serve_smtp = get_str (kf, "serve", "smtp", NULL);
+	s->serve_http = get_str (kf, "serve", "http", NULL);
+	s->public_url = get_str (kf, "serve", "public_url", NULL);
+	if (s->public_url == NULL && s->serve_http != NULL)
+		s->public_url = g_strdup_printf ("http://%s", s->serve_http);
+	if (s->public_url != NULL) {
+		gsize len = strlen (s->public_url);
+
+		if (!g_str_has_prefix (s->public_url, "http://") &&
+		    !g_str_has_prefix (s->public_url, "https://")) {
+			g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+			             "[serve] public_url: not an http:// or https:// URL: %s", s->public_url);
+			return NULL;
+		}
+		while (len > 0 && s->public_url[len - 1] == '/')
+			s->public_url[--len] = '\0';
+	}
 	s->tls_cert = get_str (kf, "serve", "tls_cert", NULL);
 	s->tls_key = get_str (kf, "serve", "tls_key", NULL);
 	if ((s->tls_cert == NULL) != (s->tls_key == NULL)) {
@@ -961,6 +979,10 @@ pd_settings_example (const char *domain)
 		"# 250 is answered only after the mail is committed.\n"
 		"lmtp = 127.0.0.1:2424\n"
 		"smtp = 127.0.0.1:2525\n"
+		"# the knowledge base on the web (search, articles, \"this answered my question\")\n"
+		"http = 127.0.0.1:8025\n"
+		"# how customers reach it, for links in mail (default: http:// + the http address)\n"
+		"#public_url = https://support.example.com\n"
 		"# certificate and key for STARTTLS on the listeners\n"
 		"#tls_cert = /etc/postdesk/cert.pem\n"
 		"#tls_key = /etc/postdesk/key.pem\n"

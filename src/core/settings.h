@@ -104,6 +104,9 @@ typedef struct {
 	int send_interval;   /* [serve] send_interval seconds */
 	char *serve_lmtp;    /* [serve] lmtp: HOST:PORT, or NULL for no LMTP listener */
 	char *serve_smtp;    /* [serve] smtp: HOST:PORT, or NULL */
+	char *serve_http;    /* [serve] http: HOST:PORT of the knowledge-base web view, or NULL */
+	char *public_url;    /* [serve] public_url without a trailing '/': what links in mail
+	                        start with; default http://HTTP; NULL when neither is set */
 	char *tls_cert;      /* [serve] tls_cert: PEM certificate for STARTTLS, or NULL */
 	char *tls_key;       /* [serve] tls_key: PEM private key */
 	guint max_connections; /* [serve] max_connections: concurrent listener sessions */

@@ -94,3 +94,75 @@ pd_token_from_address (GBytes *secret, const char *addr, char *kind_r, gint64 *i
 		*base_r = g_strdup_printf ("%.*s%s", (int) (plus - addr), addr, at);
 	return TRUE;
 }
+
+/* ---- knowledge-base links ---- */
+
+#define LINK_SIG_LEN 16
+
+static char *
+link_signature (GBytes *secret, gint64 ticket, gint64 article, const char *customer,
+                gint64 expires)
+{
+	g_autofree char *folded = g_ascii_strdown (customer ? customer : "", -1);
+	g_autofree char *msg = g_strdup_printf ("postdesk:kb:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
+	                                        ":%" G_GINT64_FORMAT ":%s",
+	                                        ticket, article, expires, folded);
+	gsize keylen;
+	const guchar *key = g_bytes_get_data (secret, &keylen);
+	char *hex = g_compute_hmac_for_string (G_CHECKSUM_SHA256, key, keylen, msg, -1);
+
+	hex[LINK_SIG_LEN] = '\0';
+	return hex;
+}
+
+char *
+pd_token_link_make (GBytes *secret, gint64 ticket, gint64 article, const char *customer,
+                    gint64 expires)
+{
+	g_autofree char *sig = NULL;
+
+	g_return_val_if_fail (secret != NULL && ticket > 0 && article > 0 && expires > 0, NULL);
+	sig = link_signature (secret, ticket, article, customer, expires);
+	return g_strdup_printf ("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "-%s",
+	                        ticket, article, expires, sig);
+}
+
+/* a decimal number of 1..18 digits at *P, then SEP; advances *P past SEP */
+static gboolean
+link_number (const char **p, char sep, gint64 *n_r)
+{
+	const char *s = *p;
+	gsize len = 0;
+
+	while (g_ascii_isdigit (s[len]))
+		len++;
+	if (len == 0 || len > 18 || s[len] != sep)
+		return FALSE;
+	*n_r = g_ascii_strtoll (s, NULL, 10);
+	*p = s + len + 1;
+	return *n_r > 0;
+}
+
+gboolean
+pd_token_link_check (GBytes *secret, const char *token, const char *customer, gint64 now,
+                     gint64 *ticket_r, gint64 *article_r)
+{
+	const char *p = token;
+	gint64 ticket, article, expires;
+	g_autofree char *sig = NULL;
+	guint diff = 0, i;
+
+	if (token == NULL || !link_number (&p, '-', &ticket) || !link_number (&p, '-', &article) ||
+	    !link_number (&p, '-', &expires) || strlen (p) != LINK_SIG_LEN)
+		return FALSE;
+	sig = link_signature (secret, ticket, article, customer, expires);
+	for (i = 0; i < LINK_SIG_LEN; i++)
+		diff |= (guchar) g_ascii_tolower (p[i]) ^ (guchar) sig[i];
+	if (diff != 0 || now > expires)
+		return FALSE;
+	if (ticket_r)
+		*ticket_r = ticket;
+	if (article_r)
+		*article_r = article;
+	return TRUE;
+}

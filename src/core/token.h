@@ -19,4 +19,15 @@ char *pd_token_address (GBytes *secret, const char *base, char kind, gint64 id);
 gboolean pd_token_from_address (GBytes *secret, const char *addr, char *kind_r, gint64 *id_r,
                                 char **base_r);
 
+/* Links in mail to a knowledge-base article ("this answered my question", customer-level
+ * articles): "TICKET-ARTICLE-EXPIRES-SIG", SIG = the first 16 hex digits of
+ * HMAC(secret, "postdesk:kb:TICKET:ARTICLE:EXPIRES:CUSTOMER"), CUSTOMER lower-cased ("" when
+ * NULL: a link bound to the ticket and article only). EXPIRES is a Unix time. (transfer full) */
+char *pd_token_link_make (GBytes *secret, gint64 ticket, gint64 article, const char *customer,
+                          gint64 expires);
+/* Verify TOKEN for CUSTOMER (NULL as above) at NOW: FALSE if malformed, forged, bound to
+ * another customer or expired. TICKET_R and ARTICLE_R may be NULL. */
+gboolean pd_token_link_check (GBytes *secret, const char *token, const char *customer,
+                              gint64 now, gint64 *ticket_r, gint64 *article_r);
+
 #endif

@@ -91,4 +91,13 @@ gboolean pd_store_kb_match_count (PdStore *store, const char *match_expr, gint64
 /* How many published articles there are. */
 gboolean pd_store_kb_published_count (PdStore *store, gint64 *count_r, GError **error);
 
+/* The article with ID, or NULL with PD_ERROR_NOTFOUND. */
+PdKbArticle *pd_store_kb_get_by_id (PdStore *store, gint64 id, GError **error);
+
+/* The web view's style parameters (db/013): set KEY to VALUE, or remove it when VALUE is NULL. */
+gboolean pd_store_kb_style_set (PdStore *store, const char *key, const char *value,
+                                GError **error);
+/* Every style parameter: key -> value (transfer full; both strings owned by the table). */
+GHashTable *pd_store_kb_style_get (PdStore *store, GError **error);
+
 #endif

@@ -1,9 +1,68 @@
-/* ack.c - compose the acknowledgement of a new ticket. */
+/* ack.c - compose the acknowledgement of a new ticket, with up to 3 knowledge-base articles
+ * that answer the mail (pd_kb_suggest's threshold), each with its link and a signed "this
+ * answered my question" link. Reads the store (inside the caller's transaction); writes nothing. */
 #include "tickets/ack.h"
 
 #include "mail/compose.h"
+#include "core/clock.h"
+#include "core/log.h"
 #include "core/template.h"
 #include "core/token.h"
+#include "kb/kb.h"
+
+#define ACK_ARTICLES 3
+/* how long the links in an acknowledgement stay valid */
+#define LINK_DAYS 60
+
+/* The suggestions for MAIL as {{#articles}} items: title, url, answered_url. Links need
+ * [serve] public_url (or http); without one, nothing is listed. A failing suggestion step
+ * is logged and the acknowledgement goes out without articles. */
+static void
+add_articles (PdApp *app, gint64 ticket, const PdMail *mail, PdTemplateData *data)
+{
+	const char *base = app->settings->public_url;
+	g_autofree char *text = NULL;
+	g_autoptr (GPtrArray) res = NULL;
+	g_autoptr (GError) error = NULL;
+	gint64 expires = pd_now () + (gint64) LINK_DAYS * 24 * 3600;
+	guint i, listed = 0;
+
+	if (base == NULL || app->store == NULL)
+		return;
+	text = g_strdup_printf ("%s\n\n%s", mail->subject ? mail->subject : "",
+	                        mail->body_text ? mail->body_text : "");
+	if (!pd_kb_suggest (app->store, text, ACK_ARTICLES, &res, &error)) {
+		pd_log_warn ("ticket=%" G_GINT64_FORMAT " kb suggestions left out: %s", ticket,
+		             error->message);
+		return;
+	}
+	for (i = 0; i < res->len; i++) {
+		PdKbSuggestion *sg = res->pdata[i];
+		g_autoptr (PdKbArticle) a = pd_store_kb_get (app->store, sg->slug, NULL);
+		g_autofree char *token = NULL, *slug = NULL, *url = NULL, *answered = NULL;
+		gboolean customer;
+		PdTemplateData *item;
+
+		if (a == NULL || g_strcmp0 (a->status, "published") != 0 ||
+		    g_strcmp0 (a->visibility, "internal") == 0)
+			continue;
+		/* a customer-level article opens only with a link bound to this customer */
+		customer = g_strcmp0 (a->visibility, "customer") == 0;
+		token = pd_token_link_make (app->secret, ticket, a->id,
+		                            customer ? mail->from->addr : NULL, expires);
+		slug = g_uri_escape_string (a->slug, NULL, FALSE);
+		url = customer ? g_strdup_printf ("%s/kb/%s?t=%s", base, slug, token)
+		               : g_strdup_printf ("%s/kb/%s", base, slug);
+		answered = g_strdup_printf ("%s/kb/%s/answered?t=%s", base, slug, token);
+		item = pd_template_data_add_item (data, "articles");
+		pd_template_data_set (item, "title", a->title);
+		pd_template_data_set (item, "url", url);
+		pd_template_data_set (item, "answered_url", answered);
+		listed++;
+	}
+	if (listed > 0)
+		pd_template_data_set (data, "has_articles", "yes");
+}
 
 gboolean
 pd_ack_compose (PdApp *app, const PdQueueSettings *queue, gint64 ticket, const PdMail *mail,
@@ -26,6 +85,7 @@ pd_ack_compose (PdApp *app, const PdQueueSettings *queue, gint64 ticket, const P
 	pd_template_data_set (data, "queue_address", queue->address);
 	pd_template_data_set (data, "signature",
 	                      queue->display_name ? queue->display_name : queue->address);
+	add_articles (app, ticket, mail, data);
 	r = pd_template_render (app->home, queue->locale, "ack", data, error);
 	if (r == NULL)
 		return FALSE;

@@ -259,7 +259,7 @@ parse_argument (PdAgentCommandKind kind, const char *args, PdAgentCommand *cmd)
 			cmd->number = (gint64) id;
 			return NULL;
 		}
-		if (*args != '\0' && !g_ascii_isdigit (*args)) {
+		if (g_ascii_isalpha (*args) || (guchar) *args >= 0x80) {
 			cmd->arg = g_strdup (args); /* a slug, or words for the best match */
 			return NULL;
 		}

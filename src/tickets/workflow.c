@@ -188,3 +188,9 @@ pd_workflow_customer_reply (PdState state)
 		return PD_CUSTOMER_KEEP;
 	}
 }
+
+gboolean
+pd_workflow_customer_answered (PdState from)
+{
+	return from < PD_STATE_RESOLVED;
+}

@@ -65,4 +65,10 @@ const char *pd_customer_effect_name (PdCustomerEffect effect);
 
 PdCustomerEffect pd_workflow_customer_reply (PdState state);
 
+/* A customer says a knowledge-base article answered the ticket (the POST of the signed
+ * "this answered my question" link): new, open, agreed and in_progress go straight to
+ * resolved (the customer, not an agent, ends it; a later reply reopens it as usual);
+ * resolved and closed stay as they are (FALSE). */
+gboolean pd_workflow_customer_answered (PdState from);
+
 #endif /* PD_WORKFLOW_H */

@@ -352,11 +352,14 @@ test_render_articles (void)
 	a = pd_template_data_add_item (d, "articles");
 	pd_template_data_set (a, "title", "Reset your password");
 	pd_template_data_set (a, "url", "https://kb.example.com/1");
+	pd_template_data_set (a, "answered_url", "https://kb.example.com/1/answered?t=x");
 	r = pd_template_render ("/nonexistent/postdesk", "en", "ack", d, &error);
 	g_assert_no_error (error);
 	g_assert_nonnull (strstr (r->body, "knowledge base may already answer your question:\n"
 	                                   "  - Reset your password\n"
-	                                   "    https://kb.example.com/1\n\n-- \n"));
+	                                   "    https://kb.example.com/1\n"
+	                                   "    This answered my question: https://kb.example.com/1/answered?t=x\n"
+	                                   "\n-- \n"));
 }
 
 /* A header line with leading blanks: whatever the renderer makes of it (an error, or the

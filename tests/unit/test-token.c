@@ -250,6 +250,38 @@ test_address_without_at (void)
 	g_test_trap_assert_stderr ("*CRITICAL*at != NULL*");
 }
 
+/* kb links: bound to ticket, article, customer (folded) and expiry */
+static void
+test_link (void)
+{
+	g_autoptr (GBytes) secret = secret_new ("s3cret-key");
+	g_autoptr (GBytes) other = secret_new ("other-key");
+	g_autofree char *t = pd_token_link_make (secret, 12, 7, "Ann@Example.com", 1000);
+	g_autofree char *pub = pd_token_link_make (secret, 12, 7, NULL, 1000);
+	g_autofree char *bad = NULL;
+	gint64 ticket = 0, article = 0;
+
+	g_assert_true (pd_token_link_check (secret, t, "ann@example.com", 999, &ticket, &article));
+	g_assert_cmpint (ticket, ==, 12);
+	g_assert_cmpint (article, ==, 7);
+	g_assert_true (pd_token_link_check (secret, t, "ann@example.com", 1000, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, t, "ann@example.com", 1001, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, t, "bob@example.com", 999, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, t, NULL, 999, NULL, NULL));
+	g_assert_false (pd_token_link_check (other, t, "ann@example.com", 999, NULL, NULL));
+	g_assert_true (pd_token_link_check (secret, pub, NULL, 999, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, pub, "ann@example.com", 999, NULL, NULL));
+	/* another article or ticket with the same signature, a later expiry, garbage */
+	bad = g_strdup (pub);
+	bad[3] = '8';
+	g_assert_false (pd_token_link_check (secret, bad, NULL, 999, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, "12-7-9999-0123456789abcdef", NULL, 1, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, "", NULL, 1, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, "12-7-", NULL, 1, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, NULL, NULL, 1, NULL, NULL));
+	g_assert_false (pd_token_link_check (secret, "-12-7-1000-0123456789abcdef", NULL, 1, NULL, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -261,5 +293,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/token/address/round-trip", test_address_round_trip);
 	g_test_add_func ("/token/address/rejects", test_address_rejects);
 	g_test_add_func ("/token/address/without-at", test_address_without_at);
+	g_test_add_func ("/token/link", test_link);
 	return g_test_run ();
 }
