@@ -118,11 +118,23 @@ at_line_start (const char *origin, const char *p)
 	return p == origin || p[-1] == '\n';
 }
 
+/* Template bytes one expansion may scan in all: a list section inside itself multiplies
+ * the work (two items, 40 levels: 2^40), so past this the template is refused. Values do
+ * not count: they are copied, never scanned. */
+#define EXPAND_BUDGET (16 * 1024 * 1024)
+
 static gboolean
 expand (GString *out, const char *origin, const char *text, gsize len, const PdTemplateData *d,
-        gboolean one_line, GError **error)
+        gboolean one_line, gsize *budget, GError **error)
 {
 	const char *p = text, *end = text + len;
+
+	if (len > *budget) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+		             "template expands too much (a list section inside itself?)");
+		return FALSE;
+	}
+	*budget -= len;
 
 	while (p < end) {
 		const char *open = g_strstr_len (p, end - p, "{{");
@@ -160,13 +172,16 @@ expand (GString *out, const char *origin, const char *text, gsize len, const PdT
 			if (at_line_start (origin, open) && *body == '\n')
 				body++;
 			if (tag[0] == '^') {
-				if (!truthy && !expand (out, origin, body, stop - body, d, one_line, error))
+				if (!truthy &&
+				    !expand (out, origin, body, stop - body, d, one_line, budget, error))
 					return FALSE;
 			} else if (list && list->len > 0) {
 				for (i = 0; i < list->len; i++)
-					if (!expand (out, origin, body, stop - body, list->pdata[i], one_line, error))
+					if (!expand (out, origin, body, stop - body, list->pdata[i], one_line,
+					             budget, error))
 						return FALSE;
-			} else if (truthy && !expand (out, origin, body, stop - body, d, one_line, error)) {
+			} else if (truthy &&
+			           !expand (out, origin, body, stop - body, d, one_line, budget, error)) {
 				return FALSE;
 			}
 			if (at_line_start (origin, stop) && p < end && *p == '\n')
@@ -186,8 +201,9 @@ pd_template_expand (const char *text, const PdTemplateData *data, gboolean one_l
                     GError **error)
 {
 	GString *out = g_string_sized_new (strlen (text) + 256);
+	gsize budget = EXPAND_BUDGET;
 
-	if (!expand (out, text, text, strlen (text), data, one_line, error)) {
+	if (!expand (out, text, text, strlen (text), data, one_line, &budget, error)) {
 		g_string_free (out, TRUE);
 		return NULL;
 	}

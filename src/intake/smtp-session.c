@@ -365,8 +365,9 @@ start_tls (PdSession *s)
 static LineStatus
 next_line (PdSession *s, const char **line_r, gsize *len_r)
 {
-	const char *start = (const char *) s->in->data + s->in_pos;
 	gsize avail = s->in->len - s->in_pos;
+	/* an empty GByteArray may have no data at all: NULL + 0 is undefined in C */
+	const char *start = avail > 0 ? (const char *) s->in->data + s->in_pos : NULL;
 	gsize max = s->host->settings->max_line;
 	const char *lf = avail > 0 ? memchr (start, '\n', avail) : NULL;
 

@@ -184,6 +184,46 @@ test_expand_errors (void)
 	}
 }
 
+/* A list section inside itself multiplies: 22 levels of a two-item list would be 2^22
+ * expansions (and 40 would never end). The expander stops with an error instead. */
+static void
+test_expand_blowup (void)
+{
+	g_autoptr (PdTemplateData) d = sample_data ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GString) text = g_string_new (NULL);
+	g_autofree char *got = NULL;
+	guint depths[] = { 22, 40 };
+	guint i, k;
+
+	for (i = 0; i < G_N_ELEMENTS (depths); i++) {
+		g_string_truncate (text, 0);
+		for (k = 0; k < depths[i]; k++)
+			g_string_append (text, "{{#items}}");
+		g_string_append (text, "x");
+		for (k = 0; k < depths[i]; k++)
+			g_string_append (text, "{{/items}}");
+		g_test_message ("depth %u", depths[i]);
+		got = pd_template_expand (text->str, d, FALSE, &error);
+		if (got != NULL)
+			g_test_fail_printf ("depth %u: got %zu bytes, want an error", depths[i], strlen (got));
+		g_assert_error (error, PD_ERROR, PD_ERROR_CONFIG);
+		g_clear_error (&error);
+		g_clear_pointer (&got, g_free);
+	}
+	/* an ordinary list of many items is fine */
+	{
+		g_autoptr (PdTemplateData) many = pd_template_data_new ();
+
+		for (k = 0; k < 20000; k++)
+			pd_template_data_set_int (pd_template_data_add_item (many, "errors"), "n", k);
+		got = pd_template_expand ("{{#errors}}  - line {{n}}: bad\n{{/errors}}", many, FALSE,
+		                          &error);
+		g_assert_no_error (error);
+		g_assert_nonnull (strstr (got, "  - line 19999: bad\n"));
+	}
+}
+
 /* Every prefix of a template either expands or fails with an error; never both, never a crash. */
 static void
 test_expand_prefixes (void)
@@ -444,6 +484,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/template/expand-inline-sections", test_expand_inline_sections);
 	g_test_add_func ("/template/expand-errors", test_expand_errors);
 	g_test_add_func ("/template/expand-prefixes", test_expand_prefixes);
+	g_test_add_func ("/template/expand-blowup", test_expand_blowup);
 	g_test_add_func ("/template/data-replace", test_data_replace);
 	g_test_add_func ("/template/render/home-override", test_render_home_override);
 	g_test_add_func ("/template/render/builtin-fallback", test_render_builtin_fallback);
