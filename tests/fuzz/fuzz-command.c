@@ -50,7 +50,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		    (cmd->number < 0 || cmd->number >= PD_PRIORITY_COUNT ||
 		     strcmp (cmd->arg, pd_priority_name (cmd->number)) != 0))
 			abort ();
-		if (cmd->kind == PD_AGENT_COMMAND_KB && cmd->number < 1)
+		/* #kb: an article number, or a name or words (then number 0) */
+		if (cmd->kind == PD_AGENT_COMMAND_KB &&
+		    !(cmd->number >= 1 && cmd->arg == NULL) &&
+		    !(cmd->number == 0 && cmd->arg != NULL && *cmd->arg != '\0'))
 			abort ();
 		last = cmd->line;
 	}

@@ -34,17 +34,30 @@ typedef struct {
 	PdIngestDone done;
 	gpointer data;
 	GDestroyNotify destroy;
+	guint n_rcpts;
+	char **rcpts; /* the recipients as submitted */
 } Commit;
 
 static gboolean
 commit_now (gpointer user_data)
 {
 	Commit *c = user_data;
-	g_autoptr (GError) error = NULL;
+	PdIngestResult *results = g_new0 (PdIngestResult, MAX (c->n_rcpts, 1));
+	guint i;
 
-	if (commit_mode == 2)
-		g_set_error (&error, PD_ERROR, PD_ERROR_TEMPFAIL, "database is locked (fake)");
-	c->done (++next_id, commit_mode == 1, error, c->data);
+	for (i = 0; i < MAX (c->n_rcpts, 1); i++) {
+		results[i].rcpt = c->rcpts[i];
+		results[i].id = ++next_id;
+		results[i].duplicate = commit_mode == 1;
+		if (commit_mode == 2)
+			g_set_error (&results[i].error, PD_ERROR, PD_ERROR_TEMPFAIL,
+			             "database is locked (fake)");
+	}
+	c->done (results, MAX (c->n_rcpts, 1), c->data);
+	for (i = 0; i < MAX (c->n_rcpts, 1); i++)
+		g_clear_error (&results[i].error);
+	g_free (results);
+	g_strfreev (c->rcpts);
 	if (c->destroy)
 		c->destroy (c->data);
 	g_free (c);
@@ -54,19 +67,25 @@ commit_now (gpointer user_data)
 
 void
 pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source, const char *envelope_from,
-                  const char *envelope_rcpt, PdIngestDone done, gpointer data,
-                  GDestroyNotify destroy)
+                  const char *const *envelope_rcpts, guint n_rcpts, PdIngestDone done,
+                  gpointer data, GDestroyNotify destroy)
 {
 	Commit *c = g_new0 (Commit, 1);
+	guint i;
 
 	/* what the protocol side promises the group commit */
 	if (ingest == NULL || raw == NULL || source == NULL || envelope_from == NULL ||
-	    envelope_rcpt == NULL || done == NULL)
+	    envelope_rcpts == NULL || n_rcpts == 0 || done == NULL)
 		abort ();
 	if (g_bytes_get_size (raw) > settings->max_message_size)
 		abort ();
-	if (!pd_session_own_address (settings, envelope_rcpt))
-		abort ();
+	for (i = 0; i < n_rcpts; i++)
+		if (envelope_rcpts[i] == NULL || !pd_session_own_address (settings, envelope_rcpts[i]))
+			abort ();
+	c->n_rcpts = n_rcpts;
+	c->rcpts = g_new0 (char *, n_rcpts + 1);
+	for (i = 0; i < n_rcpts; i++)
+		c->rcpts[i] = g_strdup (envelope_rcpts[i]);
 	c->done = done;
 	c->data = data;
 	c->destroy = destroy;
