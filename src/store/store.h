@@ -175,9 +175,9 @@ gboolean pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gin
 gboolean pd_store_outbox_retry (PdStore *store, gint64 id, const char *owner, const char *reply,
                                 gint64 next_at, GError **error);
 gboolean pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, GError **error);
-/* Automatic mail queued for RCPT since SINCE. */
+/* Automatic mail queued for RCPT since SINCE, counted up to LIMIT (-1: all). */
 gboolean pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since,
-                                     gint64 *count_r, GError **error);
+                                     gint64 limit, gint64 *count_r, GError **error);
 
 /* ---- addresses (address.c) ---- */
 /* Count a bounce for ADDR; SUPPRESS_UNTIL > 0 stops automatic mail to it until then. */
