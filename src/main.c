@@ -1,10 +1,13 @@
 /* main.c - the command table, the global --config option, and the one place where an error
  * becomes an exit status (sysexits.h, via pd_error_exit_code, or pd_error_exit_code_mta for
- * the commands an MTA runs). */
+ * the commands an MTA runs). Built twice: postdesk (no network client libraries; it execs
+ * postdesk-net for serve and send) and postdesk-net (PD_NET_BINARY: every command). */
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cmd/cli.h"
 #include "cmd/kb.h"
@@ -18,6 +21,14 @@ typedef struct {
 	gboolean mta; /* run by an MTA: every local fault is a tempfail (75), never a bounce */
 } MainCommand;
 
+/* The commands that need the IMAP/SMTP clients: in postdesk their entry has no function and
+ * main() execs postdesk-net with the same arguments. */
+#ifdef PD_NET_BINARY
+#define NET_COMMAND(func) (func)
+#else
+#define NET_COMMAND(func) NULL
+#endif
+
 static const MainCommand commands[] = {
 	{ "init", pd_cmd_init, "create the home: config, secret key and database", FALSE },
 	{ "deliver", pd_cmd_deliver, "take one message on stdin (for an MTA's pipe transport)", TRUE },
@@ -25,10 +36,10 @@ static const MainCommand commands[] = {
 	{ "ticket", pd_cmd_ticket, "list and show tickets", FALSE },
 	{ "agent", pd_cmd_agent, "add, list and disable agents", FALSE },
 	{ "outbox", pd_cmd_outbox, "list outgoing mail and its state, show one as it will be sent", FALSE },
-	{ "send", pd_cmd_send, "deliver the outbox now", FALSE },
+	{ "send", NET_COMMAND (pd_cmd_send), "deliver the outbox now", FALSE },
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
 	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
-	{ "serve", pd_cmd_serve, "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler", FALSE },
+	{ "serve", NET_COMMAND (pd_cmd_serve), "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler, knowledge-base web view", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
@@ -79,10 +90,33 @@ global_options (int argc, char **argv)
 	return i - 1;
 }
 
+/* Replace this process by postdesk-net with the same arguments: first beside this binary
+ * (the build tree, or an install that puts both in one directory), then in PD_PKGLIBEXECDIR.
+ * Returns only on failure. */
+static void
+exec_net (char **argv, GError **error)
+{
+	g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+	g_autofree char *beside = NULL;
+	const char *path = PD_PKGLIBEXECDIR "/postdesk-net";
+
+	if (self) {
+		g_autofree char *dir = g_path_get_dirname (self);
+
+		beside = g_build_filename (dir, "postdesk-net", NULL);
+		if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+			path = beside;
+	}
+	execv (path, argv);
+	g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+	             "cannot run %s: %s", path, g_strerror (errno));
+}
+
 int
 main (int argc, char **argv)
 {
 	g_autoptr (GError) error = NULL;
+	char **all_argv = argv;
 	guint i;
 	int taken;
 
@@ -107,6 +141,11 @@ main (int argc, char **argv)
 			g_autofree char *path = g_strdup_printf ("postdesk %s", argv[1]);
 			int code;
 
+			if (!commands[i].run) {
+				exec_net (all_argv, &error);
+				fprintf (stderr, "postdesk %s: %s\n", commands[i].name, error->message);
+				return pd_error_exit_code (error);
+			}
 			argv[1] = path;
 			if (commands[i].run (argc - 1, argv + 1, &error))
 				return EX_OK;

@@ -13,6 +13,26 @@
 #include "intake/spool.h"
 #include "core/log.h"
 
+/* Past [serve] max_pending rows waiting, the listeners refuse mail (451 4.3.2); deliver
+ * still takes it (the MTA would only queue it) but says so. Only a log line: never a
+ * reason to fail. */
+static void
+say_backlog (PdApp *app, gint64 id)
+{
+	g_autoptr (GError) error = NULL;
+	gint64 pending;
+
+	/* this message's own row is pending too: the others are PENDING - 1 */
+	if (!pd_store_intake_pending_count (app->store, (gint64) app->settings->max_pending + 1,
+	                                    &pending, &error))
+		return;
+	if (pending - 1 >= app->settings->max_pending)
+		pd_log_warn ("intake=%" G_GINT64_FORMAT " taken although %" G_GINT64_FORMAT " or more"
+		             " messages wait to be processed ([serve] max_pending %u, where the"
+		             " listeners answer 451): processing is behind",
+		             id, pending - 1, app->settings->max_pending);
+}
+
 /* Accept SPOOL for each of RCPTS (none: one row without a recipient), then settle each row
  * that is pending. A message over the size limit is kept in quarantine at once, never parsed.
  * A failure a retry may fix is reported after the other recipients are done: the MTA's retry
@@ -35,6 +55,8 @@ deliver_all (PdApp *app, PdSpool *spool, const char *sender, GPtrArray *rcpts, G
 		if (!quarantined)
 			g_array_append_val (ids, id);
 	}
+	if (ids->len > 0)
+		say_backlog (app, g_array_index (ids, gint64, 0));
 	for (i = 0; i < ids->len; i++) {
 		PdOutcome out = { 0 };
 		g_autoptr (GError) local = NULL;

@@ -1,6 +1,6 @@
-/* outbox.c - `postdesk outbox list`, `postdesk outbox show N` (one outgoing mail, exactly the
- * bytes the sender will hand to the relay, with its envelope) and `postdesk send` (drain the
- * outbox now). */
+/* outbox.c - `postdesk outbox list` and `postdesk outbox show N` (one outgoing mail, exactly
+ * the bytes the sender will hand to the relay, with its envelope). `postdesk send` is in
+ * send.c: it needs the SMTP client, which only postdesk-net links. */
 #include <stdio.h>
 
 #include "app/app.h"
@@ -8,7 +8,6 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/token.h"
-#include "outbound/drain.h"
 
 static gboolean
 outbox_list (int argc, char **argv, GError **error)
@@ -126,27 +125,4 @@ gboolean
 pd_cmd_outbox (int argc, char **argv, GError **error)
 {
 	return pd_cli_dispatch ("outbox", outbox_commands, argc, argv, error);
-}
-
-gboolean
-pd_cmd_send (int argc, char **argv, GError **error)
-{
-	gboolean all = FALSE;
-	g_autoptr (PdApp) app = NULL;
-	PdSendStats stats;
-	const GOptionEntry entries[] = {
-		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
-		  "also try rows whose next retry time has not come yet (never a row that another"
-		  " sender is delivering)", NULL },
-		{ NULL },
-	};
-
-	if (!pd_cli_parse (&argc, &argv, "",
-	                   "Deliver the due outbox rows to the [smtp] relay and exit.", entries,
-	                   error) ||
-	    (app = pd_app_open (PD_APP_STORE, error)) == NULL ||
-	    !pd_sender_run (app, all, &stats, error))
-		return FALSE;
-	printf ("sent %u, to retry %u, failed %u\n", stats.sent, stats.retried, stats.failed);
-	return TRUE;
 }

@@ -781,6 +781,9 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	if (!get_int (kf, "serve", "max_recipients", 100, 1, &n, error))
 		return NULL;
 	s->max_recipients = n;
+	if (!get_int (kf, "serve", "max_pending", 10000, 1, &n, error))
+		return NULL;
+	s->max_pending = n;
 	if (!get_int (kf, "serve", "max_line", 4096, 512, &n, error))
 		return NULL;
 	s->max_line = n;
@@ -988,6 +991,9 @@ pd_settings_example (const char *domain)
 		"#tls_key = /etc/postdesk/key.pem\n"
 		"#max_connections = 64\n"
 		"#max_recipients = 100\n"
+		"# back-pressure: with this many received messages waiting to be processed, the\n"
+		"# listeners answer 451 4.3.2 (the client retries later); deliver takes mail anyway\n"
+		"#max_pending = 10000\n"
 		"# longest command or text line, bytes\n"
 		"#max_line = 4096\n"
 		"# slow clients (421 4.4.2 and closed): seconds to wait for the next whole line, from\n"

@@ -111,6 +111,8 @@ typedef struct {
 	char *tls_key;       /* [serve] tls_key: PEM private key */
 	guint max_connections; /* [serve] max_connections: concurrent listener sessions */
 	guint max_recipients;  /* [serve] max_recipients: per message */
+	guint max_pending;     /* [serve] max_pending: intake rows waiting to be processed past
+	                        * which the listeners answer 451 4.3.2 (back-pressure) */
 	guint max_line;        /* [serve] max_line: longest command/text line in bytes */
 	int idle_timeout;      /* [serve] idle_timeout: seconds a session may wait for its next
 	                          whole line (bytes of a line not yet ended do not count) */

@@ -1,7 +1,8 @@
 /* pipeline.c - the writer thread (group commit of submitted messages) and the worker thread
  * (processing, pending rows, outbox). It never touches a submitter's data except through the
  * DONE callback, which runs in the submitter's main context. The writer has priority over the
- * worker: the worker starts a message only while no batch is being committed. */
+ * worker: the worker starts a batch only while no group commit is under way; a batch is
+ * several intake rows in one transaction, each mail in a savepoint of its own. */
 #include "intake/pipeline.h"
 
 #include "app/app.h"
@@ -16,7 +17,12 @@
  * at most DEFER_MAX µs per message: under load the CPU goes to accepting (the rows are
  * durable and wait), and processing still advances */
 #define DEFER_QUIET 2000
-#define DEFER_MAX 50000
+#define DEFER_MAX 20000
+/* a processing batch: at most WORK_BATCH rows, and no new row once it has held the write
+ * lock for WORK_BUDGET µs; then the writer gets its turn (one commit per batch instead of one
+ * per mail, and the worker's share of the lock stays about WORK_BUDGET per DEFER_MAX) */
+#define WORK_BATCH 64
+#define WORK_BUDGET 10000
 
 typedef struct {
 	GBytes *raw;
@@ -39,6 +45,7 @@ struct PdIngest {
 	GThread *writer, *worker;
 	PdSettingsCell *settings; /* borrowed; each batch and each message takes the current */
 	gint in_flight;
+	gint backlog; /* rows committed and not yet processed (queued, or found by a scan) */
 	gboolean said_no_relay; /* the worker's */
 
 	/* turns at the database: the writer goes first */
@@ -172,6 +179,7 @@ queue_row (PdIngest *ing, gint64 id)
 	gint64 *boxed = g_new (gint64, 1);
 
 	*boxed = id;
+	g_atomic_int_inc (&ing->backlog);
 	g_async_queue_push (ing->rows, boxed);
 }
 
@@ -289,25 +297,61 @@ pd_ingest_in_flight (PdIngest *ing)
 	return g_atomic_int_get (&ing->in_flight);
 }
 
+guint
+pd_ingest_backlog (PdIngest *ing)
+{
+	return MAX (g_atomic_int_get (&ing->backlog), 0) + g_atomic_int_get (&ing->in_flight);
+}
+
 /* ---- the worker ---- */
 
-/* Process intake row ID: a transient failure leaves it pending (retried by the next scan),
- * anything else quarantines it with the reason (pd_intake_settle). */
-static gboolean
-process_one (PdIngest *ing, PdApp *app, gint64 id, GError **error)
+/* Process intake row ID inside the current batch: a transient failure leaves it pending
+ * (retried by the next scan), anything else quarantines it with the reason
+ * (pd_intake_settle); either way its savepoint undid what it had written. */
+static void
+process_one (PdApp *app, gint64 id)
 {
 	PdOutcome out = { 0 };
 	g_autoptr (GError) local = NULL;
-	gboolean ok;
 
-	worker_wait_turn (ing);
-	ok = pd_intake_settle (app, id, &out, &local);
+	if (!pd_intake_settle (app, id, &out, &local) &&
+	    !g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL))
+		pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; left pending", id, local->message);
 	pd_outcome_clear (&out);
-	if (!ok && !g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL)) {
-		g_propagate_error (error, g_steal_pointer (&local));
-		return FALSE;
+}
+
+/* Process the N rows IDS in batches: each batch waits for the worker's turn, takes the write
+ * lock once and commits once; a mail that fails is rolled back alone (its savepoint) and
+ * quarantined or left pending, the others commit. A batch the database refuses to commit
+ * leaves its rows pending for the next scan. */
+static void
+process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
+{
+	guint i = 0;
+
+	while (i < n) {
+		g_autoptr (GError) error = NULL;
+		guint first = i;
+		gint64 start;
+
+		worker_wait_turn (ing);
+		if (!pd_store_batch_begin (app->store, &error)) {
+			pd_log_warn ("%s; %u intake rows left pending", error->message, n - i);
+			g_atomic_int_add (&ing->backlog, -(gint) (n - i));
+			return;
+		}
+		start = g_get_monotonic_time ();
+		do {
+			process_one (app, ids[i++]);
+			g_atomic_int_add (&ing->backlog, -1);
+		} while (i < n && i - first < WORK_BATCH &&
+		       g_get_monotonic_time () - start < WORK_BUDGET);
+		if (!pd_store_batch_commit (app->store, &error))
+			pd_log_warn ("processing batch of %u: %s; its rows stay pending", i - first,
+			             error->message);
+		else
+			pd_log_debug ("processing batch of %u committed", i - first);
 	}
-	return TRUE;
 }
 
 /* The periodic step: rows left pending (a crash, a tempfail, `deliver` cut short) and the
@@ -317,15 +361,15 @@ tick (PdIngest *ing, PdApp *app)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) rows = pd_store_intake_list (app->store, "pending", &error);
+	g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	PdSendStats stats;
 	guint i;
 
-	for (i = 0; rows != NULL && i < rows->len; i++) {
-		const PdIntakeRow *r = rows->pdata[i];
-
-		if (!process_one (ing, app, r->id, &error))
-			break;
-	}
+	for (i = 0; rows != NULL && i < rows->len; i++)
+		g_array_append_val (ids, ((const PdIntakeRow *) rows->pdata[i])->id);
+	/* a row both queued and found here counts twice for a moment: back-pressure is coarse */
+	g_atomic_int_add (&ing->backlog, (gint) ids->len);
+	process_rows (ing, app, (const gint64 *) ids->data, ids->len);
 	/* with no relay the sender only says so: once is enough */
 	if (error == NULL && (app->settings->relay != NULL || !ing->said_no_relay))
 		pd_sender_run (app, FALSE, &stats, &error);
@@ -340,15 +384,18 @@ worker_main (gpointer data)
 	PdIngest *ing = data;
 	g_autoptr (GError) error = NULL;
 	g_autoptr (PdApp) app = open_app (ing, &error);
+	gint64 ids[WORK_BATCH];
 	gint64 next_tick;
+	gboolean stop = FALSE;
 
 	started (ing, error);
 	if (app == NULL)
 		return NULL;
 	next_tick = g_get_monotonic_time ();
-	for (;;) {
+	while (!stop) {
 		gint64 now = g_get_monotonic_time ();
 		gint64 *item;
+		guint n = 0;
 
 		if (now >= next_tick) {
 			pd_app_follow (&app, ing->settings);
@@ -358,18 +405,19 @@ worker_main (gpointer data)
 			continue;
 		}
 		item = g_async_queue_timeout_pop (ing->rows, next_tick - now);
-		if (item == NULL)
-			continue;
-		if (*item < 0) {
+		/* the rows committed meanwhile join this batch (one read of the queue each) */
+		while (item != NULL) {
+			if (*item < 0)
+				stop = TRUE;
+			else
+				ids[n++] = *item;
 			g_free (item);
-			break;
+			item = !stop && n < WORK_BATCH ? g_async_queue_try_pop (ing->rows) : NULL;
 		}
+		if (n == 0)
+			continue;
 		pd_app_follow (&app, ing->settings);
-		if (!process_one (ing, app, *item, &error)) {
-			pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; left pending", *item, error->message);
-			g_clear_error (&error);
-		}
-		g_free (item);
+		process_rows (ing, app, ids, n);
 	}
 	return NULL;
 }

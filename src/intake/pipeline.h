@@ -41,6 +41,9 @@ void pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source,
 
 /* Messages submitted whose DONE has not run yet. */
 guint pd_ingest_in_flight (PdIngest *ingest);
+/* Messages received and not yet processed: submitted, or committed and waiting for the worker
+ * (an estimate, for back-pressure against [serve] max_pending). */
+guint pd_ingest_backlog (PdIngest *ingest);
 
 /* Commit what is queued, finish the message being processed, stop the threads. Rows not yet
  * processed stay pending (the next start processes them). Iterate the main context until

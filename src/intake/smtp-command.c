@@ -131,6 +131,12 @@ cmd_mail (PdSession *s, const char *arg)
 		pd_session_count_bad (s);
 		return;
 	}
+	if (s->host->ingest != NULL &&
+	    pd_ingest_backlog (s->host->ingest) >= s->host->settings->max_pending) {
+		/* back-pressure: the client keeps the mail and retries; processing catches up */
+		pd_session_reply (s, "451 4.3.2 Too many messages waiting to be processed, try again later");
+		return;
+	}
 	if (g_ascii_strncasecmp (arg, "FROM:", 5) != 0 || !parse_path (arg + 5, &addr, &params)) {
 		pd_session_reply (s, "501 5.5.4 Syntax: MAIL FROM:<address>");
 		pd_session_count_bad (s);

@@ -334,3 +334,17 @@ pd_store_intake_siblings (PdStore *store, gint64 id, GError **error)
 	return pd_store_collect (store, stmt, row_without_raw, (GDestroyNotify) pd_intake_row_free,
 	                         error);
 }
+
+gboolean
+pd_store_intake_pending_count (PdStore *store, gint64 limit, gint64 *count_r, GError **error)
+{
+	/* stops at LIMIT: a large backlog costs no more than the threshold (index intake_state) */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT count(*) FROM (SELECT 1 FROM intake WHERE state = 'pending' LIMIT ?)", error);
+
+	*count_r = 0;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, limit < 0 ? -1 : limit);
+	return pd_store_lookup_int (store, stmt, count_r, NULL, error);
+}

@@ -231,12 +231,15 @@ pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, GError **e
 }
 
 gboolean
-pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since, gint64 *count_r,
-                            GError **error)
+pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since, gint64 limit,
+                            gint64 *count_r, GError **error)
 {
+	/* counting stops at LIMIT: a flood from one address costs the same per message as the
+	 * first mail (covering index outbox_auto) */
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"SELECT count(*) FROM outbox WHERE rcpt = lower(?) AND automatic = 1 AND created_at >= ?",
+		"SELECT count(*) FROM (SELECT 1 FROM outbox WHERE rcpt = lower(?) AND automatic = 1"
+		" AND created_at >= ? LIMIT ?)",
 		error);
 
 	*count_r = 0;
@@ -244,5 +247,6 @@ pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since, gint
 		return FALSE;
 	pd_bind_text (stmt, 1, rcpt);
 	pd_bind_int (stmt, 2, since);
+	pd_bind_int (stmt, 3, limit < 0 ? -1 : limit);
 	return pd_store_lookup_int (store, stmt, count_r, NULL, error);
 }

@@ -11,6 +11,8 @@ struct PdStore {
 	sqlite3 *db;
 	char *path;
 	GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt*, prepared once per connection */
+	gboolean batch;     /* inside pd_store_batch_begin: begin/commit/rollback are a savepoint */
+	gboolean savepoint; /* that savepoint is open */
 };
 
 /* The cached, reset statement for SQL (a string literal). NULL with ERROR on failure. */

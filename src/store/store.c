@@ -186,13 +186,26 @@ exec (PdStore *store, const char *sql, GError **error)
 gboolean
 pd_store_begin (PdStore *store, GError **error)
 {
-	return exec (store, "BEGIN IMMEDIATE", error);
+	g_return_val_if_fail (!store->savepoint, FALSE);
+	if (!store->batch)
+		return exec (store, "BEGIN IMMEDIATE", error);
+	/* a SAVEPOINT outside a transaction (SQLite rolled the batch back after an I/O error)
+	 * begins one of its own: the mail is still atomic */
+	if (!exec (store, "SAVEPOINT pd_one", error))
+		return FALSE;
+	store->savepoint = TRUE;
+	return TRUE;
 }
 
 gboolean
 pd_store_commit (PdStore *store, GError **error)
 {
-	if (exec (store, "COMMIT", error))
+	if (store->batch) {
+		if (store->savepoint && exec (store, "RELEASE pd_one", error)) {
+			store->savepoint = FALSE;
+			return TRUE;
+		}
+	} else if (exec (store, "COMMIT", error))
 		return TRUE;
 	pd_store_rollback (store);
 	return FALSE;
@@ -201,8 +214,41 @@ pd_store_commit (PdStore *store, GError **error)
 void
 pd_store_rollback (PdStore *store)
 {
-	if (!sqlite3_get_autocommit (store->db))
+	if (store->batch) {
+		/* undo this mail only; the batch goes on */
+		if (store->savepoint && !sqlite3_get_autocommit (store->db))
+			sqlite3_exec (store->db, "ROLLBACK TO pd_one; RELEASE pd_one", NULL, NULL, NULL);
+		store->savepoint = FALSE;
+	} else if (!sqlite3_get_autocommit (store->db))
 		sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+pd_store_batch_begin (PdStore *store, GError **error)
+{
+	g_return_val_if_fail (!store->batch, FALSE);
+	if (!exec (store, "BEGIN IMMEDIATE", error))
+		return FALSE;
+	store->batch = TRUE;
+	store->savepoint = FALSE;
+	return TRUE;
+}
+
+gboolean
+pd_store_batch_commit (PdStore *store, GError **error)
+{
+	g_return_val_if_fail (store->batch && !store->savepoint, FALSE);
+	store->batch = FALSE;
+	if (sqlite3_get_autocommit (store->db)) {
+		/* SQLite rolled the whole batch back (full disk, I/O error): its rows are pending */
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+		             "the batch transaction was rolled back by the database");
+		return FALSE;
+	}
+	if (exec (store, "COMMIT", error))
+		return TRUE;
+	pd_store_rollback (store);
+	return FALSE;
 }
 
 static gint

@@ -18,8 +18,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStore, pd_store_close)
 gboolean pd_store_begin (PdStore *store, GError **error);
 gboolean pd_store_commit (PdStore *store, GError **error);
 void pd_store_rollback (PdStore *store);
+/* A batch: one write transaction for several mails. Between batch_begin and batch_commit,
+ * pd_store_begin/commit/rollback open, release and roll back a SAVEPOINT instead, so each mail
+ * stays atomic on its own (a failing one is undone alone) while the batch pays one commit.
+ * Not nested: one mail's begin..commit at a time. */
+gboolean pd_store_batch_begin (PdStore *store, GError **error);
+gboolean pd_store_batch_commit (PdStore *store, GError **error);
 
 /* ---- intake (intake.c) ---- */
+/* Rows waiting to be processed, counted up to LIMIT (-1: all). */
+gboolean pd_store_intake_pending_count (PdStore *store, gint64 limit, gint64 *count_r,
+                                        GError **error);
 typedef struct {
 	gint64 id;
 	char *sha256;
@@ -186,9 +195,9 @@ gboolean pd_store_outbox_sent (PdStore *store, gint64 id, const char *reply, gin
 gboolean pd_store_outbox_retry (PdStore *store, gint64 id, const char *owner, const char *reply,
                                 gint64 next_at, GError **error);
 gboolean pd_store_outbox_failed (PdStore *store, gint64 id, const char *reply, GError **error);
-/* Automatic mail queued for RCPT since SINCE. */
+/* Automatic mail queued for RCPT since SINCE, counted up to LIMIT (-1: all). */
 gboolean pd_store_outbox_auto_count (PdStore *store, const char *rcpt, gint64 since,
-                                     gint64 *count_r, GError **error);
+                                     gint64 limit, gint64 *count_r, GError **error);
 
 /* ---- addresses (address.c) ---- */
 /* Count a bounce for ADDR; SUPPRESS_UNTIL > 0 stops automatic mail to it until then. */

@@ -49,8 +49,9 @@ auto_answer_allowed (PdApply *a, const char *rcpt, gboolean *ok_r, GError **erro
 		a->out->note = g_strdup_printf ("acknowledgement suppressed: %s bounced hard recently", rcpt);
 		return TRUE;
 	}
-	if (!pd_store_outbox_auto_count (a->store, rcpt, a->now - HOUR, &hour, error) ||
-	    !pd_store_outbox_auto_count (a->store, rcpt, a->now - DAY, &day, error))
+	if (!pd_store_outbox_auto_count (a->store, rcpt, a->now - HOUR, s->auto_per_hour, &hour,
+	                                 error) ||
+	    !pd_store_outbox_auto_count (a->store, rcpt, a->now - DAY, s->auto_per_day, &day, error))
 		return FALSE;
 	if (hour >= s->auto_per_hour) {
 		a->out->note = g_strdup_printf ("acknowledgement refused: %" G_GINT64_FORMAT

@@ -16,8 +16,10 @@ trap faults_cleanup EXIT
 [ "$(id -u)" = 0 ] || bail "this test needs root (permission faults run as nobody, a tmpfs is mounted)"
 # nobody must reach the binary and the homes: a world-readable copy in a traversable directory
 chmod 755 "$TEST_TMP"
+# (with postdesk-net beside it: postdesk execs that for serve and send)
 PD="$TEST_TMP/postdesk"
 cp "$POSTDESK" "$PD" && chmod 755 "$PD"
+cp "$(dirname "$POSTDESK")/postdesk-net" "$TEST_TMP/postdesk-net" && chmod 755 "$TEST_TMP/postdesk-net"
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 
 # msg SUBJECT: a new message file named after SUBJECT; prints its path

@@ -37,7 +37,9 @@ PD_ETC="$TEST_TMP/etc-postdesk"
 PD_CONF="$PD_ETC/postdesk.conf"
 BIN="$TEST_TMP/bin/postdesk"
 mkdir -p "$PF/conf" "$PF/queue" "$PF/data" "$TEST_TMP/bin"
-cp "$POSTDESK" "$BIN" && chmod 755 "$TEST_TMP/bin" "$BIN" || bail "cannot copy the binary"
+# postdesk execs postdesk-net (serve, send) from beside itself, then from the libexec folder
+cp "$POSTDESK" "$BIN" && cp "$(dirname "$POSTDESK")/postdesk-net" "$TEST_TMP/bin/postdesk-net" &&
+	chmod 755 "$TEST_TMP/bin" "$BIN" "$TEST_TMP/bin/postdesk-net" || bail "cannot copy the binaries"
 SMTPD_PORT=$(free_port)
 LMTP_PORT=$(free_port)
 while [ "$LMTP_PORT" = "$SMTPD_PORT" ]; do LMTP_PORT=$(free_port); done

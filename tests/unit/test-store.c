@@ -302,6 +302,74 @@ test_intake_siblings_finish (Fixture *f, gconstpointer data)
 	g_assert_error (error, PD_ERROR, PD_ERROR_NOTFOUND);
 }
 
+/* A batch: one transaction, each begin..commit inside it a savepoint; a rollback undoes only
+ * its own mail's writes, the others commit with the batch. */
+static void
+test_batch_savepoints (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdStore) store = open_store (f, 1000);
+	g_autoptr (GBytes) raw = g_bytes_new_static ("Subject: ack\r\n\r\nhi\r\n", 20);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) rows = NULL;
+	gint64 id, count;
+
+	(void) data;
+	g_assert_true (pd_store_batch_begin (store, &error));
+	g_assert_no_error (error);
+	for (int i = 0; i < 3; i++) {
+		g_autofree char *mid = g_strdup_printf ("batch%d@example.com", i);
+
+		g_assert_true (pd_store_begin (store, &error));
+		g_assert_true (pd_store_outbox_add (store, "ack", 0, "ann@x.example", mid, raw, TRUE, 100,
+		                                    &id, &error));
+		if (i == 1)
+			pd_store_rollback (store); /* the failing mail */
+		else
+			g_assert_true (pd_store_commit (store, &error));
+		g_assert_no_error (error);
+	}
+	g_assert_true (pd_store_batch_commit (store, &error));
+	g_assert_no_error (error);
+	rows = pd_store_outbox_list (store, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (rows->len, ==, 2);
+	g_assert_true (pd_store_outbox_by_message_id (store, "batch1@example.com", &id, &error));
+	g_assert_cmpint (id, ==, 0);
+	/* after the batch, begin/commit are plain transactions again */
+	g_assert_true (pd_store_begin (store, &error));
+	g_assert_true (pd_store_outbox_add (store, "ack", 0, "ann@x.example", "after@example.com", raw,
+	                                    TRUE, 100, &id, &error));
+	pd_store_rollback (store);
+	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 0, -1, &count, &error));
+	g_assert_cmpint (count, ==, 2);
+}
+
+/* The rate-limit count stops at its limit, whatever one address's history holds. */
+static void
+test_outbox_auto_count_limit (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdStore) store = open_store (f, 1000);
+	g_autoptr (GBytes) raw = g_bytes_new_static ("Subject: ack\r\n\r\nhi\r\n", 20);
+	g_autoptr (GError) error = NULL;
+	gint64 count;
+
+	(void) data;
+	for (int i = 0; i < 4; i++) {
+		g_autofree char *mid = g_strdup_printf ("m%d-more@example.com", i);
+		gint64 more;
+
+		g_assert_true (pd_store_outbox_add (store, "ack", 0, "ann@x.example", mid, raw, TRUE,
+		                                    100, &more, &error));
+		g_assert_no_error (error);
+	}
+	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 50, -1, &count, &error));
+	g_assert_cmpint (count, ==, 4);
+	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 50, 2, &count, &error));
+	g_assert_cmpint (count, ==, 2);
+	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 50, 9, &count, &error));
+	g_assert_cmpint (count, ==, 4);
+}
+
 static void
 test_outbox_basics (Fixture *f, gconstpointer data)
 {
@@ -319,9 +387,9 @@ test_outbox_basics (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 	g_assert_true (pd_store_outbox_by_message_id (store, "m1@example.com", &found, &error));
 	g_assert_cmpint (found, ==, id);
-	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 50, &count, &error));
+	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 50, -1, &count, &error));
 	g_assert_cmpint (count, ==, 1);
-	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 101, &count, &error));
+	g_assert_true (pd_store_outbox_auto_count (store, "ann@x.example", 101, -1, &count, &error));
 	g_assert_cmpint (count, ==, 0);
 
 	gboolean claimed = FALSE;
@@ -390,6 +458,8 @@ main (int argc, char **argv)
 	ADD ("intake/dedup", test_intake_dedup);
 	ADD ("intake/siblings-finish", test_intake_siblings_finish);
 	ADD ("outbox/basics", test_outbox_basics);
+	ADD ("outbox/auto-count-limit", test_outbox_auto_count_limit);
+	ADD ("batch/savepoints", test_batch_savepoints);
 	ADD ("busy-tempfail", test_busy_is_tempfail);
 	return g_test_run ();
 }

@@ -1,0 +1,31 @@
+/* send.c - `postdesk send`: drain the outbox now. In a file of its own because it pulls in
+ * the SMTP client (libcurl): only postdesk-net links it; postdesk execs that for `send`. */
+#include <stdio.h>
+
+#include "app/app.h"
+#include "cmd/cli.h"
+#include "core/error.h"
+#include "outbound/drain.h"
+
+gboolean
+pd_cmd_send (int argc, char **argv, GError **error)
+{
+	gboolean all = FALSE;
+	g_autoptr (PdApp) app = NULL;
+	PdSendStats stats;
+	const GOptionEntry entries[] = {
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
+		  "also try rows whose next retry time has not come yet (never a row that another"
+		  " sender is delivering)", NULL },
+		{ NULL },
+	};
+
+	if (!pd_cli_parse (&argc, &argv, "",
+	                   "Deliver the due outbox rows to the [smtp] relay and exit.", entries,
+	                   error) ||
+	    (app = pd_app_open (PD_APP_STORE, error)) == NULL ||
+	    !pd_sender_run (app, all, &stats, error))
+		return FALSE;
+	printf ("sent %u, to retry %u, failed %u\n", stats.sent, stats.retried, stats.failed);
+	return TRUE;
+}
