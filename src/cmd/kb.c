@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "cmd/cli.h"
+#include "core/clock.h"
 #include "cmd/kb.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -14,12 +15,6 @@
 #include "kb/markdown.h"
 #include "mail/mail.h"
 
-static gint64
-now (void)
-{
-	return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 static const char *
 author_or_default (const char *author)
 {
@@ -27,7 +22,7 @@ author_or_default (const char *author)
 }
 
 static char *
-attach_dir (PdApp *app)
+kb_attach_dir (PdApp *app)
 {
 	return g_build_filename (app->home, "attachments", NULL);
 }
@@ -73,7 +68,7 @@ store_article (PdApp *app, PdKbArticle *a, const char *author, gboolean *changed
 
 	if (!pd_kb_article_check (a, NULL, error) || !pd_store_begin (app->store, error))
 		return FALSE;
-	if (!pd_store_kb_put (app->store, a, author_or_default (author), now (), &id, changed_r,
+	if (!pd_store_kb_put (app->store, a, author_or_default (author), pd_now (), &id, changed_r,
 	                      error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
@@ -394,10 +389,10 @@ kb_attach (int argc, char **argv, GError **error)
 	bytes = g_bytes_new_take (g_steal_pointer (&data), len);
 	if (name == NULL)
 		name = g_path_get_basename (argv[2]);
-	dir = attach_dir (app);
+	dir = kb_attach_dir (app);
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
-	if (!pd_kb_attach (app->store, dir, a->id, name, type, description, bytes, now (), &changed,
+	if (!pd_kb_attach (app->store, dir, a->id, name, type, description, bytes, pd_now (), &changed,
 	                   error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
@@ -491,7 +486,7 @@ kb_export (int argc, char **argv, GError **error)
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "one PATH is needed");
 		return FALSE;
 	}
-	dir = attach_dir (app);
+	dir = kb_attach_dir (app);
 	return format_for (format, argv[1], &f, error) &&
 	       pd_kb_export (app->store, dir, f, argv[1], error);
 }
@@ -520,7 +515,7 @@ kb_import (int argc, char **argv, GError **error)
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "one FILE or DIR is needed");
 		return FALSE;
 	}
-	dir = attach_dir (app);
+	dir = kb_attach_dir (app);
 	if (!pd_kb_import (app->store, dir, argv[1], author_or_default (author), &st, error))
 		return FALSE;
 	if (json) {
@@ -637,7 +632,7 @@ kb_suggest (int argc, char **argv, GError **error)
 
 /* `kb style [--json] [KEY [VALUE]]`, `kb style --unset KEY`: the web view's look (db/013) */
 static gboolean
-kb_style (int argc, char **argv, GError **error)
+cmd_kb_style (int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE, unset = FALSE;
 	g_autoptr (PdApp) app = NULL;
@@ -712,7 +707,7 @@ static const PdCommand kb_commands[] = {
 	{ "export", kb_export, "write every article as XML, CSV or Markdown" },
 	{ "import", kb_import, "import XML, CSV or Markdown (all or nothing)" },
 	{ "suggest", kb_suggest, "the articles that answer mails, storing nothing" },
-	{ "style", kb_style, "the look of the web view: colours, fonts, site title" },
+	{ "style", cmd_kb_style, "the look of the web view: colours, fonts, site title" },
 	{ NULL, NULL, NULL },
 };
 

@@ -378,7 +378,7 @@ document (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, const char 
 
 /* POST /kb/SLUG/answered: resolve the link's ticket, once, in one transaction */
 static void
-answered (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, gint64 ticket,
+answered_page (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, gint64 ticket,
           const char *token)
 {
 	PdStore *store = srv->app->store;
@@ -474,7 +474,7 @@ article_route (PdHttpServer *srv, SoupServerMessage *msg, char **parts, guint n,
 	else if (is_answered && ticket == 0) /* a valid link for this article, also for a public one */
 		pd_http_not_found (srv, msg);
 	else if (is_answered && form != NULL)
-		answered (srv, msg, a, ticket, token);
+		answered_page (srv, msg, a, ticket, token);
 	else
 		article_page (srv, msg, a, token, ticket, is_answered);
 }
