@@ -6,6 +6,49 @@
  * puts it on ordinary mail). */
 #include <string.h>
 #include "filters/chain.h"
+#include "bounce-internal.h"
+
+/* How much of the body the content checks read: automatic replies say it at the top. */
+#define BODY_HEAD_MAX 4000
+
+/* Challenge-response systems, by the domain they send from (From, Reply-To, Message-ID);
+ * from the services' own public help pages on their confirmation mail. */
+static const char *const challenge_domains[] = {
+	"boxbe.com", "bluebottle.com", "spamarrest.com", "mailblocks.com", "sorbs.net", NULL,
+};
+
+/* Challenge wording, all three kinds needed: an ask to confirm, what it is about (the
+ * sender being a person, an approved-senders list), and that the mail is held. From the
+ * public confirmation texts of TMDA (its templates), SpamArrest, Boxbe and qconfirm. */
+static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", NULL };
+static const char *const challenge_about[] = {
+	"you are human", "you are a human", "you're human", "a real person", "not a machine",
+	"not a robot", "not a spammer", "approved senders", "approved list", "whitelist",
+	"white list", "guest list", "allowed senders", "spam protection", "protecting myself",
+	"to control spam", "anti-spam", "junk mail", "bestätigen sie, dass sie ein mensch",
+	"confirmer que vous êtes", NULL,
+};
+static const char *const challenge_held[] = {
+	"your message", "your email", "your e-mail", "your mail", "ihre nachricht", "votre message",
+	NULL,
+};
+
+/* Automatic-reply wording in a body; with Precedence bulk/list it makes an autoreply, not
+ * list mail (RFC 3834 asks responders to send Precedence-free mail, many send "bulk"). */
+static const char *const auto_body[] = {
+	"this is an automatic reply", "this is an automated reply", "this is an automated response",
+	"this is an automatic response", "automatic reply", "auto-reply", "autoreply",
+	"we have received your message", "we have received your email", "we received your message",
+	"thank you for your message", "thank you for your email", "diese nachricht wurde automatisch",
+	"automatische antwort", "réponse automatique", "respuesta automática", "risposta automatica",
+	NULL,
+};
+static const char *const vacation_body[] = {
+	"out of the office", "out of office", "on vacation", "on holiday", "on leave", "away from the office",
+	"limited access to email", "limited access to e-mail", "nicht im büro", "abwesend", "im urlaub",
+	"absent du bureau", "je suis absent", "en congés", "fuera de la oficina", "fuori ufficio",
+	"afwezig", "frånvarande", "poissa toimistolta", NULL,
+};
 
 /* Out-of-office subjects, matched at the start of the subject (lower case, UTF-8). */
 static const char *const oof_prefixes[] = {
@@ -43,6 +86,55 @@ match_word (const char *const *list, const char *low)
 	for (guint i = 0; list[i] != NULL; i++)
 		if (strstr (low, list[i]) != NULL)
 			return list[i];
+	return NULL;
+}
+
+static char *lower_subject (const PdMail *mail);
+
+/* The head of the body, lower case (transfer full). */
+static char *
+lower_body (const PdMail *mail)
+{
+	const char *body = mail->body_text != NULL ? mail->body_text : "";
+	gsize len = strlen (body);
+	if (len > BODY_HEAD_MAX) {
+		len = BODY_HEAD_MAX;
+		while (len > 0 && (body[len] & 0xc0) == 0x80)
+			len--; /* not in the middle of a character */
+	}
+	return g_utf8_strdown (body, len);
+}
+
+/* Whether the address in VALUE (a header or an address) is at one of DOMAINS or below. */
+static gboolean
+at_domain (const char *value, const char *const *domains)
+{
+	if (value == NULL)
+		return FALSE;
+	g_autofree char *low = g_ascii_strdown (value, -1);
+	for (guint i = 0; domains[i] != NULL; i++) {
+		const char *hit = strstr (low, domains[i]);
+		if (hit != NULL && hit > low && (hit[-1] == '@' || hit[-1] == '.'))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+const char *
+pd_challenge_response_rule (const PdMail *mail)
+{
+	const char *agent = pd_mail_header (mail, "X-Delivery-Agent");
+	if (agent != NULL && strstr (agent, "TMDA") != NULL)
+		return "header X-Delivery-Agent: TMDA";
+	if ((mail->from != NULL && at_domain (mail->from->addr, challenge_domains)) ||
+	    at_domain (pd_mail_header (mail, "Reply-To"), challenge_domains) ||
+	    at_domain (pd_mail_header (mail, "Message-ID"), challenge_domains))
+		return "sender of a challenge-response service";
+	g_autofree char *body = lower_body (mail);
+	g_autofree char *subj = lower_subject (mail);
+	gboolean ask = match_word (challenge_ask, body) != NULL || match_word (challenge_ask, subj) != NULL;
+	if (ask && match_word (challenge_about, body) != NULL && match_word (challenge_held, body) != NULL)
+		return "text asks to confirm a human sender";
 	return NULL;
 }
 
@@ -164,6 +256,12 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 	const char *auto_submitted = pd_mail_header (mail, "Auto-Submitted");
 	const char *hit;
 
+	/* challenge-response filters: automatic, never answered, not a bounce */
+	if ((hit = pd_challenge_response_rule (mail)) != NULL) {
+		pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "challenge-response: %s", hit);
+		return PD_CONTINUE;
+	}
+
 	/* RFC 3834 */
 	if (auto_submitted != NULL && !value_is (auto_submitted, "no")) {
 		g_autofree char *v = g_strstrip (g_strdup (auto_submitted));
@@ -223,6 +321,16 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 	if (prec != NULL) {
 		g_autofree char *p = g_strstrip (g_ascii_strdown (prec, -1));
 		if (g_str_has_prefix (p, "list") || g_str_has_prefix (p, "bulk")) {
+			/* a responder that marks its reply bulk: the content says what it is */
+			g_autofree char *body = lower_body (mail);
+			const char *vac = match_word (vacation_body, body);
+			const char *aut = match_word (auto_body, body);
+			if (vac != NULL || aut != NULL) {
+				PdClass k = vac != NULL ? PD_CLASS_VACATION : vacation_or_auto (mail, subj, NULL);
+				pd_context_set_class (ctx, k, "header Precedence: %s, text \"%s\"", p,
+				                      vac != NULL ? vac : aut);
+				return PD_CONTINUE;
+			}
 			pd_context_set_class (ctx, PD_CLASS_LIST, "header Precedence: %s", p);
 			return PD_CONTINUE;
 		}

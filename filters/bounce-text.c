@@ -35,6 +35,20 @@ excluded (const char *addr, const char *const *exclude)
 }
 
 
+/* Address types glued to an address by Exchange and X.400 gateways ("SMTP=a@b", "smtp:a@b" is
+ * cut at the ':' already), and "rfc822=" of some DSN texts: removed in place. */
+static void
+strip_address_type (char *addr)
+{
+	static const char *const types[] = { "smtp=", "rfc822=", "x400=", "ex=", NULL };
+	for (guint i = 0; types[i] != NULL; i++) {
+		if (g_str_has_prefix (addr, types[i])) {
+			memmove (addr, addr + strlen (types[i]), strlen (addr) - strlen (types[i]) + 1);
+			return;
+		}
+	}
+}
+
 /* Lines that name addresses which are not recipients. */
 static gboolean
 non_recipient_line (const char *line)
@@ -82,7 +96,8 @@ find_addresses (const char *text, const char *const *exclude)
 		if (l == at || r == at + 1)
 			continue;
 		g_autofree char *addr = g_ascii_strdown (l, r - l);
-		if (excluded (addr, exclude))
+		strip_address_type (addr);
+		if (*addr == '@' || excluded (addr, exclude))
 			continue;
 		if (at >= line_end) {
 			const char *start = at;
