@@ -246,9 +246,46 @@ is_list_mail (const PdMail *mail, const char **header_r)
 	return FALSE;
 }
 
+/* With --explain: every automatic-mail signal present, whether or not it decided. */
+static void
+explain (PdContext *ctx, const PdMail *mail, const char *subj)
+{
+	static const char *const names[] = { "Auto-Submitted", "X-MS-Exchange-Inbox-Rules-Loop",
+		"X-Auto-Response-Suppress", "Precedence", "X-Precedence", "X-Loop", "List-Id",
+		"List-Unsubscribe", NULL };
+	const char *hit;
+
+	for (guint i = 0; names[i] != NULL; i++)
+		if (pd_mail_header (mail, names[i]) != NULL)
+			pd_context_note (ctx, "autoreply: header %s: %s", names[i], pd_mail_header (mail, names[i]));
+	for (guint i = 0; presence_headers[i] != NULL; i++)
+		if (pd_mail_header (mail, presence_headers[i]) != NULL)
+			pd_context_note (ctx, "autoreply: header %s", presence_headers[i]);
+	for (guint i = 0; value_headers[i].name != NULL; i++)
+		if (value_headers[i].value == NULL && pd_mail_header (mail, value_headers[i].name) != NULL)
+			pd_context_note (ctx, "autoreply: header %s", value_headers[i].name);
+	if ((hit = match_prefix (oof_prefixes, subj)) != NULL)
+		pd_context_note (ctx, "autoreply: out-of-office subject \"%s\"", hit);
+	else if ((hit = match_word (oof_words, subj)) != NULL)
+		pd_context_note (ctx, "autoreply: out-of-office word in the subject \"%s\" (counts only "
+		                 "with another signal)", hit);
+	if ((hit = robot_sender (mail)) != NULL)
+		pd_context_note (ctx, "autoreply: robot sender \"%s\"", hit);
+	if ((hit = pd_challenge_response_rule (mail)) != NULL)
+		pd_context_note (ctx, "autoreply: challenge-response: %s", hit);
+	g_autofree char *body = lower_body (mail);
+	if ((hit = match_word (vacation_body, body)) != NULL || (hit = match_word (auto_body, body)) != NULL)
+		pd_context_note (ctx, "autoreply: automatic-reply text \"%s\" (counts only with "
+		                 "Precedence bulk/list)", hit);
+}
+
 static PdVerdict
 autoreply_run (PdContext *ctx, const PdMail *mail)
 {
+	if (ctx->explain) {
+		g_autofree char *low = lower_subject (mail);
+		explain (ctx, mail, low);
+	}
 	if (ctx->klass != PD_CLASS_HUMAN)
 		return PD_CONTINUE; /* an earlier filter already knows better */
 

@@ -426,8 +426,11 @@ static PdVerdict
 bounce_run (PdContext *ctx, const PdMail *mail)
 {
 	/* a challenge-response filter's "confirm you are human" is the autoreply filter's */
-	if (pd_challenge_response_rule (mail) != NULL)
+	if (pd_challenge_response_rule (mail) != NULL) {
+		pd_context_note (ctx, "bounce: challenge-response (%s): left to the autoreply filter",
+		                 pd_challenge_response_rule (mail));
 		return PD_CONTINUE;
+	}
 
 	g_autoptr (PdBounceParts) parts = pd_bounce_parts_collect (mail->message);
 	const char *text = parts->text->str;
@@ -478,6 +481,20 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	const char *subj = bounce_subject (mail->subject);
 	const char *phrase = bounce_phrase (text);
 
+	if (ctx->explain) {
+		const char *automatic = automatic_signal (mail);
+		pd_context_note (ctx, "bounce: %u DSN record(s)%s; report-type %s; X-Failed-Recipients %s",
+		                 records->len, dsn_in_text ? " (in text)" : "",
+		                 parts->report_type != NULL ? parts->report_type : "none",
+		                 xfailed->len > 0 ? (char *) xfailed->pdata[0] : "none");
+		pd_context_note (ctx, "bounce: sender %s %s a mailer daemon; automatic-mail signal: %s",
+		                 mail->from != NULL ? mail->from->addr : "<>", daemon ? "is" : "is not",
+		                 automatic != NULL ? automatic : "none");
+		pd_context_note (ctx, "bounce: subject %s; text phrase %s; returned original %s; "
+		                 "status code in text %s",
+		                 subj != NULL ? subj : "(not a bounce's)", phrase != NULL ? phrase : "none",
+		                 parts->has_original ? "yes" : "no", has_status_code (text) ? "yes" : "no");
+	}
 	g_autofree char *rule = NULL;
 	if (records->len > 0)
 		rule = NULL; /* named below from the record's Action */
@@ -499,8 +516,12 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	else if (daemon && (parts->has_original || has_status_code (text)))
 		rule = g_strdup_printf ("returned message from %s",
 		                        mail->from != NULL ? mail->from->addr : "<>");
-	else
+	else {
+		pd_context_note (ctx, "bounce: not a bounce (needs a DSN, X-Failed-Recipients, a bounce "
+		                 "subject with a daemon sender, an original or a phrase, or a bounce "
+		                 "phrase from a daemon or in automatic mail)");
 		return PD_CONTINUE;
+	}
 
 	/* a standard report */
 	if (records->len > 0) {

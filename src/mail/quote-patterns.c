@@ -173,7 +173,7 @@ static const char *const mobile_patterns[] = {
 /* Header field names of forwarded and replied mail, as clients write them. */
 static const char *const header_pattern =
 	"^(from|sent|date|to|cc|bcc|reply-to|subject|von|gesendet|an|betreff|datum|"
-	"de|envoyé|expéditeur|à|objet|destinataire|répondre à|enviado|enviada em|para|asunto|fecha|assunto|"
+	"de|envoyé|expéditeur|à|objet|destinataire|répondre à|enviado|enviado el|enviado em|enviada em|para|asunto|fecha|assunto|"
 	"da|inviato|a|oggetto|data|risposta|van|verzonden|aan|onderwerp|"
 	"från|skickat|till|ämne|kopia|fra|sendt|til|emne|od|wysłano|do|temat|"
 	"от|отправлено|кому|тема|дата|копия|lähettäjä|lähetetty|vastaanottaja|aihe|kopio|päivämäärä|"

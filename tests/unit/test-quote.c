@@ -119,6 +119,28 @@ static const Case cases[] = {
 	{ "nl header block", "Bedankt.\n\nVan: Jan <jan@example.nl>\nVerzonden: dinsdag 5 mei 2020 12:30\nAan: support@example.com\n"
 	                     "Onderwerp: Factuur\n\nOud\n",
 	  "Bedankt.", NULL },
+	{ "it header block", "Grazie.\n\nDa: Mario Rossi <mario@example.it>\nInviato: martedì 5 maggio 2020 12:30\nA: support@example.com\n"
+	                     "Oggetto: Fattura\n\nVecchio\n",
+	  "Grazie.", NULL },
+	{ "es header block enviado el", "Gracias.\n\nDe: Juan Pérez <juan@example.es>\nEnviado el: martes, 5 de mayo de 2020 12:30\n"
+	                                "Para: support@example.com\nAsunto: Factura\n\nViejo\n",
+	  "Gracias.", NULL },
+	{ "da header block", "Tak.\n\nFra: Lars <lars@example.dk>\nSendt: 5. maj 2020 12:30\nTil: support@example.com\nEmne: Faktura\n\nGammel\n",
+	  "Tak.", NULL },
+	{ "de header block bold", "Danke.\n\n*Von:* Max <max@example.de>\n*Gesendet:* Dienstag, 5. Mai 2020 um 12:30 Uhr\n"
+	                          "*An:* support@example.com\n*Betreff:* Rechnung\n\nAlt\n",
+	  "Danke.", NULL },
+	{ "fr attribution wrapped address", "Oui.\n\nLe mar. 5 mai 2020 à 12:30, Jean Dupont <\njean@example.fr> a écrit :\n\n> q\n",
+	  "Oui.", NULL },
+	{ "pt attribution wrapped", "Sim.\n\nEm ter., 5 de mai. de 2020 às 12:30, Ana Silva <\nana@example.pt> escreveu:\n\n> q\n",
+	  "Sim.", NULL },
+	{ "nl attribution wrapped", "Ja.\n\nOp di 5 mei 2020 om 12:30 schreef Jan de Vries <\njan@example.nl>:\n\n> q\n", "Ja.",
+	  NULL },
+	{ "sv attribution den", "Ja.\n\nDen tis 5 maj 2020 kl 12:30 skrev Anna Berg <anna@example.se>:\n\n> q\n", "Ja.", NULL },
+	{ "ru attribution date wrapped", "Да.\n\nвт, 5 мая 2020 г. в 12:30, Иван Петров <\nivan@example.ru>:\n\n> q\n", "Да.",
+	  NULL },
+	{ "de attribution wrapped over two", "Ja.\n\nAm Dienstag, 5. Mai 2020, 12:30:01 CEST schrieb Max\nMustermann:\n> q\n",
+	  "Ja.", NULL },
 	{ "quote under greeting without header", "It works now.\n\nHi,\n> quoted text\n> more\n", "It works now.", NULL },
 	{ "sign-off regards name title", "The invoice is fine.\n\nRegards,\nJohn Smith\nIT Manager, ACME Ltd\n",
 	  "The invoice is fine.", NULL },
