@@ -18,7 +18,8 @@ static const char *const challenge_domains[] = {
 };
 
 /* Challenge wording, all three kinds needed: an ask to confirm, what it is about (the
- * sender being a person, an approved-senders list), and that the mail is held. From the
+ * sender being a person, an approved-senders list), and that the mail is held until then
+ * (a customer asking "did your spam filter block my mail?" says only two of them). From the
  * public confirmation texts of TMDA (its templates), SpamArrest, Boxbe and qconfirm. */
 static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", NULL };
 static const char *const challenge_about[] = {
@@ -29,7 +30,9 @@ static const char *const challenge_about[] = {
 	"confirmer que vous êtes", NULL,
 };
 static const char *const challenge_held[] = {
-	"your message", "your email", "your e-mail", "your mail", "ihre nachricht", "votre message",
+	"will be delivered", "be delivered once", "be delivered after", "will then be delivered",
+	"has been held", "is being held", "is on hold", "been quarantined", "once you confirm",
+	"until you confirm", "after you confirm", "wird erst zugestellt", "sera délivré", "sera remis",
 	NULL,
 };
 
