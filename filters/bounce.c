@@ -94,7 +94,13 @@ bounce_subject (const char *subject)
 		"delivery notification", "error sending your mail", "undelivered message",
 		"delayed mail", "returned to sender", "mail delivery problem", "delivery problem",
 		"returning message to sender", "returning to sender", "mail failed", "delayed",
-		"warning: message", "not delivered", "delivery failed", NULL,
+		"warning: message", "not delivered", "delivery failed",
+		/* Exchange/Outlook NDR subjects in other languages (Outlook's localized UI texts) */
+		"unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
+		"onbestelbaar", "olevererbart", "kan ikke leveres", "kunne ikke leveres",
+		"niedostarczalne", "ei voitu toimittaa", "Недоставляемое", "недоставляемое",
+		"nicht zustellbar", "unzustellbare", "échec de la remise", "echec de la remise",
+		NULL,
 	};
 	static const char *const reply_prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "sv:", "r:", NULL };
 	if (subject == NULL)
@@ -122,7 +128,16 @@ bounce_phrase (const char *text)
 		"message was not delivered", "user unknown", "delivery failure", "delivery error",
 		"returned to sender", "was refused", "were refused", "has been refused", "was rejected",
 		"has been rejected", "not accepting mail", "not accept", "name is not recognized",
-		"could not be reached", "was not delivered to", "message not sent", NULL,
+		"could not be reached", "was not delivered to", "message not sent",
+		/* the same in the NDR texts of localized Exchange/Outlook and of Postfix/Exim
+		 * installations translated by their admins */
+		"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar",
+		"impossible de remettre", "n'a pas pu être remis", "n'a pas pu etre remis",
+		"non è stato possibile recapitare", "impossibile recapitare", "no se pudo entregar",
+		"no se puede entregar", "kon niet worden bezorgd", "kan niet worden bezorgd",
+		"kunde inte levereras", "kunne ikke leveres", "kan ikke leveres",
+		"nie można dostarczyć", "nie mogła zostać dostarczona", "ei voitu toimittaa",
+		"не удалось доставить", NULL,
 	};
 	g_autofree char *low = g_ascii_strdown (text, -1);
 	for (guint i = 0; marks[i] != NULL; i++)
