@@ -6,6 +6,7 @@
  * puts it on ordinary mail). */
 #include <string.h>
 #include "filters/chain.h"
+#include "mail/quote.h"
 #include "bounce-internal.h"
 
 /* How much of the body the content checks read: automatic replies say it at the top. */
@@ -36,6 +37,23 @@ static const char *const challenge_held[] = {
 	NULL,
 };
 
+/* Sentences only a responder writes about itself, in the new text of a mail (not in a quote
+ * of one): enough without any header. From the default texts of Outlook rules, Zendesk,
+ * Freshdesk and osTicket acknowledgements, and RFC 3834's examples. */
+static const char *const self_declared[] = {
+	"this is an automatic reply", "this is an automated reply", "this is an automated response",
+	"this is an automatic response", "this is an auto-reply", "this is an autoreply",
+	"this is an automatically generated", "this message was automatically generated",
+	"this email was automatically generated", "this e-mail was automatically generated",
+	"this is an automated message", "this is an automatic message",
+	"dies ist eine automatische antwort", "dies ist eine automatisch generierte",
+	"ceci est une réponse automatique", "ceci est un message automatique",
+	"esta es una respuesta automática", "questa è una risposta automatica",
+	"dit is een automatisch antwoord", "detta är ett automatiskt svar",
+	"dette er et automatisk svar", "tämä on automaattinen vastaus",
+	"to jest automatyczna odpowiedź", "это автоматический ответ", NULL,
+};
+
 /* Automatic-reply wording in a body; with Precedence bulk/list it makes an autoreply, not
  * list mail (RFC 3834 asks responders to send Precedence-free mail, many send "bulk"). */
 static const char *const auto_body[] = {
@@ -63,6 +81,8 @@ static const char *const oof_prefixes[] = {
 	"reponse automatique", "frånvaro", "resposta automática", "automaattinen vastaus",
 	"automatyczna odpowiedź", "automatikus válasz", "автоответ", "自動応答", "自动回复",
 	"on vacation", "away until", "i am away", "i am out of", "i'm out of",
+	"abwesend:", "außer haus", "ausser haus", "absent du bureau", "absence du bureau",
+	"fuera de la oficina", "fuori ufficio", "frånvaromeddelande", "poissa toimistolta",
 	NULL,
 };
 
@@ -249,6 +269,22 @@ is_list_mail (const PdMail *mail, const char **header_r)
 	return FALSE;
 }
 
+/* A responder's sentence about itself in the head of the new text, or NULL. */
+static const char *
+self_declared_rule (const PdMail *mail)
+{
+	if (mail->body_text == NULL)
+		return NULL;
+	/* the head is enough: a responder says it first; the quote of one is not its own */
+	g_autofree char *head = g_strndup (mail->body_text, BODY_HEAD_MAX);
+	const char *valid_end;
+	g_utf8_validate (head, -1, &valid_end);
+	head[valid_end - head] = '\0';
+	g_autofree char *text = pd_quote_new_text (head, NULL);
+	g_autofree char *low = g_utf8_strdown (text, -1);
+	return match_word (self_declared, low);
+}
+
 /* With --explain: every automatic-mail signal present, whether or not it decided. */
 static void
 explain (PdContext *ctx, const PdMail *mail, const char *subj)
@@ -274,6 +310,8 @@ explain (PdContext *ctx, const PdMail *mail, const char *subj)
 		                 "with another signal)", hit);
 	if ((hit = robot_sender (mail)) != NULL)
 		pd_context_note (ctx, "autoreply: robot sender \"%s\"", hit);
+	if ((hit = self_declared_rule (mail)) != NULL)
+		pd_context_note (ctx, "autoreply: the text says \"%s\"", hit);
 	if ((hit = pd_challenge_response_rule (mail)) != NULL)
 		pd_context_note (ctx, "autoreply: challenge-response: %s", hit);
 	g_autofree char *body = lower_body (mail);
@@ -390,6 +428,10 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 	}
 	if ((hit = robot_sender (mail)) != NULL) {
 		pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "sender %s", mail->from->addr);
+		return PD_CONTINUE;
+	}
+	if ((hit = self_declared_rule (mail)) != NULL) {
+		pd_context_set_class (ctx, vacation_or_auto (mail, subj, NULL), "text \"%s\"", hit);
 		return PD_CONTINUE;
 	}
 	if (g_str_has_prefix (subj, "[auto") || strstr (subj, "auto generated") != NULL ||
