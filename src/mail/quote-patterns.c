@@ -500,13 +500,42 @@ short_phrase (const char *line, gsize max)
 	return g_utf8_strdown (text, -1);
 }
 
+/* Whether TEXT is one to three capitalised words ("John", "Anna Berg"): a name. */
+static gboolean
+is_short_name (const char *text)
+{
+	guint words = 0;
+
+	while (*text == ' ')
+		text++;
+	while (*text) {
+		gunichar c = g_utf8_get_char (text);
+		if (!g_unichar_isupper (c) || ++words > 3)
+			return FALSE;
+		while (*text && *text != ' ')
+			text = g_utf8_next_char (text);
+		while (*text == ' ')
+			text++;
+	}
+	return words > 0;
+}
+
 gboolean
 pd_qp_is_signoff (const char *line)
 {
-	g_autofree char *lower = short_phrase (line, 40);
+	g_autofree char *lower = short_phrase (line, 60);
 
 	if (!lower)
 		return FALSE;
+	/* "Regards, John": the phrase, a comma and a name */
+	const char *comma = strchr (lower, ',');
+	if (comma != NULL) {
+		g_autofree char *text = strip_chars (line, "", ",.!:");
+		g_autofree char *name = g_strdup (text + (comma - lower) + 1);
+		if (!is_short_name (name))
+			return FALSE;
+		lower[comma - lower] = '\0';
+	}
 	for (gsize l = 0; l < G_N_ELEMENTS (signoff_languages); l++)
 		for (const char *const *p = signoff_languages[l]; *p; p++)
 			if (strcmp (lower, *p) == 0)

@@ -17,7 +17,7 @@
 /* A sign-off is followed by at least this many lines (a name and a title) ... */
 #define SIGNOFF_LINES_MIN 2
 /* ... and by at most this many lines (name, title, company, phone) ... */
-#define SIGNOFF_LINES_MAX 5
+#define SIGNOFF_LINES_MAX 8
 /* ... of at most this many bytes each. */
 #define SIGNOFF_LINE_LEN_MAX 60
 

@@ -153,6 +153,13 @@ static const Case cases[] = {
 	  NULL },
 	{ "sign-off before quote", "Fine.\n\nKind regards,\nBob\nACME Ltd\n\nOn 3 May 2020, Ann <a@x.org> wrote:\n> q\n",
 	  "Fine.", NULL },
+	{ "sign-off with the name on its line", "Works now.\n\nBest regards, Anna Berg\nHead of IT\nACME AB\n", "Works now.",
+	  NULL },
+	{ "long corporate signature", "Paid today.\n\nKind regards,\nAnna Berg\nHead of Finance\nACME AB\nStorgatan 1\n"
+	                              "111 22 Stockholm\n+46 8 123 456\nwww.acme.example\n",
+	  "Paid today.", NULL },
+	{ "thanks and a sentence stays", "Fixed.\n\nThanks, that was quick\nof you all\nreally\n",
+	  "Fixed.\n\nThanks, that was quick\nof you all\nreally", NULL },
 	{ "regards in a sentence stays", "Regards, the tax office said, are not needed.\nOK?\n",
 	  "Regards, the tax office said, are not needed.\nOK?", "" },
 	{ "sign-off with long text after stays", "Point one.\n\nBest,\nBut wait, there is more I need to tell you about the "
