@@ -51,8 +51,14 @@ strip_address_type (char *addr)
 
 /* Lines that name addresses which are not recipients. */
 static gboolean
-non_recipient_line (const char *line)
+non_recipient_line (const char *line, gboolean strict)
 {
+	/* header fields of a returned original left inline: its recipients (a list, the
+	 * customer's colleagues) are not the one the MTA names; asked only in the strict pass */
+	static const char *const original_fields[] = {
+		"to:", "cc:", "bcc:", "list-", "delivered-to:", "x-original-to:", "subject:", "date:",
+		NULL,
+	};
 	static const char *const marks[] = {
 		"message-id", "received:", "return-path", "reply-to:", "sender:", "from:",
 		"envelope-from", "x-postfix-sender", "mail from", "references:", "in-reply-to:",
@@ -60,6 +66,9 @@ non_recipient_line (const char *line)
 	};
 	while (*line == ' ' || *line == '\t' || *line == '>')
 		line++;
+	for (guint i = 0; strict && original_fields[i] != NULL; i++)
+		if (g_str_has_prefix (line, original_fields[i]))
+			return TRUE;
 	for (guint i = 0; marks[i] != NULL; i++) {
 		if (g_str_equal (marks[i], "from:") || g_str_equal (marks[i], "sender:") ||
 		    g_str_equal (marks[i], "reply-to:")) {
@@ -75,7 +84,7 @@ non_recipient_line (const char *line)
 /* Linear in TEXT: each line is lower-cased and judged once (not once per address on it),
  * and the addresses seen are kept in a hash set. */
 static GArray *
-find_addresses (const char *text, const char *const *exclude)
+find_addresses (const char *text, const char *const *exclude, gboolean strict)
 {
 	GArray *found = g_array_new (FALSE, FALSE, sizeof (Found));
 	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -107,7 +116,7 @@ find_addresses (const char *text, const char *const *exclude)
 			if (line_end == NULL)
 				line_end = at + strlen (at);
 			g_autofree char *line = g_ascii_strdown (start, line_end - start);
-			line_skipped = non_recipient_line (line);
+			line_skipped = non_recipient_line (line, strict);
 		}
 		if (line_skipped || g_hash_table_contains (seen, addr))
 			continue;
@@ -303,7 +312,12 @@ pd_bounce_text_parse (const char *text, const char *const *exclude)
 	GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_bounce_record_free);
 	if (text == NULL)
 		return records;
-	g_autoptr (GArray) found = find_addresses (text, exclude);
+	/* the addresses of the MTA's own text first; header lines of an original only if none */
+	g_autoptr (GArray) found = find_addresses (text, exclude, TRUE);
+	if (found->len == 0) {
+		g_array_unref (found);
+		found = find_addresses (text, exclude, FALSE);
+	}
 	for (guint i = 0; i < found->len; i++) {
 		Found *f = &g_array_index (found, Found, i);
 		gsize end = i + 1 < found->len ? g_array_index (found, Found, i + 1).offset
