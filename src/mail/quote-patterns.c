@@ -528,13 +528,13 @@ pd_qp_is_signoff (const char *line)
 	if (!lower)
 		return FALSE;
 	/* "Regards, John": the phrase, a comma and a name */
-	const char *comma = strchr (lower, ',');
+	char *comma = strchr (lower, ',');
 	if (comma != NULL) {
+		/* the first comma of the line is the first of its lower-cased copy (lengths may differ) */
 		g_autofree char *text = strip_chars (line, "", ",.!:");
-		g_autofree char *name = g_strdup (text + (comma - lower) + 1);
-		if (!is_short_name (name))
+		if (!is_short_name (strchr (text, ',') + 1))
 			return FALSE;
-		lower[comma - lower] = '\0';
+		*comma = '\0';
 	}
 	for (gsize l = 0; l < G_N_ELEMENTS (signoff_languages); l++)
 		for (const char *const *p = signoff_languages[l]; *p; p++)

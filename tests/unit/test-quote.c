@@ -160,6 +160,7 @@ static const Case cases[] = {
 	  "Paid today.", NULL },
 	{ "thanks and a sentence stays", "Fixed.\n\nThanks, that was quick\nof you all\nreally\n",
 	  "Fixed.\n\nThanks, that was quick\nof you all\nreally", NULL },
+	{ "lower-casing that grows a line", "Tamam.\n\nİİİİİİİİİİİİ, Ali\nx\ny\n", "Tamam.\n\nİİİİİİİİİİİİ, Ali\nx\ny", NULL },
 	{ "regards in a sentence stays", "Regards, the tax office said, are not needed.\nOK?\n",
 	  "Regards, the tax office said, are not needed.\nOK?", "" },
 	{ "sign-off with long text after stays", "Point one.\n\nBest,\nBut wait, there is more I need to tell you about the "
