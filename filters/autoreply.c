@@ -6,6 +6,70 @@
  * puts it on ordinary mail). */
 #include <string.h>
 #include "filters/chain.h"
+#include "mail/quote.h"
+#include "bounce-internal.h"
+
+/* How much of the body the content checks read: automatic replies say it at the top. */
+#define BODY_HEAD_MAX 4000
+
+/* Challenge-response systems, by the domain they send from (From, Reply-To, Message-ID);
+ * from the services' own public help pages on their confirmation mail. */
+static const char *const challenge_domains[] = {
+	"boxbe.com", "bluebottle.com", "spamarrest.com", "mailblocks.com", "sorbs.net", NULL,
+};
+
+/* Challenge wording, all three kinds needed: an ask to confirm, what it is about (the
+ * sender being a person, an approved-senders list), and that the mail is held until then
+ * (a customer asking "did your spam filter block my mail?" says only two of them). From the
+ * public confirmation texts of TMDA (its templates), SpamArrest, Boxbe and qconfirm. */
+static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", NULL };
+static const char *const challenge_about[] = {
+	"you are human", "you are a human", "you're human", "a real person", "not a machine",
+	"not a robot", "not a spammer", "approved senders", "approved list", "whitelist",
+	"white list", "guest list", "allowed senders", "spam protection", "protecting myself",
+	"to control spam", "anti-spam", "junk mail", "bestätigen sie, dass sie ein mensch",
+	"confirmer que vous êtes", NULL,
+};
+static const char *const challenge_held[] = {
+	"will be delivered", "be delivered once", "be delivered after", "will then be delivered",
+	"has been held", "is being held", "is on hold", "been quarantined", "once you confirm",
+	"until you confirm", "after you confirm", "wird erst zugestellt", "sera délivré", "sera remis",
+	NULL,
+};
+
+/* Sentences only a responder writes about itself, in the new text of a mail (not in a quote
+ * of one): enough without any header. From the default texts of Outlook rules, Zendesk,
+ * Freshdesk and osTicket acknowledgements, and RFC 3834's examples. */
+static const char *const self_declared[] = {
+	"this is an automatic reply", "this is an automated reply", "this is an automated response",
+	"this is an automatic response", "this is an auto-reply", "this is an autoreply",
+	"this is an automatically generated", "this message was automatically generated",
+	"this email was automatically generated", "this e-mail was automatically generated",
+	"this is an automated message", "this is an automatic message",
+	"dies ist eine automatische antwort", "dies ist eine automatisch generierte",
+	"ceci est une réponse automatique", "ceci est un message automatique",
+	"esta es una respuesta automática", "questa è una risposta automatica",
+	"dit is een automatisch antwoord", "detta är ett automatiskt svar",
+	"dette er et automatisk svar", "tämä on automaattinen vastaus",
+	"to jest automatyczna odpowiedź", "это автоматический ответ", NULL,
+};
+
+/* Automatic-reply wording in a body; with Precedence bulk/list it makes an autoreply, not
+ * list mail (RFC 3834 asks responders to send Precedence-free mail, many send "bulk"). */
+static const char *const auto_body[] = {
+	"this is an automatic reply", "this is an automated reply", "this is an automated response",
+	"this is an automatic response", "automatic reply", "auto-reply", "autoreply",
+	"we have received your message", "we have received your email", "we received your message",
+	"thank you for your message", "thank you for your email", "diese nachricht wurde automatisch",
+	"automatische antwort", "réponse automatique", "respuesta automática", "risposta automatica",
+	NULL,
+};
+static const char *const vacation_body[] = {
+	"out of the office", "out of office", "on vacation", "on holiday", "on leave", "away from the office",
+	"limited access to email", "limited access to e-mail", "nicht im büro", "abwesend", "im urlaub",
+	"absent du bureau", "je suis absent", "en congés", "fuera de la oficina", "fuori ufficio",
+	"afwezig", "frånvarande", "poissa toimistolta", NULL,
+};
 
 /* Out-of-office subjects, matched at the start of the subject (lower case, UTF-8). */
 static const char *const oof_prefixes[] = {
@@ -17,6 +81,8 @@ static const char *const oof_prefixes[] = {
 	"reponse automatique", "frånvaro", "resposta automática", "automaattinen vastaus",
 	"automatyczna odpowiedź", "automatikus válasz", "автоответ", "自動応答", "自动回复",
 	"on vacation", "away until", "i am away", "i am out of", "i'm out of",
+	"abwesend:", "außer haus", "ausser haus", "absent du bureau", "absence du bureau",
+	"fuera de la oficina", "fuori ufficio", "frånvaromeddelande", "poissa toimistolta",
 	NULL,
 };
 
@@ -43,6 +109,55 @@ match_word (const char *const *list, const char *low)
 	for (guint i = 0; list[i] != NULL; i++)
 		if (strstr (low, list[i]) != NULL)
 			return list[i];
+	return NULL;
+}
+
+static char *lower_subject (const PdMail *mail);
+
+/* The head of the body, lower case (transfer full). */
+static char *
+lower_body (const PdMail *mail)
+{
+	const char *body = mail->body_text != NULL ? mail->body_text : "";
+	gsize len = strlen (body);
+	if (len > BODY_HEAD_MAX) {
+		len = BODY_HEAD_MAX;
+		while (len > 0 && (body[len] & 0xc0) == 0x80)
+			len--; /* not in the middle of a character */
+	}
+	return g_utf8_strdown (body, len);
+}
+
+/* Whether the address in VALUE (a header or an address) is at one of DOMAINS or below. */
+static gboolean
+at_domain (const char *value, const char *const *domains)
+{
+	if (value == NULL)
+		return FALSE;
+	g_autofree char *low = g_ascii_strdown (value, -1);
+	for (guint i = 0; domains[i] != NULL; i++) {
+		const char *hit = strstr (low, domains[i]);
+		if (hit != NULL && hit > low && (hit[-1] == '@' || hit[-1] == '.'))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+const char *
+pd_challenge_response_rule (const PdMail *mail)
+{
+	const char *agent = pd_mail_header (mail, "X-Delivery-Agent");
+	if (agent != NULL && strstr (agent, "TMDA") != NULL)
+		return "header X-Delivery-Agent: TMDA";
+	if ((mail->from != NULL && at_domain (mail->from->addr, challenge_domains)) ||
+	    at_domain (pd_mail_header (mail, "Reply-To"), challenge_domains) ||
+	    at_domain (pd_mail_header (mail, "Message-ID"), challenge_domains))
+		return "sender of a challenge-response service";
+	g_autofree char *body = lower_body (mail);
+	g_autofree char *subj = lower_subject (mail);
+	gboolean ask = match_word (challenge_ask, body) != NULL || match_word (challenge_ask, subj) != NULL;
+	if (ask && match_word (challenge_about, body) != NULL && match_word (challenge_held, body) != NULL)
+		return "text asks to confirm a human sender";
 	return NULL;
 }
 
@@ -154,15 +269,76 @@ is_list_mail (const PdMail *mail, const char **header_r)
 	return FALSE;
 }
 
+/* A responder's sentence about itself in the head of the new text, or NULL. */
+static const char *
+self_declared_rule (const PdMail *mail)
+{
+	if (mail->body_text == NULL)
+		return NULL;
+	/* the head is enough: a responder says it first; the quote of one is not its own */
+	g_autofree char *head = g_strndup (mail->body_text, BODY_HEAD_MAX);
+	const char *valid_end;
+	g_utf8_validate (head, -1, &valid_end);
+	head[valid_end - head] = '\0';
+	g_autofree char *text = pd_quote_new_text (head, NULL);
+	g_autofree char *low = g_utf8_strdown (text, -1);
+	return match_word (self_declared, low);
+}
+
+/* With --explain: every automatic-mail signal present, whether or not it decided. */
+static void
+explain (PdContext *ctx, const PdMail *mail, const char *subj)
+{
+	static const char *const names[] = { "Auto-Submitted", "X-MS-Exchange-Inbox-Rules-Loop",
+		"X-Auto-Response-Suppress", "Precedence", "X-Precedence", "X-Loop", "List-Id",
+		"List-Unsubscribe", NULL };
+	const char *hit;
+
+	for (guint i = 0; names[i] != NULL; i++)
+		if (pd_mail_header (mail, names[i]) != NULL)
+			pd_context_note (ctx, "autoreply: header %s: %s", names[i], pd_mail_header (mail, names[i]));
+	for (guint i = 0; presence_headers[i] != NULL; i++)
+		if (pd_mail_header (mail, presence_headers[i]) != NULL)
+			pd_context_note (ctx, "autoreply: header %s", presence_headers[i]);
+	for (guint i = 0; value_headers[i].name != NULL; i++)
+		if (value_headers[i].value == NULL && pd_mail_header (mail, value_headers[i].name) != NULL)
+			pd_context_note (ctx, "autoreply: header %s", value_headers[i].name);
+	if ((hit = match_prefix (oof_prefixes, subj)) != NULL)
+		pd_context_note (ctx, "autoreply: out-of-office subject \"%s\"", hit);
+	else if ((hit = match_word (oof_words, subj)) != NULL)
+		pd_context_note (ctx, "autoreply: out-of-office word in the subject \"%s\" (counts only "
+		                 "with another signal)", hit);
+	if ((hit = robot_sender (mail)) != NULL)
+		pd_context_note (ctx, "autoreply: robot sender \"%s\"", hit);
+	if ((hit = self_declared_rule (mail)) != NULL)
+		pd_context_note (ctx, "autoreply: the text says \"%s\"", hit);
+	if ((hit = pd_challenge_response_rule (mail)) != NULL)
+		pd_context_note (ctx, "autoreply: challenge-response: %s", hit);
+	g_autofree char *body = lower_body (mail);
+	if ((hit = match_word (vacation_body, body)) != NULL || (hit = match_word (auto_body, body)) != NULL)
+		pd_context_note (ctx, "autoreply: automatic-reply text \"%s\" (counts only with "
+		                 "Precedence bulk/list)", hit);
+}
+
 static PdVerdict
 autoreply_run (PdContext *ctx, const PdMail *mail)
 {
+	if (ctx->explain) {
+		g_autofree char *low = lower_subject (mail);
+		explain (ctx, mail, low);
+	}
 	if (ctx->klass != PD_CLASS_HUMAN)
 		return PD_CONTINUE; /* an earlier filter already knows better */
 
 	g_autofree char *subj = lower_subject (mail);
 	const char *auto_submitted = pd_mail_header (mail, "Auto-Submitted");
 	const char *hit;
+
+	/* challenge-response filters: automatic, never answered, not a bounce */
+	if ((hit = pd_challenge_response_rule (mail)) != NULL) {
+		pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "challenge-response: %s", hit);
+		return PD_CONTINUE;
+	}
 
 	/* RFC 3834 */
 	if (auto_submitted != NULL && !value_is (auto_submitted, "no")) {
@@ -223,6 +399,16 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 	if (prec != NULL) {
 		g_autofree char *p = g_strstrip (g_ascii_strdown (prec, -1));
 		if (g_str_has_prefix (p, "list") || g_str_has_prefix (p, "bulk")) {
+			/* a responder that marks its reply bulk: the content says what it is */
+			g_autofree char *body = lower_body (mail);
+			const char *vac = match_word (vacation_body, body);
+			const char *aut = match_word (auto_body, body);
+			if (vac != NULL || aut != NULL) {
+				PdClass k = vac != NULL ? PD_CLASS_VACATION : vacation_or_auto (mail, subj, NULL);
+				pd_context_set_class (ctx, k, "header Precedence: %s, text \"%s\"", p,
+				                      vac != NULL ? vac : aut);
+				return PD_CONTINUE;
+			}
 			pd_context_set_class (ctx, PD_CLASS_LIST, "header Precedence: %s", p);
 			return PD_CONTINUE;
 		}
@@ -242,6 +428,10 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 	}
 	if ((hit = robot_sender (mail)) != NULL) {
 		pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "sender %s", mail->from->addr);
+		return PD_CONTINUE;
+	}
+	if ((hit = self_declared_rule (mail)) != NULL) {
+		pd_context_set_class (ctx, vacation_or_auto (mail, subj, NULL), "text \"%s\"", hit);
 		return PD_CONTINUE;
 	}
 	if (g_str_has_prefix (subj, "[auto") || strstr (subj, "auto generated") != NULL ||

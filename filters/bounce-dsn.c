@@ -28,6 +28,11 @@ pd_bounce_clean_address (const char *value)
 		value = semi + 1;
 	while (*value == ' ' || *value == '\t' || *value == '<')
 		value++;
+	/* an address type glued on by Exchange and X.400 gateways: "SMTP:a@b", "smtp=a@b" */
+	if (g_ascii_strncasecmp (value, "smtp:", 5) == 0 || g_ascii_strncasecmp (value, "smtp=", 5) == 0)
+		value += 5;
+	else if (g_ascii_strncasecmp (value, "rfc822=", 7) == 0)
+		value += 7;
 	/* source route "@relay:user@host" */
 	if (*value == '@') {
 		const char *colon = strchr (value, ':');

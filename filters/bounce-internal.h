@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <gmime/gmime.h>
+#include "mail/mail.h"
 
 typedef struct {
 	char *recipient;  /* lower-cased addr-spec, or NULL */
@@ -62,5 +63,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdBounceParts, pd_bounce_parts_free)
 /* The value of header NAME (case-insensitive, unfolded) in a raw header block, or NULL.
  * (transfer full) */
 char *pd_bounce_header_in_block (const char *block, const char *name);
+
+/* autoreply.c: whether MAIL is a challenge of a challenge-response spam filter (Boxbe,
+ * Bluebottle, SpamArrest, TMDA: "please confirm you are human"); the rule that said so
+ * (transfer none, static) or NULL. The bounce filter leaves such mail to the autoreply one. */
+const char *pd_challenge_response_rule (const PdMail *mail);
 
 #endif

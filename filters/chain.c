@@ -54,6 +54,20 @@ pd_context_set_class (PdContext *ctx, PdClass klass, const char *reason_fmt, ...
 }
 
 void
+pd_context_note (PdContext *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx->explain)
+		return;
+	if (ctx->notes == NULL)
+		ctx->notes = g_ptr_array_new_with_free_func (g_free);
+	va_start (ap, fmt);
+	g_ptr_array_add (ctx->notes, g_strdup_vprintf (fmt, ap));
+	va_end (ap);
+}
+
+void
 pd_context_init (PdContext *ctx)
 {
 	memset (ctx, 0, sizeof *ctx);
@@ -72,6 +86,7 @@ pd_context_clear (PdContext *ctx)
 	g_clear_pointer (&ctx->agent_address, g_free);
 	g_clear_pointer (&ctx->agent_name, g_free);
 	g_clear_pointer (&ctx->spoof_note, g_free);
+	g_clear_pointer (&ctx->notes, g_ptr_array_unref);
 	g_clear_error (&ctx->error);
 }
 
@@ -91,6 +106,7 @@ pd_context_reset (PdContext *ctx)
 	ctx->trusted_authserv = given.trusted_authserv;
 	ctx->envelope_from = given.envelope_from;
 	ctx->envelope_rcpt = given.envelope_rcpt;
+	ctx->explain = given.explain;
 }
 
 gboolean
@@ -109,8 +125,11 @@ pd_chain_run (PdContext *ctx, const PdMail *mail, GError **error)
 			                            "filter %s: ", pd_filters[i]->name);
 			return FALSE;
 		}
-		if (v == PD_STOP)
+		if (v == PD_STOP) {
+			pd_context_note (ctx, "%s: final verdict, the later filters did not run",
+			                 pd_filters[i]->name);
 			break;
+		}
 	}
 	if (ctx->reason == NULL)
 		ctx->reason = g_strdup ("no automatic-mail signal");

@@ -69,10 +69,12 @@ typedef struct {
 	const char *trusted_authserv; /* agents' mail must carry its dkim/spf pass; NULL = no */
 	const char *envelope_from;   /* may be NULL; "" is the null sender <> */
 	const char *envelope_rcpt;   /* may be NULL */
+	gboolean explain;            /* collect notes on every rule that fired or nearly fired */
 
 	/* findings */
 	PdClass klass;               /* default PD_CLASS_HUMAN */
 	char *reason;                /* which rule fired, e.g. "header Auto-Submitted: auto-replied" */
+	GPtrArray *notes;            /* with explain: "filter: signal ..." (char *), else NULL */
 	/* bounce / delayed / feedback */
 	char *bounce_recipient;      /* failed recipient, lower case */
 	gboolean bounce_hard;        /* TRUE = permanent (5.x.x) */
@@ -110,6 +112,9 @@ typedef struct {
 /* Set the class and reason (printf-style reason) in one go; replaces an earlier reason. */
 void pd_context_set_class (PdContext *ctx, PdClass klass, const char *reason_fmt, ...)
 	G_GNUC_PRINTF (3, 4);
+
+/* With ctx->explain, add a note (printf-style) on a rule that fired or nearly fired. */
+void pd_context_note (PdContext *ctx, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
 void pd_context_init (PdContext *ctx);
 void pd_context_clear (PdContext *ctx);

@@ -1,5 +1,6 @@
-/* classify.c - `postdesk classify [--json] FILE...`: parse each file and run the filter
- * chain without a database, storing nothing. One line (JSON Lines with --json) per file. */
+/* classify.c - `postdesk classify [--json] [--explain] FILE...`: parse each file and run the
+ * filter chain without a database, storing nothing. One line (JSON Lines with --json) per
+ * file; --explain adds every rule that fired or nearly fired, and what the reply extractor cut. */
 #include <stdio.h>
 
 #include "app/app.h"
@@ -48,15 +49,43 @@ print_json (const char *file, const PdContext *ctx, const PdMail *mail, const ch
 	pd_cli_print_json (pd_json_free_to_string (j));
 }
 
+static guint
+count_lines (const char *text)
+{
+	guint n = *text != '\0';
+	for (const char *p = text; *p; p++)
+		n += *p == '\n' && p[1] != '\0';
+	return n;
+}
+
+/* The notes of an explaining run, one per line, and the reply extractor's cut. */
+static void
+print_explain (const PdContext *ctx, const PdMail *mail)
+{
+	g_autofree char *removed = NULL;
+	g_autofree char *new_text = pd_quote_new_text (mail->body_text != NULL ? mail->body_text : "",
+	                                               &removed);
+
+	for (guint n = 0; ctx->notes != NULL && n < ctx->notes->len; n++)
+		printf ("  %s\n", (char *) ctx->notes->pdata[n]);
+	printf ("  answered: %s\n", ctx->klass == PD_CLASS_HUMAN ? "may be (human mail)"
+	                                                         : "never (automatic mail)");
+	printf ("  reply text: %u line(s) kept, %u line(s) cut as quote or signature\n",
+	        count_lines (new_text), count_lines (removed));
+}
+
 gboolean
 pd_cmd_classify (int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
+	gboolean explain = FALSE;
 	g_autoptr (PdApp) app = NULL;
 	guint failures = 0;
 	int i;
 	const GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object per line", NULL },
+		{ "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
+		  "every rule that fired or nearly fired, and what the reply extractor cut", NULL },
 		{ NULL },
 	};
 
@@ -96,6 +125,7 @@ pd_cmd_classify (int argc, char **argv, GError **error)
 			continue;
 		}
 		pd_app_context (app, &ctx, NULL, NULL);
+		ctx.explain = explain;
 		if (!pd_chain_run (&ctx, mail, &local)) {
 			failures++;
 			json ? print_json (argv[i], NULL, NULL, local->message)
@@ -106,6 +136,8 @@ pd_cmd_classify (int argc, char **argv, GError **error)
 			printf ("%s: %s (%s)%s%s\n", argv[i], pd_class_name (ctx.klass), ctx.reason,
 			        ctx.bounce_recipient ? " recipient " : "",
 			        ctx.bounce_recipient ? ctx.bounce_recipient : "");
+			if (explain)
+				print_explain (&ctx, mail);
 		}
 		pd_context_clear (&ctx);
 	}

@@ -13,53 +13,97 @@
 /* How much of a line the forward-marker patterns (anchored at its start) look at. */
 #define FORWARD_HEAD_MAX 400
 
-/* Attribution headers that open with a lead word or an ISO date ("On DATE, NAME wrote:",
- * "Am DATE schrieb NAME:"): safe to assemble from lines a client wrapped. */
-static const char *const strong_patterns[] = {
-	/* English */
-	"^(on|at|in message)\\s\\D*+\\d.*\\s(wrote|writes|said|says)\\s*:?$",
-	/* German */
-	"^am\\s\\D*+\\d.*\\s(schrieb|geschrieben|schrieben sie)(\\s.*)?:$",
-	/* Dutch */
-	"^op\\s\\D*+\\d.*\\s(schreef|geschreven)(\\s.*)?:$",
-	/* French */
-	"^le\\s\\D*+\\d.*\\sa\\s+écrit\\s*:?$",
-	/* Spanish */
-	"^el\\s\\D*+\\d.*\\sescribió\\s*:?$",
-	/* Portuguese */
-	"^em\\s\\D*+\\d.*\\sescreveu\\s*:?$",
-	/* Italian */
-	"^il\\s\\D*+\\d.*\\sha\\s+scritto\\s*:?$",
-	/* Polish */
-	"^(dnia|dňa)\\s\\D*+\\d.*\\snapisał(a|\\(a\\))?\\s*:?$",
-	/* Danish, Norwegian, Swedish */
-	"^den\\s\\D*+\\d.*\\sskrev\\s.*:$",
-	/* Chinese */
-	"^在\\D*+\\d.*写道\\s*[:：]?$",
-	/* "2013/7/20 NAME <addr>", "2015-10-18 0:17 GMT+03:00 NAME <addr>:" */
-	"^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:?$",
-	/* "2016-03-03 17:21 GMT+01:00 NAME" */
-	"^\\d{4}-\\d\\d-\\d\\d\\s+\\d{1,2}:\\d\\d\\s+GMT[-+]\\d\\d:?\\d\\d\\s+\\S",
+/* Attribution headers ("On DATE, NAME wrote:" and translations), one table per language.
+ * STRONG ones open with a lead word or an ISO date (safe to assemble from lines a client
+ * wrapped); WEAK ones are recognised by their end only ("... NAME <addr> wrote:"), and a
+ * wrapped one is only assembled when its tail alone is not one already. Each entry names
+ * where the form comes from. Every pattern stays linear: "\D*+\d" before any ".*". */
+typedef struct {
+	PdQpAttribution kind;
+	const char *pattern;
+	const char *source;
+} AttributionRule;
+
+static const AttributionRule rules_en[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^(on|at|in message)\\s\\D*+\\d.*\\s(wrote|writes|said|says)\\s*:?$",
+	  "Gmail, Thunderbird (mailnews.reply_header_ondateauthorwrote), Apple Mail, en" },
+	{ PD_QP_ATTRIBUTION_WEAK, "\\s(wrote on)\\s\\D*+\\d.*:$", "Thunderbird authorwroteondate, en" },
+	{ PD_QP_ATTRIBUTION_WEAK,
+	  "^(?>.*?(@|\\svia\\s)).*\\s(wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|skrev|"
+	  "kirjoitti)\\s*:$",
+	  "\"NAME <addr> wrote:\" of mutt, Thunderbird and Google Groups ('via LIST'), all locales" },
+};
+static const AttributionRule rules_de[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^am\\s\\D*+\\d.*\\s(schrieb|geschrieben|schrieben sie)(\\s.*)?:$",
+	  "Gmail, Thunderbird, Apple Mail, de locale" },
+	{ PD_QP_ATTRIBUTION_WEAK, "\\s(schrieb am)\\s\\D*+\\d.*:$", "Gmail mobile, Thunderbird, de" },
+};
+static const AttributionRule rules_nl[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^op\\s\\D*+\\d.*\\s(schreef|geschreven)(\\s.*)?:$",
+	  "Gmail, Apple Mail (\"het volgende geschreven\"), nl" },
+};
+static const AttributionRule rules_fr[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^le\\s\\D*+\\d.*\\sa\\s+écrit\\s*:?$", "Gmail, Thunderbird, Apple Mail, fr" },
+	{ PD_QP_ATTRIBUTION_WEAK, "\\s(a écrit le)\\s\\D*+\\d.*:$", "Thunderbird authorwroteondate, fr" },
+};
+static const AttributionRule rules_es[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^el\\s\\D*+\\d.*\\sescribió\\s*:?$", "Gmail, Thunderbird, es" },
+	{ PD_QP_ATTRIBUTION_WEAK, "\\s(escribió el)\\s\\D*+\\d.*:$", "Thunderbird authorwroteondate, es" },
+};
+static const AttributionRule rules_pt[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^em\\s\\D*+\\d.*\\sescreveu\\s*:?$", "Gmail, Apple Mail, pt/pt-BR" },
+};
+static const AttributionRule rules_it[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^il\\s\\D*+\\d.*\\sha\\s+scritto\\s*:?$",
+	  "Gmail (\"Il giorno DATE NAME ha scritto:\"), Thunderbird, it" },
+};
+static const AttributionRule rules_pl[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^(dnia|dňa|w dniu)\\s\\D*+\\d.*\\s(napisał(a|\\(a\\))?|pisze)\\s*:?$",
+	  "Thunderbird (\"W dniu DATE, NAME pisze:\"), Gmail, pl; sk \"Dňa\"" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\s(napisał|napisała|napisał\\(a\\)|pisze)\\s*:$",
+	  "Gmail (\"DATE NAME <addr> napisał(a):\"), pl" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^[^<>@]*<[^\\s<>@]+@[^\\s<>]+>\\s+(napisał|napisała|napisał\\(a\\)|pisze)\\s*:$",
+	  "Thunderbird, Onet/WP webmail (\"NAME <addr> napisał(a):\"), pl" },
+};
+static const AttributionRule rules_ru[] = {
+	{ PD_QP_ATTRIBUTION_WEAK,
+	  "^[^<>@]*<[^\\s<>@]+@[^\\s<>]+>\\s+(написал|написала|написал\\(а\\)|пишет)\\s*:$",
+	  "Thunderbird, Yandex Mail (\"NAME <addr> написал(а):\"), ru" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\s(написал|написала|написал\\(а\\)|пише|пишет)\\s*:$",
+	  "Gmail (\"... пользователь NAME написал:\"), Thunderbird (\"пишет:\"), ru/uk" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^(?>.*?\\d{4})(?>.*?\\d{1,2}:\\d\\d).*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:$",
+	  "Gmail ru (\"вт, 5 янв. 2016 г. в 23:39, NAME <addr>:\") and other DATE TIME NAME <addr>:" },
+};
+static const AttributionRule rules_nordic[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^den\\s\\D*+\\d.*\\sskrev\\s.*:$", "Apple Mail, Thunderbird, sv/da/no" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sskrev\\s.*:$", "Gmail (\"DATE kl. TIME skrev NAME:\"), sv/da/no" },
+	{ PD_QP_ATTRIBUTION_WEAK, "\\sskrev( den)?\\s\\D*+\\d.*:$", "Thunderbird authorwroteondate, sv/da/no" },
+};
+static const AttributionRule rules_fi[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\skirjoitti\\s*:$", "Gmail (\"DATE klo TIME NAME kirjoitti:\"), fi" },
+	{ PD_QP_ATTRIBUTION_WEAK, "\\skirjoitti\\s\\D*+\\d.*:$", "Thunderbird (\"NAME kirjoitti DATE:\"), fi" },
+};
+static const AttributionRule rules_zh_ja[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^在\\D*+\\d.*写道\\s*[:：]?$", "Apple Mail, QQ Mail, zh-CN" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*(寫道|写道)\\s*[:：]$", "Gmail, zh-CN/zh-TW" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*(のメッセージ|書きました)\\s*[:：]$", "Apple Mail, Thunderbird, ja" },
+};
+static const AttributionRule rules_iso_date[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s.*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:?$",
+	  "Gmail with numeric dates (\"2013/7/20 NAME <addr>\"), several locales" },
+	{ PD_QP_ATTRIBUTION_STRONG, "^\\d{4}-\\d\\d-\\d\\d\\s+\\d{1,2}:\\d\\d\\s+GMT[-+]\\d\\d:?\\d\\d\\s+\\S",
+	  "Gmail 2015-2016 (\"2016-03-03 17:21 GMT+01:00 NAME\")" },
 };
 
-/* Attribution headers recognised by their end only ("... NAME <addr> wrote:"): a wrapped
- * one is only assembled when its tail alone is not one already. */
-static const char *const weak_patterns[] = {
-	/* Danish, Norwegian, Swedish: "Den 15. jun. 2016 kl. 20.42 skrev NAME:" */
-	"^\\D*+\\d.*\\sskrev\\s.*:$",
-	/* Polish, Russian, Ukrainian: "DATE NAME napisał(a):", "... пользователь NAME написал:" */
-	"^\\D*+\\d.*\\s(napisał|napisała|napisał\\(a\\)|написал|написала|написал\\(а\\)|пише|пишет)\\s*:$",
-	/* Finnish */
-	"^\\D*+\\d.*\\skirjoitti\\s*:$",
-	/* Chinese, Japanese */
-	"^\\D*+\\d.*(寫道|写道)\\s*[:：]$",
-	"^\\D*+\\d.*(のメッセージ|書きました)\\s*[:：]$",
-	/* "NAME schrieb am DATE:", "NAME wrote on DATE:" */
-	"\\s(schrieb am|wrote on|a écrit le|escribió el)\\s\\D*+\\d.*:$",
-	/* "вт, 5 янв. 2016 г. в 23:39, NAME <addr>:" and other "DATE TIME NAME <addr>:" */
-	"^(?>.*?\\d{4})(?>.*?\\d{1,2}:\\d\\d).*<\\s*[^\\s<]+@[^\\s<]+?\\s*>+\\s*:$",
-	/* "NAME <addr> wrote:", "NAME via LIST schrieb:" */
-	"^(?>.*?(@|\\svia\\s)).*\\s(wrote|schrieb|a écrit|escribió|escreveu|ha scritto|schreef|skrev|kirjoitti)\\s*:$",
+#define LANGUAGE(rules) { rules, G_N_ELEMENTS (rules) }
+static const struct {
+	const AttributionRule *rules;
+	gsize n;
+} attribution_languages[] = {
+	LANGUAGE (rules_en), LANGUAGE (rules_de), LANGUAGE (rules_nl), LANGUAGE (rules_fr),
+	LANGUAGE (rules_es), LANGUAGE (rules_pt), LANGUAGE (rules_it), LANGUAGE (rules_pl),
+	LANGUAGE (rules_ru), LANGUAGE (rules_nordic), LANGUAGE (rules_fi), LANGUAGE (rules_zh_ja),
+	LANGUAGE (rules_iso_date),
 };
 
 /* Forwarded / original message markers. */
@@ -70,6 +114,7 @@ static const char *const forward_patterns[] = {
 	"oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|mensagem original|"
 	"mensagem encaminhada|ursprungligt meddelande|vidarebefordrat meddelande|"
 	"opprinnelig melding|videresendt melding|oprindelig meddelelse|videresendt meddelelse|"
+	"oprindelig besked|videresendt besked|alkuperäinen viesti|välitetty viesti|originalmeddelande|"
 	"wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|исходное сообщение|"
 	"пересылаемое сообщение|переслане повідомлення|原始邮件|原始郵件|转发邮件|"
 	"元のメッセージ|転送されたメッセージ)\\s*-{2,}",
@@ -78,6 +123,37 @@ static const char *const forward_patterns[] = {
 	"comienzo del mensaje reenviado|início da mensagem reencaminhada|"
 	"begin doorgestuurd bericht)\\s*:",
 };
+
+/* Sign-offs, compared whole (lower-cased, without trailing ",.!:" and blanks), one table per
+ * language; the phrases are the closing formulas of each language's letter-writing guides
+ * and of the default signatures of Outlook, Gmail and Apple Mail. */
+static const char *const signoffs_en[] = { "regards", "kind regards", "best regards", "warm regards",
+	"warmest regards", "best", "best wishes", "all the best", "cheers", "thanks", "many thanks",
+	"thank you", "thanks again", "thanks and regards", "sincerely", "yours sincerely",
+	"yours truly", "yours faithfully", "br", "rgds", NULL };
+static const char *const signoffs_de[] = { "mit freundlichen grüßen", "mit freundlichen grüssen",
+	"freundliche grüße", "freundliche grüsse", "viele grüße", "viele grüsse", "beste grüße",
+	"beste grüsse", "liebe grüße", "liebe grüsse", "lg", "mfg", "gruß", "grüße", "danke", NULL };
+static const char *const signoffs_fr[] = { "cordialement", "bien cordialement", "bien à vous",
+	"salutations", "sincères salutations", "merci", "bonne journée", NULL };
+static const char *const signoffs_es[] = { "saludos", "un saludo", "saludos cordiales", "atentamente",
+	"gracias", NULL };
+static const char *const signoffs_it[] = { "cordiali saluti", "saluti", "distinti saluti", "grazie", NULL };
+static const char *const signoffs_nl[] = { "met vriendelijke groet", "met vriendelijke groeten",
+	"vriendelijke groet", "groeten", "groet", "mvg", NULL };
+static const char *const signoffs_nordic[] = { "med vänliga hälsningar", "vänliga hälsningar", "hälsningar",
+	"med venlig hilsen", "venlig hilsen", "med vennlig hilsen", "vennlig hilsen", "hilsen", "mvh", NULL };
+static const char *const signoffs_fi[] = { "ystävällisin terveisin", "terveisin", "kiitos", NULL };
+static const char *const signoffs_pl[] = { "pozdrawiam", "z poważaniem", "pozdrowienia", NULL };
+static const char *const signoffs_ru[] = { "с уважением", "спасибо", "всего доброго", NULL };
+static const char *const *const signoff_languages[] = {
+	signoffs_en, signoffs_de, signoffs_fr, signoffs_es, signoffs_it, signoffs_nl,
+	signoffs_nordic, signoffs_fi, signoffs_pl, signoffs_ru,
+};
+
+/* Greetings that open a mail, compared by their first word (same normalisation). */
+static const char *const greetings[] = { "hi", "hello", "hey", "dear", "hallo", "hej", "hei", "bonjour",
+	"hola", "ciao", "salut", "moin", "здравствуйте", "cześć", "dzień dobry", "guten tag", NULL };
 
 /* Mobile and webmail footers. */
 static const char *const mobile_patterns[] = {
@@ -97,15 +173,15 @@ static const char *const mobile_patterns[] = {
 /* Header field names of forwarded and replied mail, as clients write them. */
 static const char *const header_pattern =
 	"^(from|sent|date|to|cc|bcc|reply-to|subject|von|gesendet|an|betreff|datum|"
-	"de|envoyé|expéditeur|à|objet|destinataire|répondre à|enviado|enviada em|para|asunto|fecha|assunto|"
+	"de|envoyé|expéditeur|à|objet|destinataire|répondre à|enviado|enviado el|enviado em|enviada em|para|asunto|fecha|assunto|"
 	"da|inviato|a|oggetto|data|risposta|van|verzonden|aan|onderwerp|"
 	"från|skickat|till|ämne|kopia|fra|sendt|til|emne|od|wysłano|do|temat|"
-	"от|отправлено|кому|тема|дата|копия|"
+	"от|отправлено|кому|тема|дата|копия|lähettäjä|lähetetty|vastaanottaja|aihe|kopio|päivämäärä|"
 	"发件人|发送时间|收件人|抄送|主题|寄件者|傳送時間|收件者|主旨|差出人|送信日時|宛先|件名)"
 	"\\s*\\**\\s*[:：]";
 
 static const char *const from_pattern =
-	"^(from|von|de|expéditeur|da|van|från|fra|od|от|发件人|寄件者|差出人)\\s*\\**\\s*[:：]";
+	"^(from|von|de|expéditeur|da|van|från|fra|od|от|lähettäjä|发件人|寄件者|差出人)\\s*\\**\\s*[:：]";
 
 typedef struct {
 	GRegex **strong;
@@ -137,6 +213,23 @@ compile_one (const char *pattern)
 	return regex;
 }
 
+/* The attribution rules of every language, split by kind. */
+static void
+compile_attributions (Tables *t)
+{
+	g_autoptr (GPtrArray) strong = g_ptr_array_new ();
+	g_autoptr (GPtrArray) weak = g_ptr_array_new ();
+
+	for (gsize l = 0; l < G_N_ELEMENTS (attribution_languages); l++)
+		for (gsize i = 0; i < attribution_languages[l].n; i++) {
+			const AttributionRule *rule = &attribution_languages[l].rules[i];
+			g_ptr_array_add (rule->kind == PD_QP_ATTRIBUTION_STRONG ? strong : weak,
+			                 (gpointer) rule->pattern);
+		}
+	t->strong = compile_list ((const char *const *) strong->pdata, strong->len);
+	t->weak = compile_list ((const char *const *) weak->pdata, weak->len);
+}
+
 static const Tables *
 tables (void)
 {
@@ -144,8 +237,7 @@ tables (void)
 	static gsize done = 0;
 
 	if (g_once_init_enter (&done)) {
-		t.strong = compile_list (strong_patterns, G_N_ELEMENTS (strong_patterns));
-		t.weak = compile_list (weak_patterns, G_N_ELEMENTS (weak_patterns));
+		compile_attributions (&t);
 		t.forward = compile_list (forward_patterns, G_N_ELEMENTS (forward_patterns));
 		t.mobile = compile_list (mobile_patterns, G_N_ELEMENTS (mobile_patterns));
 		t.header = compile_one (header_pattern);
@@ -220,8 +312,8 @@ has_any (const char *text, const char *const *words)
 static gboolean
 may_open_strong (const char *text)
 {
-	/* the first letters of "on at in am op le el em il dnia dňa den" */
-	if (text[0] != '\0' && strchr ("oaileOAILEdD", text[0]) != NULL)
+	/* the first letters of "on at in am op le el em il dnia dňa den w dniu" */
+	if (text[0] != '\0' && strchr ("oaileOAILEdDwW", text[0]) != NULL)
 		return TRUE;
 	return g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在");
 }
@@ -231,11 +323,11 @@ static gboolean
 may_be_strong (const char *text, const char *lower)
 {
 	static const char *const leads[] = { "on", "at", "in message", "am", "op", "le", "el",
-		                             "em", "il", "dnia", "dňa", "den", "在", NULL };
+		                             "em", "il", "dnia", "dňa", "den", "w dniu", "在", NULL };
 	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
 		                             "geschrieben", "schreef", "geschreven", "écrit",
-		                             "escribió", "escreveu", "scritto", "napisał", "skrev",
-		                             "写道", "@", "gmt", NULL };
+		                             "escribió", "escreveu", "scritto", "napisał", "pisze",
+		                             "skrev", "写道", "@", "gmt", NULL };
 
 	/* a lead word or "^\d{4}" (\d is Unicode's), and a verb, an address or "GMT" */
 	if (!g_unichar_isdigit (g_utf8_get_char (text)) && !has_any_prefix (lower, leads))
@@ -246,7 +338,7 @@ may_be_strong (const char *text, const char *lower)
 static gboolean
 may_be_weak (const char *text, const char *lower)
 {
-	static const char *const words[] = { "skrev", "napisa", "напис", "пише", "kirjoitti",
+	static const char *const words[] = { "skrev", "napisa", "pisze", "напис", "пише", "kirjoitti",
 		                             "寫道", "写道", "のメッセージ", "書きました", "schrieb",
 		                             "wrote", "a écrit", "escribió", "escreveu",
 		                             "ha scritto", "schreef", "@", NULL };
@@ -263,7 +355,7 @@ pd_qp_attribution_words (const char *line)
 	/* the verbs of both lists, without their spaces, so none spans a join */
 	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
 		                             "schreef", "geschreven", "écrit", "escribió",
-		                             "escreveu", "scritto", "napisa", "skrev", "写道",
+		                             "escreveu", "scritto", "napisa", "pisze", "skrev", "写道",
 		                             "寫道", "напис", "пише", "kirjoitti", "のメッセージ",
 		                             "書きました", "@", "gmt", NULL };
 	g_autofree char *lower = NULL;
@@ -395,6 +487,82 @@ pd_qp_is_mobile_signature (const char *line)
 	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL)
 		return FALSE;
 	return any_match (tables ()->mobile, text);
+}
+
+/* LINE lower-cased, without leading blanks and trailing blanks and ",.!:"; NULL when longer
+ * than MAX bytes or not UTF-8 (transfer full). */
+static char *
+short_phrase (const char *line, gsize max)
+{
+	g_autofree char *text = strip_chars (line, "", ",.!:");
+	if (*text == '\0' || strlen (text) > max || !g_utf8_validate (text, -1, NULL))
+		return NULL;
+	return g_utf8_strdown (text, -1);
+}
+
+/* Whether TEXT is one to three capitalised words ("John", "Anna Berg"): a name. */
+static gboolean
+is_short_name (const char *text)
+{
+	guint words = 0;
+
+	while (*text == ' ')
+		text++;
+	while (*text) {
+		gunichar c = g_utf8_get_char (text);
+		if (!g_unichar_isupper (c) || ++words > 3)
+			return FALSE;
+		while (*text && *text != ' ')
+			text = g_utf8_next_char (text);
+		while (*text == ' ')
+			text++;
+	}
+	return words > 0;
+}
+
+gboolean
+pd_qp_is_signoff (const char *line)
+{
+	g_autofree char *lower = short_phrase (line, 60);
+
+	if (!lower)
+		return FALSE;
+	/* "Regards, John": the phrase, a comma and a name */
+	char *comma = strchr (lower, ',');
+	if (comma != NULL) {
+		/* the first comma of the line is the first of its lower-cased copy (lengths may differ) */
+		g_autofree char *text = strip_chars (line, "", ",.!:");
+		if (!is_short_name (strchr (text, ',') + 1))
+			return FALSE;
+		*comma = '\0';
+	}
+	for (gsize l = 0; l < G_N_ELEMENTS (signoff_languages); l++)
+		for (const char *const *p = signoff_languages[l]; *p; p++)
+			if (strcmp (lower, *p) == 0)
+				return TRUE;
+	return FALSE;
+}
+
+gboolean
+pd_qp_is_greeting (const char *line)
+{
+	g_autofree char *lower = short_phrase (line, 40);
+	gsize len;
+
+	if (!lower)
+		return FALSE;
+	len = strlen (line);
+	while (len > 0 && g_ascii_isspace (line[len - 1]))
+		len--;
+	/* a greeting line ends in "," or "!" (or is the word alone) */
+	if (len == 0 || (line[len - 1] != ',' && line[len - 1] != '!' && strchr (lower, ' ') != NULL))
+		return FALSE;
+	for (const char *const *p = greetings; *p; p++) {
+		gsize n = strlen (*p);
+		if (strncmp (lower, *p, n) == 0 && (lower[n] == '\0' || lower[n] == ' '))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 gboolean

@@ -45,6 +45,13 @@ gboolean pd_qp_is_mobile_signature (const char *line);
 /* A quoted line: "> x", ">x", "| x", "Name> x". */
 gboolean pd_qp_is_quote (const char *line);
 
+/* A closing line of a mail, alone on its line ("Regards,", "Best,", "Mit freundlichen
+ * Grüßen", "Cordialement"): what follows it (a name, a title) is the signature. */
+gboolean pd_qp_is_signoff (const char *line);
+
+/* A greeting alone on its line ("Hi,", "Hello Bob,", "Hallo!"). */
+gboolean pd_qp_is_greeting (const char *line);
+
 /* A Markdown code fence, "```" or "```lang". */
 gboolean pd_qp_is_fence (const char *line);
 

@@ -14,6 +14,12 @@
 #define INLINE_TEXT_MIN 5
 /* Text after a separator at the end of a mail that is at most this long is a footer. */
 #define FOOTER_MAX 3
+/* A sign-off is followed by at least this many lines (a name and a title) ... */
+#define SIGNOFF_LINES_MIN 2
+/* ... and by at most this many lines (name, title, company, phone) ... */
+#define SIGNOFF_LINES_MAX 8
+/* ... of at most this many bytes each. */
+#define SIGNOFF_LINE_LEN_MAX 60
 
 typedef enum {
 	LINE_EMPTY,
@@ -514,14 +520,74 @@ collect (const Lines *lines, gboolean keep)
 	return g_string_free (out, FALSE);
 }
 
+/* Whether the kept line I is a text line whose text passes TEST. */
+static gboolean
+kept_text_is (const Lines *lines, guint i, gboolean (*test) (const char *))
+{
+	const Line *line = &lines->v[i];
+	if (!line->keep || line->kind != LINE_TEXT)
+		return FALSE;
+	g_autofree char *text = line_dup (line);
+	return test (text);
+}
+
+/* A sign-off ("Regards,") near the end of the new text, followed only by a few short lines
+ * (a name, a title), starts the signature: it goes with them. Looks at the last lines only. */
 static void
-decide (Lines *lines)
+cut_at_signoff (Lines *lines, guint start, guint end)
+{
+	guint seen = 0;
+	gboolean before = FALSE;
+
+	for (guint i = end; i > start && seen <= SIGNOFF_LINES_MAX; i--) {
+		const Line *line = &lines->v[i - 1];
+		if (!line->keep || line->kind == LINE_EMPTY)
+			continue;
+		if (kept_text_is (lines, i - 1, pd_qp_is_signoff)) {
+			/* only when some text comes before it */
+			for (guint j = start; j + 1 < i && !before; j++)
+				before = lines->v[j].keep && lines->v[j].kind == LINE_TEXT;
+			if (before && seen >= SIGNOFF_LINES_MIN)
+				drop_range (lines, i - 1, end);
+			return;
+		}
+		if (line->kind != LINE_TEXT && line->kind != LINE_MOBILE)
+			return;
+		if (line->len > SIGNOFF_LINE_LEN_MAX)
+			return;
+		seen++;
+	}
+}
+
+/* The quoted mail's own greeting left unquoted right above a quote that ends the mail
+ * ("Hi,\n> quoted text"): it belongs to the quote. */
+static void
+drop_greeting_before_quote (Lines *lines, guint start, guint end)
+{
+	guint i = end, first_quote;
+
+	while (i > start && (lines->v[i - 1].kind == LINE_EMPTY || !lines->v[i - 1].keep))
+		i--;
+	first_quote = i;
+	while (first_quote > start && lines->v[first_quote - 1].keep && lines->v[first_quote - 1].quoted)
+		first_quote--;
+	if (first_quote == i || first_quote <= start + 1)
+		return;
+	if (kept_text_is (lines, first_quote - 1, pd_qp_is_greeting))
+		lines->v[first_quote - 1].keep = FALSE;
+}
+
+static void
+decide (Lines *lines, PdQuoteFlags flags)
 {
 	guint end = cut_at_delimiter (lines);
 	guint start = drop_leading_history (lines, end);
 
 	end = cut_at_marker (lines, start, end);
+	drop_greeting_before_quote (lines, start, end);
 	drop_leftovers (lines, start, end);
+	if (!(flags & PD_QUOTE_KEEP_SIGNATURE))
+		cut_at_signoff (lines, start, end);
 }
 
 char *
@@ -536,7 +602,7 @@ pd_quote_extract (const char *body, PdQuoteFlags flags, char **removed_r)
 	join_wrapped_attributions (&lines);
 	find_header_blocks (&lines);
 	index_stops (&lines);
-	decide (&lines);
+	decide (&lines, flags);
 
 	char *text = collect (&lines, TRUE);
 	if (removed_r)

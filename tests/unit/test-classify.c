@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib.h>
 #include "mail/mail.h"
+#include "mail/quote.h"
 #include "filters/chain.h"
 #include "core/token.h"
 
@@ -238,6 +239,71 @@ test_verp (void)
 	pd_context_clear (&ctx);
 }
 
+/* tests/data/classify/: hand-written messages of the kinds the classifier and the reply
+ * extractor had never seen (issue 9), with the expected class, failed recipient, a reason
+ * substring and the new text in manifest.tsv ("-" = not checked). Every miss is named. */
+static void
+test_data (void)
+{
+	const char *srcdir = g_getenv ("POSTDESK_SRCDIR");
+	g_autofree char *dir = g_build_filename (srcdir ? srcdir : ".", "tests", "data", "classify", NULL);
+	g_autofree char *manifest_path = g_build_filename (dir, "manifest.tsv", NULL);
+	g_autofree char *manifest = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) secret = g_bytes_new_static ("unit-secret", 11);
+	guint rows = 0, misses = 0;
+
+	if (!g_file_get_contents (manifest_path, &manifest, NULL, &error))
+		g_error ("%s", error->message);
+	g_auto (GStrv) lines = g_strsplit (manifest, "\n", -1);
+	for (guint i = 1; lines[i]; i++) {
+		if (*lines[i] == '\0')
+			continue;
+		g_auto (GStrv) col = g_strsplit (lines[i], "\t", -1);
+		g_assert_cmpuint (g_strv_length (col), ==, 5);
+		g_autofree char *path = g_build_filename (dir, col[0], NULL);
+		g_autofree char *raw = NULL;
+		gsize len = 0;
+		if (!g_file_get_contents (path, &raw, &len, &error))
+			g_error ("%s", error->message);
+		g_autoptr (GBytes) bytes = g_bytes_new (raw, len);
+		PdMailLimits limits = { 0, 0, 0 };
+		g_autoptr (PdMail) mail = pd_mail_parse (bytes, &limits, &error);
+		g_assert_no_error (error);
+		PdContext ctx;
+		setup (&ctx, secret);
+		g_assert_true (pd_chain_run (&ctx, mail, &error));
+		g_assert_no_error (error);
+		rows++;
+		GString *why = g_string_new (NULL);
+		if (!g_str_equal (pd_class_name (ctx.klass), col[1]))
+			g_string_append_printf (why, " class %s (%s), want %s;", pd_class_name (ctx.klass),
+			                        ctx.reason, col[1]);
+		if (!g_str_equal (col[2], "-") && g_strcmp0 (ctx.bounce_recipient, col[2]) != 0)
+			g_string_append_printf (why, " recipient %s, want %s;", ctx.bounce_recipient, col[2]);
+		if (!g_str_equal (col[3], "-") && (ctx.reason == NULL || !strstr (ctx.reason, col[3])))
+			g_string_append_printf (why, " reason \"%s\", want \"%s\";", ctx.reason, col[3]);
+		if (!g_str_equal (col[4], "-")) {
+			g_autofree char *want_path = g_build_filename (dir, col[4], NULL);
+			g_autofree char *want = NULL;
+			if (!g_file_get_contents (want_path, &want, NULL, &error))
+				g_error ("%s", error->message);
+			g_autofree char *got = pd_quote_new_text (mail->body_text ? mail->body_text : "", NULL);
+			if (strcmp (g_strstrip (got), g_strstrip (want)) != 0)
+				g_string_append_printf (why, " new text \"%s\";", got);
+		}
+		if (why->len > 0) {
+			g_printerr ("# miss %s:%s\n", col[0], why->str);
+			misses++;
+		}
+		g_string_free (why, TRUE);
+		pd_context_clear (&ctx);
+	}
+	g_printerr ("# tests/data/classify: %u of %u as expected\n", rows - misses, rows);
+	g_assert_cmpuint (rows, >, 0);
+	g_assert_cmpuint (misses, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -248,5 +314,6 @@ main (int argc, char **argv)
 		g_test_add_data_func (path, &cases[i], test_case);
 	}
 	g_test_add_func ("/classify/bounce/verp", test_verp);
+	g_test_add_func ("/classify/data", test_data);
 	return g_test_run ();
 }
