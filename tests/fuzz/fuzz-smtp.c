@@ -65,6 +65,14 @@ commit_now (gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/* The session asks for the backlog before MAIL (back-pressure): none here, so that
+ * pipeline.o, with its threads, stays out of this target like pd_ingest_submit. */
+guint
+pd_ingest_backlog (PdIngest *ingest)
+{
+	return ingest == NULL ? 0 : commits_pending;
+}
+
 void
 pd_ingest_submit (PdIngest *ingest, GBytes *raw, const char *source, const char *envelope_from,
                   const char *const *envelope_rcpts, guint n_rcpts, PdIngestDone done,
