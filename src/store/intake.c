@@ -54,18 +54,15 @@ body_put (PdStore *store, GBytes *raw, const char *sha, gint64 *id_r, GError **e
 	return TRUE;
 }
 
-gboolean
-pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char *envelope_from,
-                     const char *envelope_rcpt, gint64 now, gint64 *id_r, char **state_r,
-                     GError **error)
+/* The intake row of KEY: its id and state (STATE_R NULL when there is none). */
+static gboolean
+delivery_find (PdStore *store, const char *key, gint64 *id_r, char **state_r, GError **error)
 {
-	g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
-	g_autofree char *key = dedup_key (sha, envelope_rcpt);
-	sqlite3_stmt *stmt;
-	gint64 body;
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT id, state FROM intake WHERE dedup_key = ?",
+	                                    error);
 	int rc;
 
-	stmt = pd_store_stmt (store, "SELECT id, state FROM intake WHERE dedup_key = ?", error);
+	*state_r = NULL;
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_text (stmt, 1, key);
@@ -75,10 +72,25 @@ pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char
 	if (rc == SQLITE_ROW) {
 		*id_r = sqlite3_column_int64 (stmt, 0);
 		*state_r = pd_col_text (stmt, 1);
-		sqlite3_reset (stmt);
-		return TRUE;
 	}
 	sqlite3_reset (stmt);
+	return TRUE;
+}
+
+gboolean
+pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char *envelope_from,
+                     const char *envelope_rcpt, gint64 now, gint64 *id_r, char **state_r,
+                     GError **error)
+{
+	g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+	g_autofree char *key = dedup_key (sha, envelope_rcpt);
+	sqlite3_stmt *stmt;
+	gint64 body;
+
+	if (!delivery_find (store, key, id_r, state_r, error))
+		return FALSE;
+	if (*state_r != NULL)
+		return TRUE; /* stored before for this recipient */
 
 	if (!body_put (store, raw, sha, &body, error))
 		return FALSE;
@@ -161,22 +173,11 @@ pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize size,
 	sqlite3_stmt *stmt;
 	gint64 body;
 	gboolean found;
-	int rc;
 
-	stmt = pd_store_stmt (store, "SELECT id, state FROM intake WHERE dedup_key = ?", error);
-	if (stmt == NULL)
+	if (!delivery_find (store, key, id_r, state_r, error))
 		return FALSE;
-	pd_bind_text (stmt, 1, key);
-	rc = pd_store_step (store, stmt, error);
-	if (rc < 0)
-		return FALSE;
-	if (rc == SQLITE_ROW) {
-		*id_r = sqlite3_column_int64 (stmt, 0);
-		*state_r = pd_col_text (stmt, 1);
-		sqlite3_reset (stmt);
-		return TRUE;
-	}
-	sqlite3_reset (stmt);
+	if (*state_r != NULL)
+		return TRUE; /* stored before for this recipient */
 
 	/* the bytes once per SHA-256 (another recipient of the same message may have them): a
 	 * zero-filled blob of the right size, raw being the last column of bodies, then written

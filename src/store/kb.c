@@ -94,44 +94,32 @@ article_from (sqlite3_stmt *stmt)
 	return a;
 }
 
-PdKbArticle *
-pd_store_kb_get (PdStore *store, const char *slug, GError **error)
+/* The one article STMT (bound) selects, or NULL with PD_ERROR_NOTFOUND naming WHAT. */
+static PdKbArticle *
+article_one (PdStore *store, sqlite3_stmt *stmt, const char *what, GError **error)
 {
-	sqlite3_stmt *stmt =
-		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles WHERE slug = ?", error);
 	PdKbArticle *a = NULL;
-	int rc;
+	int rc = pd_store_step (store, stmt, error);
 
-	if (stmt == NULL)
-		return NULL;
-	pd_bind_text (stmt, 1, slug);
-	rc = pd_store_step (store, stmt, error);
 	if (rc == SQLITE_ROW)
 		a = article_from (stmt);
 	else if (rc == SQLITE_DONE)
-		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article \"%s\"", slug);
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article %s", what);
 	sqlite3_reset (stmt);
 	return a;
 }
 
 PdKbArticle *
-pd_store_kb_get_id (PdStore *store, gint64 id, GError **error)
+pd_store_kb_get (PdStore *store, const char *slug, GError **error)
 {
 	sqlite3_stmt *stmt =
-		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles WHERE id = ?", error);
-	PdKbArticle *a = NULL;
-	int rc;
+		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles WHERE slug = ?", error);
+	g_autofree char *what = g_strdup_printf ("\"%s\"", slug);
 
 	if (stmt == NULL)
 		return NULL;
-	pd_bind_int (stmt, 1, id);
-	rc = pd_store_step (store, stmt, error);
-	if (rc == SQLITE_ROW)
-		a = article_from (stmt);
-	else if (rc == SQLITE_DONE)
-		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article %" G_GINT64_FORMAT, id);
-	sqlite3_reset (stmt);
-	return a;
+	pd_bind_text (stmt, 1, slug);
+	return article_one (store, stmt, what, error);
 }
 
 GPtrArray *
@@ -473,19 +461,12 @@ pd_store_kb_get_by_id (PdStore *store, gint64 id, GError **error)
 {
 	sqlite3_stmt *stmt =
 		pd_store_stmt (store, "SELECT " ARTICLE_COLS " FROM kb_articles WHERE id = ?", error);
-	PdKbArticle *a = NULL;
-	int rc;
+	g_autofree char *what = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
 	if (stmt == NULL)
 		return NULL;
 	pd_bind_int (stmt, 1, id);
-	rc = pd_store_step (store, stmt, error);
-	if (rc == SQLITE_ROW)
-		a = article_from (stmt);
-	else if (rc == SQLITE_DONE)
-		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article %" G_GINT64_FORMAT, id);
-	sqlite3_reset (stmt);
-	return a;
+	return article_one (store, stmt, what, error);
 }
 
 /* ---- the web view's style (db/013) ---- */

@@ -57,8 +57,6 @@ void pd_kb_hit_free (PdKbHit *h);
 
 /* The article SLUG, or NULL with PD_ERROR_NOTFOUND. */
 PdKbArticle *pd_store_kb_get (PdStore *store, const char *slug, GError **error);
-/* The article with id ID, or NULL with PD_ERROR_NOTFOUND. */
-PdKbArticle *pd_store_kb_get_id (PdStore *store, gint64 id, GError **error);
 /* Every article, by slug. */
 GPtrArray *pd_store_kb_list (PdStore *store, GError **error);
 /* How many articles there are. */

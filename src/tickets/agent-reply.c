@@ -74,7 +74,7 @@ plan_kb (PdApply *a, Plan *p, const PdAgentCommand *c, GError **error)
 	g_autofree char *text = NULL;
 
 	if (c->arg == NULL)
-		art = pd_store_kb_get_id (a->store, c->number, &local);
+		art = pd_store_kb_get_by_id (a->store, c->number, &local);
 	else {
 		art = pd_store_kb_get (a->store, c->arg, &local);
 		if (art == NULL && g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
