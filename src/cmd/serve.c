@@ -32,6 +32,7 @@ typedef struct {
 	PdListener *lmtp, *smtp;
 	GPtrArray *retired;    /* listeners moved by a SIGHUP, freed once their sessions end */
 	GPtrArray *fetchers;   /* PdImapFetcher*, freeing the array stops them (imap.h) */
+	PdSchedRunner *sched;  /* the SLA scheduler thread, its own connection */
 	gboolean stopping;
 } Serve;
 
@@ -160,6 +161,8 @@ on_hup (gpointer data)
 	for (i = 0; i < s->retired->len; i++)
 		pd_listener_set_settings (s->retired->pdata[i], fresh);
 	pd_imap_fetchers_update (s->fetchers, s->settings);
+	if (s->sched)
+		pd_sched_runner_wake (s->sched); /* a run now, with the new calendars and targets */
 	pd_log_info ("configuration reloaded (%u queues, %u IMAP accounts)", fresh->queues->len,
 	             fresh->imap->len);
 	return G_SOURCE_CONTINUE;
@@ -206,7 +209,6 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	g_autoptr (GMainLoop) loop = NULL;
 	Serve s = { 0 };
 	guint sig_term, sig_int, sig_hup, reaper;
-	PdSchedRunner *sched = NULL; /* the SLA scheduler thread, its own connection */
 	PdHttpServer *http = NULL;   /* [serve] http: the knowledge base, on this loop and app->store */
 	gboolean ok;
 
@@ -241,10 +243,10 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	sig_hup = g_unix_signal_add (SIGHUP, on_hup, &s);
 	reaper = g_timeout_add_seconds (1, reap_retired, &s);
 	if (ok) {
-		sched = pd_sched_runner_new (app->settings->tick_interval);
+		s.sched = pd_sched_runner_new (s.settings);
 		g_main_loop_run (loop);
 	}
-	pd_sched_runner_free (sched);
+	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	pd_http_server_free (http);
 	shut_down (&s);
 	g_source_remove (reaper);

@@ -13,7 +13,8 @@ struct PdSchedRunner {
 	GMutex lock;
 	GCond wake;
 	gboolean stop;
-	int interval;
+	gboolean poke;        /* run now: pd_sched_runner_wake */
+	PdSettingsCell *cell; /* borrowed */
 };
 
 static gpointer
@@ -22,8 +23,9 @@ runner_main (gpointer data)
 	PdSchedRunner *r = data;
 	g_autoptr (PdApp) app = NULL;
 	g_autoptr (GError) error = NULL;
+	g_autoptr (PdSettings) first = pd_settings_cell_get (r->cell);
 
-	app = pd_app_open (PD_APP_STORE, &error);
+	app = pd_app_open_with_settings (first, &error);
 	if (app == NULL) {
 		pd_log_error ("scheduler: %s; no SLA timers in this process", error->message);
 		return NULL;
@@ -31,18 +33,23 @@ runner_main (gpointer data)
 	g_mutex_lock (&r->lock);
 	while (!r->stop) {
 		PdSchedStats stats = { 0 };
+		int interval;
 
 		g_mutex_unlock (&r->lock);
+		/* the settings of this run: new ones after a SIGHUP (calendars, targets, interval) */
+		pd_app_follow (&app, r->cell);
+		interval = MAX (app->settings->tick_interval, 1);
 		if (!pd_sched_run (app, pd_now (), &stats, &error)) {
-			pd_log_warn ("scheduler: %s (trying again in %d s)", error->message, r->interval);
+			pd_log_warn ("scheduler: %s (trying again in %d s)", error->message, interval);
 			g_clear_error (&error);
 		}
 		g_mutex_lock (&r->lock);
 		if (!r->stop) {
-			gint64 until = g_get_monotonic_time () + (gint64) r->interval * G_USEC_PER_SEC;
+			gint64 until = g_get_monotonic_time () + (gint64) interval * G_USEC_PER_SEC;
 
-			while (!r->stop && g_cond_wait_until (&r->wake, &r->lock, until))
+			while (!r->stop && !r->poke && g_cond_wait_until (&r->wake, &r->lock, until))
 				;
+			r->poke = FALSE;
 		}
 	}
 	g_mutex_unlock (&r->lock);
@@ -50,15 +57,24 @@ runner_main (gpointer data)
 }
 
 PdSchedRunner *
-pd_sched_runner_new (int interval_seconds)
+pd_sched_runner_new (PdSettingsCell *cell)
 {
 	PdSchedRunner *r = g_new0 (PdSchedRunner, 1);
 
 	g_mutex_init (&r->lock);
 	g_cond_init (&r->wake);
-	r->interval = MAX (interval_seconds, 1);
+	r->cell = cell;
 	r->thread = g_thread_new ("scheduler", runner_main, r);
 	return r;
+}
+
+void
+pd_sched_runner_wake (PdSchedRunner *r)
+{
+	g_mutex_lock (&r->lock);
+	r->poke = TRUE;
+	g_cond_signal (&r->wake);
+	g_mutex_unlock (&r->lock);
 }
 
 void
