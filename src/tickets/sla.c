@@ -86,21 +86,32 @@ advance (const PdSlaSettings *sla, gint64 from, gint64 seconds)
 	return sla->calendar ? pd_calendar_add_seconds (sla->calendar, from, seconds) : from + seconds;
 }
 
+/* The SLA settings of TICKET's queue; *SLA_R NULL when the ticket has no queue. */
+static gboolean
+ticket_sla (PdStore *store, const PdSettings *settings, gint64 ticket,
+            const PdSlaSettings **sla_r, GError **error)
+{
+	g_autofree char *queue = NULL;
+
+	*sla_r = NULL;
+	if (!pd_store_ticket_queue (store, ticket, &queue, error))
+		return FALSE;
+	if (queue != NULL)
+		*sla_r = queue_of (settings, queue)->sla;
+	return TRUE;
+}
+
 gboolean
 pd_sla_wait (PdStore *store, const PdSettings *settings, gint64 ticket, gint64 now,
              GError **error)
 {
-	g_autofree char *queue = NULL;
 	g_autoptr (GPtrArray) rows = NULL;
 	const PdSlaSettings *sla;
 	guint i;
 
-	if (!pd_store_ticket_queue (store, ticket, &queue, error))
+	if (!ticket_sla (store, settings, ticket, &sla, error))
 		return FALSE;
-	if (queue == NULL)
-		return TRUE;
-	sla = queue_of (settings, queue)->sla;
-	if (!sla->pause_when_waiting)
+	if (sla == NULL || !sla->pause_when_waiting)
 		return TRUE;
 	if ((rows = pd_store_sla_list (store, ticket, error)) == NULL)
 		return FALSE;
@@ -120,16 +131,14 @@ gboolean
 pd_sla_resume (PdStore *store, const PdSettings *settings, gint64 ticket, gint64 now,
                GError **error)
 {
-	g_autofree char *queue = NULL;
 	g_autoptr (GPtrArray) rows = NULL;
 	const PdSlaSettings *sla;
 	guint i;
 
-	if (!pd_store_ticket_queue (store, ticket, &queue, error))
+	if (!ticket_sla (store, settings, ticket, &sla, error))
 		return FALSE;
-	if (queue == NULL)
+	if (sla == NULL)
 		return TRUE;
-	sla = queue_of (settings, queue)->sla;
 	if ((rows = pd_store_sla_list (store, ticket, error)) == NULL)
 		return FALSE;
 	for (i = 0; i < rows->len; i++) {
