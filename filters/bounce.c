@@ -277,6 +277,9 @@ correlate_verp (PdContext *ctx, const PdMail *mail, gboolean *found_r)
 		    kind == 'o') {
 			ctx->bounce_outbox_id = id;
 			found = TRUE;
+		} else if (kind == 'd' && id > 0) {
+			ctx->bounce_delivery_id = id; /* list mail: src/lists/feedback.c */
+			found = TRUE;
 		}
 	}
 	g_ptr_array_unref (cands);
@@ -286,7 +289,7 @@ correlate_verp (PdContext *ctx, const PdMail *mail, gboolean *found_r)
 	g_free (ctx->bounce_correlated_by);
 	ctx->bounce_correlated_by = g_strdup ("verp");
 	/* the row knows whom it was sent to: exact, whatever the remote MTA reports */
-	if (ctx->query != NULL && ctx->query->outbox_row != NULL) {
+	if (ctx->bounce_outbox_id > 0 && ctx->query != NULL && ctx->query->outbox_row != NULL) {
 		gint64 ticket = 0;
 		g_autofree char *rcpt = NULL;
 		g_autoptr (GError) error = NULL;

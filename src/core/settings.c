@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "core/strutil.h"
 #include "core/calendar.h"
+#include "core/settings-dkim.h"
+#include "core/settings-lists.h"
 
 static void sla_free (PdSlaSettings *sla);
 
@@ -65,6 +67,8 @@ settings_free (PdSettings *s)
 	g_ptr_array_unref (s->imap);
 	if (s->calendars != NULL)
 		g_ptr_array_unref (s->calendars);
+	pd_list_settings_free (s->lists_feedback);
+	pd_dkim_settings_free (s->dkim);
 	g_free (s);
 }
 
@@ -805,6 +809,17 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	s->tick_interval = n;
 	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
 		return NULL;
+	/* issue 12: list bounce scoring and DKIM, each in its own file */
+	{
+		GError *local = NULL;
+
+		if ((s->lists_feedback = pd_list_settings_load (kf, error)) == NULL)
+			return NULL;
+		if ((s->dkim = pd_dkim_settings_load (kf, &local)) == NULL && local != NULL) {
+			g_propagate_error (error, local);
+			return NULL;
+		}
+	}
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
 		             s->bounce_address);

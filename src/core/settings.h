@@ -125,6 +125,8 @@ typedef struct {
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
 	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
+	struct PdListSettings *lists_feedback; /* [lists] bounce scoring, digests (settings-lists.h) */
+	struct PdDkimSettings *dkim; /* [dkim], NULL = off (settings-dkim.h) */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

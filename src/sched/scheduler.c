@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/template.h"
 #include "core/token.h"
+#include "lists/kb-mailer.h"
 #include "mail/compose.h"
 #include "store/sla.h"
 
@@ -215,5 +216,6 @@ pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 		if (!r->escalated && breached && !fire (app, r, "escalation", FALSE, now, stats, error))
 			return FALSE;
 	}
-	return TRUE;
+	/* issue 12: announcements archived, new kb articles to the lists that follow them */
+	return pd_list_kb_mail_run (app->store, app->settings, now, NULL, error);
 }

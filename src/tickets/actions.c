@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/strutil.h"
 #include "tickets/workflow.h"
+#include "lists/feedback.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -299,6 +300,24 @@ apply_class (PdApply *a, GError **error)
 	return apply_automatic (a, error);
 }
 
+/* Campaign mail's bounces, delays, vacation replies and complaints are recorded for its
+ * subscriber (lists/feedback.c; the class's own path below still stores the mail); a person's
+ * reply to an announcement goes to the list's queue as a new ticket (issue 12). */
+static gboolean
+list_feedback (PdApply *a, PdContext *ctx, GError **error)
+{
+	PdListFeedback fb = { 0 };
+
+	if (!pd_list_feedback (a->store, a->app->settings, a->app->secret, ctx, a->mail, a->intake_id,
+	                       a->now, &fb, error))
+		return FALSE;
+	for (guint i = 0; fb.queue != NULL && ctx->ticket_id == 0 && i < ctx->n_queues; i++)
+		if (g_strcmp0 (ctx->queues[i].name, fb.queue) == 0)
+			ctx->queue = &ctx->queues[i];
+	pd_list_feedback_clear (&fb);
+	return TRUE;
+}
+
 gboolean
 pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *ctx,
                   PdOutcome *out, GError **error)
@@ -320,7 +339,8 @@ pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *c
 	/* judged here, under the write lock: a verdict read before BEGIN could miss a ticket
 	 * that another process committed meanwhile (the filters still only read) */
 	pd_context_reset (ctx);
-	if (!pd_chain_run (ctx, mail, error) || !apply_class (&a, error))
+	if (!pd_chain_run (ctx, mail, error) || !list_feedback (&a, ctx, error) ||
+	    !apply_class (&a, error))
 		goto fail;
 	state = g_strcmp0 (out->action, "quarantined") == 0 ? "quarantined" : "done";
 	if (!pd_store_intake_finish (a.store, intake_id, state, pd_class_name (ctx->klass),
