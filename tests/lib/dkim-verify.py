@@ -26,7 +26,11 @@ def dnsfunc(name, timeout=5):
 
 
 d = dkim.DKIM(msg)
-ok = d.verify(dnsfunc=dnsfunc)
+try:
+    ok = d.verify(dnsfunc=dnsfunc)
+except dkim.DKIMException as e:
+    print("dkim: %s" % e, file=sys.stderr)
+    ok = False
 sig = re.search(rb"^DKIM-Signature:(.*?)\r?\n(?![ \t])", msg, re.S | re.M | re.I)
 h = b""
 if sig:
