@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "outbound/dkim.h"
 #include "outbound/smtp-client.h"
 #include "core/token.h"
 
@@ -157,7 +158,15 @@ pd_sender_run (PdApp *app, gboolean now_all, PdSendStats *stats, GError **error)
 			if (!claimed)
 				continue; /* another sender (serve, a cron `postdesk send`) has it */
 			verp = pd_token_address (app->secret, s->bounce_address, 'o', row->id);
-			result = pd_smtp_send (smtp, verp, rcpts, row->raw, &reply);
+			/* [dkim] (issue 12): a key that cannot be used leaves the mail unsigned, not unsent */
+			g_autoptr (GError) dkim_error = NULL;
+			g_autoptr (GBytes) bytes = pd_dkim_sign_bytes (s, row->raw, &dkim_error);
+			if (bytes == NULL) {
+				pd_log_warn ("outbox=%" G_GINT64_FORMAT " sent unsigned: %s", row->id,
+				             dkim_error->message);
+				bytes = g_bytes_ref (row->raw);
+			}
+			result = pd_smtp_send (smtp, verp, rcpts, bytes, &reply);
 			pd_log_info ("outbox=%" G_GINT64_FORMAT " kind=%s rcpt=%s result=%s reply=\"%s\"",
 			             row->id, row->kind, row->rcpt, pd_smtp_result_name (result),
 			             reply ? g_strstrip (reply) : "");

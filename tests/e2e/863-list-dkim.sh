@@ -2,7 +2,8 @@
 # DKIM: with [dkim] set, the signature libopendkim makes over list mail verifies with an
 # independent verifier (python3-dkim, the key served by a dnsfunc, no DNS), covers the List-*
 # headers RFC 8058 wants signed, and stops verifying when a signed header or the body is
-# changed. Without [dkim], nothing is added. Both LF and CRLF messages.
+# changed. Without [dkim], nothing is added. Both LF and CRLF messages. The outbox sender signs
+# ordinary mail too, and sends it unsigned (with a warning) when the key cannot be used.
 . "$(dirname "$0")/lib.sh"
 
 VERIFY="$POSTDESK_SRCDIR/tests/lib/dkim-verify.py"
@@ -67,7 +68,24 @@ pd list-feedback dkim-sign - <"$TEST_TMP/crlf.eml" >"$TEST_TMP/crlf-signed.eml"
 check "the CRLF signature verifies" $PY "$VERIFY" "$TEST_TMP/crlf-signed.eml" "$TEST_TMP/dkim.pub" s2026 example.com
 check "its lines end in CRLF" $PY -c 'import sys; sys.exit(0 if open(sys.argv[1], "rb").readline().endswith(b"\r\n") else 1)' "$TEST_TMP/crlf-signed.eml"
 
+# ordinary outgoing mail (an acknowledgement) is signed by the outbox sender too
+start_capture
+sed -i "s|^\[smtp\]|[smtp]\nrelay = smtp://127.0.0.1:$CAPTURE_PORT|" "$POSTDESK_HOME/postdesk.conf"
+mail "$TEST_TMP/q.eml" 'Ann <ann@customer.example>' support@example.com "Invoice missing" <<<"Where is my invoice?"
+deliver "$TEST_TMP/q.eml" >/dev/null
+pd send >>"$LOG"
+is "the acknowledgement was sent" "$(captured_count)" 1
+check "the sent acknowledgement carries a DKIM-Signature" grep -q '^DKIM-Signature: ' "$CAPTURE_DIR/0001.eml"
+check "and python3-dkim verifies it" $PY "$VERIFY" "$CAPTURE_DIR/0001.eml" "$TEST_TMP/dkim.pub" s2026 example.com
+
 # a key file that is not there is an error, not an unsigned message
 sed -i "s|^key_file = .*|key_file = $TEST_TMP/missing.key|" "$POSTDESK_HOME/postdesk.conf"
 check "a missing key fails the command" sh -c "! '$POSTDESK' list-feedback dkim-sign '$TEST_TMP/msg.eml' >/dev/null 2>&1"
+# ...but the outbox sender still sends, unsigned, with a warning
+mail "$TEST_TMP/q2.eml" 'Bob <bob@customer.example>' support@example.com "Another question" <<<"Hello?"
+deliver "$TEST_TMP/q2.eml" >/dev/null
+pd send >>"$LOG" 2>&1
+is "with a broken key the acknowledgement is still sent" "$(captured_count)" 2
+check "unsigned" sh -c "! grep -q '^DKIM-Signature: ' '$CAPTURE_DIR/0002.eml'"
+check "with a warning naming the key" grep -q "sent unsigned: .*missing.key" "$LOG"
 finish
