@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "core/error.h"
 #include "core/settings-lists.h"
 #include "lists/archive.h"
 #include "store/kb.h"
@@ -140,13 +141,28 @@ digest_in_tx (PdStore *store, const PdSettings *s, const PdListSettings *ls,
 		return FALSE;
 	if (ids->len == 0 || now - (last > 0 ? last : oldest) < ls->digest_interval)
 		return TRUE;
-	for (guint i = 0; i < ids->len; i++) {
-		PdKbArticle *a = pd_store_kb_get_by_id (store, g_array_index (ids, gint64, i), error);
+	for (guint i = 0; i < ids->len;) {
+		gint64 id = g_array_index (ids, gint64, i);
+		g_autoptr (GError) local = NULL;
+		PdKbArticle *a = pd_store_kb_get_by_id (store, id, &local);
 
-		if (a == NULL)
+		if (a == NULL && !g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
+			g_propagate_error (error, g_steal_pointer (&local));
 			return FALSE;
+		}
+		/* changed since it was collected: unpublished or no longer for this list */
+		if (a == NULL || g_strcmp0 (a->status, "published") != 0 || !wanted (list, a)) {
+			pd_kb_article_free (a);
+			if (!pd_store_list_article_skip (store, list->id, id, error))
+				return FALSE;
+			g_array_remove_index (ids, i);
+			continue;
+		}
 		g_ptr_array_add (arts, a);
+		i++;
 	}
+	if (arts->len == 0)
+		return TRUE;
 	subject = g_strdup_printf ("%s: %u new article%s", list->title && *list->title ? list->title
 	                                                                               : list->name,
 	                           arts->len, arts->len == 1 ? "" : "s");

@@ -429,6 +429,20 @@ pd_store_list_article_mailed (PdStore *store, gint64 list, gint64 article, gint6
 	return pd_store_exec_stmt (store, stmt, error);
 }
 
+gboolean
+pd_store_list_article_skip (PdStore *store, gint64 list, gint64 article, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "UPDATE list_articles SET state = 'skipped' WHERE list_id = ? AND article_id = ?",
+		error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, list);
+	pd_bind_int (stmt, 2, article);
+	return pd_store_exec_stmt (store, stmt, error);
+}
+
 GArray *
 pd_store_list_digest_pending (PdStore *store, gint64 list, gint64 *oldest_r, GError **error)
 {
@@ -552,7 +566,12 @@ pd_store_list_deliveries_add (PdStore *store, gint64 campaign, gint64 list,
 	if (rc < 0)
 		return FALSE;
 	*total_r = seq;
-	sel = pd_store_stmt (store, "UPDATE campaigns SET total = ? WHERE id = ?", error);
+	/* nobody to mail: the campaign is done as it starts */
+	sel = pd_store_stmt (store,
+	                     "UPDATE campaigns SET total = ?1, state = CASE WHEN ?1 = 0 THEN 'done' "
+	                     "ELSE state END, finished_at = CASE WHEN ?1 = 0 THEN started_at ELSE "
+	                     "finished_at END WHERE id = ?2",
+	                     error);
 	if (sel == NULL)
 		return FALSE;
 	pd_bind_int (sel, 1, seq);

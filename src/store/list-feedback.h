@@ -108,6 +108,9 @@ gboolean pd_store_list_article_claim (PdStore *store, gint64 list, gint64 articl
 /* Mark the claim mailed by CAMPAIGN (0 = nobody to mail). */
 gboolean pd_store_list_article_mailed (PdStore *store, gint64 list, gint64 article,
                                        gint64 campaign, gint64 now, GError **error);
+/* A collected article that is no longer to be mailed (unpublished, made internal). */
+gboolean pd_store_list_article_skip (PdStore *store, gint64 list, gint64 article,
+                                     GError **error);
 /* Article ids (GArray of gint64) waiting for LIST's digest, oldest first; OLDEST_R their
  * first 'at' (0 when none). */
 GArray *pd_store_list_digest_pending (PdStore *store, gint64 list, gint64 *oldest_r,
@@ -119,7 +122,7 @@ gboolean pd_store_list_campaign_add (PdStore *store, gint64 list, const char *ki
                                      const char *subject, const char *body, gint64 article,
                                      gint64 now, gint64 *id_r, GError **error);
 /* Deliveries of CAMPAIGN to LIST's active subscribers whose topics preference is empty or
- * names one of TOPICS; campaigns.total set. TOTAL_R: how many. */
+ * names one of TOPICS; campaigns.total set (none: the campaign is 'done'). TOTAL_R: how many. */
 gboolean pd_store_list_deliveries_add (PdStore *store, gint64 campaign, gint64 list,
                                        const char *const *topics, gint64 *total_r,
                                        GError **error);

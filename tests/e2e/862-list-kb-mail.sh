@@ -17,6 +17,7 @@ mklist 1 news "" public "zlib,security" immediate $T0
 mklist 2 weekly "" public zlib daily $T0
 mklist 3 procs "" public procps immediate $T0
 mklist 4 echo "" public announcements immediate $T0
+mklist 5 quiet "" public zlib immediate $T0
 mksub 1 1 a@customer.example
 mksub 2 1 b@customer.example active security
 mksub 3 1 c@customer.example active zlib
@@ -53,13 +54,16 @@ is "deliveries are pending, in seq order" "$(sql "SELECT group_concat(state || s
 is "the procps list gets nothing" "$(campaigns 3)" 0
 is "the list following 'announcements' gets nothing" "$(campaigns 4)" 0
 is "the daily list has no campaign yet" "$(campaigns 2)" 0
+is "a list with nobody to mail gets a campaign that is done at once" \
+	"$(sql "SELECT state, total FROM campaigns WHERE list_id = 5")" "done|0"
 is "it collected zlib-crash for its digest" "$(sql "SELECT state FROM list_articles WHERE list_id = 2 AND article_id = $(art zlib-crash)")" pending
 is "the old article was never claimed" "$(sql "SELECT count(*) FROM list_articles WHERE article_id = $(art old-zlib)")" 0
 
 # again: nothing new
 pd tick >>"$LOG"
-is "a second run mails nothing twice" "$(sql 'SELECT count(*) FROM campaigns')" 1
+is "a second run mails nothing twice" "$(campaigns 1)" 1
 is "no more deliveries" "$(sql 'SELECT count(*) FROM deliveries')" 2
+is "no more campaigns anywhere" "$(sql 'SELECT count(*) FROM campaigns')" 2
 out=$(pd list-feedback run)
 is "list-feedback run agrees" "$(echo "$out" | json '.campaigns')" 0
 
@@ -72,8 +76,10 @@ c2=$(sql "SELECT id FROM campaigns WHERE article_id = $(art sec-fix)")
 is "three concurrent schedulers make one campaign" "$(sql "SELECT count(*) FROM campaigns WHERE article_id = $(art sec-fix)")" 1
 is "for a and b" "$(recipients $c2)" "1,2"
 pd kb add zlib-two --title "zlib 1.3.2" --body "Another release." --topics zlib --status published >>"$LOG"
+pd kb add zlib-gone --title "Withdrawn" --body "Oops." --topics zlib --status published >>"$LOG"
 pd tick >>"$LOG"
 is "the daily list still waits (less than a day)" "$(campaigns 2)" 0
+pd kb unpublish zlib-gone >>"$LOG"
 
 # a day after the first collected article: one digest with both
 export POSTDESK_NOW=$((T0 + 120 + 86400))
@@ -85,6 +91,8 @@ check "and the second" sh -c "sqlite3 '$DB' 'SELECT body FROM campaigns WHERE id
 check "and their links" sh -c "sqlite3 '$DB' 'SELECT body FROM campaigns WHERE id = $d' | grep -qF 'https://help.example.com/kb/zlib-two'"
 is "the digest's subject" "$(sql "SELECT subject FROM campaigns WHERE id = $d")" "The weekly list: 2 new articles"
 is "to g (h follows security only)" "$(recipients $d)" 7
+check "an article unpublished before the digest is left out" sh -c "! sqlite3 '$DB' 'SELECT body FROM campaigns WHERE id = $d' | grep -q Withdrawn"
+is "and marked skipped" "$(sql "SELECT state FROM list_articles WHERE list_id = 2 AND article_id = $(art zlib-gone)")" skipped
 is "both articles are marked mailed by it" "$(sql "SELECT group_concat(state || ':' || campaign_id) FROM list_articles WHERE list_id = 2 AND state != 'skipped'")" "mailed:$d,mailed:$d"
 pd tick >>"$LOG"
 is "no second digest" "$(campaigns 2 digest)" 1
