@@ -69,20 +69,23 @@ token_in_text (GBytes *secret, const char *text, gsize len)
 {
 	static const char stop[] = " \t\r\n<>\"'(),;:[]=";
 	const char *end = text + len, *p = text;
+	guint tries = 0;
 
-	while ((p = memchr (p, '+', end - p)) != NULL) {
+	/* each try is an HMAC: a report names its return path once or twice, not 64 times */
+	while ((p = memchr (p, '+', end - p)) != NULL && tries < 64) {
 		const char *s = p, *e = p + 1;
 
 		p++;
 		if (e >= end || *e != 'd')
 			continue;
-		while (s > text && strchr (stop, s[-1]) == NULL)
+		/* an address is short: bounded both ways, so a hostile run of "+d" stays linear */
+		while (s > text && p - s < 128 && strchr (stop, s[-1]) == NULL)
 			s--;
-		while (e < end && *e != '\0' && strchr (stop, *e) == NULL)
+		while (e < end && e - p < 128 && *e != '\0' && strchr (stop, *e) == NULL)
 			e++;
-		if (e - s > 0 && e - s < 256) {
+		if (e - s > 0 && e - s < 256 && memchr (s, '@', e - s) != NULL) {
 			g_autofree char *addr = g_strndup (s, e - s);
-			gint64 id = token_delivery (secret, addr);
+			gint64 id = (tries++, token_delivery (secret, addr));
 
 			if (id > 0)
 				return id;

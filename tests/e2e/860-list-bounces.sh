@@ -86,4 +86,13 @@ sed -i "1i Delivered-To: $(verp 12)" "$TEST_TMP/dt.eml"
 POSTDESK_NOW=$T0 deliver "$TEST_TMP/dt.eml" >/dev/null
 is "a token in Delivered-To ties the bounce to delivery 12" "$(sql "SELECT kind FROM list_bounces WHERE delivery_id = 12")" hard
 is "dan's score is 1" "$(score 4)" 1.0
+# a hostile report: 200 KB of "+d" look-alikes before the real return path in the original
+# (the search is bounded per candidate, so it stays linear in the size of the report)
+dsn "$TEST_TMP/hostile.eml" "support@example.com" dan@customer.example 5.1.1 failed
+$PY -c 'import sys; sys.stdout.write("x+d" * 70000 + "\n")' >"$TEST_TMP/junk"
+sed -i -e "/^Your message could not/r $TEST_TMP/junk" -e "s|^Reporting-MTA:.*|&\nX-Original-Envelope-Id: <$(verp 16)>|" "$TEST_TMP/hostile.eml"
+sql "INSERT INTO campaigns (id, list_id, subject, state, created_at) VALUES (4, 1, 'c4', 'running', 1)"
+mkdelivery 16 4 4
+POSTDESK_NOW=$T0 deliver "$TEST_TMP/hostile.eml" --recipient support@example.com >/dev/null
+is "a token after 200 KB of look-alikes is still found" "$(sql "SELECT kind FROM list_bounces WHERE delivery_id = 16")" hard
 finish
