@@ -85,8 +85,10 @@ token_in_text (GBytes *secret, const char *text, gsize len)
 			e++;
 		if (e - s > 0 && e - s < 256 && memchr (s, '@', e - s) != NULL) {
 			g_autofree char *addr = g_strndup (s, e - s);
-			gint64 id = (tries++, token_delivery (secret, addr));
+			gint64 id;
 
+			tries++;
+			id = token_delivery (secret, addr);
 			if (id > 0)
 				return id;
 		}
