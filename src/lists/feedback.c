@@ -142,7 +142,7 @@ find_delivery (const PdSettings *s, GBytes *secret, const PdContext *ctx, const 
 		if (h != NULL && (id = token_in_text (secret, h, strlen (h))) > 0)
 			return id;
 	}
-	for (guint i = 0; i < mail->to->len; i++)
+	for (guint i = 0; i < MIN (mail->to->len, 32u); i++)
 		if ((id = token_delivery (secret, ((PdAddress *) mail->to->pdata[i])->addr)) > 0)
 			return id;
 	raw = mail->raw != NULL ? g_bytes_get_data (mail->raw, &len) : NULL;
@@ -293,7 +293,9 @@ pd_list_feedback (PdStore *store, const PdSettings *s, GBytes *secret, const PdC
 			if (ctx->envelope_rcpt != NULL &&
 			    !pd_store_list_by_address (store, ctx->envelope_rcpt, &list, &fb->queue, error))
 				return FALSE;
-			for (guint i = 0; list == 0 && i < mail->to->len; i++)
+			/* a list's address is among the first few; a hostile To of thousands is not
+			 * a query each */
+			for (guint i = 0; list == 0 && i < MIN (mail->to->len, 32u); i++)
 				if (!pd_store_list_by_address (store, ((PdAddress *) mail->to->pdata[i])->addr,
 				                               &list, &fb->queue, error))
 					return FALSE;
