@@ -189,10 +189,10 @@ dlv "$f" as_nobody
 stored "home it may not read" "foreign home"
 chown -R root:root "$home"
 
-# ---- a full disk: the home on a 600 KB tmpfs ----
+# ---- a full disk: the home on a 2 MB tmpfs (room for the schema, which grows with each migration) ----
 FULL="$TEST_TMP/full"
 mkdir "$FULL"
-if mount -t tmpfs -o size=600k pd-e2e-full "$FULL"; then
+if mount -t tmpfs -o size=2m pd-e2e-full "$FULL"; then
 	POSTDESK_HOME="$FULL/home"
 	export POSTDESK_HOME
 	pd_setup
