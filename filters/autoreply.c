@@ -22,18 +22,23 @@ static const char *const challenge_domains[] = {
  * sender being a person, an approved-senders list), and that the mail is held until then
  * (a customer asking "did your spam filter block my mail?" says only two of them). From the
  * public confirmation texts of TMDA (its templates), SpamArrest, Boxbe and qconfirm. */
-static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", NULL };
+static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", "prove",
+	"request form", "added to my list", "to be added to", "authorize", "authorise", NULL };
 static const char *const challenge_about[] = {
 	"you are human", "you are a human", "you're human", "a real person", "not a machine",
 	"not a robot", "not a spammer", "approved senders", "approved list", "whitelist",
 	"white list", "guest list", "allowed senders", "spam protection", "protecting myself",
 	"to control spam", "anti-spam", "junk mail", "bestätigen sie, dass sie ein mensch",
+	"approved beforehand", "senders i have approved", "people i know", "reduce spam",
+	"spam robot", "a human being",
 	"confirmer que vous êtes", NULL,
 };
 static const char *const challenge_held[] = {
 	"will be delivered", "be delivered once", "be delivered after", "will then be delivered",
 	"has been held", "is being held", "is on hold", "been quarantined", "once you confirm",
 	"until you confirm", "after you confirm", "wird erst zugestellt", "sera délivré", "sera remis",
+	"is pending", "before it is delivered", "once i approve", "receive your original message",
+	"original message will be delivered", "do not need to resend", "don't need to resend",
 	NULL,
 };
 
@@ -80,10 +85,28 @@ static const char *const oof_prefixes[] = {
 	"fuori sede", "respuesta automática", "respuesta automatica", "réponse automatique",
 	"reponse automatique", "frånvaro", "resposta automática", "automaattinen vastaus",
 	"automatyczna odpowiedź", "automatikus válasz", "автоответ", "自動応答", "自动回复",
-	"on vacation", "away until", "i am away", "i am out of", "i'm out of",
+	"on vacation", "away until", "i am away", "i am out of the office", "i'm out of the office",
+	"i am out of office", "i'm out of office",
 	"abwesend:", "außer haus", "ausser haus", "absent du bureau", "absence du bureau",
 	"fuera de la oficina", "fuori ufficio", "frånvaromeddelande", "poissa toimistolta",
+	/* Outlook's "Automatic reply:" subject prefix as its localized versions write it */
+	"odpowiedź automatyczna", "автоматический ответ", "автоматична відповідь", "自動返信",
+	"自动答复", "自動回覆", "automatická odpověď", "automatická odpoveď", "otomatik yanıt",
+	"otomatik cevap", "αυτόματη απάντηση", "자동 회신", "răspuns automat", "automatski odgovor",
+	"samodejni odgovor", "automaatne vastus", "automātiskā atbilde", "automatinis atsakymas",
+	"автоматичен отговор", "תשובה אוטומטית", "رد تلقائي", "balasan automatik",
+	"balasan otomatis", "trả lời tự động", "ตอบกลับอัตโนมัติ",
 	NULL,
+};
+
+/* What may follow an out-of-office subject prefix that does not end in ':' ("Out of office
+ * AutoReply: x", "On vacation until May 4"); anything else ("Out of office hours support?",
+ * "I'm out of licences", "Automatic reply for the team mailbox") is a person's subject. */
+static const char *const oof_continuations[] = {
+	"autoreply", "auto reply", "auto-reply", "reply", "re:", "aw:", "sv:", "vs:", "until", "till",
+	"through", "from", "on", "notice", "notification", "message", "bis", "jusqu", "hasta", "fino",
+	"tot", "till", "t.o.m", "do", "до", "mit", "von", "vom", "du", "del", "dal", "van", "fra",
+	"från", NULL,
 };
 
 /* Out-of-office wording anywhere in the subject; used to tell vacation from other autoreplies
@@ -100,6 +123,32 @@ match_prefix (const char *const *list, const char *low)
 	for (guint i = 0; list[i] != NULL; i++)
 		if (g_str_has_prefix (low, list[i]))
 			return list[i];
+	return NULL;
+}
+
+/* An out-of-office subject prefix in LOW (a lower-case subject) that the rest of the subject
+ * does not turn into a person's subject: a question is never one, and a prefix not ending in
+ * ':' must be followed by the end, a punctuation mark or a word of oof_continuations. */
+static const char *
+match_oof_subject (const char *low)
+{
+	const char *hit = match_prefix (oof_prefixes, low);
+	if (hit == NULL || g_str_has_suffix (low, "?"))
+		return NULL;
+	const char *rest = low + strlen (hit);
+	if (g_str_has_suffix (hit, ":") || g_str_has_suffix (hit, " until"))
+		return hit;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest == '\0' || strchr (":-([*/|,.!", *rest) != NULL || g_str_has_prefix (rest, "：") ||
+	    g_str_has_prefix (rest, "–") || g_str_has_prefix (rest, "—"))
+		return hit;
+	for (guint i = 0; oof_continuations[i] != NULL; i++) {
+		gsize n = strlen (oof_continuations[i]);
+		if (strncmp (rest, oof_continuations[i], n) == 0 &&
+		    (rest[n] == '\0' || !g_ascii_isalpha (rest[n]) || oof_continuations[i][n - 1] == ':'))
+			return hit;
+	}
 	return NULL;
 }
 
@@ -236,7 +285,7 @@ vacation_or_auto (const PdMail *mail, const char *low_subject, const char *auto_
 	if (pd_mail_header (mail, "X-MS-Exchange-Inbox-Rules-Loop") != NULL &&
 	    pd_mail_header (mail, "X-Auto-Response-Suppress") != NULL)
 		return PD_CLASS_VACATION;
-	if (match_prefix (oof_prefixes, low_subject) != NULL ||
+	if (match_oof_subject (low_subject) != NULL ||
 	    match_word (oof_words, low_subject) != NULL)
 		return PD_CLASS_VACATION;
 	return PD_CLASS_AUTOREPLY;
@@ -303,7 +352,7 @@ explain (PdContext *ctx, const PdMail *mail, const char *subj)
 	for (guint i = 0; value_headers[i].name != NULL; i++)
 		if (value_headers[i].value == NULL && pd_mail_header (mail, value_headers[i].name) != NULL)
 			pd_context_note (ctx, "autoreply: header %s", value_headers[i].name);
-	if ((hit = match_prefix (oof_prefixes, subj)) != NULL)
+	if ((hit = match_oof_subject (subj)) != NULL)
 		pd_context_note (ctx, "autoreply: out-of-office subject \"%s\"", hit);
 	else if ((hit = match_word (oof_words, subj)) != NULL)
 		pd_context_note (ctx, "autoreply: out-of-office word in the subject \"%s\" (counts only "
@@ -372,7 +421,7 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 		}
 	}
 	/* out-of-office subjects in several languages */
-	if ((hit = match_prefix (oof_prefixes, subj)) != NULL) {
+	if ((hit = match_oof_subject (subj)) != NULL) {
 		pd_context_set_class (ctx, PD_CLASS_VACATION, "subject \"%s\"", hit);
 		return PD_CONTINUE;
 	}

@@ -129,6 +129,9 @@ bounce_phrase (const char *text)
 		"returned to sender", "was refused", "were refused", "has been refused", "was rejected",
 		"has been rejected", "not accepting mail", "not accept", "name is not recognized",
 		"could not be reached", "was not delivered to", "message not sent",
+		"not been delivered", "was undeliverable", "were undeliverable", "was blocked by",
+		"were blocked by", "has been blocked", "rejected as spam", "identified as spam",
+		"classified as spam", "invalid user address", "no such user",
 		/* the same in the NDR texts of localized Exchange/Outlook and of Postfix/Exim
 		 * installations translated by their admins */
 		"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar",
@@ -151,6 +154,36 @@ has_status_code (const char *text)
 {
 	g_autofree char *status = pd_bounce_status_in_text (text);
 	return status != NULL;
+}
+
+/* Something a person does not write: an automatic-mail signal or an SMTP status code. A
+ * customer's "Delivery failed - order 7781" has a bounce's subject and wording, but neither. */
+static gboolean
+machine_evidence (const PdMail *mail, const char *text)
+{
+	/* display names of the mail systems that sign their notices ("MMSC NDR Administrator",
+	 * "System Administrator" of Exchange 2003, "Mail Delivery Subsystem") */
+	static const char *const system_names[] = { "administrator", "ndr", "mail system",
+		                                    "delivery", "daemon", "mailer", "postmaster", NULL };
+	if (automatic_signal (mail) != NULL || has_status_code (text))
+		return TRUE;
+	/* "Return-Path: <>": the null sender an MTA writes for a notice (RFC 5321 4.5.5) */
+	const char *rp = pd_mail_header (mail, "Return-Path");
+	if (rp != NULL) {
+		g_autofree char *v = g_strstrip (g_strdup (rp));
+		if (g_str_equal (v, "<>") || *v == '\0')
+			return TRUE;
+	}
+	if (mail->from != NULL && mail->from->name != NULL) {
+		g_autofree char *name = g_ascii_strdown (mail->from->name, -1);
+		for (guint i = 0; system_names[i] != NULL; i++)
+			if (strstr (name, system_names[i]) != NULL)
+				return TRUE;
+	}
+	/* the returned original's header lines, unquoted: "From: ..." then "To:"/"Subject:" */
+	g_autofree char *low = g_ascii_strdown (text, -1);
+	const char *from = g_str_has_prefix (low, "from:") ? low : strstr (low, "\nfrom:");
+	return from != NULL && (strstr (from, "\nto:") != NULL || strstr (from, "\nsubject:") != NULL);
 }
 
 /* Every address that is not a failed recipient: the bounce's own sender and recipients
@@ -517,7 +550,8 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 		rule = g_strdup ("multipart/report report-type=delivery-status");
 	else if (xfailed->len > 0)
 		rule = g_strdup_printf ("header X-Failed-Recipients: %s", (char *) xfailed->pdata[0]);
-	else if (subj != NULL && (daemon || parts->has_original || phrase != NULL))
+	else if (subj != NULL && (daemon || parts->has_original ||
+	                          (phrase != NULL && machine_evidence (mail, text))))
 		rule = g_strdup_printf ("subject \"%s\"", subj);
 	else if (daemon && phrase != NULL)
 		rule = g_strdup_printf ("text \"%s\" from %s", phrase,

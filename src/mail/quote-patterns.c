@@ -65,6 +65,26 @@ static const AttributionRule rules_pl[] = {
 	{ PD_QP_ATTRIBUTION_WEAK, "^[^<>@]*<[^\\s<>@]+@[^\\s<>]+>\\s+(napisał|napisała|napisał\\(a\\)|pisze)\\s*:$",
 	  "Thunderbird, Onet/WP webmail (\"NAME <addr> napisał(a):\"), pl" },
 };
+static const AttributionRule rules_cs_sk[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^(dne|dňa)\\s\\D*+\\d.*\\s(napsal|napsala|napsal\\(a\\)|napísal|napísala|napísal\\(a\\))\\s*:?$",
+	  "Gmail, Thunderbird (\"Dne DATE NAME napsal(a):\"), cs; sk \"Dňa ... napísal(a):\"" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\s(napsal|napsala|napsal\\(a\\)|napísal|napísala|napísal\\(a\\))\\s*:$",
+	  "Gmail (\"po 3. 2. 2020 v 10:15 NAME <addr> napsal(a):\"), cs/sk" },
+};
+static const AttributionRule rules_tr[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\s(şunu\\s+)?yazdı\\s*:$",
+	  "Gmail (\"NAME <addr>, DATE tarihinde şunu yazdı:\"), tr" },
+};
+static const AttributionRule rules_hu[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^[^()]*\\sezt\\s+írta\\s*(\\([^()]*\\))?\\s*:$",
+	  "Gmail (\"NAME <addr> ezt írta (időpont: DATE):\"), hu" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sírta\\s*:$", "Thunderbird, Apple Mail (\"DATE NAME írta:\"), hu" },
+};
+static const AttributionRule rules_ro_el_ko[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sa\\s+scris\\s*:$", "Gmail (\"În DATE, NAME <addr> a scris:\"), ro" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sέγραψε\\s*:$", "Gmail (\"Στις DATE, ο/η NAME <addr> έγραψε:\"), el" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*님이\\s*작성\\s*:$", "Gmail (\"DATE, NAME <addr>님이 작성:\"), ko" },
+};
 static const AttributionRule rules_ru[] = {
 	{ PD_QP_ATTRIBUTION_WEAK,
 	  "^[^<>@]*<[^\\s<>@]+@[^\\s<>]+>\\s+(написал|написала|написал\\(а\\)|пишет)\\s*:$",
@@ -103,6 +123,7 @@ static const struct {
 	LANGUAGE (rules_en), LANGUAGE (rules_de), LANGUAGE (rules_nl), LANGUAGE (rules_fr),
 	LANGUAGE (rules_es), LANGUAGE (rules_pt), LANGUAGE (rules_it), LANGUAGE (rules_pl),
 	LANGUAGE (rules_ru), LANGUAGE (rules_nordic), LANGUAGE (rules_fi), LANGUAGE (rules_zh_ja),
+	LANGUAGE (rules_cs_sk), LANGUAGE (rules_tr), LANGUAGE (rules_hu), LANGUAGE (rules_ro_el_ko),
 	LANGUAGE (rules_iso_date),
 };
 
@@ -117,7 +138,9 @@ static const char *const forward_patterns[] = {
 	"oprindelig besked|videresendt besked|alkuperäinen viesti|välitetty viesti|originalmeddelande|"
 	"wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|исходное сообщение|"
 	"пересылаемое сообщение|переслане повідомлення|原始邮件|原始郵件|转发邮件|"
-	"元のメッセージ|転送されたメッセージ)\\s*-{2,}",
+	"元のメッセージ|転送されたメッセージ|původní zpráva|přeposlaná zpráva|pôvodná správa|"
+	"eredeti üzenet|továbbított üzenet|özgün ileti|orijinal mesaj|iletilen ileti|"
+	"αρχικό μήνυμα|원본 메시지|전달된 메시지|mesaj original|оригінальне повідомлення)\\s*-{2,}",
 	"^(begin forwarded message|début du message (réexpédié|transféré)|"
 	"anfang der weitergeleiteten (nachricht|e-mail)|inizio messaggio inoltrato|"
 	"comienzo del mensaje reenviado|início da mensagem reencaminhada|"
@@ -158,8 +181,12 @@ static const char *const greetings[] = { "hi", "hello", "hey", "dear", "hallo", 
 /* Mobile and webmail footers. */
 static const char *const mobile_patterns[] = {
 	"^(sent|envoyé|enviado|inviato|verzonden|verstuurd|gesendet|sendt|skickat|wysłane|"
-	"wysłano|отправлено)\\s+(from|with|via|by|depuis|avec|desde|do|da|dal|met|vanaf|von|"
-	"fra|från|med|z|ze|из|с)\\s",
+	"wysłano|отправлено|odesláno|odoslané)\\s+(from|with|via|by|de|depuis|avec|desde|do|da|dal|met|"
+	"vanaf|von|fra|från|med|z|ze|из|с)\\s",
+	"^lähetetty\\s.{1,40}(sta|stä)$",
+	"^(发自我的|發自我的|来自我的|來自我的)",
+	"^나의\\s.+에서\\s*보냄",
+	"^\\S+('|’)?(dan|den|tan|ten)\\s+gönderildi",
 	"^\\S+ from (my )?mobile",
 	"^from my \\S.{0,20}$",
 	"^get \\[?outlook for\\s",
@@ -177,11 +204,16 @@ static const char *const header_pattern =
 	"da|inviato|a|oggetto|data|risposta|van|verzonden|aan|onderwerp|"
 	"från|skickat|till|ämne|kopia|fra|sendt|til|emne|od|wysłano|do|temat|"
 	"от|отправлено|кому|тема|дата|копия|lähettäjä|lähetetty|vastaanottaja|aihe|kopio|päivämäärä|"
-	"发件人|发送时间|收件人|抄送|主题|寄件者|傳送時間|收件者|主旨|差出人|送信日時|宛先|件名)"
+	"发件人|发送时间|收件人|抄送|主题|寄件者|傳送時間|收件者|主旨|差出人|送信日時|宛先|件名|"
+	/* cs/sk, hu, tr, el, uk, ro, ko Outlook */
+	"odesláno|odoslané|komu|předmět|predmet|kopie|feladó|elküldve|címzett|tárgy|másolatot kap|"
+	"kimden|gönderildi|gönderilme tarihi|kime|konu|bilgi|από|στάλθηκε|προς|θέμα|κοιν|"
+	"від|надіслано|тема|de la|trimis|către|subiect|보낸 사람|받는 사람|보낸 날짜|제목|참조)"
 	"\\s*\\**\\s*[:：]";
 
 static const char *const from_pattern =
-	"^(from|von|de|expéditeur|da|van|från|fra|od|от|lähettäjä|发件人|寄件者|差出人)\\s*\\**\\s*[:：]";
+	"^(from|von|de|expéditeur|da|van|från|fra|od|от|lähettäjä|发件人|寄件者|差出人|feladó|kimden|από|"
+	"від|de la|보낸 사람)\\s*\\**\\s*[:：]";
 
 typedef struct {
 	GRegex **strong;
@@ -312,7 +344,7 @@ has_any (const char *text, const char *const *words)
 static gboolean
 may_open_strong (const char *text)
 {
-	/* the first letters of "on at in am op le el em il dnia dňa den w dniu" */
+	/* the first letters of "on at in am op le el em il dnia dňa dne den w dniu" */
 	if (text[0] != '\0' && strchr ("oaileOAILEdDwW", text[0]) != NULL)
 		return TRUE;
 	return g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在");
@@ -323,11 +355,11 @@ static gboolean
 may_be_strong (const char *text, const char *lower)
 {
 	static const char *const leads[] = { "on", "at", "in message", "am", "op", "le", "el",
-		                             "em", "il", "dnia", "dňa", "den", "w dniu", "在", NULL };
+		                             "em", "il", "dnia", "dňa", "dne", "den", "w dniu", "在", NULL };
 	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
 		                             "geschrieben", "schreef", "geschreven", "écrit",
 		                             "escribió", "escreveu", "scritto", "napisał", "pisze",
-		                             "skrev", "写道", "@", "gmt", NULL };
+		                             "skrev", "写道", "napsal", "napísal", "@", "gmt", NULL };
 
 	/* a lead word or "^\d{4}" (\d is Unicode's), and a verb, an address or "GMT" */
 	if (!g_unichar_isdigit (g_utf8_get_char (text)) && !has_any_prefix (lower, leads))
@@ -341,7 +373,8 @@ may_be_weak (const char *text, const char *lower)
 	static const char *const words[] = { "skrev", "napisa", "pisze", "напис", "пише", "kirjoitti",
 		                             "寫道", "写道", "のメッセージ", "書きました", "schrieb",
 		                             "wrote", "a écrit", "escribió", "escreveu",
-		                             "ha scritto", "schreef", "@", NULL };
+		                             "ha scritto", "schreef", "napsal", "napísal", "yazdı", "írta",
+		                             "a scris", "έγραψε", "작성", "@", NULL };
 
 	/* every weak pattern ends in ":$" or "[:：]$" and has its verb (or an address) */
 	if (!g_str_has_suffix (text, ":") && !g_str_has_suffix (text, "："))
@@ -357,7 +390,8 @@ pd_qp_attribution_words (const char *line)
 		                             "schreef", "geschreven", "écrit", "escribió",
 		                             "escreveu", "scritto", "napisa", "pisze", "skrev", "写道",
 		                             "寫道", "напис", "пише", "kirjoitti", "のメッセージ",
-		                             "書きました", "@", "gmt", NULL };
+		                             "書きました", "napsal", "napísal", "yazdı", "írta", "scris",
+		                             "έγραψε", "작성", "@", "gmt", NULL };
 	g_autofree char *lower = NULL;
 
 	if (!g_utf8_validate (line, -1, NULL))
@@ -465,7 +499,8 @@ pd_qp_is_mobile_signature (const char *line)
 	static const char *const starts[] = {
 		"sent", "envoy", "enviado", "inviato", "verzonden", "verstuurd", "gesendet", "sendt",
 		"skickat", "wysłan", "отправлено", "from my ", "get ", "von meinem ", "diese nachricht ",
-		"från min", "从我的", "從我的", "iphoneから", NULL,
+		"från min", "从我的", "從我的", "iphoneから", "lähetetty", "odesláno", "odoslané",
+		"发自我的", "發自我的", "来自我的", "來自我的", "나의", NULL,
 	};
 	g_autofree char *text = strip_chars (line, "(<", "");
 	g_autofree char *lower = NULL;
@@ -473,7 +508,8 @@ pd_qp_is_mobile_signature (const char *line)
 	if (*text == '\0' || strlen (text) > 160)
 		return FALSE;
 	/* an ASCII opening none of the patterns has, and no " from ": no need to look closer */
-	if (g_ascii_isalpha (text[0]) && strchr ("seivwfgdSEIVWFGD", text[0]) == NULL) {
+	if (g_ascii_isalpha (text[0]) && strchr ("seivwfgdloSEIVWFGDLO", text[0]) == NULL &&
+	    strstr (text, "gönderildi") == NULL) {
 		gboolean from = FALSE;
 		for (const char *p = text; *p && !from; p++)
 			from = g_ascii_strncasecmp (p, " from ", 6) == 0;
@@ -484,7 +520,8 @@ pd_qp_is_mobile_signature (const char *line)
 		return FALSE;
 	lower = g_utf8_strdown (text, -1);
 	/* the patterns' openings, and "^\S+ from (my )?mobile" */
-	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL)
+	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL &&
+	    strstr (lower, "gönderildi") == NULL)
 		return FALSE;
 	return any_match (tables ()->mobile, text);
 }
