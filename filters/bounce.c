@@ -27,6 +27,13 @@ daemon_sender (const PdContext *ctx, const PdMail *mail)
 {
 	if (ctx->envelope_from != NULL && *ctx->envelope_from == '\0')
 		return TRUE;
+	/* "From: <>": the null sender written into the header by some MTAs */
+	const char *from = pd_mail_header (mail, "From");
+	if (from != NULL) {
+		g_autofree char *v = g_strstrip (g_strdup (from));
+		if (g_str_equal (v, "<>"))
+			return TRUE;
+	}
 	if (mail->from == NULL)
 		return FALSE;
 	const char *addr = mail->from->addr;
@@ -94,7 +101,8 @@ bounce_subject (const char *subject)
 		"delivery notification", "error sending your mail", "undelivered message",
 		"delayed mail", "returned to sender", "mail delivery problem", "delivery problem",
 		"returning message to sender", "returning to sender", "mail failed", "delayed",
-		"warning: message", "not delivered", "delivery failed",
+		"warning: message", "not delivered", "delivery failed", "mail delivery system",
+		"mail delivery subsystem",
 		/* Exchange/Outlook NDR subjects in other languages (Outlook's localized UI texts) */
 		"unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
 		"onbestelbaar", "olevererbart", "kan ikke leveres", "kunne ikke leveres",
@@ -131,7 +139,8 @@ bounce_phrase (const char *text)
 		"could not be reached", "was not delivered to", "message not sent",
 		"not been delivered", "was undeliverable", "were undeliverable", "was blocked by",
 		"were blocked by", "has been blocked", "rejected as spam", "identified as spam",
-		"classified as spam", "invalid user address", "no such user",
+		"classified as spam", "invalid user address", "no such user", "could not be sent",
+		"couldn't be sent", "cannot be delivered", "can't be delivered", "did not receive this message",
 		/* the same in the NDR texts of localized Exchange/Outlook and of Postfix/Exim
 		 * installations translated by their admins */
 		"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar",
@@ -582,6 +591,19 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 			ctx->bounce_recipient = g_strdup (rec->recipient);
 			pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "dsn Action: %s", action);
 			return PD_STOP;
+		}
+		if (rec->recipient != NULL && g_str_has_prefix (rec->recipient, "imceaex-")) {
+			/* an Exchange X.500 name, no address: the one the NDR's text names */
+			g_autoptr (GPtrArray) ex = excluded_addresses (mail, parts);
+			g_autoptr (GPtrArray) named = pd_bounce_text_parse (text, (const char *const *) ex->pdata);
+			for (guint i = 0; i < named->len; i++) {
+				PdBounceRecord *n = named->pdata[i];
+				if (!g_str_has_prefix (n->recipient, "imcea")) {
+					g_free (rec->recipient);
+					rec->recipient = g_strdup (n->recipient);
+					break;
+				}
+			}
 		}
 		fill_result (ctx, rec, text);
 		gboolean delayed = g_str_equal (action, "delayed");
