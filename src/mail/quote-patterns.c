@@ -147,31 +147,57 @@ static const char *const forward_patterns[] = {
 	"begin doorgestuurd bericht)\\s*:",
 };
 
+/* An Outlook header block that a conversion from HTML left on one line ("From: A Sent: DATE
+ * To: B Subject: S"): who, when, and to whom or about what, in one of the languages of
+ * header_pattern below. Bounded by FORWARD_HEAD_MAX, so the ".{1,200}" stay cheap. */
+static const char *const one_line_header_pattern =
+	"^(from|von|de|da|van|från|fra|od|от|lähettäjä)\\s*:.{1,200}?\\s(sent|date|gesendet|datum|"
+	"envoyé|date d'envoi|enviado|enviado el|enviada em|fecha|inviato|data|verzonden|skickat|sendt|"
+	"wysłano|отправлено|lähetetty)\\s*:.{1,200}?\\s(to|an|à|para|a|aan|till|til|do|кому|"
+	"vastaanottaja|subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|"
+	"aihe)\\s*:";
+
 /* Sign-offs, compared whole (lower-cased, without trailing ",.!:" and blanks), one table per
  * language; the phrases are the closing formulas of each language's letter-writing guides
  * and of the default signatures of Outlook, Gmail and Apple Mail. */
 static const char *const signoffs_en[] = { "regards", "kind regards", "best regards", "warm regards",
 	"warmest regards", "best", "best wishes", "all the best", "cheers", "thanks", "many thanks",
 	"thank you", "thanks again", "thanks and regards", "sincerely", "yours sincerely",
-	"yours truly", "yours faithfully", "br", "rgds", NULL };
+	"yours truly", "yours faithfully", "br", "rgds", "thanks & regards", "with thanks",
+	"with best regards", "many thanks and best regards", "take care", "respectfully", NULL };
 static const char *const signoffs_de[] = { "mit freundlichen grüßen", "mit freundlichen grüssen",
 	"freundliche grüße", "freundliche grüsse", "viele grüße", "viele grüsse", "beste grüße",
-	"beste grüsse", "liebe grüße", "liebe grüsse", "lg", "mfg", "gruß", "grüße", "danke", NULL };
+	"beste grüsse", "liebe grüße", "liebe grüsse", "lg", "mfg", "gruß", "grüße", "danke",
+	"schöne grüße", "schöne grüsse", "herzliche grüße", "herzliche grüsse", "mit besten grüßen",
+	"mit besten grüssen", "vielen dank", NULL };
 static const char *const signoffs_fr[] = { "cordialement", "bien cordialement", "bien à vous",
-	"salutations", "sincères salutations", "merci", "bonne journée", NULL };
+	"salutations", "sincères salutations", "merci", "bonne journée", "merci d'avance",
+	"bien à toi", "amicalement", NULL };
 static const char *const signoffs_es[] = { "saludos", "un saludo", "saludos cordiales", "atentamente",
-	"gracias", NULL };
-static const char *const signoffs_it[] = { "cordiali saluti", "saluti", "distinti saluti", "grazie", NULL };
+	"gracias", "un cordial saludo", "muchas gracias", "saludos cordiales", NULL };
+static const char *const signoffs_it[] = { "cordiali saluti", "saluti", "distinti saluti", "grazie",
+	"un saluto", "buona giornata", "grazie mille", NULL };
+/* pt, cs/sk, tr, hu, ja, zh: the closings of the same guides and of localized default signatures */
+static const char *const signoffs_pt[] = { "atenciosamente", "cumprimentos", "abraços", "abraço",
+	"obrigado", "obrigada", "melhores cumprimentos", NULL };
+static const char *const signoffs_cs_sk[] = { "s pozdravem", "děkuji", "s pozdravom", "ďakujem", NULL };
+static const char *const signoffs_tr[] = { "saygılarımla", "teşekkürler", "iyi çalışmalar", NULL };
+static const char *const signoffs_hu[] = { "üdvözlettel", "köszönöm", "tisztelettel", NULL };
+static const char *const signoffs_ja_zh[] = { "よろしくお願いします", "よろしくお願いいたします",
+	"よろしくお願い致します", "此致", "谢谢", "祝好", NULL };
 static const char *const signoffs_nl[] = { "met vriendelijke groet", "met vriendelijke groeten",
-	"vriendelijke groet", "groeten", "groet", "mvg", NULL };
+	"vriendelijke groet", "groeten", "groet", "mvg", "hartelijke groet", "bedankt", NULL };
 static const char *const signoffs_nordic[] = { "med vänliga hälsningar", "vänliga hälsningar", "hälsningar",
 	"med venlig hilsen", "venlig hilsen", "med vennlig hilsen", "vennlig hilsen", "hilsen", "mvh", NULL };
 static const char *const signoffs_fi[] = { "ystävällisin terveisin", "terveisin", "kiitos", NULL };
-static const char *const signoffs_pl[] = { "pozdrawiam", "z poważaniem", "pozdrowienia", NULL };
-static const char *const signoffs_ru[] = { "с уважением", "спасибо", "всего доброго", NULL };
+static const char *const signoffs_pl[] = { "pozdrawiam", "z poważaniem", "pozdrowienia", "dziękuję",
+	"pozdrawiam serdecznie", NULL };
+static const char *const signoffs_ru[] = { "с уважением", "спасибо", "всего доброго", "благодарю",
+	"с наилучшими пожеланиями", NULL };
 static const char *const *const signoff_languages[] = {
 	signoffs_en, signoffs_de, signoffs_fr, signoffs_es, signoffs_it, signoffs_nl,
-	signoffs_nordic, signoffs_fi, signoffs_pl, signoffs_ru,
+	signoffs_nordic, signoffs_fi, signoffs_pl, signoffs_ru, signoffs_pt, signoffs_cs_sk,
+	signoffs_tr, signoffs_hu, signoffs_ja_zh,
 };
 
 /* Greetings that open a mail, compared by their first word (same normalisation). */
@@ -222,6 +248,7 @@ typedef struct {
 	GRegex **mobile;
 	GRegex *header;
 	GRegex *from;
+	GRegex *one_line_header;
 } Tables;
 
 static GRegex **
@@ -274,6 +301,7 @@ tables (void)
 		t.mobile = compile_list (mobile_patterns, G_N_ELEMENTS (mobile_patterns));
 		t.header = compile_one (header_pattern);
 		t.from = compile_one (from_pattern);
+		t.one_line_header = compile_one (one_line_header_pattern);
 		g_once_init_leave (&done, 1);
 	}
 	return &t;
@@ -452,6 +480,12 @@ pd_qp_is_forward_marker (const char *line)
 	g_utf8_validate (head, -1, &valid_end); /* not in the middle of a character */
 	head[valid_end - head] = '\0';
 	g_autofree char *text = strip_chars (head, ">|*", "*");
+	/* "From: A Sent: DATE To: B": three fields, so at least three colons */
+	guint colons = 0;
+	for (const char *p = text; *p; p++)
+		colons += *p == ':';
+	if (colons >= 3 && g_regex_match (tables ()->one_line_header, text, 0, NULL))
+		return TRUE;
 	/* "^-{2,}..." or "^(begin|début|anfang|inizio|comienzo|início)..." */
 	if (text[0] != '-' && strchr ("bdaicBDAIC", text[0]) == NULL)
 		return FALSE;
@@ -555,6 +589,34 @@ is_short_name (const char *text)
 			text++;
 	}
 	return words > 0;
+}
+
+gboolean
+pd_qp_is_name_line (const char *line)
+{
+	g_autofree char *text = strip_chars (line, "", "");
+	guint words = 0;
+	gsize len = strlen (text);
+
+	if (len == 0 || len > 40 || !g_utf8_validate (text, -1, NULL))
+		return FALSE;
+	if (g_unichar_islower (g_utf8_get_char (text)))
+		return FALSE;
+	/* "Bob." or "Thanks, for looking again." end a sentence; "J." alone is an initial */
+	if (strchr ("?!:;,", text[len - 1]) != NULL ||
+	    (text[len - 1] == '.' && !(len >= 2 && g_ascii_isupper (text[len - 2]) &&
+	                               (len == 2 || text[len - 3] == ' '))))
+		return FALSE;
+	for (const char *p = text; *p;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		words++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return words <= 4;
 }
 
 gboolean

@@ -167,6 +167,29 @@ static const Case cases[] = {
 	                                         "invoice that we got last week from your company.\nAnd more.\n",
 	  "Point one.\n\nBest,\nBut wait, there is more I need to tell you about the invoice that we got last week from "
 	  "your company.\nAnd more.", NULL },
+	/* issue 9: content that merely starts with a sign-off word stays */
+	{ "thanks then a sentence stays", "Fixed, I think.\n\nThanks,\nfor looking again.\nThe file is attached.\n",
+	  "Fixed, I think.\n\nThanks,\nfor looking again.\nThe file is attached.", NULL },
+	{ "thanks then a request stays", "See below.\n\nThanks,\nPlease also check the VAT.\nBob\n",
+	  "See below.\n\nThanks,\nPlease also check the VAT.\nBob", NULL },
+	{ "sign-off initial and title", "Done.\n\nRegards,\nJ. Smith\nCFO\n", "Done.", NULL },
+	{ "sign-off cjk name and title", "了解しました。\n\nよろしくお願いします,\n佐藤 花子\n営業部\n",
+	  "了解しました。", NULL },
+	{ "sign-off pt", "Recebido.\n\nAtenciosamente,\nJoão Silva\nGerente de compras\n", "Recebido.", NULL },
+	{ "sign-off cs", "Děkuji, funguje to.\n\nS pozdravem\nPetr Novák\nvedoucí IT\n", "Děkuji, funguje to.", NULL },
+	/* issue 9: an attribution with only a name, right above the quote that ends the mail */
+	{ "name-only attribution", "Thanks, that fixed it.\n\nBob Smith wrote:\n> Try restarting.\n> Support\n",
+	  "Thanks, that fixed it.", NULL },
+	{ "name-only attribution de", "Danke.\n\nSupport-Team schrieb:\n> Bitte neu starten.\n", "Danke.", NULL },
+	{ "wrote in a sentence stays", "You wrote: the export fails.\nIt does not fail here.\n",
+	  "You wrote: the export fails.\nIt does not fail here.", "" },
+	/* issue 9: an Outlook header block flattened to one line by an HTML conversion */
+	{ "one-line outlook header", "Thanks, that fixed it.\n\nFrom: Support <support@example.com> Sent: Monday, "
+	                             "February 3, 2020 10:15 AM To: Dan Roe Subject: RE: Upgrade\n\nTry restarting.\n",
+	  "Thanks, that fixed it.", NULL },
+	{ "one-line outlook header de", "Danke.\n\nVon: Support <support@example.com> Gesendet: Montag, 3. Februar "
+	                                "2020 10:15 An: Max Betreff: AW: Update\n\nBitte neu starten.\n",
+	  "Danke.", NULL },
 	{ "leading blank lines", "\n\n  \nHi\n", "Hi", "" },
 	{ "empty", "", "", "" },
 };
