@@ -56,7 +56,16 @@ static const char *const self_declared[] = {
 	"esta es una respuesta automática", "questa è una risposta automatica",
 	"dit is een automatisch antwoord", "detta är ett automatiskt svar",
 	"dette er et automatisk svar", "tämä on automaattinen vastaus",
-	"to jest automatyczna odpowiedź", "это автоматический ответ", NULL,
+	"to jest automatyczna odpowiedź", "это автоматический ответ",
+	/* the "do not reply" footers of ticket systems' and shops' acknowledgements */
+	"this is an automated", "this is an automatic", "this message is automatically generated",
+	"this email is automatically generated", "this is an auto-generated", "auto-generated message",
+	"automatically generated message", "please do not reply to this email",
+	"please do not reply to this e-mail", "please do not reply to this message",
+	"do not reply to this email", "do not reply to this e-mail", "do not reply to this message",
+	"this mailbox is not monitored", "this mailbox is unmonitored", "address is not monitored",
+	"this is an unmonitored", "bitte antworten sie nicht auf diese", "merci de ne pas répondre à ce",
+	"por favor, no responda a este", "si prega di non rispondere a questa", NULL,
 };
 
 /* Automatic-reply wording in a body; with Precedence bulk/list it makes an autoreply, not
@@ -64,6 +73,7 @@ static const char *const self_declared[] = {
 static const char *const auto_body[] = {
 	"this is an automatic reply", "this is an automated reply", "this is an automated response",
 	"this is an automatic response", "automatic reply", "auto-reply", "autoreply",
+	"automated response", "automated reply", "do not reply to this", "not monitored",
 	"we have received your message", "we have received your email", "we received your message",
 	"thank you for your message", "thank you for your email", "diese nachricht wurde automatisch",
 	"automatische antwort", "réponse automatique", "respuesta automática", "risposta automatica",
@@ -71,6 +81,8 @@ static const char *const auto_body[] = {
 };
 static const char *const vacation_body[] = {
 	"out of the office", "out of office", "on vacation", "on holiday", "on leave", "away from the office",
+	"not be reading my mail", "will be read when i", "when i return", "when i'm back", "when i am back",
+	"until i return", "i am currently away", "i'm currently away", "back in the office", "back in office",
 	"limited access to email", "limited access to e-mail", "nicht im büro", "abwesend", "im urlaub",
 	"absent du bureau", "je suis absent", "en congés", "fuera de la oficina", "fuori ufficio",
 	"afwezig", "frånvarande", "poissa toimistolta", NULL,
@@ -85,7 +97,9 @@ static const char *const oof_prefixes[] = {
 	"fuori sede", "respuesta automática", "respuesta automatica", "réponse automatique",
 	"reponse automatique", "frånvaro", "resposta automática", "automaattinen vastaus",
 	"automatyczna odpowiedź", "automatikus válasz", "автоответ", "自動応答", "自动回复",
-	"on vacation", "away until", "i am away", "i am out of the office", "i'm out of the office",
+	"on vacation", "away until", "i am away", "away from my mail", "away from my email",
+	"automated reply", "automated response", "automatic response", "autoresponder",
+	"auto-responder", "[auto-reply]", "[auto reply]", "[autoreply]", "i am out of the office", "i'm out of the office",
 	"i am out of office", "i'm out of office",
 	"abwesend:", "außer haus", "ausser haus", "absent du bureau", "absence du bureau",
 	"fuera de la oficina", "fuori ufficio", "frånvaromeddelande", "poissa toimistolta",
@@ -422,7 +436,13 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 	}
 	/* out-of-office subjects in several languages */
 	if ((hit = match_oof_subject (subj)) != NULL) {
-		pd_context_set_class (ctx, PD_CLASS_VACATION, "subject \"%s\"", hit);
+		/* "Automated response:" of a helpdesk is no absence unless the text says so */
+		g_autofree char *body = lower_body (mail);
+		PdClass k = PD_CLASS_VACATION;
+		if ((strstr (hit, "automated") != NULL || strstr (hit, "respon") != NULL) &&
+		    match_word (vacation_body, body) == NULL)
+			k = PD_CLASS_AUTOREPLY;
+		pd_context_set_class (ctx, k, "subject \"%s\"", hit);
 		return PD_CONTINUE;
 	}
 	/* read receipts (RFC 8098) */

@@ -189,10 +189,14 @@ machine_evidence (const PdMail *mail, const char *text)
 			if (strstr (name, system_names[i]) != NULL)
 				return TRUE;
 	}
-	/* the returned original's header lines, unquoted: "From: ..." then "To:"/"Subject:" */
+	/* the returned original's header lines, unquoted: "From: ..." then "To:"/"Subject:"; not
+	 * in a person's reply (In-Reply-To, or Outlook's "Sent:" line of the mail it answers) */
+	if (pd_mail_header (mail, "In-Reply-To") != NULL || pd_mail_header (mail, "References") != NULL)
+		return FALSE;
 	g_autofree char *low = g_ascii_strdown (text, -1);
 	const char *from = g_str_has_prefix (low, "from:") ? low : strstr (low, "\nfrom:");
-	return from != NULL && (strstr (from, "\nto:") != NULL || strstr (from, "\nsubject:") != NULL);
+	return from != NULL && strstr (from, "\nsent:") == NULL &&
+	       (strstr (from, "\nto:") != NULL || strstr (from, "\nsubject:") != NULL);
 }
 
 /* Every address that is not a failed recipient: the bounce's own sender and recipients
