@@ -108,6 +108,9 @@ bounce_subject (const char *subject)
 		"onbestelbaar", "olevererbart", "kan ikke leveres", "kunne ikke leveres",
 		"niedostarczalne", "ei voitu toimittaa", "Недоставляемое", "недоставляемое",
 		"nicht zustellbar", "unzustellbare", "échec de la remise", "echec de la remise",
+		"não é possível entregar", "nao e possivel entregar", "nedoručitelné", "nedoručiteľné",
+		"kézbesíthetetlen", "teslim edilemedi", "ανεπίδοτο", "배달 못함", "配信不能", "无法投递",
+		"無法傳遞", "недоставленное", "nedostavljivo", "nelivrabil",
 		NULL,
 	};
 	static const char *const reply_prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "sv:", "r:", NULL };
@@ -149,7 +152,9 @@ bounce_phrase (const char *text)
 		"no se puede entregar", "kon niet worden bezorgd", "kan niet worden bezorgd",
 		"kunde inte levereras", "kunne ikke leveres", "kan ikke leveres",
 		"nie można dostarczyć", "nie mogła zostać dostarczona", "ei voitu toimittaa",
-		"не удалось доставить", NULL,
+		"не удалось доставить", "não foi possível entregar", "nelze doručit", "nebylo možné doručit",
+		"nem sikerült kézbesíteni", "teslim edilemedi", "配信できませんでした", "无法送达", "无法投递",
+		"δεν ήταν δυνατή η παράδοση", NULL,
 	};
 	g_autofree char *low = g_ascii_strdown (text, -1);
 	for (guint i = 0; marks[i] != NULL; i++)
@@ -211,6 +216,11 @@ excluded_addresses (const PdMail *mail, const PdBounceParts *parts)
 		g_ptr_array_add (ex, g_strdup (((PdAddress *) mail->to->pdata[i])->addr));
 	const char *rp = pd_mail_header (mail, "Return-Path");
 	char *a = rp != NULL ? pd_bounce_clean_address (rp) : NULL;
+	if (a != NULL)
+		g_ptr_array_add (ex, a);
+	/* the original's Message-ID ("<123.abc@host>" in "your message <...>") is no address */
+	g_autofree char *omid = pd_bounce_header_in_block (parts->orig_headers, "Message-ID");
+	a = omid != NULL ? pd_bounce_clean_address (omid) : NULL;
 	if (a != NULL)
 		g_ptr_array_add (ex, a);
 	g_autofree char *of = pd_bounce_header_in_block (parts->orig_headers, "From");
