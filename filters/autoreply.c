@@ -15,7 +15,8 @@
 /* Challenge-response systems, by the domain they send from (From, Reply-To, Message-ID);
  * from the services' own public help pages on their confirmation mail. */
 static const char *const challenge_domains[] = {
-	"boxbe.com", "bluebottle.com", "spamarrest.com", "mailblocks.com", "sorbs.net", NULL,
+	"boxbe.com", "bluebottle.com", "spamarrest.com", "mailblocks.com", "sorbs.net",
+	"choicemail.com", "digiportal.com", "sendio.com", "spamcease.com", "cleanmymailbox.com", NULL,
 };
 
 /* Challenge wording, all three kinds needed: an ask to confirm, what it is about (the
@@ -23,14 +24,16 @@ static const char *const challenge_domains[] = {
  * (a customer asking "did your spam filter block my mail?" says only two of them). From the
  * public confirmation texts of TMDA (its templates), SpamArrest, Boxbe and qconfirm. */
 static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", "prove",
-	"request form", "added to my list", "to be added to", "authorize", "authorise", NULL };
+	"request form", "added to my list", "to be added to", "authorize", "authorise",
+	"registration request", "bestätigen", "confirmer", "confirme", "verifique", "verificare", NULL };
 static const char *const challenge_about[] = {
 	"you are human", "you are a human", "you're human", "a real person", "not a machine",
 	"not a robot", "not a spammer", "approved senders", "approved list", "whitelist",
 	"white list", "guest list", "allowed senders", "spam protection", "protecting myself",
 	"to control spam", "anti-spam", "junk mail", "bestätigen sie, dass sie ein mensch",
 	"approved beforehand", "senders i have approved", "people i know", "reduce spam",
-	"spam robot", "a human being",
+	"spam robot", "a human being", "i have approved", "pre-approved", "legitimate sender",
+	"kein spammer", "pas un robot", "no es un robot", "ein mensch",
 	"confirmer que vous êtes", NULL,
 };
 static const char *const challenge_held[] = {
@@ -39,6 +42,7 @@ static const char *const challenge_held[] = {
 	"until you confirm", "after you confirm", "wird erst zugestellt", "sera délivré", "sera remis",
 	"is pending", "before it is delivered", "once i approve", "receive your original message",
 	"original message will be delivered", "do not need to resend", "don't need to resend",
+	"held pending", "pending verification", "awaiting verification", "en attente", "zurückgehalten",
 	NULL,
 };
 
