@@ -306,6 +306,10 @@ vacation_or_auto (const PdMail *mail, const char *low_subject, const char *auto_
 	if (match_oof_subject (low_subject) != NULL ||
 	    match_word (oof_words, low_subject) != NULL)
 		return PD_CLASS_VACATION;
+	/* sieve vacation, Gmail and Zimbra answer "Re: SUBJECT": the text says it is an absence */
+	g_autofree char *body = lower_body (mail);
+	if (match_word (vacation_body, body) != NULL)
+		return PD_CLASS_VACATION;
 	return PD_CLASS_AUTOREPLY;
 }
 

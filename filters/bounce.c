@@ -580,7 +580,8 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 		rule = g_strdup_printf ("text \"%s\" from %s", phrase,
 		                        mail->from != NULL ? mail->from->addr : "<>");
 	else if (!daemon && phrase != NULL && automatic_signal (mail) != NULL &&
-	         !reply_subject (mail->subject) && mentions_mail (text) && names_address (mail, parts, text))
+	         (!reply_subject (mail->subject) || has_status_code (text)) && mentions_mail (text) &&
+	         names_address (mail, parts, text))
 		rule = g_strdup_printf ("text \"%s\" in automatic mail (%s)", phrase, automatic_signal (mail));
 	else if (daemon && pd_bounce_text_is_delay (text))
 		rule = g_strdup_printf ("delay warning from %s",
