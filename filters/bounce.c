@@ -102,7 +102,8 @@ bounce_subject (const char *subject)
 		"delayed mail", "returned to sender", "mail delivery problem", "delivery problem",
 		"returning message to sender", "returning to sender", "mail failed", "delayed",
 		"warning: message", "not delivered", "delivery failed", "mail delivery system",
-		"mail delivery subsystem",
+		"mail delivery subsystem", "message not delivered", "address not found", "系统退信",
+		"退信通知",
 		/* Exchange/Outlook NDR subjects in other languages (Outlook's localized UI texts) */
 		"unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
 		"onbestelbaar", "olevererbart", "kan ikke leveres", "kunne ikke leveres",
@@ -144,6 +145,7 @@ bounce_phrase (const char *text)
 		"were blocked by", "has been blocked", "rejected as spam", "identified as spam",
 		"classified as spam", "invalid user address", "no such user", "could not be sent",
 		"couldn't be sent", "cannot be delivered", "can't be delivered", "did not receive this message",
+		"wasn't delivered", "message blocked", "退信", "被退回", "无法发送到",
 		/* the same in the NDR texts of localized Exchange/Outlook and of Postfix/Exim
 		 * installations translated by their admins */
 		"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar",
