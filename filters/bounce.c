@@ -128,40 +128,75 @@ bounce_subject (const char *subject)
 	return NULL;
 }
 
+/* The wording that makes a text a bounce, one table per MTA family (the status each phrase
+ * means is bounce-text.c's). Each family names its source; --explain names the family. */
+typedef struct {
+	const char *family;
+	const char *source;
+	const char *const *phrases;
+} BounceWording;
+
+static const char *const wording_generic[] = {
+	"could not be delivered", "couldn't be delivered", "delivery failed", "undeliverable",
+	"permanent error", "failed permanently", "unable to deliver", "not be delivered",
+	"delivery has failed", "following address", "following recipient", "could not deliver",
+	"delivery problem", "message was not delivered", "user unknown", "delivery failure",
+	"delivery error", "returned to sender", "was not delivered to", "not been delivered",
+	"was undeliverable", "were undeliverable", "cannot be delivered", "can't be delivered",
+	"no such user", NULL,
+};
+static const char *const wording_unix_mta[] = {
+	"wasn't able to deliver", "was not able to deliver", "delivery to the following",
+	"did not receive this message", "could not be sent", "couldn't be sent", "message not sent",
+	NULL,
+};
+static const char *const wording_exchange[] = {
+	"did not reach", "could not be reached", "name is not recognized", "wasn't delivered",
+	/* localized Exchange/Outlook NDRs, and Postfix/Exim texts translated by their admins */
+	"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar", "impossible de remettre",
+	"n'a pas pu être remis", "n'a pas pu etre remis", "non è stato possibile recapitare",
+	"impossibile recapitare", "no se pudo entregar", "no se puede entregar",
+	"kon niet worden bezorgd", "kan niet worden bezorgd", "kunde inte levereras",
+	"kunne ikke leveres", "kan ikke leveres", "nie można dostarczyć",
+	"nie mogła zostać dostarczona", "ei voitu toimittaa", "не удалось доставить",
+	"não foi possível entregar", "nelze doručit", "nebylo možné doručit",
+	"nem sikerült kézbesíteni", "teslim edilemedi", "配信できませんでした", "无法送达", "无法投递",
+	"δεν ήταν δυνατή η παράδοση", NULL,
+};
+static const char *const wording_providers[] = {
+	"not accepting mail", "not accept", "invalid user address", "退信", "被退回", "无法发送到", NULL,
+};
+static const char *const wording_refusals[] = {
+	"was refused", "were refused", "has been refused", "was rejected", "has been rejected",
+	"was blocked by", "were blocked by", "has been blocked", "message blocked", "rejected as spam",
+	"identified as spam", "classified as spam", NULL,
+};
+
+static const BounceWording bounce_wording[] = {
+	{ "generic", "RFC 3463/5321 wording shared by every MTA's bounce template", wording_generic },
+	{ "postfix/exim/sendmail/qmail", "bounce(5), Exim's bounce_message, sendmail.cf, "
+	  "qmail-send(8) failure notices", wording_unix_mta },
+	{ "exchange/outlook", "Microsoft's 'Email non-delivery reports in Exchange Online' and "
+	  "Outlook's localized NDR texts", wording_exchange },
+	{ "providers", "AOL, Yahoo, Gmail, mobile carriers' and Chinese providers' public help "
+	  "pages on bounced mail", wording_providers },
+	{ "spam refusals", "Barracuda, Proofpoint, Mimecast and SpamAssassin rejection notices",
+	  wording_refusals },
+};
+
 static const char *
-bounce_phrase (const char *text)
+bounce_phrase (const char *text, const char **family_r)
 {
-	static const char *const marks[] = {
-		"could not be delivered", "couldn't be delivered", "delivery failed",
-		"undeliverable", "permanent error", "failed permanently", "unable to deliver",
-		"wasn't able to deliver", "was not able to deliver", "did not reach",
-		"delivery to the following", "not be delivered", "delivery has failed",
-		"following address", "following recipient", "could not deliver", "delivery problem",
-		"message was not delivered", "user unknown", "delivery failure", "delivery error",
-		"returned to sender", "was refused", "were refused", "has been refused", "was rejected",
-		"has been rejected", "not accepting mail", "not accept", "name is not recognized",
-		"could not be reached", "was not delivered to", "message not sent",
-		"not been delivered", "was undeliverable", "were undeliverable", "was blocked by",
-		"were blocked by", "has been blocked", "rejected as spam", "identified as spam",
-		"classified as spam", "invalid user address", "no such user", "could not be sent",
-		"couldn't be sent", "cannot be delivered", "can't be delivered", "did not receive this message",
-		"wasn't delivered", "message blocked", "退信", "被退回", "无法发送到",
-		/* the same in the NDR texts of localized Exchange/Outlook and of Postfix/Exim
-		 * installations translated by their admins */
-		"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar",
-		"impossible de remettre", "n'a pas pu être remis", "n'a pas pu etre remis",
-		"non è stato possibile recapitare", "impossibile recapitare", "no se pudo entregar",
-		"no se puede entregar", "kon niet worden bezorgd", "kan niet worden bezorgd",
-		"kunde inte levereras", "kunne ikke leveres", "kan ikke leveres",
-		"nie można dostarczyć", "nie mogła zostać dostarczona", "ei voitu toimittaa",
-		"не удалось доставить", "não foi possível entregar", "nelze doručit", "nebylo možné doručit",
-		"nem sikerült kézbesíteni", "teslim edilemedi", "配信できませんでした", "无法送达", "无法投递",
-		"δεν ήταν δυνατή η παράδοση", NULL,
-	};
 	g_autofree char *low = g_ascii_strdown (text, -1);
-	for (guint i = 0; marks[i] != NULL; i++)
-		if (strstr (low, marks[i]) != NULL)
-			return marks[i];
+	for (guint f = 0; f < G_N_ELEMENTS (bounce_wording); f++) {
+		for (const char *const *p = bounce_wording[f].phrases; *p != NULL; p++) {
+			if (strstr (low, *p) != NULL) {
+				if (family_r != NULL)
+					*family_r = bounce_wording[f].family;
+				return *p;
+			}
+		}
+	}
 	return NULL;
 }
 
@@ -552,7 +587,8 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	g_autoptr (GPtrArray) xfailed = failed_recipients_header (mail);
 	gboolean daemon = daemon_sender (ctx, mail);
 	const char *subj = bounce_subject (mail->subject);
-	const char *phrase = bounce_phrase (text);
+	const char *family = NULL;
+	const char *phrase = bounce_phrase (text, &family);
 
 	if (ctx->explain) {
 		const char *automatic = automatic_signal (mail);
@@ -563,9 +599,10 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 		pd_context_note (ctx, "bounce: sender %s %s a mailer daemon; automatic-mail signal: %s",
 		                 mail->from != NULL ? mail->from->addr : "<>", daemon ? "is" : "is not",
 		                 automatic != NULL ? automatic : "none");
-		pd_context_note (ctx, "bounce: subject %s; text phrase %s; returned original %s; "
+		pd_context_note (ctx, "bounce: subject %s; text phrase %s%s%s; returned original %s; "
 		                 "status code in text %s",
 		                 subj != NULL ? subj : "(not a bounce's)", phrase != NULL ? phrase : "none",
+		                 family != NULL ? ", wording of " : "", family != NULL ? family : "",
 		                 parts->has_original ? "yes" : "no", has_status_code (text) ? "yes" : "no");
 	}
 	g_autofree char *rule = NULL;
