@@ -217,6 +217,35 @@ test_verp (void)
 	g_assert_cmpstr (ctx.bounce_recipient, ==, "joe@example.org");
 	pd_context_clear (&ctx);
 
+	/* a text bounce (no DSN) naming another address, with a list in the returned original:
+	 * the VERP token's row still decides (issue 9: VERP over the MTA's text over the original) */
+	g_autofree char *thead = g_strdup_printf ("From: MAILER-DAEMON@mx.example.net\nTo: %s\n"
+	                                          "Subject: failure notice\n", verp);
+	g_autoptr (PdMail) tmail = parse (thead, "Hi. This is the qmail-send program at mx.example.net.\n"
+	                                  "I'm afraid I wasn't able to deliver your message to the "
+	                                  "following addresses.\n\n<forward@elsewhere.example>:\n"
+	                                  "550 5.1.1 no mailbox here by that name\n\n--- Below this "
+	                                  "line is a copy of the message.\n\nFrom: support@example.com\n"
+	                                  "To: users@lists.example\n");
+	setup (&ctx, secret);
+	ctx.query = &query;
+	g_assert_true (pd_chain_run (&ctx, tmail, &error));
+	g_assert_cmpstr (pd_class_name (ctx.klass), ==, "bounce");
+	g_assert_cmpstr (ctx.bounce_correlated_by, ==, "verp");
+	g_assert_cmpstr (ctx.bounce_recipient, ==, "joe@example.org");
+	pd_context_clear (&ctx);
+	/* without the store, the MTA's text, never the list in the original */
+	g_autoptr (PdMail) tmail2 = parse (thead, "Hi. This is the qmail-send program at mx.example.net.\n"
+	                                   "I'm afraid I wasn't able to deliver your message to the "
+	                                   "following addresses.\n\n<forward@elsewhere.example>:\n"
+	                                   "550 5.1.1 no mailbox here by that name\n\n--- Below this "
+	                                   "line is a copy of the message.\n\nFrom: support@example.com\n"
+	                                   "To: users@lists.example\n");
+	setup (&ctx, secret);
+	g_assert_true (pd_chain_run (&ctx, tmail2, &error));
+	g_assert_cmpstr (ctx.bounce_recipient, ==, "forward@elsewhere.example");
+	pd_context_clear (&ctx);
+
 	/* a forged token is not trusted: fall back to the original's Message-ID */
 	const char *forged = "From: MAILER-DAEMON@mx.example.net\n"
 	                     "To: bounces+o456-0000000000@example.com\n"
