@@ -557,6 +557,15 @@ pd_qp_is_mobile_signature (const char *line)
 	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL &&
 	    strstr (lower, "gönderildi") == NULL)
 		return FALSE;
+	/* a footer names a device, and at most apologises for it ("Sent from my iPhone, please
+	 * excuse typos"); "Sent from my desk, is much easier than my phone." is a sentence */
+	const char *comma = strchr (lower, ',');
+	if (comma != NULL) {
+		static const char *const apologies[] = { "excuse", "typo", "brevity", "sorry", "pardon",
+			"apolog", "entschuldig", "fautes", "disculp", "errori", "tippfehler", NULL };
+		if (!has_any (comma, apologies))
+			return FALSE;
+	}
 	return any_match (tables ()->mobile, text);
 }
 

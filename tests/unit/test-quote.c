@@ -190,6 +190,11 @@ static const Case cases[] = {
 	{ "one-line outlook header de", "Danke.\n\nVon: Support <support@example.com> Gesendet: Montag, 3. Februar "
 	                                "2020 10:15 An: Max Betreff: AW: Update\n\nBitte neu starten.\n",
 	  "Danke.", NULL },
+	/* issue 9: a sentence that opens like a mobile footer is text; a footer's apology is not */
+	{ "sent from a sentence stays", "Here it is.\n\nSent from my desk, which is easier than my phone.\n",
+	  "Here it is.\n\nSent from my desk, which is easier than my phone.", "" },
+	{ "mobile footer with an apology", "Here it is.\n\nSent from my iPhone, please excuse typos\n",
+	  "Here it is.", NULL },
 	{ "leading blank lines", "\n\n  \nHi\n", "Hi", "" },
 	{ "empty", "", "", "" },
 };
