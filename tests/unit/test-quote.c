@@ -195,6 +195,25 @@ static const Case cases[] = {
 	  "Here it is.\n\nSent from my desk, which is easier than my phone.", "" },
 	{ "mobile footer with an apology", "Here it is.\n\nSent from my iPhone, please excuse typos\n",
 	  "Here it is.", NULL },
+	/* issue 9: Outlook blocks and Gmail attributions of ko, el, ro, uk, hu, tr */
+	{ "ko outlook block", "확인했습니다.\n\n보낸 사람: Support <support@example.com>\n보낸 날짜: 2020년 2월 3일 "
+	                      "월요일 오전 10:15\n받는 사람: Kim\n제목: RE: 주문\n\n주문이 발송되었습니다.\n",
+	  "확인했습니다.", NULL },
+	{ "el outlook block", "Εντάξει.\n\nΑπό: Support <support@example.com>\nΣτάλθηκε: Δευτέρα, 3 Φεβρουαρίου "
+	                      "2020 10:15 πμ\nΠρος: Nikos\nΘέμα: Παραγγελία\n\nΣτάλθηκε.\n",
+	  "Εντάξει.", NULL },
+	{ "ro gmail attribution", "Bine.\n\nÎn lun., 3 feb. 2020 la 10:15, Support <support@example.com> a scris:\n\n"
+	                          "> Trimis.\n", "Bine.", NULL },
+	{ "el gmail attribution", "Εντάξει.\n\nΣτις Δευ 3 Φεβ 2020 στις 10:15, ο/η Support <support@example.com> "
+	                          "έγραψε:\n\n> Στάλθηκε.\n", "Εντάξει.", NULL },
+	{ "ko gmail attribution", "좋아요.\n\n2020년 2월 3일 (월) 오전 10:15, Support <support@example.com>님이 작성:\n\n"
+	                          "> 발송.\n", "좋아요.", NULL },
+	{ "uk gmail attribution", "Добре.\n\nпн, 3 лют. 2020 о 10:15 Support <support@example.com> пише:\n\n"
+	                          "> Надіслано.\n", "Добре.", NULL },
+	{ "hu outlook block", "Rendben.\n\nFeladó: Support <support@example.com>\nElküldve: 2020. február 3. 10:15\n"
+	                      "Címzett: Anna\nTárgy: Számla\n\nKüldjük.\n", "Rendben.", NULL },
+	{ "tr outlook block", "Tamam.\n\nKimden: Support <support@example.com>\nGönderildi: 3 Şubat 2020 Pazartesi "
+	                      "10:15\nKime: Ayse\nKonu: Sipariş\n\nGönderildi.\n", "Tamam.", NULL },
 	{ "leading blank lines", "\n\n  \nHi\n", "Hi", "" },
 	{ "empty", "", "", "" },
 };
