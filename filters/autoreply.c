@@ -15,25 +15,34 @@
 /* Challenge-response systems, by the domain they send from (From, Reply-To, Message-ID);
  * from the services' own public help pages on their confirmation mail. */
 static const char *const challenge_domains[] = {
-	"boxbe.com", "bluebottle.com", "spamarrest.com", "mailblocks.com", "sorbs.net", NULL,
+	"boxbe.com", "bluebottle.com", "spamarrest.com", "mailblocks.com", "sorbs.net",
+	"choicemail.com", "digiportal.com", "sendio.com", "spamcease.com", "cleanmymailbox.com", NULL,
 };
 
 /* Challenge wording, all three kinds needed: an ask to confirm, what it is about (the
  * sender being a person, an approved-senders list), and that the mail is held until then
  * (a customer asking "did your spam filter block my mail?" says only two of them). From the
  * public confirmation texts of TMDA (its templates), SpamArrest, Boxbe and qconfirm. */
-static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", NULL };
+static const char *const challenge_ask[] = { "confirm", "verify", "verification", "validate", "prove",
+	"request form", "added to my list", "to be added to", "authorize", "authorise",
+	"registration request", "bestätigen", "confirmer", "confirme", "verifique", "verificare", NULL };
 static const char *const challenge_about[] = {
 	"you are human", "you are a human", "you're human", "a real person", "not a machine",
 	"not a robot", "not a spammer", "approved senders", "approved list", "whitelist",
 	"white list", "guest list", "allowed senders", "spam protection", "protecting myself",
 	"to control spam", "anti-spam", "junk mail", "bestätigen sie, dass sie ein mensch",
+	"approved beforehand", "senders i have approved", "people i know", "reduce spam",
+	"spam robot", "a human being", "i have approved", "pre-approved", "legitimate sender",
+	"kein spammer", "pas un robot", "no es un robot", "ein mensch",
 	"confirmer que vous êtes", NULL,
 };
 static const char *const challenge_held[] = {
 	"will be delivered", "be delivered once", "be delivered after", "will then be delivered",
 	"has been held", "is being held", "is on hold", "been quarantined", "once you confirm",
 	"until you confirm", "after you confirm", "wird erst zugestellt", "sera délivré", "sera remis",
+	"is pending", "before it is delivered", "once i approve", "receive your original message",
+	"original message will be delivered", "do not need to resend", "don't need to resend",
+	"held pending", "pending verification", "awaiting verification", "en attente", "zurückgehalten",
 	NULL,
 };
 
@@ -51,7 +60,16 @@ static const char *const self_declared[] = {
 	"esta es una respuesta automática", "questa è una risposta automatica",
 	"dit is een automatisch antwoord", "detta är ett automatiskt svar",
 	"dette er et automatisk svar", "tämä on automaattinen vastaus",
-	"to jest automatyczna odpowiedź", "это автоматический ответ", NULL,
+	"to jest automatyczna odpowiedź", "это автоматический ответ",
+	/* the "do not reply" footers of ticket systems' and shops' acknowledgements */
+	"this is an automated", "this is an automatic", "this message is automatically generated",
+	"this email is automatically generated", "this is an auto-generated", "auto-generated message",
+	"automatically generated message", "please do not reply to this email",
+	"please do not reply to this e-mail", "please do not reply to this message",
+	"do not reply to this email", "do not reply to this e-mail", "do not reply to this message",
+	"this mailbox is not monitored", "this mailbox is unmonitored", "address is not monitored",
+	"this is an unmonitored", "bitte antworten sie nicht auf diese", "merci de ne pas répondre à ce",
+	"por favor, no responda a este", "si prega di non rispondere a questa", NULL,
 };
 
 /* Automatic-reply wording in a body; with Precedence bulk/list it makes an autoreply, not
@@ -59,6 +77,7 @@ static const char *const self_declared[] = {
 static const char *const auto_body[] = {
 	"this is an automatic reply", "this is an automated reply", "this is an automated response",
 	"this is an automatic response", "automatic reply", "auto-reply", "autoreply",
+	"automated response", "automated reply", "do not reply to this", "not monitored",
 	"we have received your message", "we have received your email", "we received your message",
 	"thank you for your message", "thank you for your email", "diese nachricht wurde automatisch",
 	"automatische antwort", "réponse automatique", "respuesta automática", "risposta automatica",
@@ -66,6 +85,8 @@ static const char *const auto_body[] = {
 };
 static const char *const vacation_body[] = {
 	"out of the office", "out of office", "on vacation", "on holiday", "on leave", "away from the office",
+	"not be reading my mail", "will be read when i", "when i return", "when i'm back", "when i am back",
+	"until i return", "i am currently away", "i'm currently away", "back in the office", "back in office",
 	"limited access to email", "limited access to e-mail", "nicht im büro", "abwesend", "im urlaub",
 	"absent du bureau", "je suis absent", "en congés", "fuera de la oficina", "fuori ufficio",
 	"afwezig", "frånvarande", "poissa toimistolta", NULL,
@@ -80,10 +101,30 @@ static const char *const oof_prefixes[] = {
 	"fuori sede", "respuesta automática", "respuesta automatica", "réponse automatique",
 	"reponse automatique", "frånvaro", "resposta automática", "automaattinen vastaus",
 	"automatyczna odpowiedź", "automatikus válasz", "автоответ", "自動応答", "自动回复",
-	"on vacation", "away until", "i am away", "i am out of", "i'm out of",
+	"on vacation", "away until", "i am away", "away from my mail", "away from my email",
+	"automated reply", "automated response", "automatic response", "autoresponder",
+	"auto-responder", "[auto-reply]", "[auto reply]", "[autoreply]", "i am out of the office", "i'm out of the office",
+	"i am out of office", "i'm out of office",
 	"abwesend:", "außer haus", "ausser haus", "absent du bureau", "absence du bureau",
 	"fuera de la oficina", "fuori ufficio", "frånvaromeddelande", "poissa toimistolta",
+	/* Outlook's "Automatic reply:" subject prefix as its localized versions write it */
+	"odpowiedź automatyczna", "автоматический ответ", "автоматична відповідь", "自動返信",
+	"自动答复", "自動回覆", "automatická odpověď", "automatická odpoveď", "otomatik yanıt",
+	"otomatik cevap", "αυτόματη απάντηση", "자동 회신", "răspuns automat", "automatski odgovor",
+	"samodejni odgovor", "automaatne vastus", "automātiskā atbilde", "automatinis atsakymas",
+	"автоматичен отговор", "תשובה אוטומטית", "رد تلقائي", "balasan automatik",
+	"balasan otomatis", "trả lời tự động", "ตอบกลับอัตโนมัติ",
 	NULL,
+};
+
+/* What may follow an out-of-office subject prefix that does not end in ':' ("Out of office
+ * AutoReply: x", "On vacation until May 4"); anything else ("Out of office hours support?",
+ * "I'm out of licences", "Automatic reply for the team mailbox") is a person's subject. */
+static const char *const oof_continuations[] = {
+	"autoreply", "auto reply", "auto-reply", "reply", "re:", "aw:", "sv:", "vs:", "until", "till",
+	"through", "from", "on", "notice", "notification", "message", "bis", "jusqu", "hasta", "fino",
+	"tot", "till", "t.o.m", "do", "до", "mit", "von", "vom", "du", "del", "dal", "van", "fra",
+	"från", NULL,
 };
 
 /* Out-of-office wording anywhere in the subject; used to tell vacation from other autoreplies
@@ -100,6 +141,32 @@ match_prefix (const char *const *list, const char *low)
 	for (guint i = 0; list[i] != NULL; i++)
 		if (g_str_has_prefix (low, list[i]))
 			return list[i];
+	return NULL;
+}
+
+/* An out-of-office subject prefix in LOW (a lower-case subject) that the rest of the subject
+ * does not turn into a person's subject: a question is never one, and a prefix not ending in
+ * ':' must be followed by the end, a punctuation mark or a word of oof_continuations. */
+static const char *
+match_oof_subject (const char *low)
+{
+	const char *hit = match_prefix (oof_prefixes, low);
+	if (hit == NULL || g_str_has_suffix (low, "?"))
+		return NULL;
+	const char *rest = low + strlen (hit);
+	if (g_str_has_suffix (hit, ":") || g_str_has_suffix (hit, " until"))
+		return hit;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest == '\0' || strchr (":-([*/|,.!", *rest) != NULL || g_str_has_prefix (rest, "：") ||
+	    g_str_has_prefix (rest, "–") || g_str_has_prefix (rest, "—"))
+		return hit;
+	for (guint i = 0; oof_continuations[i] != NULL; i++) {
+		gsize n = strlen (oof_continuations[i]);
+		if (strncmp (rest, oof_continuations[i], n) == 0 &&
+		    (rest[n] == '\0' || !g_ascii_isalpha (rest[n]) || oof_continuations[i][n - 1] == ':'))
+			return hit;
+	}
 	return NULL;
 }
 
@@ -236,8 +303,12 @@ vacation_or_auto (const PdMail *mail, const char *low_subject, const char *auto_
 	if (pd_mail_header (mail, "X-MS-Exchange-Inbox-Rules-Loop") != NULL &&
 	    pd_mail_header (mail, "X-Auto-Response-Suppress") != NULL)
 		return PD_CLASS_VACATION;
-	if (match_prefix (oof_prefixes, low_subject) != NULL ||
+	if (match_oof_subject (low_subject) != NULL ||
 	    match_word (oof_words, low_subject) != NULL)
+		return PD_CLASS_VACATION;
+	/* sieve vacation, Gmail and Zimbra answer "Re: SUBJECT": the text says it is an absence */
+	g_autofree char *body = lower_body (mail);
+	if (match_word (vacation_body, body) != NULL)
 		return PD_CLASS_VACATION;
 	return PD_CLASS_AUTOREPLY;
 }
@@ -303,7 +374,7 @@ explain (PdContext *ctx, const PdMail *mail, const char *subj)
 	for (guint i = 0; value_headers[i].name != NULL; i++)
 		if (value_headers[i].value == NULL && pd_mail_header (mail, value_headers[i].name) != NULL)
 			pd_context_note (ctx, "autoreply: header %s", value_headers[i].name);
-	if ((hit = match_prefix (oof_prefixes, subj)) != NULL)
+	if ((hit = match_oof_subject (subj)) != NULL)
 		pd_context_note (ctx, "autoreply: out-of-office subject \"%s\"", hit);
 	else if ((hit = match_word (oof_words, subj)) != NULL)
 		pd_context_note (ctx, "autoreply: out-of-office word in the subject \"%s\" (counts only "
@@ -372,8 +443,14 @@ autoreply_run (PdContext *ctx, const PdMail *mail)
 		}
 	}
 	/* out-of-office subjects in several languages */
-	if ((hit = match_prefix (oof_prefixes, subj)) != NULL) {
-		pd_context_set_class (ctx, PD_CLASS_VACATION, "subject \"%s\"", hit);
+	if ((hit = match_oof_subject (subj)) != NULL) {
+		/* "Automated response:" of a helpdesk is no absence unless the text says so */
+		g_autofree char *body = lower_body (mail);
+		PdClass k = PD_CLASS_VACATION;
+		if ((strstr (hit, "automated") != NULL || strstr (hit, "respon") != NULL) &&
+		    match_word (vacation_body, body) == NULL)
+			k = PD_CLASS_AUTOREPLY;
+		pd_context_set_class (ctx, k, "subject \"%s\"", hit);
 		return PD_CONTINUE;
 	}
 	/* read receipts (RFC 8098) */

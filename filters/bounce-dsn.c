@@ -60,6 +60,33 @@ pd_bounce_clean_address (const char *value)
 	return addr;
 }
 
+/* Exchange wraps an SMTP address it could not keep as one in "IMCEASMTP-joe+40corp+2Eexample
+ * @gateway" (RFC 1891 xtext-like "+XX" hex escapes): the address inside is the recipient. An
+ * "IMCEAEX-_O=...CN=joe@domain" (an X.500 name) says nothing more: Original-Recipient wins. */
+static void
+decode_imceasmtp (PdBounceRecord *rec)
+{
+	if (!g_str_has_prefix (rec->recipient, "imceasmtp-"))
+		return;
+	const char *p = rec->recipient + strlen ("imceasmtp-");
+	const char *end = strrchr (p, '@');
+	GString *out = g_string_new (NULL);
+	for (; p < end; p++) {
+		if (*p == '+' && p + 2 < end && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2])) {
+			g_string_append_c (out, (char) (g_ascii_xdigit_value (p[1]) * 16 +
+			                                g_ascii_xdigit_value (p[2])));
+			p += 2;
+		} else {
+			g_string_append_c (out, *p);
+		}
+	}
+	if (strchr (out->str, '@') != NULL && strchr (strchr (out->str, '@'), '.') != NULL) {
+		g_free (rec->recipient);
+		rec->recipient = g_ascii_strdown (out->str, -1);
+	}
+	g_string_free (out, TRUE);
+}
+
 /* TEXT split at each "\n", as g_strsplit does, but one pass over it: g_strsplit searches with
  * strstr, which sanitizer builds make quadratic on a long text. (transfer full) */
 static char **
@@ -144,11 +171,14 @@ pd_bounce_dsn_parse (const char *text)
 				 * to a proper Original-Recipient */
 				const char *at = cur->recipient != NULL ? strrchr (cur->recipient, '@') : NULL;
 				if (original != NULL &&
-				    (cur->recipient == NULL || at == NULL || strchr (at, '.') == NULL)) {
+				    (cur->recipient == NULL || at == NULL || strchr (at, '.') == NULL ||
+				     g_str_has_prefix (cur->recipient, "imceaex-"))) {
 					g_free (cur->recipient);
 					cur->recipient = original;
 					original = NULL;
 				}
+				if (cur->recipient != NULL)
+					decode_imceasmtp (cur);
 				if (cur->recipient != NULL)
 					g_ptr_array_add (records, cur);
 				else

@@ -129,12 +129,20 @@ add_text (PdBounceParts *parts, const char *text)
 	}
 }
 
+/* An attached file, not the MTA's own words: "Content-Disposition: inline" (carriers' and
+ * Java mailers' bounces put it on their text) is text like a part without any. */
+static gboolean
+is_attachment (GMimeObject *part)
+{
+	const char *disposition = g_mime_object_get_disposition (part);
+	return disposition != NULL && g_ascii_strcasecmp (disposition, "inline") != 0;
+}
+
 static void
 visit (GMimeObject *parent, GMimeObject *part, gpointer data)
 {
 	PdBounceParts *parts = data;
 	GMimeContentType *ct = g_mime_object_get_content_type (part);
-	(void) parent;
 
 	if (GMIME_IS_MULTIPART (part)) {
 		if (g_mime_content_type_is_type (ct, "multipart", "report") && parts->report_type == NULL) {
@@ -142,6 +150,13 @@ visit (GMimeObject *parent, GMimeObject *part, gpointer data)
 			if (rt != NULL)
 				parts->report_type = g_ascii_strdown (rt, -1);
 		}
+		/* a boundary that never matches (a broken MTA, or a "boundary=" line it forgot to
+		 * fold): GMime keeps the body as prologue; nested ones too (the top one below) */
+		GMimeMultipart *mp = GMIME_MULTIPART (part);
+		const char *prologue = g_mime_multipart_get_prologue (mp);
+		if (parent != NULL && g_mime_multipart_get_count (mp) == 0 && prologue != NULL &&
+		    !parts->has_original)
+			add_text (parts, prologue);
 		return;
 	}
 	if (GMIME_IS_MESSAGE_PART (part)) {
@@ -178,7 +193,7 @@ visit (GMimeObject *parent, GMimeObject *part, gpointer data)
 			parts->orig_headers = part_bytes (GMIME_PART (part));
 		parts->has_original = TRUE;
 	} else if (g_ascii_strcasecmp (type, "text") == 0 && !parts->has_original &&
-	           g_mime_object_get_disposition (part) == NULL) {
+	           !is_attachment (part)) {
 		if (g_ascii_strcasecmp (sub, "plain") == 0) {
 			/* bounded: an MTA's text is short, a hostile one need not be read whole */
 			g_autofree char *s = pd_mail_part_text (GMIME_PART (part), PD_MAIL_TEXT_MAX, NULL);

@@ -62,7 +62,7 @@ non_recipient_line (const char *line, gboolean strict)
 	static const char *const marks[] = {
 		"message-id", "received:", "return-path", "reply-to:", "sender:", "from:",
 		"envelope-from", "x-postfix-sender", "mail from", "references:", "in-reply-to:",
-		"contact", "postmaster@", NULL,
+		"contact", "postmaster@", "generated from", NULL,
 	};
 	while (*line == ' ' || *line == '\t' || *line == '>')
 		line++;

@@ -27,6 +27,13 @@ daemon_sender (const PdContext *ctx, const PdMail *mail)
 {
 	if (ctx->envelope_from != NULL && *ctx->envelope_from == '\0')
 		return TRUE;
+	/* "From: <>": the null sender written into the header by some MTAs */
+	const char *from = pd_mail_header (mail, "From");
+	if (from != NULL) {
+		g_autofree char *v = g_strstrip (g_strdup (from));
+		if (g_str_equal (v, "<>"))
+			return TRUE;
+	}
 	if (mail->from == NULL)
 		return FALSE;
 	const char *addr = mail->from->addr;
@@ -94,12 +101,17 @@ bounce_subject (const char *subject)
 		"delivery notification", "error sending your mail", "undelivered message",
 		"delayed mail", "returned to sender", "mail delivery problem", "delivery problem",
 		"returning message to sender", "returning to sender", "mail failed", "delayed",
-		"warning: message", "not delivered", "delivery failed",
+		"warning: message", "not delivered", "delivery failed", "mail delivery system",
+		"mail delivery subsystem", "message not delivered", "address not found", "系统退信",
+		"退信通知",
 		/* Exchange/Outlook NDR subjects in other languages (Outlook's localized UI texts) */
 		"unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
 		"onbestelbaar", "olevererbart", "kan ikke leveres", "kunne ikke leveres",
 		"niedostarczalne", "ei voitu toimittaa", "Недоставляемое", "недоставляемое",
 		"nicht zustellbar", "unzustellbare", "échec de la remise", "echec de la remise",
+		"não é possível entregar", "nao e possivel entregar", "nedoručitelné", "nedoručiteľné",
+		"kézbesíthetetlen", "teslim edilemedi", "ανεπίδοτο", "배달 못함", "配信不能", "无法投递",
+		"無法傳遞", "недоставленное", "nedostavljivo", "nelivrabil",
 		NULL,
 	};
 	static const char *const reply_prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "sv:", "r:", NULL };
@@ -116,33 +128,75 @@ bounce_subject (const char *subject)
 	return NULL;
 }
 
+/* The wording that makes a text a bounce, one table per MTA family (the status each phrase
+ * means is bounce-text.c's). Each family names its source; --explain names the family. */
+typedef struct {
+	const char *family;
+	const char *source;
+	const char *const *phrases;
+} BounceWording;
+
+static const char *const wording_generic[] = {
+	"could not be delivered", "couldn't be delivered", "delivery failed", "undeliverable",
+	"permanent error", "failed permanently", "unable to deliver", "not be delivered",
+	"delivery has failed", "following address", "following recipient", "could not deliver",
+	"delivery problem", "message was not delivered", "user unknown", "delivery failure",
+	"delivery error", "returned to sender", "was not delivered to", "not been delivered",
+	"was undeliverable", "were undeliverable", "cannot be delivered", "can't be delivered",
+	"no such user", NULL,
+};
+static const char *const wording_unix_mta[] = {
+	"wasn't able to deliver", "was not able to deliver", "delivery to the following",
+	"did not receive this message", "could not be sent", "couldn't be sent", "message not sent",
+	NULL,
+};
+static const char *const wording_exchange[] = {
+	"did not reach", "could not be reached", "name is not recognized", "wasn't delivered",
+	/* localized Exchange/Outlook NDRs, and Postfix/Exim texts translated by their admins */
+	"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar", "impossible de remettre",
+	"n'a pas pu être remis", "n'a pas pu etre remis", "non è stato possibile recapitare",
+	"impossibile recapitare", "no se pudo entregar", "no se puede entregar",
+	"kon niet worden bezorgd", "kan niet worden bezorgd", "kunde inte levereras",
+	"kunne ikke leveres", "kan ikke leveres", "nie można dostarczyć",
+	"nie mogła zostać dostarczona", "ei voitu toimittaa", "не удалось доставить",
+	"não foi possível entregar", "nelze doručit", "nebylo možné doručit",
+	"nem sikerült kézbesíteni", "teslim edilemedi", "配信できませんでした", "无法送达", "无法投递",
+	"δεν ήταν δυνατή η παράδοση", NULL,
+};
+static const char *const wording_providers[] = {
+	"not accepting mail", "not accept", "invalid user address", "退信", "被退回", "无法发送到", NULL,
+};
+static const char *const wording_refusals[] = {
+	"was refused", "were refused", "has been refused", "was rejected", "has been rejected",
+	"was blocked by", "were blocked by", "has been blocked", "message blocked", "rejected as spam",
+	"identified as spam", "classified as spam", NULL,
+};
+
+static const BounceWording bounce_wording[] = {
+	{ "generic", "RFC 3463/5321 wording shared by every MTA's bounce template", wording_generic },
+	{ "postfix/exim/sendmail/qmail", "bounce(5), Exim's bounce_message, sendmail.cf, "
+	  "qmail-send(8) failure notices", wording_unix_mta },
+	{ "exchange/outlook", "Microsoft's 'Email non-delivery reports in Exchange Online' and "
+	  "Outlook's localized NDR texts", wording_exchange },
+	{ "providers", "AOL, Yahoo, Gmail, mobile carriers' and Chinese providers' public help "
+	  "pages on bounced mail", wording_providers },
+	{ "spam refusals", "Barracuda, Proofpoint, Mimecast and SpamAssassin rejection notices",
+	  wording_refusals },
+};
+
 static const char *
-bounce_phrase (const char *text)
+bounce_phrase (const char *text, const char **family_r)
 {
-	static const char *const marks[] = {
-		"could not be delivered", "couldn't be delivered", "delivery failed",
-		"undeliverable", "permanent error", "failed permanently", "unable to deliver",
-		"wasn't able to deliver", "was not able to deliver", "did not reach",
-		"delivery to the following", "not be delivered", "delivery has failed",
-		"following address", "following recipient", "could not deliver", "delivery problem",
-		"message was not delivered", "user unknown", "delivery failure", "delivery error",
-		"returned to sender", "was refused", "were refused", "has been refused", "was rejected",
-		"has been rejected", "not accepting mail", "not accept", "name is not recognized",
-		"could not be reached", "was not delivered to", "message not sent",
-		/* the same in the NDR texts of localized Exchange/Outlook and of Postfix/Exim
-		 * installations translated by their admins */
-		"nicht zugestellt werden", "konnte nicht zugestellt", "unzustellbar",
-		"impossible de remettre", "n'a pas pu être remis", "n'a pas pu etre remis",
-		"non è stato possibile recapitare", "impossibile recapitare", "no se pudo entregar",
-		"no se puede entregar", "kon niet worden bezorgd", "kan niet worden bezorgd",
-		"kunde inte levereras", "kunne ikke leveres", "kan ikke leveres",
-		"nie można dostarczyć", "nie mogła zostać dostarczona", "ei voitu toimittaa",
-		"не удалось доставить", NULL,
-	};
 	g_autofree char *low = g_ascii_strdown (text, -1);
-	for (guint i = 0; marks[i] != NULL; i++)
-		if (strstr (low, marks[i]) != NULL)
-			return marks[i];
+	for (guint f = 0; f < G_N_ELEMENTS (bounce_wording); f++) {
+		for (const char *const *p = bounce_wording[f].phrases; *p != NULL; p++) {
+			if (strstr (low, *p) != NULL) {
+				if (family_r != NULL)
+					*family_r = bounce_wording[f].family;
+				return *p;
+			}
+		}
+	}
 	return NULL;
 }
 
@@ -151,6 +205,40 @@ has_status_code (const char *text)
 {
 	g_autofree char *status = pd_bounce_status_in_text (text);
 	return status != NULL;
+}
+
+/* Something a person does not write: an automatic-mail signal or an SMTP status code. A
+ * customer's "Delivery failed - order 7781" has a bounce's subject and wording, but neither. */
+static gboolean
+machine_evidence (const PdMail *mail, const char *text)
+{
+	/* display names of the mail systems that sign their notices ("MMSC NDR Administrator",
+	 * "System Administrator" of Exchange 2003, "Mail Delivery Subsystem") */
+	static const char *const system_names[] = { "administrator", "ndr", "mail system",
+		                                    "delivery", "daemon", "mailer", "postmaster", NULL };
+	if (automatic_signal (mail) != NULL || has_status_code (text))
+		return TRUE;
+	/* "Return-Path: <>": the null sender an MTA writes for a notice (RFC 5321 4.5.5) */
+	const char *rp = pd_mail_header (mail, "Return-Path");
+	if (rp != NULL) {
+		g_autofree char *v = g_strstrip (g_strdup (rp));
+		if (g_str_equal (v, "<>") || *v == '\0')
+			return TRUE;
+	}
+	if (mail->from != NULL && mail->from->name != NULL) {
+		g_autofree char *name = g_ascii_strdown (mail->from->name, -1);
+		for (guint i = 0; system_names[i] != NULL; i++)
+			if (strstr (name, system_names[i]) != NULL)
+				return TRUE;
+	}
+	/* the returned original's header lines, unquoted: "From: ..." then "To:"/"Subject:"; not
+	 * in a person's reply (In-Reply-To, or Outlook's "Sent:" line of the mail it answers) */
+	if (pd_mail_header (mail, "In-Reply-To") != NULL || pd_mail_header (mail, "References") != NULL)
+		return FALSE;
+	g_autofree char *low = g_ascii_strdown (text, -1);
+	const char *from = g_str_has_prefix (low, "from:") ? low : strstr (low, "\nfrom:");
+	return from != NULL && strstr (from, "\nsent:") == NULL &&
+	       (strstr (from, "\nto:") != NULL || strstr (from, "\nsubject:") != NULL);
 }
 
 /* Every address that is not a failed recipient: the bounce's own sender and recipients
@@ -165,6 +253,11 @@ excluded_addresses (const PdMail *mail, const PdBounceParts *parts)
 		g_ptr_array_add (ex, g_strdup (((PdAddress *) mail->to->pdata[i])->addr));
 	const char *rp = pd_mail_header (mail, "Return-Path");
 	char *a = rp != NULL ? pd_bounce_clean_address (rp) : NULL;
+	if (a != NULL)
+		g_ptr_array_add (ex, a);
+	/* the original's Message-ID ("<123.abc@host>" in "your message <...>") is no address */
+	g_autofree char *omid = pd_bounce_header_in_block (parts->orig_headers, "Message-ID");
+	a = omid != NULL ? pd_bounce_clean_address (omid) : NULL;
 	if (a != NULL)
 		g_ptr_array_add (ex, a);
 	g_autofree char *of = pd_bounce_header_in_block (parts->orig_headers, "From");
@@ -497,7 +590,8 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	g_autoptr (GPtrArray) xfailed = failed_recipients_header (mail);
 	gboolean daemon = daemon_sender (ctx, mail);
 	const char *subj = bounce_subject (mail->subject);
-	const char *phrase = bounce_phrase (text);
+	const char *family = NULL;
+	const char *phrase = bounce_phrase (text, &family);
 
 	if (ctx->explain) {
 		const char *automatic = automatic_signal (mail);
@@ -508,9 +602,10 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 		pd_context_note (ctx, "bounce: sender %s %s a mailer daemon; automatic-mail signal: %s",
 		                 mail->from != NULL ? mail->from->addr : "<>", daemon ? "is" : "is not",
 		                 automatic != NULL ? automatic : "none");
-		pd_context_note (ctx, "bounce: subject %s; text phrase %s; returned original %s; "
+		pd_context_note (ctx, "bounce: subject %s; text phrase %s%s%s; returned original %s; "
 		                 "status code in text %s",
 		                 subj != NULL ? subj : "(not a bounce's)", phrase != NULL ? phrase : "none",
+		                 family != NULL ? ", wording of " : "", family != NULL ? family : "",
 		                 parts->has_original ? "yes" : "no", has_status_code (text) ? "yes" : "no");
 	}
 	g_autofree char *rule = NULL;
@@ -520,13 +615,15 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 		rule = g_strdup ("multipart/report report-type=delivery-status");
 	else if (xfailed->len > 0)
 		rule = g_strdup_printf ("header X-Failed-Recipients: %s", (char *) xfailed->pdata[0]);
-	else if (subj != NULL && (daemon || parts->has_original || phrase != NULL))
+	else if (subj != NULL && (daemon || parts->has_original ||
+	                          (phrase != NULL && machine_evidence (mail, text))))
 		rule = g_strdup_printf ("subject \"%s\"", subj);
 	else if (daemon && phrase != NULL)
 		rule = g_strdup_printf ("text \"%s\" from %s", phrase,
 		                        mail->from != NULL ? mail->from->addr : "<>");
 	else if (!daemon && phrase != NULL && automatic_signal (mail) != NULL &&
-	         !reply_subject (mail->subject) && mentions_mail (text) && names_address (mail, parts, text))
+	         (!reply_subject (mail->subject) || has_status_code (text)) && mentions_mail (text) &&
+	         names_address (mail, parts, text))
 		rule = g_strdup_printf ("text \"%s\" in automatic mail (%s)", phrase, automatic_signal (mail));
 	else if (daemon && pd_bounce_text_is_delay (text))
 		rule = g_strdup_printf ("delay warning from %s",
@@ -551,6 +648,19 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 			ctx->bounce_recipient = g_strdup (rec->recipient);
 			pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "dsn Action: %s", action);
 			return PD_STOP;
+		}
+		if (rec->recipient != NULL && g_str_has_prefix (rec->recipient, "imceaex-")) {
+			/* an Exchange X.500 name, no address: the one the NDR's text names */
+			g_autoptr (GPtrArray) ex = excluded_addresses (mail, parts);
+			g_autoptr (GPtrArray) named = pd_bounce_text_parse (text, (const char *const *) ex->pdata);
+			for (guint i = 0; i < named->len; i++) {
+				PdBounceRecord *n = named->pdata[i];
+				if (!g_str_has_prefix (n->recipient, "imcea")) {
+					g_free (rec->recipient);
+					rec->recipient = g_strdup (n->recipient);
+					break;
+				}
+			}
 		}
 		fill_result (ctx, rec, text);
 		gboolean delayed = g_str_equal (action, "delayed");

@@ -65,6 +65,26 @@ static const AttributionRule rules_pl[] = {
 	{ PD_QP_ATTRIBUTION_WEAK, "^[^<>@]*<[^\\s<>@]+@[^\\s<>]+>\\s+(napisał|napisała|napisał\\(a\\)|pisze)\\s*:$",
 	  "Thunderbird, Onet/WP webmail (\"NAME <addr> napisał(a):\"), pl" },
 };
+static const AttributionRule rules_cs_sk[] = {
+	{ PD_QP_ATTRIBUTION_STRONG, "^(dne|dňa)\\s\\D*+\\d.*\\s(napsal|napsala|napsal\\(a\\)|napísal|napísala|napísal\\(a\\))\\s*:?$",
+	  "Gmail, Thunderbird (\"Dne DATE NAME napsal(a):\"), cs; sk \"Dňa ... napísal(a):\"" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\s(napsal|napsala|napsal\\(a\\)|napísal|napísala|napísal\\(a\\))\\s*:$",
+	  "Gmail (\"po 3. 2. 2020 v 10:15 NAME <addr> napsal(a):\"), cs/sk" },
+};
+static const AttributionRule rules_tr[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\s(şunu\\s+)?yazdı\\s*:$",
+	  "Gmail (\"NAME <addr>, DATE tarihinde şunu yazdı:\"), tr" },
+};
+static const AttributionRule rules_hu[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^[^()]*\\sezt\\s+írta\\s*(\\([^()]*\\))?\\s*:$",
+	  "Gmail (\"NAME <addr> ezt írta (időpont: DATE):\"), hu" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sírta\\s*:$", "Thunderbird, Apple Mail (\"DATE NAME írta:\"), hu" },
+};
+static const AttributionRule rules_ro_el_ko[] = {
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sa\\s+scris\\s*:$", "Gmail (\"În DATE, NAME <addr> a scris:\"), ro" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*\\sέγραψε\\s*:$", "Gmail (\"Στις DATE, ο/η NAME <addr> έγραψε:\"), el" },
+	{ PD_QP_ATTRIBUTION_WEAK, "^\\D*+\\d.*님이\\s*작성\\s*:$", "Gmail (\"DATE, NAME <addr>님이 작성:\"), ko" },
+};
 static const AttributionRule rules_ru[] = {
 	{ PD_QP_ATTRIBUTION_WEAK,
 	  "^[^<>@]*<[^\\s<>@]+@[^\\s<>]+>\\s+(написал|написала|написал\\(а\\)|пишет)\\s*:$",
@@ -103,6 +123,7 @@ static const struct {
 	LANGUAGE (rules_en), LANGUAGE (rules_de), LANGUAGE (rules_nl), LANGUAGE (rules_fr),
 	LANGUAGE (rules_es), LANGUAGE (rules_pt), LANGUAGE (rules_it), LANGUAGE (rules_pl),
 	LANGUAGE (rules_ru), LANGUAGE (rules_nordic), LANGUAGE (rules_fi), LANGUAGE (rules_zh_ja),
+	LANGUAGE (rules_cs_sk), LANGUAGE (rules_tr), LANGUAGE (rules_hu), LANGUAGE (rules_ro_el_ko),
 	LANGUAGE (rules_iso_date),
 };
 
@@ -117,12 +138,24 @@ static const char *const forward_patterns[] = {
 	"oprindelig besked|videresendt besked|alkuperäinen viesti|välitetty viesti|originalmeddelande|"
 	"wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|исходное сообщение|"
 	"пересылаемое сообщение|переслане повідомлення|原始邮件|原始郵件|转发邮件|"
-	"元のメッセージ|転送されたメッセージ)\\s*-{2,}",
+	"元のメッセージ|転送されたメッセージ|původní zpráva|přeposlaná zpráva|pôvodná správa|"
+	"eredeti üzenet|továbbított üzenet|özgün ileti|orijinal mesaj|iletilen ileti|"
+	"αρχικό μήνυμα|원본 메시지|전달된 메시지|mesaj original|оригінальне повідомлення)\\s*-{2,}",
 	"^(begin forwarded message|début du message (réexpédié|transféré)|"
 	"anfang der weitergeleiteten (nachricht|e-mail)|inizio messaggio inoltrato|"
 	"comienzo del mensaje reenviado|início da mensagem reencaminhada|"
 	"begin doorgestuurd bericht)\\s*:",
 };
+
+/* An Outlook header block that a conversion from HTML left on one line ("From: A Sent: DATE
+ * To: B Subject: S"): who, when, and to whom or about what, in one of the languages of
+ * header_pattern below. Bounded by FORWARD_HEAD_MAX, so the ".{1,200}" stay cheap. */
+static const char *const one_line_header_pattern =
+	"^(from|von|de|da|van|från|fra|od|от|lähettäjä)\\s*:.{1,200}?\\s(sent|date|gesendet|datum|"
+	"envoyé|date d'envoi|enviado|enviado el|enviada em|fecha|inviato|data|verzonden|skickat|sendt|"
+	"wysłano|отправлено|lähetetty)\\s*:.{1,200}?\\s(to|an|à|para|a|aan|till|til|do|кому|"
+	"vastaanottaja|subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|"
+	"aihe)\\s*:";
 
 /* Sign-offs, compared whole (lower-cased, without trailing ",.!:" and blanks), one table per
  * language; the phrases are the closing formulas of each language's letter-writing guides
@@ -130,25 +163,41 @@ static const char *const forward_patterns[] = {
 static const char *const signoffs_en[] = { "regards", "kind regards", "best regards", "warm regards",
 	"warmest regards", "best", "best wishes", "all the best", "cheers", "thanks", "many thanks",
 	"thank you", "thanks again", "thanks and regards", "sincerely", "yours sincerely",
-	"yours truly", "yours faithfully", "br", "rgds", NULL };
+	"yours truly", "yours faithfully", "br", "rgds", "thanks & regards", "with thanks",
+	"with best regards", "many thanks and best regards", "take care", "respectfully", NULL };
 static const char *const signoffs_de[] = { "mit freundlichen grüßen", "mit freundlichen grüssen",
 	"freundliche grüße", "freundliche grüsse", "viele grüße", "viele grüsse", "beste grüße",
-	"beste grüsse", "liebe grüße", "liebe grüsse", "lg", "mfg", "gruß", "grüße", "danke", NULL };
+	"beste grüsse", "liebe grüße", "liebe grüsse", "lg", "mfg", "gruß", "grüße", "danke",
+	"schöne grüße", "schöne grüsse", "herzliche grüße", "herzliche grüsse", "mit besten grüßen",
+	"mit besten grüssen", "vielen dank", NULL };
 static const char *const signoffs_fr[] = { "cordialement", "bien cordialement", "bien à vous",
-	"salutations", "sincères salutations", "merci", "bonne journée", NULL };
+	"salutations", "sincères salutations", "merci", "bonne journée", "merci d'avance",
+	"bien à toi", "amicalement", NULL };
 static const char *const signoffs_es[] = { "saludos", "un saludo", "saludos cordiales", "atentamente",
-	"gracias", NULL };
-static const char *const signoffs_it[] = { "cordiali saluti", "saluti", "distinti saluti", "grazie", NULL };
+	"gracias", "un cordial saludo", "muchas gracias", "saludos cordiales", NULL };
+static const char *const signoffs_it[] = { "cordiali saluti", "saluti", "distinti saluti", "grazie",
+	"un saluto", "buona giornata", "grazie mille", NULL };
+/* pt, cs/sk, tr, hu, ja, zh: the closings of the same guides and of localized default signatures */
+static const char *const signoffs_pt[] = { "atenciosamente", "cumprimentos", "abraços", "abraço",
+	"obrigado", "obrigada", "melhores cumprimentos", NULL };
+static const char *const signoffs_cs_sk[] = { "s pozdravem", "děkuji", "s pozdravom", "ďakujem", NULL };
+static const char *const signoffs_tr[] = { "saygılarımla", "teşekkürler", "iyi çalışmalar", NULL };
+static const char *const signoffs_hu[] = { "üdvözlettel", "köszönöm", "tisztelettel", NULL };
+static const char *const signoffs_ja_zh[] = { "よろしくお願いします", "よろしくお願いいたします",
+	"よろしくお願い致します", "此致", "谢谢", "祝好", NULL };
 static const char *const signoffs_nl[] = { "met vriendelijke groet", "met vriendelijke groeten",
-	"vriendelijke groet", "groeten", "groet", "mvg", NULL };
+	"vriendelijke groet", "groeten", "groet", "mvg", "hartelijke groet", "bedankt", NULL };
 static const char *const signoffs_nordic[] = { "med vänliga hälsningar", "vänliga hälsningar", "hälsningar",
 	"med venlig hilsen", "venlig hilsen", "med vennlig hilsen", "vennlig hilsen", "hilsen", "mvh", NULL };
 static const char *const signoffs_fi[] = { "ystävällisin terveisin", "terveisin", "kiitos", NULL };
-static const char *const signoffs_pl[] = { "pozdrawiam", "z poważaniem", "pozdrowienia", NULL };
-static const char *const signoffs_ru[] = { "с уважением", "спасибо", "всего доброго", NULL };
+static const char *const signoffs_pl[] = { "pozdrawiam", "z poważaniem", "pozdrowienia", "dziękuję",
+	"pozdrawiam serdecznie", NULL };
+static const char *const signoffs_ru[] = { "с уважением", "спасибо", "всего доброго", "благодарю",
+	"с наилучшими пожеланиями", NULL };
 static const char *const *const signoff_languages[] = {
 	signoffs_en, signoffs_de, signoffs_fr, signoffs_es, signoffs_it, signoffs_nl,
-	signoffs_nordic, signoffs_fi, signoffs_pl, signoffs_ru,
+	signoffs_nordic, signoffs_fi, signoffs_pl, signoffs_ru, signoffs_pt, signoffs_cs_sk,
+	signoffs_tr, signoffs_hu, signoffs_ja_zh,
 };
 
 /* Greetings that open a mail, compared by their first word (same normalisation). */
@@ -158,8 +207,12 @@ static const char *const greetings[] = { "hi", "hello", "hey", "dear", "hallo", 
 /* Mobile and webmail footers. */
 static const char *const mobile_patterns[] = {
 	"^(sent|envoyé|enviado|inviato|verzonden|verstuurd|gesendet|sendt|skickat|wysłane|"
-	"wysłano|отправлено)\\s+(from|with|via|by|depuis|avec|desde|do|da|dal|met|vanaf|von|"
-	"fra|från|med|z|ze|из|с)\\s",
+	"wysłano|отправлено|odesláno|odoslané)\\s+(from|with|via|by|de|depuis|avec|desde|do|da|dal|met|"
+	"vanaf|von|fra|från|med|z|ze|из|с)\\s",
+	"^lähetetty\\s.{1,40}(sta|stä)$",
+	"^(发自我的|發自我的|来自我的|來自我的)",
+	"^나의\\s.+에서\\s*보냄",
+	"^\\S+('|’)?(dan|den|tan|ten)\\s+gönderildi",
 	"^\\S+ from (my )?mobile",
 	"^from my \\S.{0,20}$",
 	"^get \\[?outlook for\\s",
@@ -177,11 +230,16 @@ static const char *const header_pattern =
 	"da|inviato|a|oggetto|data|risposta|van|verzonden|aan|onderwerp|"
 	"från|skickat|till|ämne|kopia|fra|sendt|til|emne|od|wysłano|do|temat|"
 	"от|отправлено|кому|тема|дата|копия|lähettäjä|lähetetty|vastaanottaja|aihe|kopio|päivämäärä|"
-	"发件人|发送时间|收件人|抄送|主题|寄件者|傳送時間|收件者|主旨|差出人|送信日時|宛先|件名)"
+	"发件人|发送时间|收件人|抄送|主题|寄件者|傳送時間|收件者|主旨|差出人|送信日時|宛先|件名|"
+	/* cs/sk, hu, tr, el, uk, ro, ko Outlook */
+	"odesláno|odoslané|komu|předmět|predmet|kopie|feladó|elküldve|címzett|tárgy|másolatot kap|"
+	"kimden|gönderildi|gönderilme tarihi|kime|konu|bilgi|από|στάλθηκε|προς|θέμα|κοιν|"
+	"від|надіслано|тема|de la|trimis|către|subiect|보낸 사람|받는 사람|보낸 날짜|제목|참조)"
 	"\\s*\\**\\s*[:：]";
 
 static const char *const from_pattern =
-	"^(from|von|de|expéditeur|da|van|från|fra|od|от|lähettäjä|发件人|寄件者|差出人)\\s*\\**\\s*[:：]";
+	"^(from|von|de|expéditeur|da|van|från|fra|od|от|lähettäjä|发件人|寄件者|差出人|feladó|kimden|από|"
+	"від|de la|보낸 사람)\\s*\\**\\s*[:：]";
 
 typedef struct {
 	GRegex **strong;
@@ -190,6 +248,7 @@ typedef struct {
 	GRegex **mobile;
 	GRegex *header;
 	GRegex *from;
+	GRegex *one_line_header;
 } Tables;
 
 static GRegex **
@@ -242,6 +301,7 @@ tables (void)
 		t.mobile = compile_list (mobile_patterns, G_N_ELEMENTS (mobile_patterns));
 		t.header = compile_one (header_pattern);
 		t.from = compile_one (from_pattern);
+		t.one_line_header = compile_one (one_line_header_pattern);
 		g_once_init_leave (&done, 1);
 	}
 	return &t;
@@ -312,7 +372,7 @@ has_any (const char *text, const char *const *words)
 static gboolean
 may_open_strong (const char *text)
 {
-	/* the first letters of "on at in am op le el em il dnia dňa den w dniu" */
+	/* the first letters of "on at in am op le el em il dnia dňa dne den w dniu" */
 	if (text[0] != '\0' && strchr ("oaileOAILEdDwW", text[0]) != NULL)
 		return TRUE;
 	return g_unichar_isdigit (g_utf8_get_char (text)) || g_str_has_prefix (text, "在");
@@ -323,11 +383,11 @@ static gboolean
 may_be_strong (const char *text, const char *lower)
 {
 	static const char *const leads[] = { "on", "at", "in message", "am", "op", "le", "el",
-		                             "em", "il", "dnia", "dňa", "den", "w dniu", "在", NULL };
+		                             "em", "il", "dnia", "dňa", "dne", "den", "w dniu", "在", NULL };
 	static const char *const words[] = { "wrote", "writes", "said", "says", "schrieb",
 		                             "geschrieben", "schreef", "geschreven", "écrit",
 		                             "escribió", "escreveu", "scritto", "napisał", "pisze",
-		                             "skrev", "写道", "@", "gmt", NULL };
+		                             "skrev", "写道", "napsal", "napísal", "@", "gmt", NULL };
 
 	/* a lead word or "^\d{4}" (\d is Unicode's), and a verb, an address or "GMT" */
 	if (!g_unichar_isdigit (g_utf8_get_char (text)) && !has_any_prefix (lower, leads))
@@ -341,7 +401,8 @@ may_be_weak (const char *text, const char *lower)
 	static const char *const words[] = { "skrev", "napisa", "pisze", "напис", "пише", "kirjoitti",
 		                             "寫道", "写道", "のメッセージ", "書きました", "schrieb",
 		                             "wrote", "a écrit", "escribió", "escreveu",
-		                             "ha scritto", "schreef", "@", NULL };
+		                             "ha scritto", "schreef", "napsal", "napísal", "yazdı", "írta",
+		                             "a scris", "έγραψε", "작성", "@", NULL };
 
 	/* every weak pattern ends in ":$" or "[:：]$" and has its verb (or an address) */
 	if (!g_str_has_suffix (text, ":") && !g_str_has_suffix (text, "："))
@@ -357,7 +418,8 @@ pd_qp_attribution_words (const char *line)
 		                             "schreef", "geschreven", "écrit", "escribió",
 		                             "escreveu", "scritto", "napisa", "pisze", "skrev", "写道",
 		                             "寫道", "напис", "пише", "kirjoitti", "のメッセージ",
-		                             "書きました", "@", "gmt", NULL };
+		                             "書きました", "napsal", "napísal", "yazdı", "írta", "scris",
+		                             "έγραψε", "작성", "@", "gmt", NULL };
 	g_autofree char *lower = NULL;
 
 	if (!g_utf8_validate (line, -1, NULL))
@@ -418,6 +480,12 @@ pd_qp_is_forward_marker (const char *line)
 	g_utf8_validate (head, -1, &valid_end); /* not in the middle of a character */
 	head[valid_end - head] = '\0';
 	g_autofree char *text = strip_chars (head, ">|*", "*");
+	/* "From: A Sent: DATE To: B": three fields, so at least three colons */
+	guint colons = 0;
+	for (const char *p = text; *p; p++)
+		colons += *p == ':';
+	if (colons >= 3 && g_regex_match (tables ()->one_line_header, text, 0, NULL))
+		return TRUE;
 	/* "^-{2,}..." or "^(begin|début|anfang|inizio|comienzo|início)..." */
 	if (text[0] != '-' && strchr ("bdaicBDAIC", text[0]) == NULL)
 		return FALSE;
@@ -465,7 +533,8 @@ pd_qp_is_mobile_signature (const char *line)
 	static const char *const starts[] = {
 		"sent", "envoy", "enviado", "inviato", "verzonden", "verstuurd", "gesendet", "sendt",
 		"skickat", "wysłan", "отправлено", "from my ", "get ", "von meinem ", "diese nachricht ",
-		"från min", "从我的", "從我的", "iphoneから", NULL,
+		"från min", "从我的", "從我的", "iphoneから", "lähetetty", "odesláno", "odoslané",
+		"发自我的", "發自我的", "来自我的", "來自我的", "나의", NULL,
 	};
 	g_autofree char *text = strip_chars (line, "(<", "");
 	g_autofree char *lower = NULL;
@@ -473,7 +542,8 @@ pd_qp_is_mobile_signature (const char *line)
 	if (*text == '\0' || strlen (text) > 160)
 		return FALSE;
 	/* an ASCII opening none of the patterns has, and no " from ": no need to look closer */
-	if (g_ascii_isalpha (text[0]) && strchr ("seivwfgdSEIVWFGD", text[0]) == NULL) {
+	if (g_ascii_isalpha (text[0]) && strchr ("seivwfgdloSEIVWFGDLO", text[0]) == NULL &&
+	    strstr (text, "gönderildi") == NULL) {
 		gboolean from = FALSE;
 		for (const char *p = text; *p && !from; p++)
 			from = g_ascii_strncasecmp (p, " from ", 6) == 0;
@@ -484,8 +554,18 @@ pd_qp_is_mobile_signature (const char *line)
 		return FALSE;
 	lower = g_utf8_strdown (text, -1);
 	/* the patterns' openings, and "^\S+ from (my )?mobile" */
-	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL)
+	if (!has_any_prefix (lower, starts) && strstr (lower, " from ") == NULL &&
+	    strstr (lower, "gönderildi") == NULL)
 		return FALSE;
+	/* a footer names a device, and at most apologises for it ("Sent from my iPhone, please
+	 * excuse typos"); "Sent from my desk, is much easier than my phone." is a sentence */
+	const char *comma = strchr (lower, ',');
+	if (comma != NULL) {
+		static const char *const apologies[] = { "excuse", "typo", "brevity", "sorry", "pardon",
+			"apolog", "entschuldig", "fautes", "disculp", "errori", "tippfehler", NULL };
+		if (!has_any (comma, apologies))
+			return FALSE;
+	}
 	return any_match (tables ()->mobile, text);
 }
 
@@ -518,6 +598,34 @@ is_short_name (const char *text)
 			text++;
 	}
 	return words > 0;
+}
+
+gboolean
+pd_qp_is_name_line (const char *line)
+{
+	g_autofree char *text = strip_chars (line, "", "");
+	guint words = 0;
+	gsize len = strlen (text);
+
+	if (len == 0 || len > 40 || !g_utf8_validate (text, -1, NULL))
+		return FALSE;
+	if (g_unichar_islower (g_utf8_get_char (text)))
+		return FALSE;
+	/* "Bob." or "Thanks, for looking again." end a sentence; "J." alone is an initial */
+	if (strchr ("?!:;,", text[len - 1]) != NULL ||
+	    (text[len - 1] == '.' && !(len >= 2 && g_ascii_isupper (text[len - 2]) &&
+	                               (len == 2 || text[len - 3] == ' '))))
+		return FALSE;
+	for (const char *p = text; *p;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		words++;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return words <= 4;
 }
 
 gboolean

@@ -47,6 +47,9 @@ gboolean pd_qp_is_quote (const char *line);
 
 /* A closing line of a mail, alone on its line ("Regards,", "Best,", "Mit freundlichen
  * Grüßen", "Cordialement"): what follows it (a name, a title) is the signature. */
+/* Whether LINE reads like the name under a sign-off ("Bob", "Anna Berg", "J. Smith", "佐藤 花子"):
+ * a few words, not opening in lower case, not ending a sentence. */
+gboolean pd_qp_is_name_line (const char *line);
 gboolean pd_qp_is_signoff (const char *line);
 
 /* A greeting alone on its line ("Hi,", "Hello Bob,", "Hallo!"). */

@@ -547,7 +547,12 @@ cut_at_signoff (Lines *lines, guint start, guint end)
 			/* only when some text comes before it */
 			for (guint j = start; j + 1 < i && !before; j++)
 				before = lines->v[j].keep && lines->v[j].kind == LINE_TEXT;
-			if (before && seen >= SIGNOFF_LINES_MIN)
+			/* what follows must start with a name: "Thanks,\nfor looking again." is text */
+			guint next = i;
+			while (next < end && (!lines->v[next].keep || lines->v[next].kind == LINE_EMPTY))
+				next++;
+			if (before && seen >= SIGNOFF_LINES_MIN && next < end &&
+			    (lines->v[next].kind != LINE_TEXT || kept_text_is (lines, next, pd_qp_is_name_line)))
 				drop_range (lines, i - 1, end);
 			return;
 		}
@@ -557,6 +562,19 @@ cut_at_signoff (Lines *lines, guint start, guint end)
 			return;
 		seen++;
 	}
+}
+
+/* "Bob Smith wrote:", "Support team schrieb:": an attribution without date or address, known
+ * only by its place, right above the quote that ends the mail. */
+static gboolean
+is_short_attribution (const char *line)
+{
+	gsize len = strlen (line);
+	while (len > 0 && g_ascii_isspace (line[len - 1]))
+		len--;
+	if (len == 0 || len > 80 || (line[len - 1] != ':' && !(len >= 3 && memcmp (line + len - 3, "：", 3) == 0)))
+		return FALSE;
+	return pd_qp_attribution_words (line);
 }
 
 /* The quoted mail's own greeting left unquoted right above a quote that ends the mail
@@ -573,7 +591,8 @@ drop_greeting_before_quote (Lines *lines, guint start, guint end)
 		first_quote--;
 	if (first_quote == i || first_quote <= start + 1)
 		return;
-	if (kept_text_is (lines, first_quote - 1, pd_qp_is_greeting))
+	if (kept_text_is (lines, first_quote - 1, pd_qp_is_greeting) ||
+	    kept_text_is (lines, first_quote - 1, is_short_attribution))
 		lines->v[first_quote - 1].keep = FALSE;
 }
 

@@ -167,6 +167,53 @@ static const Case cases[] = {
 	                                         "invoice that we got last week from your company.\nAnd more.\n",
 	  "Point one.\n\nBest,\nBut wait, there is more I need to tell you about the invoice that we got last week from "
 	  "your company.\nAnd more.", NULL },
+	/* issue 9: content that merely starts with a sign-off word stays */
+	{ "thanks then a sentence stays", "Fixed, I think.\n\nThanks,\nfor looking again.\nThe file is attached.\n",
+	  "Fixed, I think.\n\nThanks,\nfor looking again.\nThe file is attached.", NULL },
+	{ "thanks then a request stays", "See below.\n\nThanks,\nPlease also check the VAT.\nBob\n",
+	  "See below.\n\nThanks,\nPlease also check the VAT.\nBob", NULL },
+	{ "sign-off initial and title", "Done.\n\nRegards,\nJ. Smith\nCFO\n", "Done.", NULL },
+	{ "sign-off cjk name and title", "了解しました。\n\nよろしくお願いします,\n佐藤 花子\n営業部\n",
+	  "了解しました。", NULL },
+	{ "sign-off pt", "Recebido.\n\nAtenciosamente,\nJoão Silva\nGerente de compras\n", "Recebido.", NULL },
+	{ "sign-off cs", "Děkuji, funguje to.\n\nS pozdravem\nPetr Novák\nvedoucí IT\n", "Děkuji, funguje to.", NULL },
+	/* issue 9: an attribution with only a name, right above the quote that ends the mail */
+	{ "name-only attribution", "Thanks, that fixed it.\n\nBob Smith wrote:\n> Try restarting.\n> Support\n",
+	  "Thanks, that fixed it.", NULL },
+	{ "name-only attribution de", "Danke.\n\nSupport-Team schrieb:\n> Bitte neu starten.\n", "Danke.", NULL },
+	{ "wrote in a sentence stays", "You wrote: the export fails.\nIt does not fail here.\n",
+	  "You wrote: the export fails.\nIt does not fail here.", "" },
+	/* issue 9: an Outlook header block flattened to one line by an HTML conversion */
+	{ "one-line outlook header", "Thanks, that fixed it.\n\nFrom: Support <support@example.com> Sent: Monday, "
+	                             "February 3, 2020 10:15 AM To: Dan Roe Subject: RE: Upgrade\n\nTry restarting.\n",
+	  "Thanks, that fixed it.", NULL },
+	{ "one-line outlook header de", "Danke.\n\nVon: Support <support@example.com> Gesendet: Montag, 3. Februar "
+	                                "2020 10:15 An: Max Betreff: AW: Update\n\nBitte neu starten.\n",
+	  "Danke.", NULL },
+	/* issue 9: a sentence that opens like a mobile footer is text; a footer's apology is not */
+	{ "sent from a sentence stays", "Here it is.\n\nSent from my desk, which is easier than my phone.\n",
+	  "Here it is.\n\nSent from my desk, which is easier than my phone.", "" },
+	{ "mobile footer with an apology", "Here it is.\n\nSent from my iPhone, please excuse typos\n",
+	  "Here it is.", NULL },
+	/* issue 9: Outlook blocks and Gmail attributions of ko, el, ro, uk, hu, tr */
+	{ "ko outlook block", "확인했습니다.\n\n보낸 사람: Support <support@example.com>\n보낸 날짜: 2020년 2월 3일 "
+	                      "월요일 오전 10:15\n받는 사람: Kim\n제목: RE: 주문\n\n주문이 발송되었습니다.\n",
+	  "확인했습니다.", NULL },
+	{ "el outlook block", "Εντάξει.\n\nΑπό: Support <support@example.com>\nΣτάλθηκε: Δευτέρα, 3 Φεβρουαρίου "
+	                      "2020 10:15 πμ\nΠρος: Nikos\nΘέμα: Παραγγελία\n\nΣτάλθηκε.\n",
+	  "Εντάξει.", NULL },
+	{ "ro gmail attribution", "Bine.\n\nÎn lun., 3 feb. 2020 la 10:15, Support <support@example.com> a scris:\n\n"
+	                          "> Trimis.\n", "Bine.", NULL },
+	{ "el gmail attribution", "Εντάξει.\n\nΣτις Δευ 3 Φεβ 2020 στις 10:15, ο/η Support <support@example.com> "
+	                          "έγραψε:\n\n> Στάλθηκε.\n", "Εντάξει.", NULL },
+	{ "ko gmail attribution", "좋아요.\n\n2020년 2월 3일 (월) 오전 10:15, Support <support@example.com>님이 작성:\n\n"
+	                          "> 발송.\n", "좋아요.", NULL },
+	{ "uk gmail attribution", "Добре.\n\nпн, 3 лют. 2020 о 10:15 Support <support@example.com> пише:\n\n"
+	                          "> Надіслано.\n", "Добре.", NULL },
+	{ "hu outlook block", "Rendben.\n\nFeladó: Support <support@example.com>\nElküldve: 2020. február 3. 10:15\n"
+	                      "Címzett: Anna\nTárgy: Számla\n\nKüldjük.\n", "Rendben.", NULL },
+	{ "tr outlook block", "Tamam.\n\nKimden: Support <support@example.com>\nGönderildi: 3 Şubat 2020 Pazartesi "
+	                      "10:15\nKime: Ayse\nKonu: Sipariş\n\nGönderildi.\n", "Tamam.", NULL },
 	{ "leading blank lines", "\n\n  \nHi\n", "Hi", "" },
 	{ "empty", "", "", "" },
 };
