@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/strutil.h"
 #include "tickets/workflow.h"
+#include "lists/request.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -270,9 +271,45 @@ apply_report (PdApply *a, GError **error)
 	                           detail, a->out->message_id, error);
 }
 
+/* lists (issue 12): mail to a list's request address is a subscriber's request, never a
+ * ticket. It is kept (without a ticket); only human mail is acted on and answered, the answer
+ * within the per-recipient limit of automatic answers. */
+static gboolean
+apply_list_request (PdApply *a, GError **error)
+{
+	PdListAnswer ans = { 0 };
+	gboolean allowed = FALSE, ok;
+
+	a->out->action = "stored";
+	if (!pd_apply_add_message (a, 0, NULL, error))
+		return FALSE;
+	if (a->ctx->klass != PD_CLASS_HUMAN || a->mail->from == NULL) {
+		a->out->note = g_strdup_printf ("%s mail to a list request address: not answered",
+		                                pd_class_name (a->ctx->klass));
+		return TRUE;
+	}
+	ok = pd_list_request_handle (a->app, a->ctx, a->mail, a->now, &ans, error);
+	if (ok && ans.rcpt != NULL)
+		ok = auto_answer_allowed (a, ans.rcpt, &allowed, error) &&
+		     (!allowed || pd_apply_queue_mail (a, "list", 0, ans.rcpt, ans.bytes, ans.mid,
+		                                       ans.subject, ans.from_addr, TRUE,
+		                                       "list-answer", error));
+	if (ok) {
+		pd_log_info ("intake=%" G_GINT64_FORMAT " list=%" G_GINT64_FORMAT " %s%s%s",
+		             a->intake_id, a->ctx->list_id, ans.summary ? ans.summary : "request",
+		             a->out->note ? "; " : "", a->out->note ? a->out->note : "");
+		if (a->out->note == NULL)
+			a->out->note = g_steal_pointer (&ans.summary);
+	}
+	pd_list_answer_clear (&ans);
+	return ok;
+}
+
 static gboolean
 apply_class (PdApply *a, GError **error)
 {
+	if (a->ctx->list_id > 0) /* lists (issue 12) */
+		return apply_list_request (a, error);
 	switch (a->ctx->klass) {
 	case PD_CLASS_HUMAN:
 		if (a->mail->from == NULL) {
