@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "lists/import.h"
+#include "lists/links.h"
 #include "lists/list.h"
 #include "lists/subscriber.h"
 #include "store/lists.h"
@@ -574,6 +575,57 @@ list_ledger (int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* ---- links ---- */
+
+static gboolean
+list_links (int argc, char **argv, GError **error)
+{
+	gboolean json = FALSE;
+	g_autoptr (PdApp) app = NULL;
+	g_autoptr (PdListRow) l = NULL;
+	g_autoptr (PdSubscriberRow) sub = NULL;
+	g_autofree char *confirm = NULL, *prefs = NULL, *unsub = NULL, *mailto = NULL;
+	const GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "{confirm, prefs, unsubscribe, mailto}", NULL },
+		{ NULL },
+	};
+
+	if (!pd_cli_parse (&argc, &argv, "LIST ADDR",
+	                   "The signed links of a subscriber ([serve] public_url): the confirm, "
+	                   "preferences and unsubscribe pages, and the List-Unsubscribe mailto "
+	                   "address. To send someone their own link again.",
+	                   entries, error) ||
+	    !need_args (argc, 3, "LIST and ADDR", error) || (l = open_list (&app, argv[1], error)) == NULL ||
+	    !pd_store_subscriber_find (app->store, l->id, argv[2], &sub, error))
+		return FALSE;
+	if (sub == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "%s is not a subscriber of %s", argv[2],
+		             l->name);
+		return FALSE;
+	}
+	confirm = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_CONFIRM, sub->id);
+	prefs = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_PREFS, sub->id);
+	unsub = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_UNSUBSCRIBE, sub->id);
+	mailto = pd_list_unsubscribe_address (app->secret, l->address, sub->id);
+	if (json) {
+		PdJson *j = pd_json_new ();
+
+		pd_json_object_begin (j);
+		pd_json_member_int (j, "subscriber", sub->id);
+		pd_json_member_string (j, "confirm", confirm);
+		pd_json_member_string (j, "prefs", prefs);
+		pd_json_member_string (j, "unsubscribe", unsub);
+		pd_json_member_string (j, "mailto", mailto);
+		pd_json_object_end (j);
+		pd_cli_print_json (pd_json_free_to_string (j));
+		return TRUE;
+	}
+	printf ("confirm      %s\nprefs        %s\nunsubscribe  %s\nmailto       %s\n",
+	        confirm ? confirm : "(no [serve] public_url)", prefs ? prefs : "-", unsub ? unsub : "-",
+	        mailto);
+	return TRUE;
+}
+
 static const PdCommand list_commands[] = {
 	{ "create", list_create, "create a list" },
 	{ "show", list_show, "show a list (or every list)" },
@@ -584,6 +636,7 @@ static const PdCommand list_commands[] = {
 	{ "export", list_export, "write the subscribers as CSV or JSON" },
 	{ "delete", list_delete, "delete a list" },
 	{ "ledger", list_ledger, "the consent ledger of a list or of one subscriber" },
+	{ "links", list_links, "a subscriber's signed links and unsubscribe address" },
 	{ NULL, NULL, NULL },
 };
 

@@ -290,6 +290,8 @@ prefs_page (Page *p)
 	locales = known_locales (p->srv, p->sub->locale ? p->sub->locale : p->list->locale);
 	if (locale != NULL && !g_ptr_array_find_with_equal_func (locales, locale, g_str_equal, NULL))
 		locale = NULL; /* only a language we have texts for */
+	if (locale != NULL && p->sub->locale == NULL && g_strcmp0 (locale, p->list->locale) == 0)
+		locale = NULL; /* the list's language, as before: no change */
 	if (!pd_store_begin (p->srv->app->store, &error))
 		goto fail;
 	if (!pd_subscriber_set_prefs (p->srv->app->store, p->sub->id, topics, locale, "web",

@@ -371,3 +371,31 @@ pd_list_request_handle (PdApp *app, const PdContext *ctx, const PdMail *mail, gi
 		return answer_help (app, list, "unknown_command", mail->from->addr, mail, ans, error);
 	}
 }
+
+gboolean
+pd_list_is_request_address (PdStore *store, const char *addr, gboolean *yes_r, GError **error)
+{
+	const char *at = strrchr (addr, '@');
+	g_autofree char *local = NULL, *base = NULL;
+	char *plus;
+	gint64 list = 0;
+	gsize n;
+
+	*yes_r = FALSE;
+	if (at == NULL || at == addr)
+		return TRUE;
+	local = g_ascii_strdown (addr, at - addr);
+	plus = strchr (local, '+');
+	n = plus ? (gsize) (plus - local) : strlen (local);
+	if (n > 8 && strncmp (local + n - 8, "-request", 8) == 0)
+		local[n - 8] = '\0';
+	else if (plus != NULL && (strcmp (plus, "+subscribe") == 0 || strcmp (plus, "+unsubscribe") == 0))
+		*plus = '\0';
+	else
+		return TRUE;
+	base = g_strdup_printf ("%s%s", local, at);
+	if (!pd_store_list_id_by_address (store, base, &list, error))
+		return FALSE;
+	*yes_r = list > 0;
+	return TRUE;
+}

@@ -105,7 +105,7 @@ pd_store_list_create (PdStore *store, const PdListRow *row, gint64 now, gint64 *
 	pd_bind_int (stmt, 12, now);
 	rc = sqlite3_step (stmt);
 	sqlite3_reset (stmt);
-	if (rc == SQLITE_CONSTRAINT) {
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE,
 		             "a list named %s or with the address %s exists already", row->name,
 		             row->address);
