@@ -102,6 +102,19 @@ list_create (int argc, char **argv, GError **error)
 		return FALSE;
 	if ((app = pd_app_open (PD_APP_STORE, error)) == NULL)
 		return FALSE;
+	for (guint i = 0; i < app->settings->queues->len; i++) {
+		const PdQueueSettings *q = app->settings->queues->pdata[i];
+
+		if (g_ascii_strcasecmp (q->address, lower) == 0) {
+			g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "--address %s is queue %s's", lower,
+			             q->name);
+			return FALSE;
+		}
+	}
+	if (g_strcmp0 (app->settings->bounce_address, lower) == 0) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "--address %s is the bounce address", lower);
+		return FALSE;
+	}
 	if (queue != NULL && pd_settings_queue (app->settings, queue) == NULL) {
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "--queue: no queue %s in the config", queue);
 		return FALSE;

@@ -17,6 +17,7 @@ is "a taken address is refused" "$(pd list create other --address news@example.c
 is "a bad name is refused" "$(pd list create 'No Good' --address x@example.com >/dev/null; echo $?)" 64
 is "an address with -request is refused" "$(pd list create x --address x-request@example.com >/dev/null; echo $?)" 64
 is "an unknown policy is refused" "$(pd list create x --address x@example.com --policy moderated >/dev/null; echo $?)" 64
+is "a queue's address is refused" "$(pd list create x --address support@example.com >/dev/null; echo $?)" 64
 is "an unknown queue is refused" "$(pd list create x --address x@example.com --queue nowhere >/dev/null; echo $?)" 64
 show=$(pd list show news --json)
 is "show: address lower-cased" "$(echo "$show" | json .address)" news@example.com
