@@ -312,12 +312,15 @@ pd_list_request_handle (PdApp *app, const PdContext *ctx, const PdMail *mail, gi
 	g_autofree char *token = NULL, *evidence = NULL;
 	PdListCommand cmd;
 
+	const char *who = mail->from ? mail->from->addr : "an unknown sender";
+
 	memset (ans, 0, sizeof *ans);
 	if (list == NULL)
 		return FALSE;
-	g_return_val_if_fail (mail->from != NULL, FALSE);
-	evidence = mail->message_id ? g_strdup_printf ("<%s> from %s", mail->message_id, mail->from->addr)
-	                            : g_strdup_printf ("from %s", mail->from->addr);
+	g_return_val_if_fail (mail->from != NULL || ctx->list_request == PD_LIST_REQ_UNSUBSCRIBE_ID,
+	                      FALSE);
+	evidence = mail->message_id ? g_strdup_printf ("<%s> from %s", mail->message_id, who)
+	                            : g_strdup_printf ("from %s", who);
 	switch (ctx->list_request) {
 	case PD_LIST_REQ_SUBSCRIBE:
 		cmd = PD_LIST_CMD_SUBSCRIBE;

@@ -36,8 +36,9 @@ typedef struct {
 } PdListAnswer;
 void pd_list_answer_clear (PdListAnswer *ans);
 
-/* Apply MAIL (class human, with a From) sent to the request address CTX names, at NOW, in
- * the caller's transaction on APP's store; ANS gets the answer to queue, if any. */
+/* Apply MAIL (class human, with a From; or any mail to the signed unsubscribe address) sent
+ * to the request address CTX names, at NOW, in the caller's transaction on APP's store; ANS
+ * gets the answer, if any, for the caller to rate-limit and queue (or drop). */
 gboolean pd_list_request_handle (PdApp *app, const PdContext *ctx, const PdMail *mail,
                                  gint64 now, PdListAnswer *ans, GError **error);
 

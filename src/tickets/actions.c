@@ -272,24 +272,29 @@ apply_report (PdApply *a, GError **error)
 }
 
 /* lists (issue 12): mail to a list's request address is a subscriber's request, never a
- * ticket. It is kept (without a ticket); only human mail is acted on and answered, the answer
- * within the per-recipient limit of automatic answers. */
+ * ticket. It is kept (without a ticket). Only human mail is acted on and answered, the answer
+ * within the per-recipient limit of automatic answers; the one exception is the signed
+ * List-Unsubscribe mailto, which unsubscribes whatever sends it (a program acting for the
+ * subscriber, as RFC 2369 intends) but is answered only when a person wrote. */
 static gboolean
 apply_list_request (PdApply *a, GError **error)
 {
 	PdListAnswer ans = { 0 };
-	gboolean allowed = FALSE, ok;
+	gboolean human = a->ctx->klass == PD_CLASS_HUMAN && a->mail->from != NULL;
+	gboolean allowed = FALSE, ok = TRUE;
 
 	a->out->action = "stored";
 	if (!pd_apply_add_message (a, 0, NULL, error))
 		return FALSE;
-	if (a->ctx->klass != PD_CLASS_HUMAN || a->mail->from == NULL) {
+	if (!human && a->ctx->list_request != PD_LIST_REQ_UNSUBSCRIBE_ID) {
 		a->out->note = g_strdup_printf ("%s mail to a list request address: not answered",
 		                                pd_class_name (a->ctx->klass));
 		return TRUE;
 	}
 	ok = pd_list_request_handle (a->app, a->ctx, a->mail, a->now, &ans, error);
-	if (ok && ans.rcpt != NULL)
+	if (ok && ans.rcpt != NULL && !human)
+		a->out->note = g_strdup_printf ("%s mail: not answered", pd_class_name (a->ctx->klass));
+	else if (ok && ans.rcpt != NULL)
 		ok = auto_answer_allowed (a, ans.rcpt, &allowed, error) &&
 		     (!allowed || pd_apply_queue_mail (a, "list", 0, ans.rcpt, ans.bytes, ans.mid,
 		                                       ans.subject, ans.from_addr, TRUE,

@@ -92,6 +92,12 @@ forged=$(echo "$fmailto" | sed 's/-[0-9a-f]*@/-000000000000@/')
 mail "$TEST_TMP/forged2.eml" 'robot@mua.example' "$forged" "unsubscribe" <<<""
 deliver "$TEST_TMP/forged2.eml" --recipient "$forged" >/dev/null
 is "a forged mailto signature unsubscribes nobody" "$(status_of fred@y.org)" active
+check "gus is subscribed" pd list subscribe news gus@y.org
+gmailto=$(pd list links news gus@y.org --json | jq -r .mailto)
+mail "$TEST_TMP/gmailto.eml" 'unsubscriber@mua.example' "$gmailto" "unsubscribe" "Auto-Submitted: auto-generated" <<<""
+deliver "$TEST_TMP/gmailto.eml" --recipient "$gmailto" >/dev/null
+is "a program's mail to the mailto unsubscribes too (RFC 2369)" "$(status_of gus@y.org)" unsubscribed
+is "but is not answered" "$(outbox_to gus@y.org)/$(outbox_to unsubscriber@mua.example)" 0/0
 
 # --- automatic mail to the request address: never answered, never a ticket ---
 before=$(pd outbox list --json | jq length)
