@@ -5,8 +5,10 @@
 # pages work with it switched off. Prints "ok STEP" or "not ok STEP: why" per step; exits 1
 # if a step failed.
 import sys
+import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -26,10 +28,24 @@ def step(name, good, why=""):
 
 
 def click_and_wait(element):
-    """click, then wait until the page it leads to has replaced the current one"""
+    """click, then wait until the page it leads to has replaced the current one and shows
+    its main part"""
     html = driver.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(driver, 30).until(expected_conditions.staleness_of(html))
+    WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))
+
+
+def settled(read):
+    """READ() once the new page has settled: a slow server (a sanitizer build) can still be
+    replacing the document when the first lookup runs"""
+    for attempt in range(20):
+        try:
+            return read()
+        except WebDriverException:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
 
 
 opts = webdriver.ChromeOptions()
@@ -63,10 +79,11 @@ try:
     colour = driver.find_element(By.CSS_SELECTOR, "nav a").value_of_css_property("color")
     step("the kb style sheet applies under the CSP", colour in ("rgba(11, 79, 156, 1)", "rgb(11, 79, 156)"), colour)
     click_and_wait(driver.find_element(By.XPATH, "//button[normalize-space()='Save my preferences']"))
-    status = driver.find_elements(By.CSS_SELECTOR, "[role=status]")
-    step("saved, and it says so", status and "saved" in status[0].text, status and status[0].text)
-    ticked = [b.get_attribute("value") for b in
-              driver.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name=topic]") if b.is_selected()]
+    status = settled(lambda: [e.text for e in driver.find_elements(By.CSS_SELECTOR, "[role=status]")])
+    step("saved, and it says so", status and "saved" in status[0], repr(status))
+    ticked = settled(lambda: [b.get_attribute("value") for b in
+                              driver.find_elements(By.CSS_SELECTOR, "input[type=checkbox][name=topic]")
+                              if b.is_selected()])
     step("the page shows the saved choice", ticked == ["releases", "security"], repr(ticked))
     logs = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     step("no errors in the console", not logs, repr(logs))
@@ -80,7 +97,7 @@ try:
     step("it shows one button", len(buttons) == 1, "%d buttons" % len(buttons))
     if buttons:
         click_and_wait(buttons[0])
-        h1 = driver.find_element(By.TAG_NAME, "h1").text
+        h1 = settled(lambda: driver.find_element(By.TAG_NAME, "h1").text)
         step("pressing it: you have left", h1 == "You have left the list", h1)
     driver.get(prefs_url)
     step("afterwards the prefs page says so", "You are not subscribed" in driver.find_element(By.TAG_NAME, "main").text)
