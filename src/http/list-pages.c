@@ -122,6 +122,21 @@ known_locales (PdHttpServer *srv, const char *also)
 	return out;
 }
 
+/* The language of the pages: the subscriber's, else the list's, if there are texts for it
+ * (else lang= would name a language the English fallback is not in). (transfer none) */
+static const char *
+page_locale (PdHttpServer *srv, const PdSubscriberRow *sub, const PdListRow *list)
+{
+	g_autoptr (GPtrArray) have = known_locales (srv, NULL);
+	const char *want[] = { sub->locale, list->locale };
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS (want); i++)
+		if (want[i] != NULL && g_ptr_array_find_with_equal_func (have, want[i], g_str_equal, NULL))
+			return want[i];
+	return "en";
+}
+
 typedef struct {
 	PdHttpServer *srv;
 	SoupServerMessage *msg;
@@ -406,7 +421,7 @@ pd_http_list (PdHttpServer *srv, SoupServerMessage *msg, const char *path)
 	p.sub = sub;
 	p.token = parts[1];
 	p.evidence = g_strdup_printf ("web %s", host ? host : "unknown");
-	p.locale = sub->locale ? sub->locale : list->locale;
+	p.locale = page_locale (srv, sub, list);
 	if (kind == PD_LIST_LINK_CONFIRM)
 		confirm_page (&p);
 	else if (kind == PD_LIST_LINK_PREFS)

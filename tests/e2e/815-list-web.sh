@@ -88,6 +88,17 @@ is "the ledger: unsubscribe via web, one-click" \
 is "the old confirm link cannot bring him back" "$(code -X POST "$confirm"; echo " $(status_of bob@y.org)")" "200 unsubscribed"
 check "the prefs page now says so" grep -q "You are not subscribed" <(curl -s "$prefs")
 
+# --- a language without texts: the English pages say lang="en", not the subscriber's ---
+printf 'address,locale\ncarl@y.org,de\n' >"$TEST_TMP/carl.csv"
+check "carl imported with locale de" pd list import news "$TEST_TMP/carl.csv"
+check "his page is English and says so" grep -q '<html lang="en">' <(curl -s "$(pd list links news carl@y.org --json | jq -r .prefs)")
+mkdir -p "$POSTDESK_HOME/templates/de/web"
+sed 's/Leave the list/Die Liste verlassen/' "$POSTDESK_SRCDIR/templates/en/web/list-unsubscribe.html" \
+	>"$POSTDESK_HOME/templates/de/web/list-unsubscribe.html"
+page=$(curl -s "$(pd list links news carl@y.org --json | jq -r .unsubscribe)")
+check "with German texts in the home, lang=de" grep -q '<html lang="de">' <<<"$page"
+check "and the German text" grep -q 'Die Liste verlassen' <<<"$page"
+
 # --- a deleted list's links are gone ---
 check "ann subscribed" pd list subscribe news ann@y.org
 aunsub=$(pd list links news ann@y.org --json | jq -r .unsubscribe)
