@@ -22,6 +22,10 @@ serve_start
 check "swaks: subscribe to news-request@" swaks --silent 2 --server 127.0.0.1 --port "$SMTP_PORT" \
 	--from bob@y.org --to "$req" --header "Subject: subscribe" --header "From: Bob <bob@y.org>" \
 	--body "please"
+swaks --silent 2 --server 127.0.0.1 --port "$SMTP_PORT" --from x@y.org --to nolist-request@example.com \
+	--body "subscribe" >>"$LOG" 2>&1
+is "the request address of no list is refused at RCPT (swaks exit 24)" "$?" 24
+check "LMTP takes news+subscribe@ too" bash -c "printf 'LHLO t\nMAIL FROM:<dan@y.org>\nRCPT TO:<news+subscribe@example.com>\nQUIT\n' | $PY $CHAT_PY $LMTP_PORT | grep -q '^250 2.1.5'"
 captured_at_least() { [ "$(captured_count)" -ge "$1" ]; }
 check "the confirmation is sent" wait_for 30 captured_at_least 1
 serve_stop

@@ -46,6 +46,8 @@ pd list import news "$TEST_TMP/in.csv" >"$TEST_TMP/out2" 2>/dev/null
 check "importing again adds nothing" grep -q ": 0 added, 0 pending made active, 3 already subscribed" "$TEST_TMP/out2"
 is "gone@ is still unsubscribed after a second import" \
 	"$(pd list members news --json | jq -r '.[] | select(.address=="gone@x.org") | .status')" unsubscribed
+printf 'address\nstdin@x.org\n' | "$POSTDESK" list import news - >"$TEST_TMP/stdin.out" 2>>"$LOG"
+check "FILE - reads stdin" grep -q "1 added" "$TEST_TMP/stdin.out"
 printf 'mail,name\na@x.org,A\n' >"$TEST_TMP/noaddr.csv"
 is "a file without an address column is refused (65)" "$(pd list import news "$TEST_TMP/noaddr.csv" >/dev/null 2>&1; echo $?)" 65
 is "a missing file (66)" "$(pd list import news "$TEST_TMP/nothere.csv" >/dev/null 2>&1; echo $?)" 66
