@@ -22,15 +22,15 @@
 #include "intake/smtp-session.h" /* lists (issue 12) */
 #include "lists/request.h"
 
-/* lists (issue 12): the listeners also take mail for the lists' request addresses, looked up
- * in the store on this loop (serve's own connection, as the HTTP pages use it) */
+/* lists (issue 12): the listeners also take mail for the lists' own and request addresses,
+ * looked up in the store on this loop (serve's own connection, as the HTTP pages use it) */
 static int
 accept_list_address (const char *addr, gpointer data)
 {
 	g_autoptr (GError) error = NULL;
 	gboolean yes;
 
-	if (!pd_list_is_request_address (((PdApp *) data)->store, addr, &yes, &error)) {
+	if (!pd_list_accepts_address (((PdApp *) data)->store, addr, &yes, &error)) {
 		pd_log_warn ("RCPT %s: %s", addr, error->message);
 		return -1;
 	}

@@ -376,7 +376,7 @@ pd_list_request_handle (PdApp *app, const PdContext *ctx, const PdMail *mail, gi
 }
 
 gboolean
-pd_list_is_request_address (PdStore *store, const char *addr, gboolean *yes_r, GError **error)
+pd_list_accepts_address (PdStore *store, const char *addr, gboolean *yes_r, GError **error)
 {
 	const char *at = strrchr (addr, '@');
 	g_autofree char *local = NULL, *base = NULL;
@@ -394,8 +394,8 @@ pd_list_is_request_address (PdStore *store, const char *addr, gboolean *yes_r, G
 		local[n - 8] = '\0';
 	else if (plus != NULL && (strcmp (plus, "+subscribe") == 0 || strcmp (plus, "+unsubscribe") == 0))
 		*plus = '\0';
-	else
-		return TRUE;
+	else if (plus != NULL)
+		return TRUE; /* no other +extension of a list's address is ours */
 	base = g_strdup_printf ("%s%s", local, at);
 	if (!pd_store_list_id_by_address (store, base, &list, error))
 		return FALSE;

@@ -42,9 +42,10 @@ void pd_list_answer_clear (PdListAnswer *ans);
 gboolean pd_list_request_handle (PdApp *app, const PdContext *ctx, const PdMail *mail,
                                  gint64 now, PdListAnswer *ans, GError **error);
 
-/* Is ADDR one of the request addresses of a list in STORE (NAME-request@, with or without a
- * +extension, NAME+subscribe@, NAME+unsubscribe@)? For listeners deciding at RCPT time. */
-gboolean pd_list_is_request_address (PdStore *store, const char *addr, gboolean *yes_r,
-                                     GError **error);
+/* Does a list in STORE take mail at ADDR: its request addresses (NAME-request@, with or
+ * without a +extension, NAME+subscribe@, NAME+unsubscribe@) or its own address (replies to
+ * its announcements)? For listeners deciding at RCPT time. */
+gboolean pd_list_accepts_address (PdStore *store, const char *addr, gboolean *yes_r,
+                                  GError **error);
 
 #endif

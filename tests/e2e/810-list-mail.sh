@@ -26,6 +26,8 @@ swaks --silent 2 --server 127.0.0.1 --port "$SMTP_PORT" --from x@y.org --to noli
 	--body "subscribe" >>"$LOG" 2>&1
 is "the request address of no list is refused at RCPT (swaks exit 24)" "$?" 24
 check "LMTP takes news+subscribe@ too" bash -c "printf 'LHLO t\nMAIL FROM:<dan@y.org>\nRCPT TO:<news+subscribe@example.com>\nQUIT\n' | $PY $CHAT_PY $LMTP_PORT | grep -q '^250 2.1.5'"
+check "LMTP takes the list's own address (replies to announcements)" bash -c "printf 'LHLO t\nMAIL FROM:<dan@y.org>\nRCPT TO:<news@example.com>\nQUIT\n' | $PY $CHAT_PY $LMTP_PORT | grep -q '^250 2.1.5'"
+check "but no other +extension of it" bash -c "printf 'LHLO t\nMAIL FROM:<dan@y.org>\nRCPT TO:<news+x@example.com>\nQUIT\n' | $PY $CHAT_PY $LMTP_PORT | grep -q '^550 5.1.1'"
 captured_at_least() { [ "$(captured_count)" -ge "$1" ]; }
 check "the confirmation is sent" wait_for 30 captured_at_least 1
 serve_stop
