@@ -11,6 +11,7 @@ const PdFilter *const pd_filters[] = {
 	&pd_filter_loop,
 	&pd_filter_bounce,
 	&pd_filter_autoreply,
+	&pd_filter_listreq,
 	&pd_filter_sender,
 	&pd_filter_thread,
 	&pd_filter_route,

@@ -48,7 +48,19 @@ typedef struct {
 	/* outbox row that carried Message-ID (no <>), or 0 */
 	gboolean (*outbox_by_message_id) (void *self, const char *message_id, gint64 *outbox_r,
 	                                  GError **error);
+	/* lists (issue 12): the list whose address is LIST_ADDRESS, or 0 */
+	gboolean (*list_by_address) (void *self, const char *list_address, gint64 *list_r,
+	                             GError **error);
 } PdQuery;
+
+/* lists (issue 12): which of a list's request addresses a mail was sent to (listreq.c) */
+typedef enum {
+	PD_LIST_REQ_NONE = 0,
+	PD_LIST_REQ_COMMANDS,       /* NAME-request@: commands in the subject or body */
+	PD_LIST_REQ_SUBSCRIBE,      /* NAME+subscribe@ */
+	PD_LIST_REQ_UNSUBSCRIBE,    /* NAME+unsubscribe@ */
+	PD_LIST_REQ_UNSUBSCRIBE_ID, /* NAME-request+mID-SIG@: the List-Unsubscribe mailto */
+} PdListRequestKind;
 
 /* One queue as filters see it (from the settings). */
 typedef struct {
@@ -96,6 +108,11 @@ typedef struct {
 	const PdQueueInfo *queue;    /* which queue */
 	char *priority;              /* "low" "normal" "high" "urgent" */
 
+	/* lists (issue 12): mail to a list's request address (never a ticket) */
+	gint64 list_id;              /* the list; 0 = not a request address */
+	int list_request;            /* PdListRequestKind */
+	gint64 list_subscriber;      /* PD_LIST_REQ_UNSUBSCRIBE_ID: the signed subscriber id */
+
 	GError *error;               /* set with PD_FAIL */
 } PdContext;
 
@@ -135,5 +152,6 @@ extern const PdFilter pd_filter_autoreply;
 extern const PdFilter pd_filter_sender;
 extern const PdFilter pd_filter_thread;
 extern const PdFilter pd_filter_route;
+extern const PdFilter pd_filter_listreq; /* lists (issue 12) */
 
 #endif

@@ -40,6 +40,7 @@ static const MainCommand commands[] = {
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
 	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
 	{ "serve", NET_COMMAND (pd_cmd_serve), "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler, knowledge-base web view", FALSE },
+	{ "list", pd_cmd_list, "subscriber lists: create, members, import, export, the consent ledger", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ "list-feedback", NET_COMMAND (pd_cmd_list_feedback), "list mail helpers: a delivery's VERP address, a DKIM signature, one kb-mailer run", FALSE },
 	{ NULL, NULL, NULL, FALSE },

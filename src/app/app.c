@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "store/lists.h"
 
 #define SECRET_BYTES 32
 
@@ -71,6 +72,13 @@ static gboolean
 q_outbox_by_message_id (void *self, const char *mid, gint64 *outbox_r, GError **error)
 {
 	return pd_store_outbox_by_message_id (self, mid, outbox_r, error);
+}
+
+/* lists (issue 12) */
+static gboolean
+q_list_by_address (void *self, const char *addr, gint64 *list_r, GError **error)
+{
+	return pd_store_list_id_by_address (self, addr, list_r, error);
 }
 
 static gboolean
@@ -268,6 +276,7 @@ pd_app_open (PdAppFlags flags, GError **error)
 	app->query.outbox_row = q_outbox_row;
 	app->query.outbox_by_message_id = q_outbox_by_message_id;
 	app->query.agent_by_address = q_agent_by_address;
+	app->query.list_by_address = q_list_by_address; /* lists (issue 12) */
 	return g_steal_pointer (&app);
 }
 
@@ -292,6 +301,7 @@ pd_app_open_with_settings (PdSettings *settings, GError **error)
 	app->query.outbox_row = q_outbox_row;
 	app->query.outbox_by_message_id = q_outbox_by_message_id;
 	app->query.agent_by_address = q_agent_by_address;
+	app->query.list_by_address = q_list_by_address; /* lists (issue 12) */
 	return g_steal_pointer (&app);
 }
 

@@ -40,4 +40,6 @@ gboolean pd_cmd_agent (int argc, char **argv, GError **error);
 gboolean pd_cmd_tick (int argc, char **argv, GError **error);
 gboolean pd_cmd_list_feedback (int argc, char **argv, GError **error); /* issue 12 */
 
+gboolean pd_cmd_list (int argc, char **argv, GError **error); /* lists (issue 12) */
+
 #endif

@@ -19,6 +19,23 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "sched/runner.h"
+#include "intake/smtp-session.h" /* lists (issue 12) */
+#include "lists/request.h"
+
+/* lists (issue 12): the listeners also take mail for the lists' own and request addresses,
+ * looked up in the store on this loop (serve's own connection, as the HTTP pages use it) */
+static int
+accept_list_address (const char *addr, gpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	gboolean yes;
+
+	if (!pd_list_accepts_address (((PdApp *) data)->store, addr, &yes, &error)) {
+		pd_log_warn ("RCPT %s: %s", addr, error->message);
+		return -1;
+	}
+	return yes ? 1 : 0;
+}
 
 /* how long SIGTERM waits for sessions and commits in flight */
 #define DRAIN_SECONDS 20
@@ -235,6 +252,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 		pd_settings_cell_free (s.settings);
 		return FALSE;
 	}
+	pd_session_set_accept (accept_list_address, app); /* lists (issue 12) */
 	ok = start_listeners (&s, error) && start_fetchers (&s, error) &&
 	     (app->settings->serve_http == NULL ||
 	      (http = pd_http_server_new (app, app->settings->serve_http, error)) != NULL);
@@ -249,6 +267,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	pd_http_server_free (http);
 	shut_down (&s);
+	pd_session_set_accept (NULL, NULL); /* lists (issue 12) */
 	g_source_remove (reaper);
 	pd_ingest_free (s.ingest);
 	/* a second SIGTERM from now on must not turn this clean exit into a kill */

@@ -29,6 +29,8 @@ void pd_http_raw (SoupServerMessage *msg, guint status, const char *type, GBytes
 
 /* The /kb/ handler (kb-pages.c). */
 void pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTable *query);
+/* The /list/ pages of subscribers (list-pages.c, lists: issue 12). */
+void pd_http_list (PdHttpServer *srv, SoupServerMessage *msg, const char *path);
 /* The style sheet from the database's parameters (style.c). (transfer full) */
 char *pd_http_style_css (GHashTable *style);
 

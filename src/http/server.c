@@ -180,6 +180,10 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
 		pd_http_kb (srv, msg, path, query);
 		return;
 	}
+	if (g_str_has_prefix (path, "/list/")) { /* lists (issue 12) */
+		pd_http_list (srv, msg, path);
+		return;
+	}
 	pd_http_not_found (srv, msg);
 }
 

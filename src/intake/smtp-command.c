@@ -30,6 +30,17 @@ pd_session_own_address (const PdSettings *settings, const char *addr)
 	return settings->bounce_address && g_ascii_strcasecmp (settings->bounce_address, base) == 0;
 }
 
+/* lists (issue 12) */
+static PdSessionAcceptFunc extra_accept;
+static gpointer extra_accept_data;
+
+void
+pd_session_set_accept (PdSessionAcceptFunc fn, gpointer data)
+{
+	extra_accept = fn;
+	extra_accept_data = data;
+}
+
 /* Parse "<addr> PARAMS" after "FROM:"/"TO:". ADDR_R gets the lower-cased address (a source
  * route dropped), PARAMS_R what follows. FALSE on a syntax error. */
 static gboolean
@@ -177,8 +188,16 @@ cmd_rcpt (PdSession *s, const char *arg)
 		return;
 	}
 	if (!pd_session_own_address (s->host->settings, addr)) {
-		pd_session_reply (s, "550 5.1.1 <%s>: Recipient address rejected: no such queue here", addr);
-		return;
+		int extra = extra_accept ? extra_accept (addr, extra_accept_data) : 0;
+
+		if (extra < 0) {
+			pd_session_reply (s, "451 4.3.0 <%s>: cannot look the address up now, try again later", addr);
+			return;
+		}
+		if (extra == 0) {
+			pd_session_reply (s, "550 5.1.1 <%s>: Recipient address rejected: no such queue here", addr);
+			return;
+		}
 	}
 	g_ptr_array_add (s->rcpts, g_steal_pointer (&addr));
 	s->state = ST_RCPT;

@@ -38,4 +38,10 @@ void pd_session_abort (PdSession *session);
  * with or without a +extension? */
 gboolean pd_session_own_address (const PdSettings *settings, const char *addr);
 
+/* lists (issue 12): more recipients to take mail for, decided by FN on the main loop (a
+ * list's own and request addresses, which live in the store): 1 yes, 0 no, -1 cannot tell now (the
+ * client is told 451 and retries). One for the process; NULL: none. Set by serve. */
+typedef int (*PdSessionAcceptFunc) (const char *addr, gpointer data);
+void pd_session_set_accept (PdSessionAcceptFunc fn, gpointer data);
+
 #endif

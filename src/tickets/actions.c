@@ -19,6 +19,8 @@
 #include "tickets/workflow.h"
 #include "lists/feedback.h"
 
+#include "lists/request.h"
+
 #define HOUR 3600
 #define DAY 86400
 #define HARD_BOUNCE_SUPPRESSION (60 * DAY)
@@ -271,9 +273,50 @@ apply_report (PdApply *a, GError **error)
 	                           detail, a->out->message_id, error);
 }
 
+/* lists (issue 12): mail to a list's request address is a subscriber's request, never a
+ * ticket. It is kept (without a ticket). Only human mail is acted on and answered, the answer
+ * within the per-recipient limit of automatic answers; the one exception is the signed
+ * List-Unsubscribe mailto, which unsubscribes whatever sends it (a program acting for the
+ * subscriber, as RFC 2369 intends) but is answered only when a person wrote. */
+static gboolean
+apply_list_request (PdApply *a, GError **error)
+{
+	PdListAnswer ans = { 0 };
+	gboolean human = a->ctx->klass == PD_CLASS_HUMAN && a->mail->from != NULL;
+	gboolean allowed = FALSE, ok = TRUE;
+
+	a->out->action = "stored";
+	if (!pd_apply_add_message (a, 0, NULL, error))
+		return FALSE;
+	if (!human && a->ctx->list_request != PD_LIST_REQ_UNSUBSCRIBE_ID) {
+		a->out->note = g_strdup_printf ("%s mail to a list request address: not answered",
+		                                pd_class_name (a->ctx->klass));
+		return TRUE;
+	}
+	ok = pd_list_request_handle (a->app, a->ctx, a->mail, a->now, &ans, error);
+	if (ok && ans.rcpt != NULL && !human)
+		a->out->note = g_strdup_printf ("%s mail: not answered", pd_class_name (a->ctx->klass));
+	else if (ok && ans.rcpt != NULL)
+		ok = auto_answer_allowed (a, ans.rcpt, &allowed, error) &&
+		     (!allowed || pd_apply_queue_mail (a, "list", 0, ans.rcpt, ans.bytes, ans.mid,
+		                                       ans.subject, ans.from_addr, TRUE,
+		                                       "list-answer", error));
+	if (ok) {
+		pd_log_info ("intake=%" G_GINT64_FORMAT " list=%" G_GINT64_FORMAT " %s%s%s",
+		             a->intake_id, a->ctx->list_id, ans.summary ? ans.summary : "request",
+		             a->out->note ? "; " : "", a->out->note ? a->out->note : "");
+		if (a->out->note == NULL)
+			a->out->note = g_steal_pointer (&ans.summary);
+	}
+	pd_list_answer_clear (&ans);
+	return ok;
+}
+
 static gboolean
 apply_class (PdApply *a, GError **error)
 {
+	if (a->ctx->list_id > 0) /* lists (issue 12) */
+		return apply_list_request (a, error);
 	switch (a->ctx->klass) {
 	case PD_CLASS_HUMAN:
 		if (a->mail->from == NULL) {
@@ -308,6 +351,10 @@ list_feedback (PdApply *a, PdContext *ctx, GError **error)
 {
 	PdListFeedback fb = { 0 };
 
+	/* a request to a list's -request address is the subscriber's own business (request.c),
+	 * even when it answers a campaign message */
+	if (ctx->list_id > 0 && ctx->klass == PD_CLASS_HUMAN)
+		return TRUE;
 	if (!pd_list_feedback (a->store, a->app->settings, a->app->secret, ctx, a->mail, a->intake_id,
 	                       a->now, &fb, error))
 		return FALSE;

@@ -1,0 +1,43 @@
+/* subscriber.h - every change of a subscriber's status, each with its consent row (action,
+ * via, evidence) in the same transaction. The caller holds the transaction (pd_store_begin)
+ * and decides who may ask (policy, list.h); these only keep status and ledger in step.
+ *   admin subscribe     anything -> active            consent subscribe/admin
+ *   request (mail, web) none/unsubscribed/... -> pending   consent request
+ *   confirm             pending -> active              consent confirm
+ *   unsubscribe         pending/active/bouncing/disabled -> unsubscribed   consent unsubscribe
+ *   preferences         topics, locale                 consent change */
+#ifndef PD_LIST_SUBSCRIBER_H
+#define PD_LIST_SUBSCRIBER_H
+
+#include "store/lists.h"
+
+typedef enum {
+	PD_SUB_CHANGED,   /* the status changed (or a new subscriber) */
+	PD_SUB_ALREADY,   /* it was so already: nothing written */
+	PD_SUB_NOT_VALID, /* the change does not apply (confirm of someone not pending) */
+} PdSubResult;
+
+/* Make ADDR an active subscriber of LIST (an administrator's act). */
+gboolean pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const char *name,
+                                  const char *evidence, gint64 now, gint64 *id_r,
+                                  PdSubResult *result_r, GError **error);
+/* ADDR asks to join LIST (VIA "mail" or "web", EVIDENCE the Message-ID or "web ADDR"): a
+ * pending subscriber, who becomes active only by pd_subscriber_confirm. An active one stays
+ * (PD_SUB_ALREADY); anyone else, an earlier unsubscriber included (this is the person's own
+ * request), becomes pending again. */
+gboolean pd_subscriber_request (PdStore *store, gint64 list, const char *addr, const char *name,
+                                const char *via, const char *evidence, gint64 now, gint64 *id_r,
+                                PdSubResult *result_r, GError **error);
+/* Pending subscriber ID becomes active. */
+gboolean pd_subscriber_confirm (PdStore *store, gint64 id, const char *via, const char *evidence,
+                                gint64 now, PdSubResult *result_r, GError **error);
+/* Subscriber ID leaves. DETAIL (may be NULL) goes into the ledger ("one-click"). */
+gboolean pd_subscriber_unsubscribe (PdStore *store, gint64 id, const char *via,
+                                    const char *evidence, const char *detail, gint64 now,
+                                    PdSubResult *result_r, GError **error);
+/* New TOPICS and LOCALE (NULL keeps one) for subscriber ID; PD_SUB_ALREADY if unchanged. */
+gboolean pd_subscriber_set_prefs (PdStore *store, gint64 id, const char *topics,
+                                  const char *locale, const char *via, const char *evidence,
+                                  gint64 now, PdSubResult *result_r, GError **error);
+
+#endif
