@@ -38,5 +38,6 @@ gboolean pd_cmd_quarantine (int argc, char **argv, GError **error);
 gboolean pd_cmd_serve (int argc, char **argv, GError **error);
 gboolean pd_cmd_agent (int argc, char **argv, GError **error);
 gboolean pd_cmd_tick (int argc, char **argv, GError **error);
+gboolean pd_cmd_report (int argc, char **argv, GError **error);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/strutil.h"
 #include "core/calendar.h"
+#include "core/settings-sun.h"
 
 static void sla_free (PdSlaSettings *sla);
 
@@ -65,6 +66,7 @@ settings_free (PdSettings *s)
 	g_ptr_array_unref (s->imap);
 	if (s->calendars != NULL)
 		g_ptr_array_unref (s->calendars);
+	pd_settings_sun_free (s->sun);
 	g_free (s);
 }
 
@@ -803,7 +805,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	if (!get_int (kf, "serve", "tick_interval", 60, 1, &n, error))
 		return NULL;
 	s->tick_interval = n;
-	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
+	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error) ||
+	    !pd_settings_sun_load (kf, &s->sun, error))
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",

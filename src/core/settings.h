@@ -125,6 +125,7 @@ typedef struct {
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
 	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
+	struct PdSunSettings *sun; /* follow-the-sun queues (core/settings-sun.h), never NULL */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

@@ -29,6 +29,8 @@ void pd_http_raw (SoupServerMessage *msg, guint status, const char *type, GBytes
 
 /* The /kb/ handler (kb-pages.c). */
 void pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTable *query);
+/* GET /metrics: Prometheus text format (metrics.c). */
+void pd_http_metrics (PdHttpServer *srv, SoupServerMessage *msg);
 /* The style sheet from the database's parameters (style.c). (transfer full) */
 char *pd_http_style_css (GHashTable *style);
 
