@@ -7,7 +7,7 @@
 #include "store/report.h"
 
 /* pd_store_report_agents columns */
-enum { A_ID, A_ADDRESS, A_NAME, A_ACTIVE, A_OPEN, A_REPLIES, A_NOTES, A_COMMANDS, A_ERRORS,
+enum { A_ID, A_ADDRESS, A_NAME, A_ACTIVE, A_OPEN, A_MAILS, A_REPLIES, A_NOTES, A_COMMANDS, A_ERRORS,
        A_ERROR_MAILS, A_CONFIRMS, A_RESOLVED };
 
 gboolean
@@ -66,10 +66,11 @@ pd_report_usage (PdApp *app, const PdReportQuery *q, PdReport *report, GError **
 		return FALSE;
 	pd_report_set_title (report, "How agents work");
 	s = pd_report_section (report, "agents", "Work by mail per agent",
-	                       "Answers to customers and internal notes sent by mail, commands that "
+	                       "Mails agents wrote to tickets, answers to customers and internal notes among them, commands that "
 	                       "took effect (#status, #assign, #priority, #queue, #kb), mails whose "
 	                       "commands were refused, and the error and confirmation mails agents got.");
 	pd_report_column (s, "agent", "Agent", PD_REPORT_TEXT);
+	pd_report_column (s, "mails", "Mails", PD_REPORT_INT);
 	pd_report_column (s, "replies", "Answers", PD_REPORT_INT);
 	pd_report_column (s, "notes", "Internal notes", PD_REPORT_INT);
 	pd_report_column (s, "commands", "Commands", PD_REPORT_INT);
@@ -79,14 +80,15 @@ pd_report_usage (PdApp *app, const PdReportQuery *q, PdReport *report, GError **
 	for (i = 0; i < rows->rows->len; i++) {
 		row = pd_report_row (s);
 		pd_report_set_text (s, row, 0, pd_report_text (rows, i, A_ADDRESS));
-		pd_report_set_int (s, row, 1, pd_report_int (rows, i, A_REPLIES));
-		pd_report_set_int (s, row, 2, pd_report_int (rows, i, A_NOTES));
-		pd_report_set_int (s, row, 3, pd_report_int (rows, i, A_COMMANDS));
-		pd_report_set_int (s, row, 4, pd_report_int (rows, i, A_ERRORS));
-		pd_report_set_int (s, row, 5, pd_report_int (rows, i, A_ERROR_MAILS));
-		pd_report_set_int (s, row, 6, pd_report_int (rows, i, A_CONFIRMS));
+		pd_report_set_int (s, row, 1, pd_report_int (rows, i, A_MAILS));
+		pd_report_set_int (s, row, 2, pd_report_int (rows, i, A_REPLIES));
+		pd_report_set_int (s, row, 3, pd_report_int (rows, i, A_NOTES));
+		pd_report_set_int (s, row, 4, pd_report_int (rows, i, A_COMMANDS));
+		pd_report_set_int (s, row, 5, pd_report_int (rows, i, A_ERRORS));
+		pd_report_set_int (s, row, 6, pd_report_int (rows, i, A_ERROR_MAILS));
+		pd_report_set_int (s, row, 7, pd_report_int (rows, i, A_CONFIRMS));
 	}
-	pd_report_chart (s, 0, 1, 3, 4, -1);
+	pd_report_chart (s, 0, 2, 4, 5, -1);
 
 	s = pd_report_section (report, "commands", "Commands and notes by kind",
 	                       "Ticket history entries agents caused, by kind.");

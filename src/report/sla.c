@@ -159,6 +159,12 @@ pd_report_sla (PdApp *app, const PdReportQuery *q, PdReport *report, GError **er
 		gint64 first = pd_report_int (rows, i, 4), done = pd_report_int (rows, i, 5);
 		const char *queue = pd_report_text (rows, i, 1), *target = pd_report_text (rows, i, 6);
 
+		/* as the report's clock sees it: what happened after it has not happened yet */
+		if (first > q->now)
+			first = 0;
+		if (done > q->now)
+			done = 0;
+
 		if (id != last) { /* the ticket's first row: its times */
 			Times *t = times_for (times, queue);
 			Times *both[2] = { t, &total };

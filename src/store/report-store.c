@@ -161,8 +161,15 @@ pd_store_report_agents (PdStore *store, gint64 since, gint64 until, const char *
 		"(SELECT COUNT (*) FROM tickets t WHERE t.assignee = a.id "
 		" AND t.state NOT IN ('resolved', 'closed') AND (?3 IS NULL OR t.queue = ?3)), "
 		"(SELECT COUNT (*) FROM messages m JOIN tickets t ON t.id = m.ticket_id "
-		" WHERE m.direction = 'in' AND m.from_addr = a.address AND m.reason = 'agent reply' "
+		" WHERE m.direction = 'in' AND m.from_addr = a.address AND m.reason IN " AGENT_MAIL
 		" AND m.created_at >= ?1 AND m.created_at < ?2 AND (?3 IS NULL OR t.queue = ?3)), "
+		/* an answer: the agent's mail whose processing queued the reply to the customer (the
+		 * same transaction, so the same ticket and time and a later message row) */
+		"(SELECT COUNT (*) FROM messages m JOIN tickets t ON t.id = m.ticket_id "
+		" WHERE m.direction = 'in' AND m.from_addr = a.address AND m.reason = 'agent reply' "
+		" AND m.created_at >= ?1 AND m.created_at < ?2 AND (?3 IS NULL OR t.queue = ?3) "
+		" AND EXISTS (SELECT 1 FROM messages o WHERE o.ticket_id = m.ticket_id AND "
+		" o.direction = 'out' AND o.reason = 'reply' AND o.created_at = m.created_at AND o.id > m.id)), "
 		"(SELECT COUNT (*) FROM messages m JOIN tickets t ON t.id = m.ticket_id "
 		" WHERE m.direction = 'in' AND m.from_addr = a.address AND m.reason = 'internal note' "
 		" AND m.created_at >= ?1 AND m.created_at < ?2 AND (?3 IS NULL OR t.queue = ?3)), "

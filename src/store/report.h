@@ -40,10 +40,10 @@ PdReportRows *pd_store_report_events (PdStore *store, gint64 since, gint64 until
 PdReportRows *pd_store_report_outbox (PdStore *store, gint64 since, gint64 until,
                                       const char *queue, GError **error);
 /* Per agent: id, address, name, active, open tickets assigned now, agent mails in the window
- * (replies to the customer, internal notes, mails with command errors), commands applied
- * (events state/assign/priority/queue/kb by the agent), command-error events, error mails
- * to the agent, confirmation mails to the agent, tickets the agent resolved. Ordered by
- * address. */
+ * (answers, command-only mails, internal notes, mails with command errors), answers to the
+ * customer among them, internal notes, commands applied (events state/assign/priority/queue/kb
+ * by the agent), command-error events, error mails to the agent, confirmation mails to the
+ * agent, tickets the agent resolved. Ordered by address. */
 PdReportRows *pd_store_report_agents (PdStore *store, gint64 since, gint64 until,
                                       const char *queue, GError **error);
 /* Open tickets no agent is assigned to (QUEUE NULL: all). */
