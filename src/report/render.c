@@ -184,9 +184,9 @@ render_json (const PdReport *r)
 /* ---- HTML ---- */
 static const char *const palette[] = { "#1f5f99", "#c2571a", "#5b4b9a", "#1b7a5a" };
 
-#define SVG_WIDTH 640
-#define LABEL_W 170
-#define BAR_MAX 360
+#define SVG_WIDTH 720
+#define LABEL_W 240
+#define BAR_MAX 390
 #define BAR_H 16
 #define LEGEND_H 28
 
@@ -244,7 +244,7 @@ render_svg (const PdReportSection *s, GString *out)
 	/* legend */
 	for (v = 0; v < nser; v++) {
 		const PdReportColumn *col = s->columns->pdata[g_array_index (s->chart_values, int, v)];
-		guint x = LABEL_W + v * 150;
+		guint x = LABEL_W + v * ((SVG_WIDTH - LABEL_W) / nser);
 
 		g_string_append_printf (out,
 		                        "<rect class=\"legend\" x=\"%u\" y=\"8\" width=\"12\" height=\"12\" "
@@ -296,7 +296,7 @@ render_table (const PdReportSection *s, GString *out)
 {
 	guint c, k;
 
-	g_string_append_printf (out, "<table id=\"table-%s\" style=\"border-collapse:collapse;margin:0.5em 0 1.5em\">\n<caption style=\"text-align:left;font-weight:bold;padding:0.3em 0\">", s->id);
+	g_string_append_printf (out, "<div style=\"overflow-x:auto\"><table id=\"table-%s\" style=\"border-collapse:collapse;margin:0.5em 0 1.5em\">\n<caption style=\"text-align:left;font-weight:bold;padding:0.3em 0\">", s->id);
 	esc (out, s->title);
 	g_string_append (out, "</caption>\n<thead><tr>");
 	for (c = 0; c < s->columns->len; c++) {
@@ -317,7 +317,7 @@ render_table (const PdReportSection *s, GString *out)
 			g_autofree char *v = human (col, row[c]);
 			const char *tag = c == 0 ? "th" : "td";
 
-			g_string_append_printf (out, "<%s%s style=\"text-align:%s;border-bottom:1px solid #ccc;padding:0.25em 0.6em%s\">",
+			g_string_append_printf (out, "<%s%s style=\"text-align:%s;border-bottom:1px solid #ccc;padding:0.25em 0.6em;white-space:nowrap%s\">",
 			                        tag, c == 0 ? " scope=\"row\"" : "",
 			                        col->type == PD_REPORT_TEXT ? "left" : "right",
 			                        c == 0 ? ";font-weight:normal" : "");
@@ -329,7 +329,7 @@ render_table (const PdReportSection *s, GString *out)
 	if (s->rows->len == 0)
 		g_string_append_printf (out, "<tr><td colspan=\"%u\">Nothing in this window.</td></tr>\n",
 		                        s->columns->len);
-	g_string_append (out, "</tbody>\n</table>\n");
+	g_string_append (out, "</tbody>\n</table></div>\n");
 }
 
 static void
