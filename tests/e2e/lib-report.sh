@@ -14,8 +14,10 @@
 #   09:00 T4 eve -> sales             10:00 bob #comment; 11:00 bob answers (2 h)
 #   12:00 alice "#status bogus" on T1: refused, an error mail
 #   15:00 eve clicked "this answered my question" on T4 (an events row)
+# report_setup [CONFIG-LINES]: the home (through $REPORT_SETUP, default pd_setup; the lines
+# come first, so serve_setup's [serve] keys can be given) and the two agents
 report_setup() {
-	pd_setup '[autoreply]' 'per_day = 1' "$@"
+	"${REPORT_SETUP:-pd_setup}" "$@" '[autoreply]' 'per_day = 1'
 	sed -i 's/^tag = SUPPORT$/tag = SUPPORT\nfirst_response = 1h\nresolution = 8h/' "$POSTDESK_HOME/postdesk.conf"
 	pd agent add alice@example.com --name "Alice Agent" --queues support >>"$LOG" || bail "agent add"
 	pd agent add bob@example.com --name "Bob Agent" --queues support,sales >>"$LOG" || bail "agent add"
