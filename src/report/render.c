@@ -69,7 +69,7 @@ render_text (const PdReport *r, GString *out)
 		for (c = 0; c < s->columns->len; c++) {
 			const char *key = ((PdReportColumn *) s->columns->pdata[c])->key;
 
-			g_string_append_printf (out, "%s%-*s", c ? "  " : "  ", (int) width[c], key);
+			g_string_append_printf (out, "  %-*s", (int) width[c], key);
 		}
 		g_string_append_c (out, '\n');
 		for (k = 0; k < s->rows->len; k++) {
