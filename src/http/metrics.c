@@ -1,7 +1,8 @@
 /* metrics.c - GET /metrics: Prometheus text exposition format (version 0.0.4) from the store,
  * read at each scrape: mail received by class and state, the outbox by state, open tickets
- * per queue, SLA reminders and breaches (escalations fired), follow-the-sun hand-offs. Every
- * configured queue, outbox state and SLA target has a line, 0 included, so a series does not
+ * per queue, SLA reminders and breaches (escalations fired), follow-the-sun hand-offs, list
+ * subscribers, campaigns and campaign deliveries by state. Every configured queue, outbox,
+ * subscriber, campaign and delivery state and SLA target has a line, 0 included, so a series does not
  * appear from nowhere. Counts are of rows kept: a retention purge lowers them. */
 #include "http/http-private.h"
 
@@ -47,7 +48,14 @@ render (PdApp *app, GError **error)
 {
 	static const char *const outbox_states[] = { "queued", "sent", "failed" };
 	static const char *const targets[] = { "first_response", "resolution" };
+	static const char *const subscriber_states[] = { "pending", "active", "unsubscribed",
+		                                         "bouncing", "disabled" };
+	static const char *const campaign_states[] = { "draft", "scheduled", "running", "paused",
+		                                       "done", "cancelled" };
+	static const char *const delivery_states[] = { "pending", "sending", "sent", "deferred",
+		                                       "bounced", "failed", "skipped" };
 	g_autoptr (PdReportRows) intake = NULL, outbox = NULL, queues = NULL, sla = NULL;
+	g_autoptr (PdReportRows) subscribers = NULL, campaigns = NULL, deliveries = NULL;
 	GString *out;
 	gint64 handoffs = 0;
 	guint i;
@@ -56,6 +64,9 @@ render (PdApp *app, GError **error)
 	    (outbox = pd_store_metrics_outbox (app->store, error)) == NULL ||
 	    (queues = pd_store_metrics_queues (app->store, error)) == NULL ||
 	    (sla = pd_store_metrics_sla (app->store, error)) == NULL ||
+	    (subscribers = pd_store_metrics_subscribers (app->store, error)) == NULL ||
+	    (campaigns = pd_store_metrics_campaigns (app->store, error)) == NULL ||
+	    (deliveries = pd_store_metrics_deliveries (app->store, error)) == NULL ||
 	    !pd_store_metrics_handoffs (app->store, &handoffs, error))
 		return NULL;
 	out = g_string_new (NULL);
@@ -103,6 +114,19 @@ render (PdApp *app, GError **error)
 	head (out, "postdesk_handoffs_total", "counter",
 	      "Tickets handed to another agent at a shift end (follow-the-sun).");
 	g_string_append_printf (out, "postdesk_handoffs_total %" G_GINT64_FORMAT "\n", handoffs);
+	head (out, "postdesk_list_subscribers", "gauge", "Subscribers of all lists, by status.");
+	for (i = 0; i < G_N_ELEMENTS (subscriber_states); i++)
+		g_string_append_printf (out, "postdesk_list_subscribers{status=\"%s\"} %" G_GINT64_FORMAT "\n",
+		                        subscriber_states[i], lookup (subscribers, subscriber_states[i], NULL, 1));
+	head (out, "postdesk_campaigns", "gauge", "Campaigns by state.");
+	for (i = 0; i < G_N_ELEMENTS (campaign_states); i++)
+		g_string_append_printf (out, "postdesk_campaigns{state=\"%s\"} %" G_GINT64_FORMAT "\n",
+		                        campaign_states[i], lookup (campaigns, campaign_states[i], NULL, 1));
+	head (out, "postdesk_campaign_deliveries", "gauge",
+	      "Campaign messages in the delivery ledger, by state.");
+	for (i = 0; i < G_N_ELEMENTS (delivery_states); i++)
+		g_string_append_printf (out, "postdesk_campaign_deliveries{state=\"%s\"} %" G_GINT64_FORMAT "\n",
+		                        delivery_states[i], lookup (deliveries, delivery_states[i], NULL, 1));
 	return g_string_free (out, FALSE);
 }
 

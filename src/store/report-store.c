@@ -259,6 +259,26 @@ pd_store_metrics_sla (PdStore *store, GError **error)
 	                    error);
 }
 
+PdReportRows *
+pd_store_metrics_subscribers (PdStore *store, GError **error)
+{
+	return plain_query (store, "SELECT status, COUNT (*) FROM subscribers GROUP BY 1 ORDER BY 1",
+	                    error);
+}
+
+PdReportRows *
+pd_store_metrics_campaigns (PdStore *store, GError **error)
+{
+	return plain_query (store, "SELECT state, COUNT (*) FROM campaigns GROUP BY 1 ORDER BY 1", error);
+}
+
+PdReportRows *
+pd_store_metrics_deliveries (PdStore *store, GError **error)
+{
+	return plain_query (store, "SELECT state, COUNT (*) FROM deliveries GROUP BY 1 ORDER BY 1",
+	                    error);
+}
+
 gboolean
 pd_store_metrics_handoffs (PdStore *store, gint64 *count_r, GError **error)
 {

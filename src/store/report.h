@@ -61,6 +61,11 @@ PdReportRows *pd_store_metrics_outbox (PdStore *store, GError **error);
 PdReportRows *pd_store_metrics_queues (PdStore *store, GError **error);
 /* sla_timers: target, kind, count */
 PdReportRows *pd_store_metrics_sla (PdStore *store, GError **error);
+/* list subscribers: status, count; campaigns: state, count; campaign deliveries (the
+ * delivery ledger): state, count */
+PdReportRows *pd_store_metrics_subscribers (PdStore *store, GError **error);
+PdReportRows *pd_store_metrics_campaigns (PdStore *store, GError **error);
+PdReportRows *pd_store_metrics_deliveries (PdStore *store, GError **error);
 /* events kind 'handoff': count */
 gboolean pd_store_metrics_handoffs (PdStore *store, gint64 *count_r, GError **error);
 

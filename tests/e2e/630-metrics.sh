@@ -30,7 +30,7 @@ families=$(grep -v '^#' "$TEST_TMP/m1" | sed 's/[{ ].*//' | sort -u)
 for f in $families; do
 	check "$f has HELP and TYPE" sh -c "grep -q '^# HELP $f ' '$TEST_TMP/m1' && grep -Eq '^# TYPE $f (counter|gauge)\$' '$TEST_TMP/m1'"
 done
-is "the families" "$(echo $families)" "postdesk_handoffs_total postdesk_intake_messages_total postdesk_outbox_messages postdesk_queue_open_tickets postdesk_sla_breaches_total postdesk_sla_reminders_total"
+is "the families" "$(echo $families)" "postdesk_campaign_deliveries postdesk_campaigns postdesk_handoffs_total postdesk_intake_messages_total postdesk_list_subscribers postdesk_outbox_messages postdesk_queue_open_tickets postdesk_sla_breaches_total postdesk_sla_reminders_total"
 
 is "intake: human mails done" "$(metric 'postdesk_intake_messages_total{class="human",state="done"}')" 12
 is "intake: autoreply" "$(metric 'postdesk_intake_messages_total{class="autoreply",state="done"}')" 1
@@ -45,6 +45,21 @@ is "SLA breaches: first response" "$(metric 'postdesk_sla_breaches_total{target=
 is "SLA breaches: resolution" "$(metric 'postdesk_sla_breaches_total{target="resolution"}')" 2
 is "SLA reminders: none configured" "$(metric 'postdesk_sla_reminders_total{target="resolution"}')" 0
 is "no hand-offs" "$(metric postdesk_handoffs_total)" 0
+is "no subscribers yet" "$(metric 'postdesk_list_subscribers{status="active"}')" 0
+is "no campaigns yet" "$(metric 'postdesk_campaigns{state="running"}')" 0
+
+# lists and campaigns (rows as the lists code writes them)
+db "INSERT INTO lists (id, name, address, created_at) VALUES (1, 'news', 'news@example.com', 0);
+    INSERT INTO subscribers (list_id, address, status, created_at, updated_at) VALUES
+      (1, 'a@x.example', 'active', 0, 0), (1, 'b@x.example', 'active', 0, 0), (1, 'c@x.example', 'unsubscribed', 0, 0);
+    INSERT INTO campaigns (id, list_id, subject, state, created_at) VALUES (1, 1, 'News', 'running', 0);
+    INSERT INTO deliveries (campaign_id, subscriber_id, seq, domain, state) VALUES
+      (1, 1, 1, 'x.example', 'sent'), (1, 2, 2, 'x.example', 'pending');"
+m=$(curl -s "$URL")
+is "subscribers: active" "$(metric 'postdesk_list_subscribers{status="active"}')" 2
+is "subscribers: unsubscribed" "$(metric 'postdesk_list_subscribers{status="unsubscribed"}')" 1
+is "campaigns: running" "$(metric 'postdesk_campaigns{state="running"}')" 1
+is "deliveries: sent and pending" "$(metric 'postdesk_campaign_deliveries{state="sent"}') $(metric 'postdesk_campaign_deliveries{state="pending"}')" "1 1"
 
 # a new customer mail: the numbers move at the next scrape
 mail "$TEST_TMP/new.eml" 'Gil <gil@customer.example>' sales@example.com "Another question" <<<"Hello?"
