@@ -43,6 +43,8 @@ static const MainCommand commands[] = {
 	{ "list", pd_cmd_list, "subscriber lists: create, members, import, export, the consent ledger", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ "list-feedback", NET_COMMAND (pd_cmd_list_feedback), "list mail helpers: a delivery's VERP address, a DKIM signature, one kb-mailer run", FALSE },
+
+	{ "report", pd_cmd_report, "reports: sla, volume, agents, bounces, usage (text, CSV, JSON, HTML, by mail)", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

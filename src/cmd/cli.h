@@ -42,4 +42,6 @@ gboolean pd_cmd_list_feedback (int argc, char **argv, GError **error); /* issue 
 
 gboolean pd_cmd_list (int argc, char **argv, GError **error); /* lists (issue 12) */
 
+gboolean pd_cmd_report (int argc, char **argv, GError **error);
+
 #endif

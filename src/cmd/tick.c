@@ -1,5 +1,6 @@
 /* tick.c - `postdesk tick`: run the scheduler once (for cron): SLA reminders and escalations
- * that are due now (POSTDESK_NOW in tests) are queued in the outbox; `postdesk send` or
+ * that are due now (POSTDESK_NOW in tests) are queued in the outbox, and follow-the-sun
+ * queues hand the tickets of agents whose shift ended to agents on shift; `postdesk send` or
  * `serve` delivers them. Safe to run while `serve` or another tick runs. */
 #include <stdio.h>
 
@@ -27,10 +28,14 @@ pd_cmd_tick (int argc, char **argv, GError **error)
 	    !pd_sched_run (app, pd_now (), &stats, error))
 		return FALSE;
 	if (json)
-		printf ("{\"reminders\":%u,\"escalations\":%u,\"mails\":%u,\"skipped\":%u}\n",
-		        stats.reminders, stats.escalations, stats.mails, stats.skipped);
+		printf ("{\"reminders\":%u,\"escalations\":%u,\"mails\":%u,\"skipped\":%u,"
+		        "\"handoffs\":%u,\"handed\":%u}\n",
+		        stats.reminders, stats.escalations, stats.mails, stats.skipped, stats.handoffs,
+		        stats.handed);
 	else
-		printf ("reminders %u, escalations %u, mails queued %u, without mail %u\n",
-		        stats.reminders, stats.escalations, stats.mails, stats.skipped);
+		printf ("reminders %u, escalations %u, mails queued %u, without mail %u, hand-offs %u "
+		        "(tickets %u)\n",
+		        stats.reminders, stats.escalations, stats.mails, stats.skipped, stats.handoffs,
+		        stats.handed);
 	return TRUE;
 }

@@ -145,3 +145,10 @@ pd_json_member_int (PdJson *j, const char *key, gint64 value)
 	pd_json_key (j, key);
 	pd_json_int (j, value);
 }
+
+void
+pd_json_number (PdJson *j, const char *literal)
+{
+	separate (j);
+	g_string_append (j->out, literal);
+}

@@ -23,4 +23,7 @@ void pd_json_null (PdJson *json);
 void pd_json_member_string (PdJson *json, const char *key, const char *value);
 void pd_json_member_int (PdJson *json, const char *key, gint64 value);
 
+/* A number already formatted as JSON ("66.7"); the caller vouches for its syntax (reports). */
+void pd_json_number (PdJson *json, const char *literal);
+
 #endif

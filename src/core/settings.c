@@ -16,6 +16,8 @@
 #include "core/settings-dkim.h"
 #include "core/settings-lists.h"
 
+#include "core/settings-sun.h"
+
 static void sla_free (PdSlaSettings *sla);
 
 static void
@@ -69,6 +71,8 @@ settings_free (PdSettings *s)
 		g_ptr_array_unref (s->calendars);
 	pd_list_settings_free (s->lists_feedback);
 	pd_dkim_settings_free (s->dkim);
+
+	pd_settings_sun_free (s->sun);
 	g_free (s);
 }
 
@@ -807,7 +811,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	if (!get_int (kf, "serve", "tick_interval", 60, 1, &n, error))
 		return NULL;
 	s->tick_interval = n;
-	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
+	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error) ||
+	    !pd_settings_sun_load (kf, &s->sun, error))
 		return NULL;
 	/* issue 12: list bounce scoring and DKIM, each in its own file */
 	{
@@ -976,6 +981,10 @@ pd_settings_example (const char *domain)
 		"#reminder = 75%%\n"
 		"#escalation = lead@%s\n"
 		"#pause_when_waiting = false\n"
+		"# follow-the-sun: new tickets go to an agent on shift (agent add --tz --hours), and\n"
+		"# at the end of an agent's shift the scheduler hands their open tickets to agents on\n"
+		"# shift then, with a note in the ticket history and a mail to each receiving agent\n"
+		"#follow_the_sun = no\n"
 		"\n"
 		"# a business calendar for SLA targets (any number of sections)\n"
 		"#[calendar office]\n"

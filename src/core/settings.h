@@ -128,6 +128,8 @@ typedef struct {
 	struct PdListSettings *lists_feedback; /* [lists] bounce scoring, digests (settings-lists.h) */
 	struct PdDkimSettings *dkim; /* [dkim], NULL = off (settings-dkim.h) */
 
+	struct PdSunSettings *sun; /* follow-the-sun queues (core/settings-sun.h), never NULL */
+
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;
 

@@ -31,6 +31,9 @@ void pd_http_raw (SoupServerMessage *msg, guint status, const char *type, GBytes
 void pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTable *query);
 /* The /list/ pages of subscribers (list-pages.c, lists: issue 12). */
 void pd_http_list (PdHttpServer *srv, SoupServerMessage *msg, const char *path);
+
+/* GET /metrics: Prometheus text format (metrics.c). */
+void pd_http_metrics (PdHttpServer *srv, SoupServerMessage *msg);
 /* The style sheet from the database's parameters (style.c). (transfer full) */
 char *pd_http_style_css (GHashTable *style);
 

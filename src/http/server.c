@@ -176,6 +176,10 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
 		pd_http_raw (msg, SOUP_STATUS_NO_CONTENT, "image/x-icon", none);
 		return;
 	}
+	if (strcmp (path, "/metrics") == 0 && strcmp (method, "POST") != 0) {
+		pd_http_metrics (srv, msg);
+		return;
+	}
 	if (strcmp (path, "/kb") == 0 || g_str_has_prefix (path, "/kb/")) {
 		pd_http_kb (srv, msg, path, query);
 		return;

@@ -65,6 +65,7 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 	static gsize init = 0;
 	GMimeMessage *msg;
 	GMimeTextPart *part;
+	GMimeObject *body;
 	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 	GMimeObject *obj;
 	GMimeFormatOptions *opts;
@@ -120,18 +121,31 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 	g_mime_part_set_content_encoding (
 		GMIME_PART (part),
 		g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
+	body = GMIME_OBJECT (part); /* (transfer full) */
+	if (spec->html != NULL) { /* multipart/alternative: the text first, the HTML preferred */
+		GMimeMultipart *alt = g_mime_multipart_new_with_subtype ("alternative");
+		GMimeTextPart *html = g_mime_text_part_new_with_subtype ("html");
+
+		g_mime_text_part_set_text (html, spec->html);
+		g_mime_part_set_content_encoding (GMIME_PART (html), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+		g_mime_multipart_add (alt, body);
+		g_mime_multipart_add (alt, GMIME_OBJECT (html));
+		g_object_unref (body);
+		g_object_unref (html);
+		body = GMIME_OBJECT (alt);
+	}
 	if (spec->attachments && spec->attachments->len > 0) {
 		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
 
-		g_mime_multipart_add (mixed, GMIME_OBJECT (part));
+		g_mime_multipart_add (mixed, body);
 		for (i = 0; i < spec->attachments->len; i++)
 			add_attachment (mixed, spec->attachments->pdata[i]);
 		g_mime_message_set_mime_part (msg, GMIME_OBJECT (mixed));
 		g_object_unref (mixed);
 	} else {
-		g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
+		g_mime_message_set_mime_part (msg, body);
 	}
-	g_object_unref (part);
+	g_object_unref (body);
 
 	opts = g_mime_format_options_new ();
 	g_mime_format_options_set_newline_format (opts, GMIME_NEWLINE_FORMAT_DOS);

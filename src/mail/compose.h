@@ -24,6 +24,7 @@ typedef struct {
 	const char *body;         /* UTF-8 text, LF line ends */
 	GPtrArray *extra_headers; /* "Name", "value" pairs, may be NULL */
 	GPtrArray *attachments;   /* PdAttachment*, passed through as parts; may be NULL */
+	const char *html;         /* a text/html alternative to BODY (reports), or NULL */
 } PdComposeSpec;
 
 /* The message as bytes with CRLF line ends. (transfer full) */

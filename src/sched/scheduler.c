@@ -4,6 +4,7 @@
  * reminder whose target has already passed is recorded without a mail: the escalation says
  * more. */
 #include "sched/scheduler.h"
+#include "sched/handoff.h"
 
 #include "core/error.h"
 #include "core/log.h"
@@ -217,5 +218,7 @@ pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 			return FALSE;
 	}
 	/* issue 12: announcements archived, new kb articles to the lists that follow them */
-	return pd_list_kb_mail_run (app->store, app->settings, now, NULL, error);
+	if (!pd_list_kb_mail_run (app->store, app->settings, now, NULL, error))
+		return FALSE;
+	return pd_handoff_run (app, now, stats, error);
 }

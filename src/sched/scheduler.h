@@ -12,6 +12,8 @@ typedef struct {
 	guint escalations; /* escalation timers fired */
 	guint mails;       /* mails queued */
 	guint skipped;     /* timers fired without mail (no recipient, or a reminder overtaken) */
+	guint handoffs;    /* follow-the-sun: shift ends handed off (sched/handoff.h) */
+	guint handed;      /* tickets that changed hands, at a shift end or escalated */
 } PdSchedStats;
 
 /* Fire what is due at NOW. Each timer in its own transaction on APP's store. */

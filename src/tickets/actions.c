@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tickets/ack.h"
+#include "tickets/follow-sun.h"
 #include "tickets/sla.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -202,6 +203,9 @@ apply_human (PdApply *a, GError **error)
 	if (ctx->spoof_note != NULL &&
 	    !pd_store_event_add (a->store, ticket, a->now, mail->from->addr, "spoof", ctx->spoof_note,
 	                         a->out->message_id, error))
+		return FALSE;
+	/* follow-the-sun queues: the ticket goes to an agent on shift, who alone is told */
+	if (!pd_follow_sun_assign_new (a->store, a->app->settings, ticket, queue->name, a->now, error))
 		return FALSE;
 	return queue_ack (a, queue, ticket, error) && pd_notify_agents (a, ticket, error);
 }
