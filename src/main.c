@@ -41,6 +41,7 @@ static const MainCommand commands[] = {
 	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
 	{ "serve", NET_COMMAND (pd_cmd_serve), "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler, knowledge-base web view", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
+	{ "queue", pd_cmd_queue, "the queues, their addresses and tickets, and the routing rules", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

@@ -11,6 +11,8 @@
 #include "core/error.h"
 #include "core/fsutil.h"
 #include "core/log.h"
+#include "core/settings-route.h"
+#include "store/route.h"
 
 #define SECRET_BYTES 32
 
@@ -71,6 +73,13 @@ static gboolean
 q_outbox_by_message_id (void *self, const char *mid, gint64 *outbox_r, GError **error)
 {
 	return pd_store_outbox_by_message_id (self, mid, outbox_r, error);
+}
+
+static gboolean
+q_same_message_ticket (void *self, const char *mid, const char *from, gint64 since,
+                       gint64 *ticket_r, GError **error)
+{
+	return pd_store_same_message_ticket (self, mid, from, since, ticket_r, error);
 }
 
 static gboolean
@@ -196,6 +205,18 @@ build_views (PdApp *app)
 		app->queues[i].address = q->address;
 		app->queues[i].tag = q->tag;
 		g_ptr_array_add (own, g_strdup (q->address));
+		/* routing: a queue's other addresses are ours as well */
+		{
+			const PdQueueRouting *r = pd_route_queue (s->routing, q->name);
+			guint j;
+
+			if (r != NULL) {
+				app->queues[i].addresses = (const char *const *) r->addresses;
+				app->queues[i].priority = r->priority;
+				for (j = 1; r->addresses[j] != NULL; j++)
+					g_ptr_array_add (own, g_strdup (r->addresses[j]));
+			}
+		}
 	}
 	g_ptr_array_add (own, g_strdup (s->bounce_address));
 	g_ptr_array_add (own, NULL);
@@ -268,6 +289,7 @@ pd_app_open (PdAppFlags flags, GError **error)
 	app->query.outbox_row = q_outbox_row;
 	app->query.outbox_by_message_id = q_outbox_by_message_id;
 	app->query.agent_by_address = q_agent_by_address;
+	app->query.same_message_ticket = q_same_message_ticket;
 	return g_steal_pointer (&app);
 }
 
@@ -292,6 +314,7 @@ pd_app_open_with_settings (PdSettings *settings, GError **error)
 	app->query.outbox_row = q_outbox_row;
 	app->query.outbox_by_message_id = q_outbox_by_message_id;
 	app->query.agent_by_address = q_agent_by_address;
+	app->query.same_message_ticket = q_same_message_ticket;
 	return g_steal_pointer (&app);
 }
 
@@ -342,4 +365,6 @@ pd_app_context (PdApp *app, PdContext *ctx, const char *envelope_from, const cha
 	ctx->trusted_authserv = app->settings->agent_authserv;
 	ctx->envelope_from = envelope_from;
 	ctx->envelope_rcpt = envelope_rcpt;
+	ctx->routing = app->settings->routing;
+	ctx->queue_override = app->import_queue;
 }

@@ -38,5 +38,7 @@ gboolean pd_cmd_quarantine (int argc, char **argv, GError **error);
 gboolean pd_cmd_serve (int argc, char **argv, GError **error);
 gboolean pd_cmd_agent (int argc, char **argv, GError **error);
 gboolean pd_cmd_tick (int argc, char **argv, GError **error);
+/* queues, retention, personal data, migration (issue 13) */
+gboolean pd_cmd_queue (int argc, char **argv, GError **error);
 
 #endif

@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "core/strutil.h"
 #include "core/calendar.h"
+#include "core/settings-route.h"
+#include "core/settings-retention.h"
 
 static void sla_free (PdSlaSettings *sla);
 
@@ -65,6 +67,8 @@ settings_free (PdSettings *s)
 	g_ptr_array_unref (s->imap);
 	if (s->calendars != NULL)
 		g_ptr_array_unref (s->calendars);
+	pd_route_settings_free (s->routing);
+	pd_retention_settings_free (s->retention);
 	g_free (s);
 }
 
@@ -804,6 +808,9 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 		return NULL;
 	s->tick_interval = n;
 	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
+		return NULL;
+	if ((s->routing = pd_settings_route_load (s, kf, error)) == NULL ||
+	    (s->retention = pd_settings_retention_load (kf, error)) == NULL)
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",

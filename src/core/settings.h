@@ -126,6 +126,9 @@ typedef struct {
 	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
 	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
 
+	struct PdRouteSettings *routing;       /* queue addresses, [route NAME]: settings-route.h */
+	struct PdRetentionSettings *retention; /* [retention]: settings-retention.h */
+
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;
 
