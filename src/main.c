@@ -42,6 +42,9 @@ static const MainCommand commands[] = {
 	{ "serve", NET_COMMAND (pd_cmd_serve), "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler, knowledge-base web view", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ "queue", pd_cmd_queue, "the queues, their addresses and tickets, and the routing rules", FALSE },
+	{ "purge", pd_cmd_purge, "remove what the [retention] policies keep no longer", FALSE },
+	{ "person", pd_cmd_person, "export or erase everything held about one address", FALSE },
+	{ "import", pd_cmd_import, "thread an mbox or maildir archive into tickets, sending nothing", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

@@ -40,5 +40,8 @@ gboolean pd_cmd_agent (int argc, char **argv, GError **error);
 gboolean pd_cmd_tick (int argc, char **argv, GError **error);
 /* queues, retention, personal data, migration (issue 13) */
 gboolean pd_cmd_queue (int argc, char **argv, GError **error);
+gboolean pd_cmd_purge (int argc, char **argv, GError **error);
+gboolean pd_cmd_person (int argc, char **argv, GError **error);
+gboolean pd_cmd_import (int argc, char **argv, GError **error);
 
 #endif

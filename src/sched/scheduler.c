@@ -4,6 +4,7 @@
  * reminder whose target has already passed is recorded without a mail: the escalation says
  * more. */
 #include "sched/scheduler.h"
+#include "sched/purge.h"
 
 #include "core/error.h"
 #include "core/log.h"
@@ -215,5 +216,5 @@ pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 		if (!r->escalated && breached && !fire (app, r, "escalation", FALSE, now, stats, error))
 			return FALSE;
 	}
-	return TRUE;
+	return pd_purge_scheduled (app, now, error); /* retention (issue 13) */
 }

@@ -1,0 +1,134 @@
+/* purge.c - retention policies applied (see purge.h). */
+#include "sched/purge.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "core/settings-retention.h"
+
+void
+pd_purge_report_clear (PdPurgeReport *r)
+{
+	guint k;
+
+	for (k = 0; k < PD_PURGE_KINDS; k++)
+		pd_purge_counts_clear (&r->counts[k]);
+	memset (r, 0, sizeof *r);
+}
+
+static void
+policies (const PdRetentionSettings *rs, gint64 policy[PD_PURGE_KINDS])
+{
+	policy[PD_PURGE_CLOSED_TICKETS] = rs->closed_tickets;
+	policy[PD_PURGE_BOUNCES] = rs->bounces;
+	policy[PD_PURGE_AUTOREPLIES] = rs->autoreplies;
+	policy[PD_PURGE_QUARANTINE] = rs->quarantine;
+	policy[PD_PURGE_INTAKE_RAW] = rs->intake_raw;
+	policy[PD_PURGE_OUTBOX] = rs->outbox;
+	policy[PD_PURGE_LIST_BOUNCES] = rs->list_bounces;
+}
+
+gboolean
+pd_purge_files (PdApp *app, GPtrArray *blobs, gboolean dry_run, guint *files_r, GError **error)
+{
+	g_autofree char *dir = g_build_filename (app->home, "attachments", NULL);
+	guint i;
+
+	if (blobs == NULL || blobs->len == 0)
+		return TRUE;
+	if (!pd_store_begin (app->store, error))
+		return FALSE;
+	for (i = 0; i < blobs->len; i++) {
+		const char *sha = blobs->pdata[i];
+		char prefix[3] = { sha[0], sha[0] ? sha[1] : 0, 0 };
+		g_autofree char *path = g_build_filename (dir, prefix, sha, NULL);
+		gboolean referenced;
+
+		if (!pd_store_blob_referenced (app->store, sha, &referenced, error)) {
+			pd_store_rollback (app->store);
+			return FALSE;
+		}
+		if (referenced || !g_file_test (path, G_FILE_TEST_EXISTS))
+			continue;
+		if (!dry_run && g_unlink (path) != 0 && errno != ENOENT) {
+			int e = errno;
+
+			pd_store_rollback (app->store);
+			g_set_error (error, PD_ERROR, PD_ERROR_IO, "removing %s: %s", path, g_strerror (e));
+			return FALSE;
+		}
+		(*files_r)++;
+	}
+	pd_store_rollback (app->store); /* nothing was written: only the lock was needed */
+	return TRUE;
+}
+
+gboolean
+pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *report, GError **error)
+{
+	guint k;
+
+	policies (app->settings->retention, report->policy);
+	for (k = 0; k < PD_PURGE_KINDS; k++) {
+		PdPurgeCounts *c = &report->counts[k];
+		g_autofree char *text = NULL, *detail = NULL;
+
+		if (report->policy[k] <= 0)
+			continue;
+		if (!pd_store_begin (app->store, error))
+			return FALSE;
+		if (!pd_store_purge (app->store, k, now - report->policy[k], c, error)) {
+			pd_store_rollback (app->store);
+			return FALSE;
+		}
+		text = pd_purge_counts_text (c);
+		if (dry_run) {
+			pd_store_rollback (app->store);
+			/* the files that the removed rows alone referenced */
+			report->files += c->blobs ? c->blobs->len : 0;
+			continue;
+		}
+		if (pd_purge_counts_total (c) > 0) {
+			detail = g_strdup_printf ("%s older than %" G_GINT64_FORMAT " days: %s",
+			                          pd_purge_kind_name (k), report->policy[k] / 86400, text);
+			if (!pd_store_event_add (app->store, 0, now, "postdesk", "purge", detail, 0, error)) {
+				pd_store_rollback (app->store);
+				return FALSE;
+			}
+		}
+		if (!pd_store_commit (app->store, error))
+			return FALSE;
+		if (pd_purge_counts_total (c) > 0)
+			pd_log_info ("purge: %s", detail);
+		if (!pd_purge_files (app, c->blobs, FALSE, &report->files, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+G_LOCK_DEFINE_STATIC (last_purge);
+static gint64 last_purge = G_MININT64;
+
+gboolean
+pd_purge_scheduled (PdApp *app, gint64 now, GError **error)
+{
+	const PdRetentionSettings *rs = app->settings->retention;
+	PdPurgeReport report = { 0 };
+	gboolean due, ok;
+
+	if (!pd_retention_any (rs))
+		return TRUE;
+	G_LOCK (last_purge);
+	due = last_purge == G_MININT64 || now - last_purge >= rs->interval || now < last_purge;
+	if (due)
+		last_purge = now;
+	G_UNLOCK (last_purge);
+	if (!due)
+		return TRUE;
+	ok = pd_purge_run (app, now, FALSE, &report, error);
+	pd_purge_report_clear (&report);
+	return ok;
+}
