@@ -112,7 +112,7 @@ pd_mbox_next (PdMbox *m, GBytes **msg_r, char **sender_r, gint64 *end_r)
 	body = line_end (m, start);
 	{
 		g_autofree char *line = g_strndup (m->data + start + 5, body - start - 5);
-		char *sp = strpbrk (g_strstrip (line), " \t");
+		char *sp = strpbrk (line, " \t\r\n"); /* "From  DATE": no sender */
 
 		if (sp)
 			*sp = '\0';
