@@ -72,25 +72,28 @@ pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *report, G
 	guint k;
 
 	policies (app->settings->retention, report->policy);
+	/* a dry run is one transaction rolled back at the end, so each kind counts what is left
+	 * after the kinds before it, as a real run would */
+	if (dry_run && !pd_store_begin (app->store, error))
+		return FALSE;
 	for (k = 0; k < PD_PURGE_KINDS; k++) {
 		PdPurgeCounts *c = &report->counts[k];
 		g_autofree char *text = NULL, *detail = NULL;
 
 		if (report->policy[k] <= 0)
 			continue;
-		if (!pd_store_begin (app->store, error))
+		if (!dry_run && !pd_store_begin (app->store, error))
 			return FALSE;
 		if (!pd_store_purge (app->store, k, now - report->policy[k], c, error)) {
 			pd_store_rollback (app->store);
 			return FALSE;
 		}
-		text = pd_purge_counts_text (c);
 		if (dry_run) {
-			pd_store_rollback (app->store);
 			/* the files that the removed rows alone referenced */
 			report->files += c->blobs ? c->blobs->len : 0;
 			continue;
 		}
+		text = pd_purge_counts_text (c);
 		if (pd_purge_counts_total (c) > 0) {
 			detail = g_strdup_printf ("%s older than %" G_GINT64_FORMAT " days: %s",
 			                          pd_purge_kind_name (k), report->policy[k] / 86400, text);
@@ -106,6 +109,8 @@ pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *report, G
 		if (!pd_purge_files (app, c->blobs, FALSE, &report->files, error))
 			return FALSE;
 	}
+	if (dry_run)
+		pd_store_rollback (app->store);
 	return TRUE;
 }
 
