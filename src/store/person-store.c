@@ -50,7 +50,7 @@ static const struct {
 	{ "participants",
 	  "SELECT ticket_id AS ticket, role FROM participants WHERE address = ?1 ORDER BY ticket_id" },
 	{ "messages",
-	  "SELECT id, ticket_id AS ticket, direction, class, message_id, from_addr, from_name,"
+	  "SELECT id, ticket_id AS ticket, direction, class, reason, message_id, from_addr, from_name,"
 	  " subject, body, created_at FROM messages WHERE from_addr = ?1"
 	  " OR ticket_id IN (SELECT id FROM tickets WHERE customer = ?1) ORDER BY id" },
 	{ "attachments",
@@ -222,6 +222,16 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	                                 " WHERE i.envelope_from = ?1 OR i.envelope_rcpt = ?1", address, 0, error) ||
 	    !pd_store_purge_mark (store, "INSERT OR IGNORE INTO temp.pd_purge_i SELECT id FROM intake"
 	                                 " WHERE envelope_from = ?1 OR envelope_rcpt = ?1", address, 0, error) ||
+	    /* the agents' notifications of its mail on other tickets quote it (they are queued in
+	     * the transaction that stores the mail: same ticket, same time) */
+	    !pd_store_purge_mark (store, "INSERT OR IGNORE INTO temp.pd_purge_m SELECT o.id FROM messages o"
+	                                 " JOIN messages m ON m.ticket_id = o.ticket_id AND m.created_at = o.created_at"
+	                                 " JOIN outbox x ON x.id = o.outbox_id AND x.kind = 'notify'"
+	                                 " WHERE o.direction = 'out' AND m.direction = 'in'"
+	                                 " AND m.id IN (SELECT id FROM temp.pd_purge_m)", NULL, 0, error) ||
+	    !run (store, "DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM messages WHERE"
+	                 " direction = 'out' AND outbox_id IS NOT NULL AND id IN (SELECT id FROM temp.pd_purge_m))",
+	          NULL, 0, &c->outbox, error) ||
 	    !pd_store_purge_marked (store, c, error))
 		return FALSE;
 	/* mail to it, or that names it (a notification quoting it), and raw mail naming it */
