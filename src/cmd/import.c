@@ -173,6 +173,12 @@ pd_cmd_import (int argc, char **argv, GError **error)
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "import: --limit wants a number >= 0");
 		return FALSE;
 	}
+	if (closed_before != NULL && strlen (closed_before) == 10 && closed_before[4] == '-') {
+		char *midnight = g_strconcat (closed_before, "T00:00:00Z", NULL); /* a date alone */
+
+		g_free (closed_before);
+		closed_before = midnight;
+	}
 	if (closed_before != NULL && !pd_clock_parse (closed_before, &before)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE,
 		             "import: --closed-before wants a date like 2024-01-01, got \"%s\"", closed_before);
@@ -192,6 +198,8 @@ pd_cmd_import (int argc, char **argv, GError **error)
 	im.rcpt = q->address; /* the intake rows' recipient, part of their dedup key */
 	im.path = argv[2];
 	im.tty = isatty (STDERR_FILENO);
+	if (im.tty)
+		pd_log_set_quiet (TRUE); /* the progress line stands for the line per message */
 	ok = strcmp (argv[1], "mbox") == 0 ? import_mbox (&im, path, limit, error)
 	                                  : import_maildir (&im, path, limit, error);
 	progress (&im, TRUE);
