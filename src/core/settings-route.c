@@ -130,17 +130,41 @@ pd_route_queue_for_address (const PdRouteSettings *r, const char *addr)
 	return NULL;
 }
 
+/* Each run of blanks (space, tab, line ends) in S becomes one space, in place. */
+static char *
+collapse_blanks (char *s)
+{
+	char *r = s, *w = s;
+	gboolean blank = FALSE;
+
+	for (; *r; r++) {
+		if (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n') {
+			blank = TRUE;
+			continue;
+		}
+		if (blank && w != s)
+			*w++ = ' ';
+		blank = FALSE;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return s;
+}
+
 gboolean
 pd_route_has_words (const char *text, const char *words)
 {
-	g_autofree char *hay = NULL;
-	gsize n = strlen (words);
+	g_autofree char *hay = NULL, *needle = NULL;
+	gsize n;
 	const char *p;
 
-	if (text == NULL || n == 0)
+	if (text == NULL || words == NULL || *words == '\0')
 		return FALSE;
-	hay = g_utf8_casefold (text, -1);
-	for (p = strstr (hay, words); p != NULL; p = strstr (p + 1, words)) {
+	/* a phrase matches across a line break or a run of blanks */
+	hay = collapse_blanks (g_utf8_casefold (text, -1));
+	needle = collapse_blanks (g_strdup (words));
+	n = strlen (needle);
+	for (p = strstr (hay, needle); p != NULL; p = strstr (p + 1, needle)) {
 		/* whole words: no letter or digit just before or after (UTF-8 aware) */
 		gboolean start = p == hay ||
 		                 !g_unichar_isalnum (g_utf8_get_char (g_utf8_find_prev_char (hay, p)));

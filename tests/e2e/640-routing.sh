@@ -36,10 +36,10 @@ send_one 'Ed <ed@home.example>' support@example.com 'Your INVOICE, please' 'Hi.'
 is "subject words, any case: the invoices rule, the queue's priority" "$(qp 'Your INVOICE, please')" "billing/low"
 send_one 'Fa <fa@home.example>' support@example.com 'Invoiced twice' 'Hi.'
 is "subject words are whole words: invoiced is not invoice" "$(qp 'Invoiced twice')" "support/normal"
-send_one 'Gu <gu@home.example>' support@example.com 'Money' $'Hello,\nRefund   please!\n'
-is "body words (a phrase): the refunds rule with its priority" "$(qp 'Money')" "support/normal"
-send_one 'Ha <ha@home.example>' support@example.com 'Money back' $'Hello,\nrefund please!\n'
-is "body words match the phrase" "$(qp 'Money back')" "billing/high"
+send_one 'Gu <gu@home.example>' support@example.com 'Money' $'Hello,\nI want a refund.\nPlease!\n'
+is "body words: the phrase, not its words apart" "$(qp 'Money')" "support/normal"
+send_one 'Ha <ha@home.example>' support@example.com 'Money back' $'Hello,\nRefund\n  please!\n'
+is "body words: the phrase across a line break, any case; the rule's queue and priority" "$(qp 'Money back')" "billing/high"
 send_one 'Io <io@home.example>' support@example.com 'A credit note' 'Hi.'
 is "a subject phrase of the list" "$(qp 'A credit note')" "billing/low"
 

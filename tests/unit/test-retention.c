@@ -148,6 +148,9 @@ test_words (void)
 	g_assert_false (pd_route_has_words ("Invoiced twice", "invoice"));
 	g_assert_false (pd_route_has_words ("reinvoice", "invoice"));
 	g_assert_true (pd_route_has_words ("a credit note!", "credit note"));
+	g_assert_true (pd_route_has_words ("a credit\r\n  note", "credit note"));
+	g_assert_true (pd_route_has_words ("a credit note", "credit   note"));
+	g_assert_false (pd_route_has_words ("a creditnote", "credit note"));
 	g_assert_true (pd_route_has_words ("Rückerstattung bitte", "rückerstattung"));
 	g_assert_false (pd_route_has_words ("Rückerstattungen", "rückerstattung"));
 	g_assert_true (pd_route_has_words ("ÜBER alles", "über"));
