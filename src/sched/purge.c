@@ -9,6 +9,11 @@
 #include "core/log.h"
 #include "core/settings-retention.h"
 
+/* rows of one kind per transaction (tickets for closed_tickets) */
+#ifndef PD_PURGE_BATCH
+#define PD_PURGE_BATCH 500
+#endif
+
 void
 pd_purge_report_clear (PdPurgeReport *r)
 {
@@ -66,6 +71,74 @@ pd_purge_files (PdApp *app, GPtrArray *blobs, gboolean dry_run, guint *files_r, 
 	return TRUE;
 }
 
+/* Add B's counts to A (B's blobs are counted, not kept: they are gone or reported). */
+static void
+counts_add (PdPurgeCounts *a, const PdPurgeCounts *b)
+{
+	a->tickets += b->tickets;
+	a->messages += b->messages;
+	a->attachments += b->attachments;
+	a->events += b->events;
+	a->intake += b->intake;
+	a->bodies += b->bodies;
+	a->raw_dropped += b->raw_dropped;
+	a->outbox += b->outbox;
+	a->list_bounces += b->list_bounces;
+	if (b->blobs != NULL && b->blobs->len > 0) {
+		guint i;
+
+		if (a->blobs == NULL)
+			a->blobs = g_ptr_array_new_with_free_func (g_free);
+		for (i = 0; i < b->blobs->len; i++)
+			g_ptr_array_add (a->blobs, g_strdup (b->blobs->pdata[i]));
+	}
+}
+
+/* One batch of KIND in its own transaction (its own event), so a first purge over years of
+ * mail never holds the write lock for long: deliver and serve wait at most one batch. */
+static gboolean
+purge_batch (PdApp *app, PdPurgeKind k, gint64 now, gint64 policy, gboolean dry_run,
+             PdPurgeCounts *total, guint *files_r, gboolean *more_r, GError **error)
+{
+	PdPurgeCounts c = { 0 };
+	g_autofree char *text = NULL, *detail = NULL;
+	gint64 selected = 0;
+	gboolean ok = FALSE;
+
+	*more_r = FALSE;
+	if (!dry_run && !pd_store_begin (app->store, error))
+		return FALSE;
+	if (!pd_store_purge (app->store, k, now - policy, PD_PURGE_BATCH, &c, &selected, error)) {
+		pd_store_rollback (app->store);
+		goto out;
+	}
+	*more_r = selected >= PD_PURGE_BATCH;
+	counts_add (total, &c);
+	if (dry_run) {
+		/* the files that the removed rows alone referenced */
+		*files_r += c.blobs ? c.blobs->len : 0;
+		ok = TRUE;
+		goto out;
+	}
+	text = pd_purge_counts_text (&c);
+	if (pd_purge_counts_total (&c) > 0) {
+		detail = g_strdup_printf ("%s older than %" G_GINT64_FORMAT " days: %s",
+		                          pd_purge_kind_name (k), policy / 86400, text);
+		if (!pd_store_event_add (app->store, 0, now, "postdesk", "purge", detail, 0, error)) {
+			pd_store_rollback (app->store);
+			goto out;
+		}
+	}
+	if (!pd_store_commit (app->store, error))
+		goto out;
+	if (detail != NULL)
+		pd_log_info ("purge: %s", detail);
+	ok = pd_purge_files (app, c.blobs, FALSE, files_r, error);
+out:
+	pd_purge_counts_clear (&c);
+	return ok;
+}
+
 gboolean
 pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *report, GError **error)
 {
@@ -77,37 +150,15 @@ pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *report, G
 	if (dry_run && !pd_store_begin (app->store, error))
 		return FALSE;
 	for (k = 0; k < PD_PURGE_KINDS; k++) {
-		PdPurgeCounts *c = &report->counts[k];
-		g_autofree char *text = NULL, *detail = NULL;
+		gboolean more = report->policy[k] > 0;
 
-		if (report->policy[k] <= 0)
-			continue;
-		if (!dry_run && !pd_store_begin (app->store, error))
-			return FALSE;
-		if (!pd_store_purge (app->store, k, now - report->policy[k], c, error)) {
-			pd_store_rollback (app->store);
-			return FALSE;
-		}
-		if (dry_run) {
-			/* the files that the removed rows alone referenced */
-			report->files += c->blobs ? c->blobs->len : 0;
-			continue;
-		}
-		text = pd_purge_counts_text (c);
-		if (pd_purge_counts_total (c) > 0) {
-			detail = g_strdup_printf ("%s older than %" G_GINT64_FORMAT " days: %s",
-			                          pd_purge_kind_name (k), report->policy[k] / 86400, text);
-			if (!pd_store_event_add (app->store, 0, now, "postdesk", "purge", detail, 0, error)) {
-				pd_store_rollback (app->store);
+		while (more)
+			if (!purge_batch (app, k, now, report->policy[k], dry_run, &report->counts[k],
+			                  &report->files, &more, error)) {
+				if (dry_run)
+					pd_store_rollback (app->store);
 				return FALSE;
 			}
-		}
-		if (!pd_store_commit (app->store, error))
-			return FALSE;
-		if (pd_purge_counts_total (c) > 0)
-			pd_log_info ("purge: %s", detail);
-		if (!pd_purge_files (app, c->blobs, FALSE, &report->files, error))
-			return FALSE;
 	}
 	if (dry_run)
 		pd_store_rollback (app->store);

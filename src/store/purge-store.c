@@ -58,8 +58,8 @@ pd_purge_counts_text (const PdPurgeCounts *c)
 }
 
 static gboolean
-run (PdStore *store, const char *sql, const char *arg, gint64 n, gint64 *changes_r,
-     GError **error)
+run3 (PdStore *store, const char *sql, const char *arg, gint64 n, gint64 limit, gint64 *changes_r,
+      GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (store, sql, error);
 
@@ -69,11 +69,20 @@ run (PdStore *store, const char *sql, const char *arg, gint64 n, gint64 *changes
 		pd_bind_text (stmt, 1, arg);
 	if (sqlite3_bind_parameter_count (stmt) >= 2)
 		sqlite3_bind_int64 (stmt, 2, n);
+	if (sqlite3_bind_parameter_count (stmt) >= 3)
+		sqlite3_bind_int64 (stmt, 3, limit);
 	if (!pd_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (changes_r != NULL)
 		*changes_r += sqlite3_changes (store->db);
 	return TRUE;
+}
+
+static gboolean
+run (PdStore *store, const char *sql, const char *arg, gint64 n, gint64 *changes_r,
+     GError **error)
+{
+	return run3 (store, sql, arg, n, -1, changes_r, error);
 }
 
 static gboolean
@@ -238,49 +247,64 @@ pd_store_purge_marked (PdStore *store, PdPurgeCounts *c, GError **error)
 }
 
 gboolean
-pd_store_purge (PdStore *store, PdPurgeKind kind, gint64 cutoff, PdPurgeCounts *c,
-                GError **error)
+pd_store_purge (PdStore *store, PdPurgeKind kind, gint64 cutoff, gint64 limit, PdPurgeCounts *c,
+                gint64 *selected_r, GError **error)
 {
+	*selected_r = 0;
 	if (!pd_store_purge_mark_begin (store, error))
 		return FALSE;
 	switch (kind) {
 	case PD_PURGE_CLOSED_TICKETS:
-		if (!run (store, "INSERT INTO temp.pd_purge_t SELECT id FROM tickets WHERE state = 'closed'"
-		                 " AND COALESCE (closed_at, updated_at) < ?2", NULL, cutoff, NULL, error))
+		if (!run3 (store, "INSERT INTO temp.pd_purge_t SELECT id FROM tickets WHERE state = 'closed'"
+		                  " AND COALESCE (closed_at, updated_at) < ?2 ORDER BY id LIMIT ?3",
+		           NULL, cutoff, limit, selected_r, error))
 			return FALSE;
 		break;
 	case PD_PURGE_BOUNCES:
-		if (!run (store, "INSERT INTO temp.pd_purge_m SELECT id FROM messages WHERE direction = 'in'"
-		                 " AND class IN ('bounce', 'delayed', 'feedback') AND created_at < ?2",
-		          NULL, cutoff, NULL, error))
+		if (!run3 (store, "INSERT INTO temp.pd_purge_m SELECT id FROM messages WHERE direction = 'in'"
+		                  " AND class IN ('bounce', 'delayed', 'feedback') AND created_at < ?2"
+		                  " ORDER BY id LIMIT ?3",
+		           NULL, cutoff, limit, selected_r, error))
 			return FALSE;
 		break;
 	case PD_PURGE_AUTOREPLIES:
-		if (!run (store, "INSERT INTO temp.pd_purge_m SELECT id FROM messages WHERE direction = 'in'"
-		                 " AND class IN ('autoreply', 'vacation', 'list', 'loop') AND created_at < ?2",
-		          NULL, cutoff, NULL, error))
+		if (!run3 (store, "INSERT INTO temp.pd_purge_m SELECT id FROM messages WHERE direction = 'in'"
+		                  " AND class IN ('autoreply', 'vacation', 'list', 'loop') AND created_at < ?2"
+		                  " ORDER BY id LIMIT ?3",
+		           NULL, cutoff, limit, selected_r, error))
 			return FALSE;
 		break;
 	case PD_PURGE_QUARANTINE:
-		if (!run (store, "INSERT INTO temp.pd_purge_i SELECT id FROM intake"
-		                 " WHERE state = 'quarantined' AND received_at < ?2"
-		                 " AND NOT EXISTS (SELECT 1 FROM messages WHERE intake_id = intake.id)",
-		          NULL, cutoff, NULL, error))
+		if (!run3 (store, "INSERT INTO temp.pd_purge_i SELECT id FROM intake"
+		                  " WHERE state = 'quarantined' AND received_at < ?2"
+		                  " AND NOT EXISTS (SELECT 1 FROM messages WHERE intake_id = intake.id)"
+		                  " ORDER BY id LIMIT ?3",
+		           NULL, cutoff, limit, selected_r, error))
 			return FALSE;
 		break;
 	case PD_PURGE_INTAKE_RAW:
 		/* the row stays (it is the record that the mail came, and the dedup key); the bytes go */
-		if (!run (store, "UPDATE intake SET body_id = NULL WHERE state = 'done'"
-		                 " AND processed_at < ?2 AND body_id IS NOT NULL",
-		          NULL, cutoff, &c->raw_dropped, error))
+		if (!run3 (store, "UPDATE intake SET body_id = NULL WHERE id IN (SELECT id FROM intake"
+		                  " WHERE state = 'done' AND processed_at < ?2 AND body_id IS NOT NULL"
+		                  " ORDER BY id LIMIT ?3)",
+		           NULL, cutoff, limit, &c->raw_dropped, error))
 			return FALSE;
+		*selected_r = sqlite3_changes (store->db);
 		break;
 	case PD_PURGE_OUTBOX:
-		return run (store, "DELETE FROM outbox WHERE state IN ('sent', 'failed') AND created_at < ?2",
-		            NULL, cutoff, &c->outbox, error);
+		if (!run3 (store, "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+		                  " WHERE state IN ('sent', 'failed') AND created_at < ?2 ORDER BY id LIMIT ?3)",
+		           NULL, cutoff, limit, &c->outbox, error))
+			return FALSE;
+		*selected_r = sqlite3_changes (store->db);
+		return TRUE;
 	case PD_PURGE_LIST_BOUNCES:
-		return run (store, "DELETE FROM list_bounces WHERE at < ?2", NULL, cutoff,
-		            &c->list_bounces, error);
+		if (!run3 (store, "DELETE FROM list_bounces WHERE id IN (SELECT id FROM list_bounces"
+		                  " WHERE at < ?2 ORDER BY id LIMIT ?3)",
+		           NULL, cutoff, limit, &c->list_bounces, error))
+			return FALSE;
+		*selected_r = sqlite3_changes (store->db);
+		return TRUE;
 	case PD_PURGE_KINDS:
 		break;
 	}

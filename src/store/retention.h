@@ -40,10 +40,12 @@ void pd_purge_counts_clear (PdPurgeCounts *c);
 char *pd_purge_counts_text (const PdPurgeCounts *c);
 gint64 pd_purge_counts_total (const PdPurgeCounts *c);
 
-/* Inside a transaction: remove the rows of KIND older than CUTOFF (Unix seconds), adding to
- * C. The caller commits (or rolls back for a dry run). */
-gboolean pd_store_purge (PdStore *store, PdPurgeKind kind, gint64 cutoff, PdPurgeCounts *c,
-                         GError **error);
+/* Inside a transaction: remove at most LIMIT (-1: all) of the rows of KIND older than
+ * CUTOFF (Unix seconds; tickets for closed_tickets, messages, intake or outbox rows for the
+ * others) with what hangs on them, adding to C. SELECTED_R: how many were taken; fewer than
+ * LIMIT means the kind is done. The caller commits (or rolls back for a dry run). */
+gboolean pd_store_purge (PdStore *store, PdPurgeKind kind, gint64 cutoff, gint64 limit,
+                         PdPurgeCounts *c, gint64 *selected_r, GError **error);
 
 /* The marking tables the deletion works from (TEMP, per connection): temp.pd_purge_t (ticket
  * ids), temp.pd_purge_m (message ids), temp.pd_purge_i (intake ids). Empty them. */

@@ -127,6 +127,22 @@ at $RECENT "$TEST_TMP/auto-late.eml"
 POSTDESK_NOW=2025-07-01T10:00:00Z pd tick >>"$LOG"
 is "tick purged the autoreply that came of age" "$(db "select count(*) from messages where subject like 'Out of office%'")" 0
 
+# a large backlog goes in batches of 500, each its own transaction and event
+for i in $(seq 1 1100); do
+	printf 'From away@customer.example Mon Jan  1 00:00:00 2024\nFrom: Away <away%s@customer.example>\n' "$i"
+	printf 'To: support@example.com\nSubject: Out of office %s\nDate: Mon, 01 Jan 2024 10:00:00 +0000\n' "$i"
+	printf 'Message-ID: <away-%s@customer.example>\nAuto-Submitted: auto-replied\n\nI am away.\n\n' "$i"
+done >"$TEST_TMP/backlog.mbox"
+POSTDESK_NOW=$NOW pd import mbox "$TEST_TMP/backlog.mbox" >>"$LOG"
+is "planted: a backlog of 1100 old autoreplies" \
+	"$(db "select count(*) from messages where subject like 'Out of office %' and created_at < strftime('%s', '$NOW') - 30 * 86400")" 1100
+before=$(db "select count(*) from events where kind = 'purge'")
+POSTDESK_NOW=$NOW pd purge >>"$LOG"
+is "the backlog is purged" "$(db "select count(*) from messages where subject like 'Out of office %'")" 0
+is "in three batches, an event each" "$(db "select group_concat(substr(detail, 1, 35), '|') from events where kind = 'purge' and id > (select max(id) from events) - 3 and detail like 'autoreplies%'")" \
+	"autoreplies older than 30 days: 500|autoreplies older than 30 days: 500|autoreplies older than 30 days: 100"
+is "three new purge events" "$(($(db "select count(*) from events where kind = 'purge'") - before))" 3
+
 # without a [retention] section nothing is ever purged
 sed -i '/^\[retention\]/,$d' "$POSTDESK_HOME/postdesk.conf"
 n=$(db "select count(*) from messages")
