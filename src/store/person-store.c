@@ -278,6 +278,14 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	          address, 0, pseudonymised_r, error) ||
 	    !run (store, "UPDATE intake SET reason = pd_scrub (reason, ?1)"
 	                 " WHERE instr (lower (reason), ?1) > 0", address, 0, pseudonymised_r, error) ||
+	    !run (store, "UPDATE messages SET reason = pd_scrub (reason, ?1)"
+	                 " WHERE instr (lower (reason), ?1) > 0", address, 0, pseudonymised_r, error) ||
+	    !run (store, "UPDATE sla_timers SET note = pd_scrub (note, ?1)"
+	                 " WHERE instr (lower (note), ?1) > 0", address, 0, pseudonymised_r, error) ||
+	    !run (store, "UPDATE outbox SET last_reply = pd_scrub (last_reply, ?1)"
+	                 " WHERE instr (lower (last_reply), ?1) > 0", address, 0, pseudonymised_r, error) ||
+	    !run (store, "UPDATE deliveries SET last_reply = pd_scrub (last_reply, ?1)"
+	                 " WHERE instr (lower (last_reply), ?1) > 0", address, 0, pseudonymised_r, error) ||
 	    !run (store, "UPDATE lists SET owner = NULL WHERE lower (owner) = ?1", address, 0,
 	          pseudonymised_r, error) ||
 	    !run (store, "UPDATE campaigns SET created_by = NULL WHERE lower (created_by) = ?1",
