@@ -56,6 +56,22 @@ is "one message on it" "$(db "select count(*) from messages where ticket_id = $t
 is "the other queue is noted as an event" "$(db "select count(*) from events where ticket_id = $t and kind = 'also-to' and detail like 'queue sales (sales@example.com)%'")" 1
 is "one acknowledgement" "$(pd outbox list --json | json '[.[] | select(.rcpt == "jo@home.example")] | length')" 1
 
+# the open case of issue 8: a reply to the ticket address with the queue in Cc, as two pipe
+# calls, the plain queue address processed first: still one message on the ticket
+mail "$TEST_TMP/q.eml" 'Mo <mo@home.example>' support@example.com 'Question' <<<"Hi."
+deliver "$TEST_TMP/q.eml" --recipient support@example.com >/dev/null
+tq=$(pd ticket list --json | json '.[] | select(.subject == "Question") | .id')
+ackid=$(pd outbox list --json | json ".[] | select(.rcpt == \"mo@home.example\") | .message_id")
+token=$(pd outbox show "$(pd outbox list --json | json ".[] | select(.rcpt == \"mo@home.example\") | .id")" |
+	sed -n 's/^Reply-To: .*<\?\(support+t[^>]*@example.com\)>\?.*/\1/p')
+check "the acknowledgement has a signed reply address" test -n "$token"
+mail "$TEST_TMP/re.eml" 'Mo <mo@home.example>' "$token" 'Re: Question' "Cc: support@example.com" \
+	"In-Reply-To: <$ackid>" <<<"More."
+deliver "$TEST_TMP/re.eml" --recipient support@example.com >/dev/null
+deliver "$TEST_TMP/re.eml" --recipient "$token" >/dev/null
+is "the reply is one message on the ticket" "$(db "select count(*) from messages where ticket_id = $tq and direction = 'in'")" 2
+is "and no second ticket" "$(pd ticket list --json | json '[.[] | select(.customer == "mo@home.example")] | length')" 1
+
 # the same, as one LMTP transaction with two recipients
 serve_start
 {
