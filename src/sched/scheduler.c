@@ -201,9 +201,12 @@ fail:
 gboolean
 pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 {
-	g_autoptr (GPtrArray) rows = pd_store_sla_pending (app->store, now, error);
+	g_autoptr (GPtrArray) rows = NULL;
 	guint i;
 
+	if (!pd_purge_scheduled (app, now, error)) /* retention (issue 13) */
+		return FALSE;
+	rows = pd_store_sla_pending (app->store, now, error);
 	if (rows == NULL)
 		return FALSE;
 	for (i = 0; i < rows->len; i++) {
@@ -216,5 +219,5 @@ pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 		if (!r->escalated && breached && !fire (app, r, "escalation", FALSE, now, stats, error))
 			return FALSE;
 	}
-	return pd_purge_scheduled (app, now, error); /* retention (issue 13) */
+	return TRUE;
 }
