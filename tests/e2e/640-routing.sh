@@ -56,6 +56,19 @@ is "one message on it" "$(db "select count(*) from messages where ticket_id = $t
 is "the other queue is noted as an event" "$(db "select count(*) from events where ticket_id = $t and kind = 'also-to' and detail like 'queue sales (sales@example.com)%'")" 1
 is "one acknowledgement" "$(pd outbox list --json | json '[.[] | select(.rcpt == "jo@home.example")] | length')" 1
 
+# two pipe calls at the same instant, one per queue: still one ticket (the chain runs under
+# the write lock, so the second copy sees the first), ten times over
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	mail "$TEST_TMP/c$i.eml" "Pa <pa$i@home.example>" 'support@example.com, sales@example.com' "Race $i" <<<"Hi."
+	"$POSTDESK" deliver --sender "pa$i@home.example" --recipient support@example.com <"$TEST_TMP/c$i.eml" 2>>"$LOG" &
+	"$POSTDESK" deliver --sender "pa$i@home.example" --recipient sales@example.com <"$TEST_TMP/c$i.eml" 2>>"$LOG" &
+done
+wait
+is "ten mails to two queues at once: ten tickets" \
+	"$(pd ticket list --json | json '[.[] | select(.subject | startswith("Race "))] | length')" 10
+is "and twenty intake rows, all done" \
+	"$(db "select count(*) from intake where envelope_from like 'pa%' and state = 'done'")" 20
+
 # the open case of issue 8: a reply to the ticket address with the queue in Cc, as two pipe
 # calls, the plain queue address processed first: still one message on the ticket
 mail "$TEST_TMP/q.eml" 'Mo <mo@home.example>' support@example.com 'Question' <<<"Hi."
