@@ -59,7 +59,7 @@ static const struct {
 	  " OR m.ticket_id IN (SELECT id FROM tickets WHERE customer = ?1) ORDER BY a.id" },
 	{ "events",
 	  "SELECT id, ticket_id AS ticket, at, actor, kind, detail FROM events WHERE actor = ?1"
-	  " ORDER BY id" },
+	  " OR ticket_id IN (SELECT id FROM tickets WHERE customer = ?1) ORDER BY id" },
 	{ "intake",
 	  "SELECT id, received_at, source, envelope_from, envelope_rcpt, size, state, class, reason,"
 	  " body_id IS NOT NULL AS raw_kept FROM intake WHERE envelope_from = ?1 OR envelope_rcpt = ?1"

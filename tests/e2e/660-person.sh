@@ -81,6 +81,8 @@ is "export: her three mails" "$(x "[.messages[] | select(.from_addr == \"$ANN\")
 check "export: her mail's content" bash -c "jq -r '.messages[].body' '$TEST_TMP/export.json' | grep -q '$SECRET'"
 is "export: the acknowledgement to her is a message of her ticket" "$(x '[.messages[] | select(.direction == "out" and .reason == "ack")] | length')" 1
 is "export: attachments' names" "$(x '[.attachments[].filename] | sort | join(",")')" "ann-only.bin,shared.bin"
+is "export: her ticket's history" "$(x "[.events[] | select(.ticket == $T1) | .kind] | index(\"created\") != null")" true
+is "export: what she did on Bob's ticket (her address is an agent's, so it is noted as a spoof)" "$(x "[.events[] | select(.ticket == $T2 and .actor == \"$ANN\") | .kind] | join(\",\")")" "message,spoof"
 is "export: intake rows from her" "$(x '.intake | length')" 3
 is "export: outbox rows to her" "$(x '[.outbox[].kind] | join(",")')" "ack"
 is "export: addresses (bounces)" "$(x '.addresses[0].hard_bounces')" 1
