@@ -173,8 +173,10 @@ pd_purge_scheduled (PdApp *app, gint64 now, GError **error)
 {
 	const PdRetentionSettings *rs = app->settings->retention;
 	PdPurgeReport report = { 0 };
+	g_autoptr (GError) local = NULL;
 	gboolean due, ok;
 
+	(void) error;
 	if (!pd_retention_any (rs))
 		return TRUE;
 	G_LOCK (last_purge);
@@ -184,7 +186,15 @@ pd_purge_scheduled (PdApp *app, gint64 now, GError **error)
 	G_UNLOCK (last_purge);
 	if (!due)
 		return TRUE;
-	ok = pd_purge_run (app, now, FALSE, &report, error);
+	ok = pd_purge_run (app, now, FALSE, &report, &local);
 	pd_purge_report_clear (&report);
-	return ok;
+	if (!ok) {
+		/* the SLA timers that run after this must not wait for a purge: say so, try again at
+		 * the next run (`postdesk purge` reports the same failure as an error) */
+		pd_log_warn ("purge: %s; trying again at the next scheduler run", local->message);
+		G_LOCK (last_purge);
+		last_purge = G_MININT64;
+		G_UNLOCK (last_purge);
+	}
+	return TRUE;
 }

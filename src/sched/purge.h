@@ -20,7 +20,9 @@ gboolean pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *
                        GError **error);
 
 /* For the scheduler: pd_purge_run when a policy is set and this process has not purged in
- * the last [retention] purge_interval (default an hour). */
+ * the last [retention] purge_interval (default an hour). A failed purge is logged and tried
+ * again at the next run; it never stops the SLA timers (so this returns FALSE never today;
+ * ERROR is kept for the day it must). */
 gboolean pd_purge_scheduled (PdApp *app, gint64 now, GError **error);
 
 /* Delete the attachment files of BLOBS (SHA-256s) that nothing references, under the write
