@@ -6,6 +6,7 @@
 #include "cmd/cli.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/settings-retention.h"
 #include "sched/purge.h"
 
 static void
@@ -74,9 +75,11 @@ pd_cmd_purge (int argc, char **argv, GError **error)
 				printf ("%-15s kept for ever\n", pd_purge_kind_name (k));
 				continue;
 			}
+			g_autofree char *age = pd_retention_text (report.policy[k]);
+
 			text = pd_purge_counts_text (&report.counts[k]);
-			printf ("%-15s older than %" G_GINT64_FORMAT "d: %s%s\n", pd_purge_kind_name (k),
-			        report.policy[k] / 86400, dry_run ? "would remove " : "", text);
+			printf ("%-15s older than %s: %s%s\n", pd_purge_kind_name (k), age,
+			        dry_run ? "would remove " : "", text);
 		}
 		printf ("attachment files %s: %u\n", dry_run ? "to remove" : "removed", report.files);
 	}

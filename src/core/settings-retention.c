@@ -83,3 +83,15 @@ pd_retention_any (const PdRetentionSettings *r)
 	return r != NULL && (r->closed_tickets || r->bounces || r->autoreplies || r->quarantine ||
 	                     r->intake_raw || r->outbox || r->list_bounces);
 }
+
+char *
+pd_retention_text (gint64 seconds)
+{
+	if (seconds % 86400 == 0)
+		return g_strdup_printf ("%" G_GINT64_FORMAT " days", seconds / 86400);
+	if (seconds % 3600 == 0)
+		return g_strdup_printf ("%" G_GINT64_FORMAT " hours", seconds / 3600);
+	if (seconds % 60 == 0)
+		return g_strdup_printf ("%" G_GINT64_FORMAT " minutes", seconds / 60);
+	return g_strdup_printf ("%" G_GINT64_FORMAT " seconds", seconds);
+}

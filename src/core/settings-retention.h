@@ -22,6 +22,8 @@ PdRetentionSettings *pd_settings_retention_load (GKeyFile *kf, GError **error);
 void pd_retention_settings_free (PdRetentionSettings *r);
 /* Parse one duration as above into seconds. */
 gboolean pd_retention_parse (const char *text, gint64 *seconds_r);
+/* "90 days", "12 hours", ... for messages. (transfer full) */
+char *pd_retention_text (gint64 seconds);
 /* Is any kind purged at all. */
 gboolean pd_retention_any (const PdRetentionSettings *r);
 

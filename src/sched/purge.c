@@ -122,8 +122,9 @@ purge_batch (PdApp *app, PdPurgeKind k, gint64 now, gint64 policy, gboolean dry_
 	}
 	text = pd_purge_counts_text (&c);
 	if (pd_purge_counts_total (&c) > 0) {
-		detail = g_strdup_printf ("%s older than %" G_GINT64_FORMAT " days: %s",
-		                          pd_purge_kind_name (k), policy / 86400, text);
+		g_autofree char *age = pd_retention_text (policy);
+
+		detail = g_strdup_printf ("%s older than %s: %s", pd_purge_kind_name (k), age, text);
 		if (!pd_store_event_add (app->store, 0, now, "postdesk", "purge", detail, 0, error)) {
 			pd_store_rollback (app->store);
 			goto out;
