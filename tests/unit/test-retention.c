@@ -184,6 +184,15 @@ test_durations (void)
 	g_assert_false (pd_retention_parse ("-3d", &s));
 	g_assert_false (pd_retention_parse ("3 days", &s));
 	g_assert_false (pd_retention_parse ("99999999999999999y", &s));
+	{
+		g_autofree char *a = pd_retention_text (730 * 86400);
+		g_autofree char *b = pd_retention_text (12 * 3600);
+		g_autofree char *c = pd_retention_text (90);
+
+		g_assert_cmpstr (a, ==, "730 days");
+		g_assert_cmpstr (b, ==, "12 hours");
+		g_assert_cmpstr (c, ==, "90 seconds");
+	}
 }
 
 static PdSettings *
