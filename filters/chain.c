@@ -108,6 +108,9 @@ pd_context_reset (PdContext *ctx)
 	ctx->envelope_from = given.envelope_from;
 	ctx->envelope_rcpt = given.envelope_rcpt;
 	ctx->explain = given.explain;
+	ctx->routing = given.routing;
+	ctx->queue_override = given.queue_override;
+	ctx->received_at = given.received_at;
 }
 
 gboolean

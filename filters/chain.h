@@ -51,6 +51,10 @@ typedef struct {
 	/* lists (issue 12): the list whose address is LIST_ADDRESS, or 0 */
 	gboolean (*list_by_address) (void *self, const char *list_address, gint64 *list_r,
 	                             GError **error);
+	/* routing (issue 13): the ticket of an incoming message with Message-ID (no <>) from
+	 * FROM received since SINCE (the same mail, sent to another queue address too), or 0 */
+	gboolean (*same_message_ticket) (void *self, const char *message_id, const char *from,
+	                                 gint64 since, gint64 *ticket_r, GError **error);
 } PdQuery;
 
 /* lists (issue 12): which of a list's request addresses a mail was sent to (listreq.c) */
@@ -67,6 +71,9 @@ typedef struct {
 	const char *name;    /* "support" */
 	const char *address; /* "support@example.com" */
 	const char *tag;     /* "SUPPORT" */
+	const char *const *addresses; /* routing: every address of the queue (address first);
+	                                 NULL = only address */
+	const char *priority; /* routing: its new tickets' priority; NULL = "normal" */
 } PdQueueInfo;
 
 /* What the chain is given and what it finds. Filters fill the "findings" part. */
@@ -82,6 +89,10 @@ typedef struct {
 	const char *envelope_from;   /* may be NULL; "" is the null sender <> */
 	const char *envelope_rcpt;   /* may be NULL */
 	gboolean explain;            /* collect notes on every rule that fired or nearly fired */
+	const struct PdRouteSettings *routing; /* [route NAME] rules (core/settings-route.h), or NULL */
+	const char *queue_override;  /* import --queue: new tickets go to this queue; NULL = route */
+	gint64 received_at;          /* when intake took the mail (0 = unknown), for the burst
+	                                that makes one mail to several queue addresses one ticket */
 
 	/* findings */
 	PdClass klass;               /* default PD_CLASS_HUMAN */
@@ -104,7 +115,7 @@ typedef struct {
 	/* thread / route */
 	gint64 ticket_id;            /* 0 = new ticket */
 	const char *threaded_by;     /* "agent", "token", "in-reply-to", "references", "subject-tag",
-	                                "new" */
+	                                "new", "same-message" (routing: the same mail opened it) */
 	const PdQueueInfo *queue;    /* which queue */
 	char *priority;              /* "low" "normal" "high" "urgent" */
 

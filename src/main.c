@@ -43,8 +43,11 @@ static const MainCommand commands[] = {
 	{ "list", pd_cmd_list, "subscriber lists: create, members, import, export, the consent ledger", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ "list-feedback", NET_COMMAND (pd_cmd_list_feedback), "list mail helpers: a delivery's VERP address, a DKIM signature, one kb-mailer run", FALSE },
-
 	{ "report", pd_cmd_report, "reports: sla, volume, agents, bounces, usage (text, CSV, JSON, HTML, by mail)", FALSE },
+	{ "queue", pd_cmd_queue, "the queues, their addresses and tickets, and the routing rules", FALSE },
+	{ "purge", pd_cmd_purge, "remove what the [retention] policies keep no longer", FALSE },
+	{ "person", pd_cmd_person, "export or erase everything held about one address", FALSE },
+	{ "import", pd_cmd_import, "thread an mbox or maildir archive into tickets, sending nothing", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };
 

@@ -12,6 +12,8 @@
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "store/lists.h"
+#include "core/settings-route.h"
+#include "store/route.h"
 
 #define SECRET_BYTES 32
 
@@ -79,6 +81,13 @@ static gboolean
 q_list_by_address (void *self, const char *addr, gint64 *list_r, GError **error)
 {
 	return pd_store_list_id_by_address (self, addr, list_r, error);
+}
+
+static gboolean
+q_same_message_ticket (void *self, const char *mid, const char *from, gint64 since,
+                       gint64 *ticket_r, GError **error)
+{
+	return pd_store_same_message_ticket (self, mid, from, since, ticket_r, error);
 }
 
 static gboolean
@@ -204,6 +213,18 @@ build_views (PdApp *app)
 		app->queues[i].address = q->address;
 		app->queues[i].tag = q->tag;
 		g_ptr_array_add (own, g_strdup (q->address));
+		/* routing: a queue's other addresses are ours as well */
+		{
+			const PdQueueRouting *r = pd_route_queue (s->routing, q->name);
+			guint j;
+
+			if (r != NULL) {
+				app->queues[i].addresses = (const char *const *) r->addresses;
+				app->queues[i].priority = r->priority;
+				for (j = 1; r->addresses[j] != NULL; j++)
+					g_ptr_array_add (own, g_strdup (r->addresses[j]));
+			}
+		}
 	}
 	g_ptr_array_add (own, g_strdup (s->bounce_address));
 	g_ptr_array_add (own, NULL);
@@ -277,6 +298,7 @@ pd_app_open (PdAppFlags flags, GError **error)
 	app->query.outbox_by_message_id = q_outbox_by_message_id;
 	app->query.agent_by_address = q_agent_by_address;
 	app->query.list_by_address = q_list_by_address; /* lists (issue 12) */
+	app->query.same_message_ticket = q_same_message_ticket;
 	return g_steal_pointer (&app);
 }
 
@@ -302,6 +324,7 @@ pd_app_open_with_settings (PdSettings *settings, GError **error)
 	app->query.outbox_by_message_id = q_outbox_by_message_id;
 	app->query.agent_by_address = q_agent_by_address;
 	app->query.list_by_address = q_list_by_address; /* lists (issue 12) */
+	app->query.same_message_ticket = q_same_message_ticket;
 	return g_steal_pointer (&app);
 }
 
@@ -352,4 +375,6 @@ pd_app_context (PdApp *app, PdContext *ctx, const char *envelope_from, const cha
 	ctx->trusted_authserv = app->settings->agent_authserv;
 	ctx->envelope_from = envelope_from;
 	ctx->envelope_rcpt = envelope_rcpt;
+	ctx->routing = app->settings->routing;
+	ctx->queue_override = app->import_queue;
 }

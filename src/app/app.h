@@ -20,6 +20,10 @@ typedef struct {
 	PdQueueInfo *queues;       /* filter-facing view of settings->queues */
 	char **own_addresses;      /* every address we send from, NULL-terminated */
 	PdQuery query;             /* the store's answers for filters */
+	gboolean no_mail;          /* import (issue 13): queue no mail at all (no acknowledgement,
+	                              notification or confirmation), start no SLA clock, and date
+	                              what is stored by the mail's Date: */
+	const char *import_queue;  /* import --queue: new tickets go there; NULL = routing */
 } PdApp;
 
 typedef enum {

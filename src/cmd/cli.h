@@ -43,5 +43,10 @@ gboolean pd_cmd_list_feedback (int argc, char **argv, GError **error); /* issue 
 gboolean pd_cmd_list (int argc, char **argv, GError **error); /* lists (issue 12) */
 
 gboolean pd_cmd_report (int argc, char **argv, GError **error);
+/* queues, retention, personal data, migration (issue 13) */
+gboolean pd_cmd_queue (int argc, char **argv, GError **error);
+gboolean pd_cmd_purge (int argc, char **argv, GError **error);
+gboolean pd_cmd_person (int argc, char **argv, GError **error);
+gboolean pd_cmd_import (int argc, char **argv, GError **error);
 
 #endif

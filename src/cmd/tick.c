@@ -22,7 +22,8 @@ pd_cmd_tick (int argc, char **argv, GError **error)
 
 	if (!pd_cli_parse (&argc, &argv, "",
 	                   "Run the scheduler once: queue the SLA reminders and escalations that are "
-	                   "due. Each is sent once per ticket and target, however often this runs.",
+	                   "due. Each is sent once per ticket and target, however often this runs. "
+	                   "Also applies the [retention] policies (see postdesk purge).",
 	                   entries, error) ||
 	    (app = pd_app_open (PD_APP_STORE, error)) == NULL ||
 	    !pd_sched_run (app, pd_now (), &stats, error))

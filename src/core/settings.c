@@ -15,8 +15,9 @@
 #include "core/calendar.h"
 #include "core/settings-dkim.h"
 #include "core/settings-lists.h"
-
 #include "core/settings-sun.h"
+#include "core/settings-route.h"
+#include "core/settings-retention.h"
 
 static void sla_free (PdSlaSettings *sla);
 
@@ -71,8 +72,9 @@ settings_free (PdSettings *s)
 		g_ptr_array_unref (s->calendars);
 	pd_list_settings_free (s->lists_feedback);
 	pd_dkim_settings_free (s->dkim);
-
 	pd_settings_sun_free (s->sun);
+	pd_route_settings_free (s->routing);
+	pd_retention_settings_free (s->retention);
 	g_free (s);
 }
 
@@ -825,6 +827,9 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 			return NULL;
 		}
 	}
+	if ((s->routing = pd_settings_route_load (s, kf, error)) == NULL ||
+	    (s->retention = pd_settings_retention_load (kf, error)) == NULL)
+		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
 		             s->bounce_address);
@@ -985,6 +990,10 @@ pd_settings_example (const char *domain)
 		"# at the end of an agent's shift the scheduler hands their open tickets to agents on\n"
 		"# shift then, with a note in the ticket history and a mail to each receiving agent\n"
 		"#follow_the_sun = no\n"
+		"# more addresses that are this queue's (one mail to several of a queue's or of\n"
+		"# several queues' addresses is one ticket), and its new tickets' priority\n"
+		"#addresses = help@example.com, helpdesk@example.com\n"
+		"#priority = normal\n"
 		"\n"
 		"# a business calendar for SLA targets (any number of sections)\n"
 		"#[calendar office]\n"
@@ -1048,6 +1057,33 @@ pd_settings_example (const char *domain)
 		"#tls_insecure = false\n"
 		"# seconds between polls when the server has no IDLE; IDLE renewal\n"
 		"#poll_interval = 60\n"
-		"#idle_timeout = 1500\n",
+		"#idle_timeout = 1500\n"
+		"\n"
+		"# routing rules for new tickets, tried in this order, the first that matches wins;\n"
+		"# every condition given must hold, any entry of a list may: recipient (addresses\n"
+		"# or @domain, envelope or To/Cc), sender_domain (or a subdomain), subject and body\n"
+		"# (whole words or phrases, any case). Then queue and/or priority. No rule: the\n"
+		"# queue by the address the mail came to, the queue's priority\n"
+		"#[route invoices]\n"
+		"#subject = invoice, credit note\n"
+		"#queue = billing\n"
+		"#[route vip]\n"
+		"#sender_domain = bigcustomer.example\n"
+		"#priority = urgent\n"
+		"\n"
+		"# how long stored mail is kept (d, w, y; never = for ever, the default); `postdesk\n"
+		"# purge` and the scheduler (at most every purge_interval) remove the rest, and\n"
+		"# attachment files nothing references any more\n"
+		"#[retention]\n"
+		"#closed_tickets = 2y\n"
+		"#bounces = 90d\n"
+		"#autoreplies = 30d\n"
+		"#quarantine = 30d\n"
+		"# the raw bytes of processed mail (the parsed message stays on its ticket)\n"
+		"#intake_raw = 90d\n"
+		"# sent and failed outgoing mail\n"
+		"#outbox = 1y\n"
+		"#list_bounces = 1y\n"
+		"#purge_interval = 3600\n",
 		domain, domain, domain, domain, domain);
 }

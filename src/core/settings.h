@@ -130,6 +130,9 @@ typedef struct {
 
 	struct PdSunSettings *sun; /* follow-the-sun queues (core/settings-sun.h), never NULL */
 
+	struct PdRouteSettings *routing;       /* queue addresses, [route NAME]: settings-route.h */
+	struct PdRetentionSettings *retention; /* [retention]: settings-retention.h */
+
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;
 

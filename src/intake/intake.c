@@ -171,6 +171,7 @@ pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
 
 	/* the chain runs inside pd_actions_apply's transaction, so its lookups see what it writes */
 	pd_app_context (app, &ctx, row->envelope_from, row->envelope_rcpt);
+	ctx.received_at = row->received_at;
 	ok = pd_actions_apply (app, id, mail, &ctx, out, error);
 	if (ok)
 		pd_log_info ("intake=%" G_GINT64_FORMAT " rcpt=%s class=%s reason=\"%s\" ticket=%" G_GINT64_FORMAT

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "intake/smtp-session-private.h"
 #include "core/strutil.h"
+#include "core/settings-route.h"
 
 gboolean
 pd_session_own_address (const PdSettings *settings, const char *addr)
@@ -27,6 +28,8 @@ pd_session_own_address (const PdSettings *settings, const char *addr)
 		if (g_ascii_strcasecmp (q->address, base) == 0)
 			return TRUE;
 	}
+	if (pd_route_queue_for_address (settings->routing, base) != NULL)
+		return TRUE; /* a queue's other addresses (routing, issue 13) */
 	return settings->bounce_address && g_ascii_strcasecmp (settings->bounce_address, base) == 0;
 }
 

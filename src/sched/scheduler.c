@@ -5,6 +5,7 @@
  * more. */
 #include "sched/scheduler.h"
 #include "sched/handoff.h"
+#include "sched/purge.h"
 
 #include "core/error.h"
 #include "core/log.h"
@@ -202,9 +203,12 @@ fail:
 gboolean
 pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 {
-	g_autoptr (GPtrArray) rows = pd_store_sla_pending (app->store, now, error);
+	g_autoptr (GPtrArray) rows = NULL;
 	guint i;
 
+	if (!pd_purge_scheduled (app, now, error)) /* retention (issue 13) */
+		return FALSE;
+	rows = pd_store_sla_pending (app->store, now, error);
 	if (rows == NULL)
 		return FALSE;
 	for (i = 0; i < rows->len; i++) {

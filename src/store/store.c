@@ -321,6 +321,10 @@ migrate (PdStore *store, GError **error)
 		if (!pd_store_commit (store, error))
 			return FALSE;
 		current = number;
+		/* the log would otherwise keep every page each migration wrote (several hundred KB
+		 * for a fresh home, beside the database itself): move them into the database as we
+		 * go, so the schema costs its size once (a reader holding the log back only delays) */
+		sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	}
 	return TRUE;
 }

@@ -19,8 +19,8 @@
 #include "core/strutil.h"
 #include "tickets/workflow.h"
 #include "lists/feedback.h"
-
 #include "lists/request.h"
+#include "core/settings-route.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -80,6 +80,8 @@ queue_ack (PdApply *a, const PdQueueSettings *queue, gint64 ticket, GError **err
 	g_autofree char *mid = NULL, *subject = NULL;
 	gboolean allowed;
 
+	if (a->app->no_mail)
+		return TRUE; /* import: an old archive is answered already */
 	if (!auto_answer_allowed (a, a->mail->from->addr, &allowed, error))
 		return FALSE;
 	if (!allowed)
@@ -151,6 +153,26 @@ customer_followup (PdApply *a, gint64 ticket, gint64 *new_ticket_for_r, GError *
 	       pd_notify_agents (a, ticket, error);
 }
 
+/* Routing (issue 13): a copy of a mail that already opened or joined TICKET through another
+ * queue address. Nothing is stored twice and nobody hears of it twice; the ticket notes that
+ * the mail went to that queue too. */
+static gboolean
+apply_same_message (PdApply *a, gint64 ticket, GError **error)
+{
+	const PdQueueRouting *q = pd_route_queue_for_address (a->app->settings->routing,
+	                                                      a->ctx->envelope_rcpt);
+	g_autofree char *detail = g_strdup_printf ("queue %s (%s), intake %" G_GINT64_FORMAT,
+	                                           q ? q->queue : "-",
+	                                           a->ctx->envelope_rcpt ? a->ctx->envelope_rcpt : "-",
+	                                           a->intake_id);
+
+	a->out->action = "same-message";
+	a->out->ticket_id = ticket;
+	a->out->note = g_strdup_printf ("the same message is on ticket %" G_GINT64_FORMAT, ticket);
+	return pd_store_event_add (a->store, ticket, a->now, a->mail->from->addr, "also-to", detail,
+	                           0, error);
+}
+
 static gboolean
 apply_human (PdApply *a, GError **error)
 {
@@ -159,8 +181,10 @@ apply_human (PdApply *a, GError **error)
 	const PdQueueSettings *queue;
 	gint64 ticket = ctx->ticket_id, follows = 0;
 
-	if (ctx->agent_id > 0)
+	if (ctx->agent_id > 0 && !a->app->no_mail)
 		return pd_agent_reply_apply (a, error);
+	if (ticket > 0 && g_strcmp0 (ctx->threaded_by, "same-message") == 0)
+		return apply_same_message (a, ticket, error);
 	if (ctx->spoof_note != NULL)
 		pd_log_warn ("intake=%" G_GINT64_FORMAT " %s", a->intake_id, ctx->spoof_note);
 	if (ticket == 0 && pd_address_has_base (a->app->settings->bounce_address, ctx->envelope_rcpt)) {
@@ -189,7 +213,7 @@ apply_human (PdApply *a, GError **error)
 	    !add_cc_participants (a, ticket, error) || !pd_apply_add_message (a, ticket, NULL, error) ||
 	    !pd_store_event_add (a->store, ticket, a->now, mail->from->addr, "created", queue->name,
 	                         a->out->message_id, error) ||
-	    !pd_sla_start (a->store, a->app->settings, ticket, error))
+	    (!a->app->no_mail && !pd_sla_start (a->store, a->app->settings, ticket, error)))
 		return FALSE;
 	if (follows > 0) {
 		g_autofree char *why = g_strdup_printf ("follows closed ticket %" G_GINT64_FORMAT, follows);
@@ -377,6 +401,8 @@ pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *c
 	g_autoptr (PdIntakeRow) row = NULL;
 	const char *state;
 
+	if (app->no_mail && mail->date > 0)
+		a.now = mail->date; /* import: the ticket's history keeps the archive's times */
 	if (!pd_store_begin (a.store, error))
 		return FALSE;
 	row = pd_store_intake_get (a.store, intake_id, FALSE, error);
@@ -395,7 +421,8 @@ pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *c
 		goto fail;
 	state = g_strcmp0 (out->action, "quarantined") == 0 ? "quarantined" : "done";
 	if (!pd_store_intake_finish (a.store, intake_id, state, pd_class_name (ctx->klass),
-	                             out->note && *state == 'q' ? out->note : ctx->reason, a.now,
+	                             out->note && *state == 'q' ? out->note : ctx->reason,
+	                             app->no_mail ? pd_now () : a.now,
 	                             error))
 		goto fail;
 	return pd_store_commit (a.store, error);

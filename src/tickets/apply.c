@@ -54,6 +54,8 @@ pd_apply_queue_mail (PdApply *a, const char *kind, gint64 ticket, const char *rc
 	PdMessageRow row = { 0 };
 	gint64 outbox;
 
+	if (a->app->no_mail)
+		return TRUE; /* import: nothing is sent for an old archive */
 	if (!pd_store_outbox_add (a->store, kind, ticket, rcpt, mid, bytes, automatic, a->now, &outbox,
 	                          error))
 		return FALSE;
