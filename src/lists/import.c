@@ -2,6 +2,8 @@
  * fields array, the statement cache; nothing grows with the number of rows. */
 #include "lists/import.h"
 
+#include "store/retention.h"
+
 #include <string.h>
 
 #include "core/error.h"
@@ -165,6 +167,16 @@ import_row (PdStore *store, gint64 list, const char *allowed, GPtrArray *fields,
 	if (!pd_store_subscriber_status (store, list, addr, &id, &status, error))
 		return FALSE;
 	if (id == 0) {
+		gboolean erased = FALSE;
+
+		if (!pd_store_address_erased (store, addr, &erased, error))
+			return FALSE;
+		if (erased) {
+			st->unsubscribed++;
+			*why_r = g_strdup_printf ("%s was erased on request (person erase): not "
+			                          "subscribed again by an import", addr);
+			return TRUE;
+		}
 		topics = pd_list_topics_normalise (field (fields, cols->topics),
 		                                   allowed && *allowed ? allowed : NULL);
 		st->added++;

@@ -3,6 +3,7 @@
 #include "lists/subscriber.h"
 
 #include "core/error.h"
+#include "store/retention.h"
 
 gboolean
 pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const char *name,
@@ -14,6 +15,18 @@ pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const ch
 	*result_r = PD_SUB_CHANGED;
 	if (!pd_store_subscriber_find (store, list, addr, &row, error))
 		return FALSE;
+	if (row == NULL) {
+		gboolean erased = FALSE;
+
+		if (!pd_store_address_erased (store, addr, &erased, error))
+			return FALSE;
+		if (erased) {
+			g_set_error (error, PD_ERROR, PD_ERROR_DATA,
+			             "%s was erased at the person's request (person erase): only their "
+			             "own request and confirmation can subscribe it again", addr);
+			return FALSE;
+		}
+	}
 	if (row == NULL)
 		return pd_store_subscriber_add (store, list, addr, name, NULL, "", "active", now, id_r,
 		                                error) &&

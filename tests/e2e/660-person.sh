@@ -132,4 +132,18 @@ is "Bob's subscription is untouched" "$(db "select address || ':' || status from
 is "the erasure is one event" "$(db "select count(*) from events where kind = 'erase'")" 1
 check "the event holds counts, not the address" bash -c "sqlite3 '$POSTDESK_HOME/postdesk.db' \"select detail from events where kind = 'erase'\" | grep -q '^an address erased on request: 1 tickets'"
 check "erasing again is harmless" pd person erase "$ANN"
+
+# an erased address is never put back on a list by an admin or an import (only her own new
+# request and confirmation would subscribe her again)
+printf 'address,name\n%s,Ann Again\nnew@customer.example,New\n' "$ANN" >"$TEST_TMP/again.csv"
+"$POSTDESK" list import news "$TEST_TMP/again.csv" >"$TEST_TMP/import.out" 2>&1
+is "an import after the erasure exits 0" "$?" 0
+is "the import did not subscribe the erased address" \
+	"$(db "select count(*) from subscribers where address = '$ANN'")" 0
+is "the import took the other line" \
+	"$(db "select status from subscribers where address = 'new@customer.example'")" active
+check "the import names the erased line" grep -q 'again.csv:2: .*erased' "$TEST_TMP/import.out"
+pd list subscribe news "$ANN" >>"$LOG" 2>&1
+is "list subscribe of an erased address is refused" "$?" 65
+is "the admin did not subscribe it" "$(db "select count(*) from subscribers where address = '$ANN'")" 0
 finish
