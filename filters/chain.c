@@ -14,6 +14,7 @@ const PdFilter *const pd_filters[] = {
 	&pd_filter_sender,
 	&pd_filter_thread,
 	&pd_filter_route,
+	&pd_filter_kb_address,
 	NULL,
 };
 
@@ -107,6 +108,8 @@ pd_context_reset (PdContext *ctx)
 	ctx->envelope_from = given.envelope_from;
 	ctx->envelope_rcpt = given.envelope_rcpt;
 	ctx->explain = given.explain;
+	ctx->kb_address = given.kb_address;
+	ctx->kb_queue = given.kb_queue;
 }
 
 gboolean

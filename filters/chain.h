@@ -70,6 +70,8 @@ typedef struct {
 	const char *envelope_from;   /* may be NULL; "" is the null sender <> */
 	const char *envelope_rcpt;   /* may be NULL */
 	gboolean explain;            /* collect notes on every rule that fired or nearly fired */
+	const char *kb_address;      /* [kb] address, NULL = none (filters/kb-address.c) */
+	const char *kb_queue;        /* [kb] queue for questions nothing answers, NULL = first */
 
 	/* findings */
 	PdClass klass;               /* default PD_CLASS_HUMAN */
@@ -94,6 +96,9 @@ typedef struct {
 	                                "new" */
 	const PdQueueInfo *queue;    /* which queue */
 	char *priority;              /* "low" "normal" "high" "urgent" */
+	/* kb address */
+	gboolean kb_question;        /* a new question sent to the kb address: answered with
+	                                articles, else a ticket in ctx->queue (the [kb] queue) */
 
 	GError *error;               /* set with PD_FAIL */
 } PdContext;
@@ -134,5 +139,6 @@ extern const PdFilter pd_filter_autoreply;
 extern const PdFilter pd_filter_sender;
 extern const PdFilter pd_filter_thread;
 extern const PdFilter pd_filter_route;
+extern const PdFilter pd_filter_kb_address;
 
 #endif

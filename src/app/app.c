@@ -198,6 +198,8 @@ build_views (PdApp *app)
 		g_ptr_array_add (own, g_strdup (q->address));
 	}
 	g_ptr_array_add (own, g_strdup (s->bounce_address));
+	if (s->kb != NULL && s->kb->address != NULL)
+		g_ptr_array_add (own, g_strdup (s->kb->address));
 	g_ptr_array_add (own, NULL);
 	app->own_addresses = (char **) g_ptr_array_free (own, FALSE);
 }
@@ -342,4 +344,6 @@ pd_app_context (PdApp *app, PdContext *ctx, const char *envelope_from, const cha
 	ctx->trusted_authserv = app->settings->agent_authserv;
 	ctx->envelope_from = envelope_from;
 	ctx->envelope_rcpt = envelope_rcpt;
+	ctx->kb_address = app->settings->kb ? app->settings->kb->address : NULL;
+	ctx->kb_queue = app->settings->kb ? app->settings->kb->queue : NULL;
 }

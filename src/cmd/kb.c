@@ -8,6 +8,7 @@
 #include "cmd/cli.h"
 #include "core/clock.h"
 #include "cmd/kb.h"
+#include "cmd/report-kb.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "kb/kb.h"
@@ -708,6 +709,7 @@ static const PdCommand kb_commands[] = {
 	{ "import", kb_import, "import XML, CSV or Markdown (all or nothing)" },
 	{ "suggest", kb_suggest, "the articles that answer mails, storing nothing" },
 	{ "style", cmd_kb_style, "the look of the web view: colours, fonts, site title" },
+	{ "report", pd_report_kb, "the most requested articles and the questions nothing answered" },
 	{ NULL, NULL, NULL },
 };
 

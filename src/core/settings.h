@@ -10,6 +10,7 @@
 
 /* ---- service levels (SLA), see load_sla() in settings.c ---- */
 typedef struct PdCalendar PdCalendar; /* core/calendar.h */
+#include "core/settings-kb.h"
 
 /* One [calendar NAME] section. */
 typedef struct {
@@ -125,6 +126,7 @@ typedef struct {
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
 	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
+	PdKbSettings *kb;     /* [kb] (settings-kb.c), never NULL once loaded */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

@@ -1,7 +1,7 @@
 /* http.h - the knowledge base on the web: an HTTP listener ([serve] http) on the GLib main
  * loop of `postdesk serve`, with libsoup 3's SoupServer. It reads the store through the
  * caller's PdApp (its own connection, used on the main thread only) and writes only when a
- * customer POSTs "this answered my question". */
+ * customer POSTs "this answered my question" and, batched, the count of article views. */
 #ifndef PD_HTTP_H
 #define PD_HTTP_H
 

@@ -15,6 +15,7 @@
 #include "kb/kb.h"
 #include "kb/markdown.h"
 #include "store/kb.h"
+#include "store/kb-usage.h"
 #include "store/store.h"
 #include "tickets/workflow.h"
 
@@ -334,6 +335,8 @@ article_page (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, const c
 		pd_template_data_set_int (data, "ticket", ticket);
 	}
 	pd_http_page (srv, msg, SOUP_STATUS_OK, a->locale, "article", data);
+	if (!answer)
+		pd_http_view_count (srv, a->id, ticket);
 }
 
 static void
@@ -405,6 +408,7 @@ answered_page (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, gint64
 		if (!pd_store_ticket_set_state (store, ticket, "resolved", now, &error) ||
 		    !pd_store_event_add (store, ticket, now, t->customer, "state", why, 0, &error) ||
 		    !pd_store_event_add (store, ticket, now, t->customer, "kb-answered", a->slug, 0, &error) ||
+		    !pd_store_kb_usage_add (store, a->id, "answered", ticket, now, &error) ||
 		    !pd_store_ticket_touch (store, ticket, now, &error))
 			goto fail;
 		pd_template_data_set (data, "resolved", "yes");

@@ -232,6 +232,9 @@ pd_http_server_free (PdHttpServer *srv)
 {
 	if (srv == NULL)
 		return;
+	pd_http_views_flush (srv);
+	if (srv->views != NULL)
+		g_array_unref (srv->views);
 	if (srv->soup) {
 		soup_server_disconnect (srv->soup);
 		g_object_unref (srv->soup);

@@ -399,6 +399,7 @@ pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_
 			s->slug = g_strdup (a->slug);
 			s->title = g_strdup (a->title);
 			s->score = score;
+			s->id = a->id;
 			g_ptr_array_add (results, s);
 		}
 	}
@@ -412,6 +413,27 @@ fail:
 		g_string_free (match, TRUE);
 	g_ptr_array_unref (results);
 	return FALSE;
+}
+
+char *
+pd_kb_question_words (const char *text, char **question_r)
+{
+	g_autofree char *q = question (text);
+	g_autoptr (GPtrArray) ws = words (q);
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+	GString *out = g_string_new (NULL);
+	guint i;
+
+	for (i = 0; i < ws->len; i++) {
+		const char *w = ws->pdata[i];
+
+		if (strlen (w) < 2 || is_stop (w) || g_ascii_isdigit (w[0]) || !g_hash_table_add (seen, (gpointer) w))
+			continue;
+		g_string_append_printf (out, "%s%s", out->len ? " " : "", w);
+	}
+	if (question_r != NULL)
+		*question_r = g_steal_pointer (&q);
+	return g_string_free (out, FALSE);
 }
 
 gboolean
