@@ -157,8 +157,12 @@ line_matches (const char *line, const char *pattern)
 	return g_regex_match_simple (pattern, line, G_REGEX_CASELESS, 0);
 }
 
-/* The question in a mail's TEXT: the new text (quote.h), without greeting lines at the top
- * and without the closing ("Thanks, Ann") and everything after it. (transfer full) */
+#define GREETING "(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|to whom)\\b"
+
+/* The question in a mail's TEXT: the new text (quote.h), without greeting lines ("Hello Ann,"
+ * wherever it stands: after the subject line too), a greeting that opens a line cut from it
+ * ("Hi, my printer..."), and without the closing ("Thanks, Ann") and everything after it.
+ * (transfer full) */
 static char *
 question (const char *text)
 {
@@ -167,22 +171,32 @@ question (const char *text)
 	GString *out = g_string_new (NULL);
 	guint i, n = g_strv_length (lines);
 	gboolean started = FALSE;
+	static GRegex *greeting_line, *greeting_start;
 
+	if (g_once_init_enter (&greeting_line)) {
+		greeting_start = g_regex_new ("^" GREETING "[ \t]*(there|all|team|everyone|guys|folks)?[ \t]*[,!:;.-]+[ \t]*",
+		                              G_REGEX_CASELESS, 0, NULL);
+		g_once_init_leave (&greeting_line,
+		                   g_regex_new ("^" GREETING "[^,!.:;?]{0,30}[,!.:;-]*$", G_REGEX_CASELESS, 0, NULL));
+	}
 	for (i = 0; i < n; i++) {
 		char *line = g_strstrip (lines[i]);
+		g_autofree char *rest = NULL;
 		guint nwords = 0;
 		const char *p;
 
 		for (p = line; *p; p++)
 			nwords += (p == line || g_ascii_isspace (p[-1])) && !g_ascii_isspace (*p);
-		if (!started && (*line == '\0' ||
-		                 (nwords <= 6 && line_matches (line, "^(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|to whom)\\b"))))
+		if (*line == '\0' && !started)
+			continue;
+		if (nwords <= 6 && g_regex_match (greeting_line, line, 0, NULL))
 			continue;
 		if (started && nwords <= 6 &&
 		    line_matches (line, "^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b"))
 			break;
+		rest = g_regex_replace_literal (greeting_start, line, -1, 0, "", 0, NULL);
 		started = TRUE;
-		g_string_append_printf (out, "%s\n", line);
+		g_string_append_printf (out, "%s\n", rest ? rest : line);
 	}
 	return g_string_free (out, FALSE);
 }
