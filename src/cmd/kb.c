@@ -10,6 +10,7 @@
 #include "cmd/kb.h"
 #include "cmd/report-kb.h"
 #include "core/error.h"
+#include "core/fsutil.h"
 #include "core/json.h"
 #include "kb/kb.h"
 #include "http/http.h"
@@ -631,6 +632,36 @@ kb_suggest (int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+static gboolean
+store_logo (PdApp *app, const char *file, GError **error)
+{
+	g_autofree char *data = NULL, *sha = NULL, *dir = NULL, *name = g_path_get_basename (file);
+	g_autofree char *lower = g_ascii_strdown (name, -1), *path = NULL;
+	g_autoptr (GBytes) bytes = NULL;
+	gsize len;
+
+	if (pd_http_logo_type (lower) == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE,
+		             "logo: %s is not a .png, .jpg, .jpeg, .gif, .webp or .svg file", file);
+		return FALSE;
+	}
+	if (!g_file_get_contents (file, &data, &len, error))
+		return FALSE;
+	if (len > 1024 * 1024) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "logo: %s is over 1 MiB", file);
+		return FALSE;
+	}
+	bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+	sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+	dir = kb_attach_dir (app);
+	path = pd_http_logo_path (sha, lower);
+	if (!pd_fs_store_blob (dir, sha, bytes, error) ||
+	    !pd_store_kb_style_set (app->store, "logo", path, error))
+		return FALSE;
+	printf ("%s\n", path);
+	return TRUE;
+}
+
 /* `kb style [--json] [KEY [VALUE]]`, `kb style --unset KEY`: the web view's look (db/013) */
 static gboolean
 cmd_kb_style (int argc, char **argv, GError **error)
@@ -652,6 +683,12 @@ cmd_kb_style (int argc, char **argv, GError **error)
 	if (argc > 3 || (unset && argc != 2)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "usage: kb style [KEY [VALUE]] | --unset KEY");
 		return FALSE;
+	}
+	if (argc == 3 && strcmp (argv[1], "logo") == 0 && g_file_test (argv[2], G_FILE_TEST_IS_REGULAR)) {
+		/* an image file: stored under the home like a document, served at /kb/logo/SHA.EXT */
+		if ((app = pd_app_open (PD_APP_STORE, error)) == NULL)
+			return FALSE;
+		return store_logo (app, argv[2], error);
 	}
 	if (argc >= 2 && !pd_http_style_check (argv[1], argc == 3 ? argv[2] : NULL, error))
 		return FALSE;
