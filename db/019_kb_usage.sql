@@ -32,3 +32,34 @@ CREATE TRIGGER kb_misses_append_only BEFORE UPDATE ON kb_misses
 BEGIN
 	SELECT RAISE (ABORT, 'kb_misses is append-only');
 END;
+
+-- A number that changes with every change of the articles or their documents: what the
+-- suggester (src/kb/suggest.c) keeps in memory across mails (term weights, article terms) is
+-- valid while it stays the same.
+-- salt tells one database from another in the same process (tests open many)
+CREATE TABLE kb_generation (salt TEXT NOT NULL, n INTEGER NOT NULL);
+INSERT INTO kb_generation (salt, n) VALUES (lower (hex (randomblob (8))), 0);
+CREATE TRIGGER kb_gen_article_insert AFTER INSERT ON kb_articles
+BEGIN
+	UPDATE kb_generation SET n = n + 1;
+END;
+CREATE TRIGGER kb_gen_article_update AFTER UPDATE ON kb_articles
+BEGIN
+	UPDATE kb_generation SET n = n + 1;
+END;
+CREATE TRIGGER kb_gen_article_delete AFTER DELETE ON kb_articles
+BEGIN
+	UPDATE kb_generation SET n = n + 1;
+END;
+CREATE TRIGGER kb_gen_document_insert AFTER INSERT ON kb_documents
+BEGIN
+	UPDATE kb_generation SET n = n + 1;
+END;
+CREATE TRIGGER kb_gen_document_update AFTER UPDATE ON kb_documents
+BEGIN
+	UPDATE kb_generation SET n = n + 1;
+END;
+CREATE TRIGGER kb_gen_document_delete AFTER DELETE ON kb_documents
+BEGIN
+	UPDATE kb_generation SET n = n + 1;
+END;

@@ -623,6 +623,7 @@ kb_suggest (int argc, char **argv, GError **error)
 				printf ("  %.3f  %-30s %s\n", s->score, s->slug, s->title);
 			}
 		}
+		fflush (stdout); /* one line per mail as it is judged (tests/bench/kb times them) */
 	}
 	if (failures > 0) {
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "%u of %d files could not be read",

@@ -511,3 +511,70 @@ pd_store_kb_style_get (PdStore *store, GError **error)
 		return NULL;
 	return g_steal_pointer (&style);
 }
+
+gboolean
+pd_store_kb_fts_count (PdStore *store, const char *match_expr, gint64 *count_r, GError **error)
+{
+	/* the index alone: no row of kb_articles is read, so a common word costs little */
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?",
+	                                    error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, match_expr);
+	if (!pd_store_lookup_int (store, stmt, count_r, NULL, error)) {
+		set_query_error (error, match_expr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+pd_store_kb_fts_size (PdStore *store, gint64 *count_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT count(*) FROM kb_articles", error);
+
+	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
+}
+
+GPtrArray *
+pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT " ARTICLE_COLS " FROM kb_articles WHERE id IN"
+		" (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1"
+		"  ORDER BY bm25 (kb_fts, 10.0, 1.0, 4.0, 2.0) LIMIT ?2)"
+		" AND status = 'published' AND visibility != 'internal'",
+		error);
+	GPtrArray *rows;
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_text (stmt, 1, match_expr);
+	sqlite3_bind_int (stmt, 2, limit);
+	rows = pd_store_collect (store, stmt, article_from, (GDestroyNotify) pd_kb_article_free, error);
+	if (rows == NULL)
+		set_query_error (error, match_expr);
+	return rows;
+}
+
+gboolean
+pd_store_kb_generation (PdStore *store, char **generation_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT salt || ':' || n FROM kb_generation", error);
+	int rc;
+
+	*generation_r = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW)
+		*generation_r = pd_col_text (stmt, 0);
+	sqlite3_reset (stmt);
+	if (rc == SQLITE_ROW)
+		return TRUE;
+	if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "kb_generation has no row");
+	return FALSE;
+}
