@@ -63,3 +63,16 @@ CREATE TRIGGER kb_gen_document_delete AFTER DELETE ON kb_documents
 BEGIN
 	UPDATE kb_generation SET n = n + 1;
 END;
+
+-- How many articles hold each indexed word, copied from the FTS5 index after every change of
+-- the articles (`kb import`, `kb add` ...): the suggester weighs a word with one indexed range
+-- read instead of counting its articles in the index (slow for common words at 100,000
+-- articles). Valid while kb_terms_state.generation is kb_generation's; else the suggester
+-- counts in the index itself.
+CREATE VIRTUAL TABLE kb_fts_vocab USING fts5vocab (kb_fts, 'row');
+CREATE TABLE kb_terms (
+	term TEXT PRIMARY KEY,
+	docs INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE kb_terms_state (generation TEXT NOT NULL);
+INSERT INTO kb_terms_state (generation) VALUES ('');

@@ -71,7 +71,8 @@ store_article (PdApp *app, PdKbArticle *a, const char *author, gboolean *changed
 	if (!pd_kb_article_check (a, NULL, error) || !pd_store_begin (app->store, error))
 		return FALSE;
 	if (!pd_store_kb_put (app->store, a, author_or_default (author), pd_now (), &id, changed_r,
-	                      error)) {
+	                      error) ||
+	    !pd_store_kb_terms_refresh (app->store, error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}
@@ -395,7 +396,8 @@ kb_attach (int argc, char **argv, GError **error)
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
 	if (!pd_kb_attach (app->store, dir, a->id, name, type, description, bytes, pd_now (), &changed,
-	                   error)) {
+	                   error) ||
+	    !pd_store_kb_terms_refresh (app->store, error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}

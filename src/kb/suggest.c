@@ -255,14 +255,15 @@ ln (double x)
  * lock: suggestions are short, and threads rarely ask at the same moment. */
 typedef struct {
 	GPtrArray *head; /* the stems of the title and topics */
-	GPtrArray *body; /* the stems of the body */
+	GPtrArray *body; /* the stems of the body; NULL until needed */
 } ArticleTerms;
 
 static void
 article_terms_free (ArticleTerms *t)
 {
 	g_ptr_array_unref (t->head);
-	g_ptr_array_unref (t->body);
+	if (t->body != NULL)
+		g_ptr_array_unref (t->body);
 	g_free (t);
 }
 
@@ -271,6 +272,7 @@ article_terms_free (ArticleTerms *t)
 static struct {
 	GMutex lock;
 	char *key;            /* the generation's "salt:n"; NULL = empty */
+	gboolean terms_fresh; /* kb_terms holds this generation's word counts */
 	gint64 n_docs;        /* articles in the index */
 	GHashTable *weights;  /* stem -> double* */
 	GHashTable *articles; /* gint64* id -> ArticleTerms* */
@@ -289,7 +291,8 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.weights, g_hash_table_unref);
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
 	g_clear_pointer (&cache.key, g_free);
-	if (!pd_store_kb_fts_size (store, &cache.n_docs, error))
+	if (!pd_store_kb_fts_size (store, &cache.n_docs, error) ||
+	    !pd_store_kb_terms_fresh (store, key, &cache.terms_fresh, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	cache.articles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -309,9 +312,15 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 		*weight_r = *cached;
 		return TRUE;
 	}
-	q = prefix_query (term);
-	if (!pd_store_kb_fts_count (store, q, &df, error))
-		return FALSE;
+	if (cache.terms_fresh) {
+		if (!pd_store_kb_terms_docs (store, term, &df, error))
+			return FALSE;
+		df = MIN (df, cache.n_docs); /* a sum over the word's forms */
+	} else {
+		q = prefix_query (term);
+		if (!pd_store_kb_fts_count (store, q, &df, error))
+			return FALSE;
+	}
 	/* a word in most articles says little; one in none says nothing we can use */
 	*weight_r = df == 0 ? 0.0 : ln (1.0 + (double) cache.n_docs / (double) df);
 	cached = g_new (double, 1);
@@ -320,23 +329,33 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 	return TRUE;
 }
 
-static const ArticleTerms *
+/* The terms of A's title and topics; its body's terms wait for article_body (). */
+static ArticleTerms *
 article_terms (const PdKbArticle *a)
 {
 	ArticleTerms *t = g_hash_table_lookup (cache.articles, &a->id);
-	g_autofree char *head = NULL, *body = NULL;
+	g_autofree char *head = NULL;
 
 	if (t != NULL)
 		return t;
 	if (g_hash_table_size (cache.articles) >= CACHED_ARTICLES)
 		g_hash_table_remove_all (cache.articles);
 	head = g_strconcat (a->title, " ", a->topics, NULL);
-	body = pd_kb_markdown_to_text (a->body);
 	t = g_new0 (ArticleTerms, 1);
 	t->head = terms (head);
-	t->body = terms (body);
 	g_hash_table_insert (cache.articles, g_memdup2 (&a->id, sizeof a->id), t);
 	return t;
+}
+
+static GPtrArray *
+article_body (const PdKbArticle *a, ArticleTerms *t)
+{
+	if (t->body == NULL) {
+		g_autofree char *body = pd_kb_markdown_to_text (a->body);
+
+		t->body = terms (body);
+	}
+	return t->body;
 }
 
 /* Two stems are one word when equal, or when one extends the other by a few letters and the
@@ -384,10 +403,10 @@ by_weight (gconstpointer a, gconstpointer b)
 
 typedef struct {
 	const PdKbArticle *a;
-	const ArticleTerms *at;
+	ArticleTerms *at;
 	double qshare;       /* the question's weight the article covers, 0..1 */
 	guint matches;       /* question words found in it */
-	guint title_matches; /* ... in its title or topics */
+	guint title_matches; /* ... in its title or topics (known before the body is read) */
 	double bound;        /* the most its score can be */
 } Scored;
 
@@ -463,24 +482,31 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	for (i = 0; i < by_w->len && i < MATCH_TERMS; i++) {
 		const Term *t = by_w->pdata[i];
 
-		/* a word in more than a share of the articles finds too many to rank quickly; the
-		 * two most distinctive words are always asked */
-		if (i >= 2 && t->weight < common_weight)
+		/* a word in more than a share of the articles finds too many to rank quickly */
+		if (t->weight < common_weight)
 			break;
 		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "", t->term);
+	}
+	if (match->len == 0) {
+		/* only common words: the articles that have all of (up to 3 of) them */
+		for (i = 0; i < by_w->len && i < 3; i++)
+			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
+			                        ((Term *) by_w->pdata[i])->term);
 	}
 	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, error);
 	if (cands == NULL)
 		return FALSE;
-	/* First what needs no more lookups: the question's share each candidate covers, how many
-	 * words it shares, whether its title has one; that bounds its score from above (a title
-	 * fully found in the question). The title's own weights, one lookup per new word, are
-	 * then fetched only for candidates whose bound can still reach the list. Exact: the
-	 * same articles and scores as scoring every candidate fully. */
+	/* First what the title and topics alone tell: the question's weight they cover, whether
+	 * they share a word (without one the title's share is 0), and so the most the article
+	 * can score with every other question word in its body. Bodies are read, and the title's
+	 * own weights fetched (one lookup per new word), only for candidates whose bound can
+	 * still reach the list, best bound first. Exact: the same articles and scores as scoring
+	 * every candidate fully. */
 	scored = g_new0 (Scored, cands->len);
 	for (i = 0; i < cands->len; i++) {
 		Scored *c = &scored[i];
-		double covered = 0;
+		double head = 0, rest = 0;
+		guint rest_n = 0;
 
 		c->a = cands->pdata[i];
 		c->at = article_terms (c->a);
@@ -488,26 +514,40 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			const Term *t = known->pdata[j];
 
 			if (contains_prefix (c->at->head, t->term)) {
+				head += t->weight;
+				c->title_matches++;
+			} else {
+				rest += t->weight;
+				rest_n++;
+			}
+		}
+		c->bound = penalised (MIX * (head + BODY_CREDIT * rest) / total +
+		                      (c->title_matches ? 1 - MIX : 0),
+		                      c->title_matches + rest_n, c->title_matches, known->len);
+	}
+	qsort (scored, cands->len, sizeof *scored, by_bound);
+	for (i = 0; i < cands->len; i++) {
+		Scored *c = &scored[i];
+		double title_total = 0, title_hit = 0, score, covered = 0;
+		guint title_matches = 0;
+		GPtrArray *body;
+
+		if (c->bound < THRESHOLD ||
+		    (results->len >= max && c->bound < least_listed (results, max)))
+			break; /* sorted by bound: no later candidate can get in either */
+		body = article_body (c->a, c->at);
+		for (j = 0; j < known->len; j++) {
+			const Term *t = known->pdata[j];
+
+			if (contains_prefix (c->at->head, t->term)) {
 				covered += t->weight;
 				c->matches++;
-				c->title_matches++;
-			} else if (contains_prefix (c->at->body, t->term)) {
+			} else if (contains_prefix (body, t->term)) {
 				covered += BODY_CREDIT * t->weight;
 				c->matches++;
 			}
 		}
 		c->qshare = covered / total;
-		c->bound = penalised (MIX * c->qshare + (1 - MIX), c->matches, c->title_matches, known->len);
-	}
-	qsort (scored, cands->len, sizeof *scored, by_bound);
-	for (i = 0; i < cands->len; i++) {
-		Scored *c = &scored[i];
-		double title_total = 0, title_hit = 0, score;
-		guint title_matches = 0;
-
-		if (c->bound < THRESHOLD ||
-		    (results->len >= max && c->bound < least_listed (results, max)))
-			break; /* sorted by bound: no later candidate can get in either */
 		for (j = 0; j < c->at->head->len; j++) {
 			double w;
 			guint k;

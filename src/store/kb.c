@@ -578,3 +578,61 @@ pd_store_kb_generation (PdStore *store, char **generation_r, GError **error)
 		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "kb_generation has no row");
 	return FALSE;
 }
+
+gboolean
+pd_store_kb_terms_refresh (PdStore *store, GError **error)
+{
+	sqlite3_stmt *del, *ins, *state;
+	g_autofree char *generation = NULL;
+	gboolean fresh;
+
+	if (!pd_store_kb_generation (store, &generation, error) ||
+	    !pd_store_kb_terms_fresh (store, generation, &fresh, error))
+		return FALSE;
+	if (fresh)
+		return TRUE; /* nothing changed since the last copy */
+	del = pd_store_stmt (store, "DELETE FROM kb_terms", error);
+	if (del == NULL || !pd_store_exec_stmt (store, del, error))
+		return FALSE;
+	ins = pd_store_stmt (store, "INSERT INTO kb_terms (term, docs) SELECT term, doc FROM kb_fts_vocab",
+	                     error);
+	if (ins == NULL || !pd_store_exec_stmt (store, ins, error))
+		return FALSE;
+	state = pd_store_stmt (store,
+	                       "UPDATE kb_terms_state SET generation ="
+	                       " (SELECT salt || ':' || n FROM kb_generation)",
+	                       error);
+	return state != NULL && pd_store_exec_stmt (store, state, error);
+}
+
+gboolean
+pd_store_kb_terms_fresh (PdStore *store, const char *generation, gboolean *fresh_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT count(*) FROM kb_terms_state WHERE generation = ?", error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, generation);
+	if (!pd_store_lookup_int (store, stmt, &n, NULL, error))
+		return FALSE;
+	*fresh_r = n > 0;
+	return TRUE;
+}
+
+gboolean
+pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT coalesce (sum (docs), 0) FROM kb_terms WHERE term >= ?1 AND term < ?2",
+		error);
+	/* every term that starts with PREFIX sorts below PREFIX + the last code point */
+	g_autofree char *end = g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, prefix);
+	pd_bind_text (stmt, 2, end);
+	return pd_store_lookup_int (store, stmt, docs_r, NULL, error);
+}

@@ -101,6 +101,16 @@ GPtrArray *pd_store_kb_candidates (PdStore *store, const char *match_expr, int l
                                    GError **error);
 gboolean pd_store_kb_generation (PdStore *store, char **generation_r, GError **error);
 
+/* The word counts (db/019 kb_terms): copy them from the FTS5 index unless they are current
+ * (call after changing articles, in the same transaction); whether they are those of GENERATION; and how many
+ * articles hold words starting with PREFIX (a sum over the words: an article with two of
+ * them counts twice). */
+gboolean pd_store_kb_terms_refresh (PdStore *store, GError **error);
+gboolean pd_store_kb_terms_fresh (PdStore *store, const char *generation, gboolean *fresh_r,
+                                  GError **error);
+gboolean pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r,
+                                 GError **error);
+
 /* The article with ID, or NULL with PD_ERROR_NOTFOUND. */
 PdKbArticle *pd_store_kb_get_by_id (PdStore *store, gint64 id, GError **error);
 
