@@ -338,8 +338,6 @@ article_terms (const PdKbArticle *a)
 
 	if (t != NULL)
 		return t;
-	if (g_hash_table_size (cache.articles) >= CACHED_ARTICLES)
-		g_hash_table_remove_all (cache.articles);
 	head = g_strconcat (a->title, " ", a->topics, NULL);
 	t = g_new0 (ArticleTerms, 1);
 	t->head = terms (head);
@@ -496,6 +494,9 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, error);
 	if (cands == NULL)
 		return FALSE;
+	/* forgotten here, never while this mail's candidates point into the cache */
+	if (g_hash_table_size (cache.articles) + cands->len > CACHED_ARTICLES)
+		g_hash_table_remove_all (cache.articles);
 	/* First what the title and topics alone tell: the question's weight they cover, whether
 	 * they share a word (without one the title's share is 0), and so the most the article
 	 * can score with every other question word in its body. Bodies are read, and the title's
