@@ -17,7 +17,7 @@
 #define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
 #define MIX 0.6            /* the question's coverage vs the title's coverage */
-#define CANDIDATES 40      /* FTS5 candidates scored per mail */
+#define CANDIDATES 20      /* FTS5 candidates scored per mail */
 #define MATCH_TERMS 8      /* the most distinctive words of the question that find them */
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
