@@ -494,6 +494,8 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, error);
 	if (cands == NULL)
 		return FALSE;
+	if (cands->len == 0)
+		return TRUE;
 	/* forgotten here, never while this mail's candidates point into the cache */
 	if (g_hash_table_size (cache.articles) + cands->len > CACHED_ARTICLES)
 		g_hash_table_remove_all (cache.articles);
