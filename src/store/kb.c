@@ -151,14 +151,18 @@ pd_store_kb_published_count (PdStore *store, gint64 *count_r, GError **error)
 	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
 }
 
-/* Rebuild the index row of article ID from the article and its documents. */
+/* Rebuild the index row of article ID from the article and its documents; a new generation
+ * of the knowledge base (db/019: what the suggester keeps in memory is out of date). */
 static gboolean
 reindex (PdStore *store, gint64 id, GError **error)
 {
 	sqlite3_stmt *del = pd_store_stmt (store, "DELETE FROM kb_fts WHERE rowid = ?", error);
-	sqlite3_stmt *ins;
+	sqlite3_stmt *ins, *gen;
 
 	if (del == NULL)
+		return FALSE;
+	gen = pd_store_stmt (store, "UPDATE kb_generation SET n = n + 1", error);
+	if (gen == NULL || !pd_store_exec_stmt (store, gen, error))
 		return FALSE;
 	pd_bind_int (del, 1, id);
 	if (!pd_store_exec_stmt (store, del, error))
@@ -598,10 +602,7 @@ pd_store_kb_terms_refresh (PdStore *store, GError **error)
 	                     error);
 	if (ins == NULL || !pd_store_exec_stmt (store, ins, error))
 		return FALSE;
-	state = pd_store_stmt (store,
-	                       "UPDATE kb_terms_state SET generation ="
-	                       " (SELECT salt || ':' || n FROM kb_generation)",
-	                       error);
+	state = pd_store_stmt (store, "UPDATE kb_generation SET terms = salt || ':' || n", error);
 	return state != NULL && pd_store_exec_stmt (store, state, error);
 }
 
@@ -609,7 +610,7 @@ gboolean
 pd_store_kb_terms_fresh (PdStore *store, const char *generation, gboolean *fresh_r, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
-		store, "SELECT count(*) FROM kb_terms_state WHERE generation = ?", error);
+		store, "SELECT count(*) FROM kb_generation WHERE terms = ?", error);
 	gint64 n;
 
 	if (stmt == NULL)
