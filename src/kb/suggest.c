@@ -100,7 +100,8 @@ stem (const char *w)
 	return s;
 }
 
-/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit. */
+/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit
+ * and where a capital follows a small letter. */
 static GPtrArray *
 words (const char *text)
 {
@@ -109,11 +110,19 @@ words (const char *text)
 	GString *w = g_string_new (NULL);
 	const char *p;
 
+	gunichar prev = 0;
+
 	for (p = norm ? norm : ""; ; p = g_utf8_next_char (p)) {
 		gunichar c = *p ? g_utf8_get_char (p) : 0;
 
 		if (c != 0 && g_unichar_ismark (c))
 			continue;
+		/* an identifier's parts are words: "FlateDecode", "inflateInit" */
+		if (g_unichar_isupper (c) && g_unichar_islower (prev) && w->len > 0) {
+			g_ptr_array_add (out, g_strdup (w->str));
+			g_string_truncate (w, 0);
+		}
+		prev = c;
 		if (c != 0 && (g_unichar_isalnum (c) || c == '\'')) {
 			if (c != '\'')
 				g_string_append_unichar (w, g_unichar_tolower (c));
