@@ -749,7 +749,7 @@ static const PdCommand kb_commands[] = {
 	{ "import", kb_import, "import XML, CSV or Markdown (all or nothing)" },
 	{ "suggest", kb_suggest, "the articles that answer mails, storing nothing" },
 	{ "style", cmd_kb_style, "the look of the web view: colours, fonts, site title" },
-	{ "report", pd_report_kb, "the most requested articles and the questions nothing answered" },
+	{ "report", pd_report_kb_command, "the most requested articles and the questions nothing answered" },
 	{ NULL, NULL, NULL },
 };
 

@@ -372,8 +372,83 @@ print_json (gint64 since, gint64 until, GPtrArray *rows, GPtrArray *misses, GPtr
 	pd_cli_print_json (pd_json_free_to_string (j));
 }
 
+#if __has_include("report/report.h")
+/* `postdesk report kb` in the report framework (src/report/report.h, from the reports part):
+ * the same figures as sections of a PdReport, which renders them as text, CSV, JSON or HTML.
+ * The knowledge base is not per queue: --queue is ignored. */
+
 gboolean
-pd_report_kb (int argc, char **argv, GError **error)
+pd_report_kb (PdApp *app, const PdReportQuery *q, PdReport *report, GError **error)
+{
+	g_autoptr (GPtrArray) rows = pd_store_kb_usage_report (app->store, q->since, q->until, error);
+	g_autoptr (GPtrArray) misses = NULL, groups = NULL;
+	PdReportSection *s;
+	guint i, j;
+
+	if (rows == NULL || (misses = pd_store_kb_misses (app->store, q->since, q->until, error)) == NULL)
+		return FALSE;
+	groups = group_misses (misses);
+	pd_report_set_title (report, "Knowledge base");
+	s = pd_report_section (report, "articles", "Most requested articles",
+	                       "requests = suggested in an acknowledgement + sent by an agent (#kb) + "
+	                       "mailed from the kb address + viewed on the web; answer rate = "
+	                       "marked as answering / suggested");
+	pd_report_column (s, "rank", "Rank", PD_REPORT_INT);
+	pd_report_column (s, "slug", "Article", PD_REPORT_TEXT);
+	pd_report_column (s, "title", "Title", PD_REPORT_TEXT);
+	pd_report_column (s, "requests", "Requests", PD_REPORT_INT);
+	pd_report_column (s, "suggested", "Suggested", PD_REPORT_INT);
+	pd_report_column (s, "sent", "Sent", PD_REPORT_INT);
+	pd_report_column (s, "mailed", "Mailed", PD_REPORT_INT);
+	pd_report_column (s, "viewed", "Viewed", PD_REPORT_INT);
+	pd_report_column (s, "answered", "Answered", PD_REPORT_INT);
+	pd_report_column (s, "answer_rate", "Answer rate", PD_REPORT_PERCENT);
+	for (i = 0; i < rows->len; i++) {
+		const PdKbUsageRow *r = rows->pdata[i];
+		char **row = pd_report_row (s);
+
+		pd_report_set_int (s, row, 0, i + 1);
+		pd_report_set_text (s, row, 1, r->slug);
+		pd_report_set_text (s, row, 2, r->title);
+		pd_report_set_int (s, row, 3, requests (r));
+		pd_report_set_int (s, row, 4, r->suggested);
+		pd_report_set_int (s, row, 5, r->sent);
+		pd_report_set_int (s, row, 6, r->mailed);
+		pd_report_set_int (s, row, 7, r->viewed);
+		pd_report_set_int (s, row, 8, r->answered);
+		pd_report_set_percent (s, row, 9, r->answered, r->suggested);
+	}
+	s = pd_report_section (report, "unanswered", "Questions nothing answered",
+	                       "grouped by the word most of them share; word empty: they share none");
+	pd_report_column (s, "word", "Word", PD_REPORT_TEXT);
+	pd_report_column (s, "questions", "Questions", PD_REPORT_INT);
+	pd_report_column (s, "common_words", "Common words", PD_REPORT_TEXT);
+	pd_report_column (s, "examples", "Examples", PD_REPORT_TEXT);
+	for (i = 0; i < groups->len; i++) {
+		const Group *g = groups->pdata[i];
+		char **row = pd_report_row (s);
+		GString *ex = g_string_new (NULL);
+		g_autofree char *common = NULL;
+
+		g_ptr_array_add (g->common, NULL);
+		common = g_strjoinv (" ", (char **) g->common->pdata);
+		g_ptr_array_set_size (g->common, g->common->len - 1);
+		for (j = 0; j < g->misses->len && j < EXAMPLES; j++) {
+			g_autofree char *e = example (((PdKbMissRow *) g->misses->pdata[j])->question);
+			g_string_append_printf (ex, "%s%s", j ? " | " : "", e);
+		}
+		pd_report_set_text (s, row, 0, g->word);
+		pd_report_set_int (s, row, 1, g->misses->len);
+		pd_report_set_text (s, row, 2, common);
+		pd_report_set_text (s, row, 3, ex->str);
+		g_string_free (ex, TRUE);
+	}
+	return TRUE;
+}
+#endif
+
+gboolean
+pd_report_kb_command (int argc, char **argv, GError **error)
 {
 	g_autofree char *since_s = NULL, *until_s = NULL, *format = NULL;
 	g_autoptr (PdApp) app = NULL;
