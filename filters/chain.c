@@ -15,6 +15,7 @@ const PdFilter *const pd_filters[] = {
 	&pd_filter_sender,
 	&pd_filter_thread,
 	&pd_filter_route,
+	&pd_filter_kb_address,
 	NULL,
 };
 
@@ -111,6 +112,8 @@ pd_context_reset (PdContext *ctx)
 	ctx->routing = given.routing;
 	ctx->queue_override = given.queue_override;
 	ctx->received_at = given.received_at;
+	ctx->kb_address = given.kb_address;
+	ctx->kb_queue = given.kb_queue;
 }
 
 gboolean

@@ -93,6 +93,8 @@ typedef struct {
 	const char *queue_override;  /* import --queue: new tickets go to this queue; NULL = route */
 	gint64 received_at;          /* when intake took the mail (0 = unknown), for the burst
 	                                that makes one mail to several queue addresses one ticket */
+	const char *kb_address;      /* [kb] address, NULL = none (filters/kb-address.c) */
+	const char *kb_queue;        /* [kb] queue for questions nothing answers, NULL = first */
 
 	/* findings */
 	PdClass klass;               /* default PD_CLASS_HUMAN */
@@ -118,6 +120,9 @@ typedef struct {
 	                                "new", "same-message" (routing: the same mail opened it) */
 	const PdQueueInfo *queue;    /* which queue */
 	char *priority;              /* "low" "normal" "high" "urgent" */
+	/* kb address */
+	gboolean kb_question;        /* a new question sent to the kb address: answered with
+	                                articles, else a ticket in ctx->queue (the [kb] queue) */
 
 	/* lists (issue 12): mail to a list's request address (never a ticket) */
 	gint64 list_id;              /* the list; 0 = not a request address */
@@ -164,5 +169,6 @@ extern const PdFilter pd_filter_sender;
 extern const PdFilter pd_filter_thread;
 extern const PdFilter pd_filter_route;
 extern const PdFilter pd_filter_listreq; /* lists (issue 12) */
+extern const PdFilter pd_filter_kb_address;
 
 #endif

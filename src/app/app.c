@@ -227,6 +227,8 @@ build_views (PdApp *app)
 		}
 	}
 	g_ptr_array_add (own, g_strdup (s->bounce_address));
+	if (s->kb != NULL && s->kb->address != NULL)
+		g_ptr_array_add (own, g_strdup (s->kb->address));
 	g_ptr_array_add (own, NULL);
 	app->own_addresses = (char **) g_ptr_array_free (own, FALSE);
 }
@@ -377,4 +379,6 @@ pd_app_context (PdApp *app, PdContext *ctx, const char *envelope_from, const cha
 	ctx->envelope_rcpt = envelope_rcpt;
 	ctx->routing = app->settings->routing;
 	ctx->queue_override = app->import_queue;
+	ctx->kb_address = app->settings->kb ? app->settings->kb->address : NULL;
+	ctx->kb_queue = app->settings->kb ? app->settings->kb->queue : NULL;
 }

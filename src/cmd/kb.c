@@ -8,7 +8,9 @@
 #include "cmd/cli.h"
 #include "core/clock.h"
 #include "cmd/kb.h"
+#include "cmd/report-kb.h"
 #include "core/error.h"
+#include "core/fsutil.h"
 #include "core/json.h"
 #include "kb/kb.h"
 #include "http/http.h"
@@ -69,7 +71,8 @@ store_article (PdApp *app, PdKbArticle *a, const char *author, gboolean *changed
 	if (!pd_kb_article_check (a, NULL, error) || !pd_store_begin (app->store, error))
 		return FALSE;
 	if (!pd_store_kb_put (app->store, a, author_or_default (author), pd_now (), &id, changed_r,
-	                      error)) {
+	                      error) ||
+	    !pd_store_kb_terms_refresh (app->store, error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}
@@ -393,7 +396,8 @@ kb_attach (int argc, char **argv, GError **error)
 	if (!pd_store_begin (app->store, error))
 		return FALSE;
 	if (!pd_kb_attach (app->store, dir, a->id, name, type, description, bytes, pd_now (), &changed,
-	                   error)) {
+	                   error) ||
+	    !pd_store_kb_terms_refresh (app->store, error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}
@@ -621,12 +625,43 @@ kb_suggest (int argc, char **argv, GError **error)
 				printf ("  %.3f  %-30s %s\n", s->score, s->slug, s->title);
 			}
 		}
+		fflush (stdout); /* one line per mail as it is judged (tests/bench/kb times them) */
 	}
 	if (failures > 0) {
 		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "%u of %d files could not be read",
 		             failures, argc - 1);
 		return FALSE;
 	}
+	return TRUE;
+}
+
+static gboolean
+store_logo (PdApp *app, const char *file, GError **error)
+{
+	g_autofree char *data = NULL, *sha = NULL, *dir = NULL, *name = g_path_get_basename (file);
+	g_autofree char *lower = g_ascii_strdown (name, -1), *path = NULL;
+	g_autoptr (GBytes) bytes = NULL;
+	gsize len;
+
+	if (pd_http_logo_type (lower) == NULL) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE,
+		             "logo: %s is not a .png, .jpg, .jpeg, .gif, .webp or .svg file", file);
+		return FALSE;
+	}
+	if (!g_file_get_contents (file, &data, &len, error))
+		return FALSE;
+	if (len > 1024 * 1024) {
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "logo: %s is over 1 MiB", file);
+		return FALSE;
+	}
+	bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+	sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+	dir = kb_attach_dir (app);
+	path = pd_http_logo_path (sha, lower);
+	if (!pd_fs_store_blob (dir, sha, bytes, error) ||
+	    !pd_store_kb_style_set (app->store, "logo", path, error))
+		return FALSE;
+	printf ("%s\n", path);
 	return TRUE;
 }
 
@@ -651,6 +686,12 @@ cmd_kb_style (int argc, char **argv, GError **error)
 	if (argc > 3 || (unset && argc != 2)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "usage: kb style [KEY [VALUE]] | --unset KEY");
 		return FALSE;
+	}
+	if (argc == 3 && strcmp (argv[1], "logo") == 0 && g_file_test (argv[2], G_FILE_TEST_IS_REGULAR)) {
+		/* an image file: stored under the home like a document, served at /kb/logo/SHA.EXT */
+		if ((app = pd_app_open (PD_APP_STORE, error)) == NULL)
+			return FALSE;
+		return store_logo (app, argv[2], error);
 	}
 	if (argc >= 2 && !pd_http_style_check (argv[1], argc == 3 ? argv[2] : NULL, error))
 		return FALSE;
@@ -708,6 +749,7 @@ static const PdCommand kb_commands[] = {
 	{ "import", kb_import, "import XML, CSV or Markdown (all or nothing)" },
 	{ "suggest", kb_suggest, "the articles that answer mails, storing nothing" },
 	{ "style", cmd_kb_style, "the look of the web view: colours, fonts, site title" },
+	{ "report", pd_report_kb_command, "the most requested articles and the questions nothing answered" },
 	{ NULL, NULL, NULL },
 };
 

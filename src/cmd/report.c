@@ -8,6 +8,7 @@
 #include "cmd/cli.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "cmd/report-kb.h"
 #include "report/report.h"
 
 typedef struct {
@@ -16,16 +17,15 @@ typedef struct {
 	const char *summary;
 } ReportEntry;
 
-/* The sub-reports. `report kb` (the knowledge base) is one more line:
- *   { "kb", pd_report_kb, "the knowledge base: ..." },
- * with gboolean pd_report_kb (PdApp *, const PdReportQuery *, PdReport *, GError **) in
- * src/cmd/report-kb.c, filling the PdReport with sections (report/report.h). */
+/* The sub-reports: each fills a PdReport with sections (report/report.h); `kb` lives in
+ * src/cmd/report-kb.c beside `postdesk kb report`. */
 static const ReportEntry reports[] = {
 	{ "sla", pd_report_sla, "SLA attainment per queue and priority; first response and cycle time, same-day resolution" },
 	{ "volume", pd_report_volume, "tickets, customer mails, answers and resolutions per day" },
 	{ "agents", pd_report_agents, "agent load: open tickets per agent, answers, resolutions" },
 	{ "bounces", pd_report_bounces, "automatic mail that got no answer, acknowledgements refused, failures" },
 	{ "usage", pd_report_usage, "how agents work by mail (answers, commands, errors), the knowledge base" },
+	{ "kb", pd_report_kb, "the knowledge base: most requested articles, answer rates, questions nothing answered" },
 	{ NULL, NULL, NULL },
 };
 

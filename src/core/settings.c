@@ -75,6 +75,7 @@ settings_free (PdSettings *s)
 	pd_settings_sun_free (s->sun);
 	pd_route_settings_free (s->routing);
 	pd_retention_settings_free (s->retention);
+	pd_kb_settings_free (s->kb);
 	g_free (s);
 }
 
@@ -829,6 +830,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	}
 	if ((s->routing = pd_settings_route_load (s, kf, error)) == NULL ||
 	    (s->retention = pd_settings_retention_load (kf, error)) == NULL)
+		return NULL;
+	if ((s->kb = pd_kb_settings_load (kf, s->queues, error)) == NULL)
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",

@@ -10,6 +10,7 @@
 
 /* ---- service levels (SLA), see load_sla() in settings.c ---- */
 typedef struct PdCalendar PdCalendar; /* core/calendar.h */
+#include "core/settings-kb.h"
 
 /* One [calendar NAME] section. */
 typedef struct {
@@ -132,6 +133,7 @@ typedef struct {
 
 	struct PdRouteSettings *routing;       /* queue addresses, [route NAME]: settings-route.h */
 	struct PdRetentionSettings *retention; /* [retention]: settings-retention.h */
+	PdKbSettings *kb;     /* [kb] (settings-kb.c), never NULL once loaded */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

@@ -13,6 +13,8 @@ struct PdHttpServer {
 	PdApp *app;
 	SoupServer *soup;
 	char *address;
+	GArray *views;      /* article views not yet counted (views.c) */
+	guint views_timer;  /* the source that counts them, 0 = none */
 };
 
 /* Set KEY to VALUE escaped for HTML text and attributes (NULL = ""). */
@@ -34,6 +36,12 @@ void pd_http_list (PdHttpServer *srv, SoupServerMessage *msg, const char *path);
 
 /* GET /metrics: Prometheus text format (metrics.c). */
 void pd_http_metrics (PdHttpServer *srv, SoupServerMessage *msg);
+/* Count a view of article ARTICLE_ID (through a link of TICKET, 0 = none): kept in memory
+ * and written in one transaction a second later, so that readers never wait on a commit;
+ * pd_http_views_flush writes what is kept at once (the server's end). (views.c) */
+void pd_http_view_count (PdHttpServer *srv, gint64 article_id, gint64 ticket);
+void pd_http_views_flush (PdHttpServer *srv);
+
 /* The style sheet from the database's parameters (style.c). (transfer full) */
 char *pd_http_style_css (GHashTable *style);
 

@@ -15,6 +15,7 @@
 #include "kb/kb.h"
 #include "kb/markdown.h"
 #include "store/kb.h"
+#include "store/kb-usage.h"
 #include "store/store.h"
 #include "tickets/workflow.h"
 
@@ -334,6 +335,8 @@ article_page (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, const c
 		pd_template_data_set_int (data, "ticket", ticket);
 	}
 	pd_http_page (srv, msg, SOUP_STATUS_OK, a->locale, "article", data);
+	if (!answer)
+		pd_http_view_count (srv, a->id, ticket);
 }
 
 static void
@@ -405,6 +408,7 @@ answered_page (PdHttpServer *srv, SoupServerMessage *msg, PdKbArticle *a, gint64
 		if (!pd_store_ticket_set_state (store, ticket, "resolved", now, &error) ||
 		    !pd_store_event_add (store, ticket, now, t->customer, "state", why, 0, &error) ||
 		    !pd_store_event_add (store, ticket, now, t->customer, "kb-answered", a->slug, 0, &error) ||
+		    !pd_store_kb_usage_add (store, a->id, "answered", ticket, now, &error) ||
 		    !pd_store_ticket_touch (store, ticket, now, &error))
 			goto fail;
 		pd_template_data_set (data, "resolved", "yes");
@@ -479,6 +483,40 @@ article_route (PdHttpServer *srv, SoupServerMessage *msg, char **parts, guint n,
 		article_page (srv, msg, a, token, ticket, is_answered);
 }
 
+/* GET /kb/logo/SHA256.EXT: the logo `kb style logo FILE` stored, and nothing else: other
+ * files under HOME/attachments (customers' attachments) are never served this way. */
+static void
+logo_file (PdHttpServer *srv, SoupServerMessage *msg, const char *name)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GHashTable) style = pd_store_kb_style_get (srv->app->store, &error);
+	g_autofree char *want = g_strdup_printf ("/kb/logo/%s", name);
+	g_autofree char *path = NULL, *data = NULL, *sha = g_strndup (name, 64);
+	g_autoptr (GBytes) body = NULL;
+	const char *type = pd_http_logo_type (name);
+	char prefix[3] = { 0 };
+	gsize len;
+
+	if (style == NULL) {
+		store_failed (msg, "logo", error);
+		return;
+	}
+	if (type == NULL || g_strcmp0 (g_hash_table_lookup (style, "logo"), want) != 0 ||
+	    strlen (name) < 65 || name[64] != '.') {
+		pd_http_not_found (srv, msg);
+		return;
+	}
+	memcpy (prefix, name, 2);
+	path = g_build_filename (srv->app->home, "attachments", prefix, sha, NULL);
+	if (!g_file_get_contents (path, &data, &len, &error)) {
+		pd_log_error ("http: logo %s: %s", name, error->message);
+		pd_http_not_found (srv, msg);
+		return;
+	}
+	body = g_bytes_new_take (g_steal_pointer (&data), len);
+	pd_http_raw (msg, SOUP_STATUS_OK, type, body);
+}
+
 void
 pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
@@ -492,6 +530,10 @@ pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTa
 	parts = g_strsplit (rest, "/", -1);
 	n = g_strv_length (parts);
 	page = n == 0 ? "" : parts[0];
+	if (n == 2 && strcmp (page, "logo") == 0 && is_get (msg)) {
+		logo_file (srv, msg, parts[1]);
+		return;
+	}
 	if (n > 1 || (*page != '\0' && strcmp (page, "search") != 0 && strcmp (page, "topics") != 0 &&
 	              strcmp (page, "style.css") != 0)) {
 		article_route (srv, msg, parts, n, query);

@@ -128,6 +128,8 @@ pd_http_page (PdHttpServer *srv, SoupServerMessage *msg, guint status, const cha
 	pd_http_set_text (layout, "lang", lang);
 	pd_template_data_set (layout, "page_title", title); /* expanded from escaped values */
 	pd_http_set_text (layout, "site_title", g_hash_table_lookup (style, "site_title"));
+	if (pd_http_logo_valid (g_hash_table_lookup (style, "logo")))
+		pd_http_set_text (layout, "logo_url", g_hash_table_lookup (style, "logo"));
 	pd_template_data_set (layout, "content_html", content);
 	if ((html = expand_page (srv, lang, "layout", layout, &none, &error)) == NULL) {
 		fail (msg, "layout", error);
@@ -240,6 +242,9 @@ pd_http_server_free (PdHttpServer *srv)
 {
 	if (srv == NULL)
 		return;
+	pd_http_views_flush (srv);
+	if (srv->views != NULL)
+		g_array_unref (srv->views);
 	if (srv->soup) {
 		soup_server_disconnect (srv->soup);
 		g_object_unref (srv->soup);

@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-typedef enum { STYLE_TEXT, STYLE_COLOUR, STYLE_FONT } StyleKind;
+typedef enum { STYLE_TEXT, STYLE_COLOUR, STYLE_FONT, STYLE_LOGO } StyleKind;
 
 static const struct {
 	const char *key;
@@ -24,6 +24,8 @@ static const struct {
 	{ "color_accent", STYLE_COLOUR, "#0b4f9c", "the header rule and buttons (white text on it)" },
 	{ "font_body", STYLE_FONT, "system-ui, sans-serif", "font list for the text" },
 	{ "font_heading", STYLE_FONT, "system-ui, sans-serif", "font list for headings" },
+	{ "logo", STYLE_LOGO, NULL, "an image FILE (png, jpeg, gif, webp, svg: stored in the home) or a\n"
+	  "                    path on this site (/static/logo.png) shown in the page header" },
 };
 
 const char *
@@ -110,6 +112,15 @@ pd_http_style_check (const char *key, const char *value, GError **error)
 			return FALSE;
 		}
 		break;
+	case STYLE_LOGO:
+		if (!pd_http_logo_valid (value)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_USAGE,
+			             "logo: an image file, or a path on this site starting with / (letters, "
+			             "digits, / . _ ~ -); the pages allow images from this site only, got \"%s\"",
+			             value);
+			return FALSE;
+		}
+		break;
 	case STYLE_TEXT:
 		if (!g_utf8_validate (value, -1, NULL) || g_utf8_strlen (value, -1) > 200) {
 			g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "%s: UTF-8 text up to 200 characters",
@@ -124,6 +135,44 @@ pd_http_style_check (const char *key, const char *value, GError **error)
 		break;
 	}
 	return TRUE;
+}
+
+gboolean
+pd_http_logo_valid (const char *v)
+{
+	const char *p;
+
+	/* a path on this site: no scheme, no host ("//"), nothing that ends the attribute */
+	if (v == NULL || v[0] != '/' || v[1] == '/' || strlen (v) > 200 || strstr (v, "..") != NULL)
+		return FALSE;
+	for (p = v; *p; p++)
+		if (!g_ascii_isalnum (*p) && strchr ("/._~-", *p) == NULL)
+			return FALSE;
+	return TRUE;
+}
+
+const char *
+pd_http_logo_type (const char *name)
+{
+	static const char *const types[][2] = {
+		{ ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
+		{ ".gif", "image/gif" }, { ".webp", "image/webp" }, { ".svg", "image/svg+xml" },
+	};
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS (types); i++)
+		if (g_str_has_suffix (name, types[i][0]))
+			return types[i][1];
+	return NULL;
+}
+
+char *
+pd_http_logo_path (const char *sha256, const char *name)
+{
+	const char *dot = strrchr (name, '.');
+	g_autofree char *ext = g_ascii_strdown (dot ? dot : "", -1);
+
+	return g_strdup_printf ("/kb/logo/%s%s", sha256, ext);
 }
 
 /* the stored value when it (still) passes the check, else the default */
@@ -153,6 +202,7 @@ pd_http_style_css (GHashTable *style)
 		"a:focus, button:focus, input:focus { outline: 3px solid var(--accent); outline-offset: 2px; }\n"
 		"header { border-bottom: 4px solid var(--accent); margin-bottom: 1rem; }\n"
 		"header .site { font-size: 1.25rem; font-weight: bold; margin: 1rem 0 0.5rem; }\n"
+		"header .site img { height: 2.5rem; width: auto; vertical-align: middle; margin-right: 0.5rem; }\n"
 		"nav ul { list-style: none; padding: 0; margin: 0 0 0.5rem; display: flex; gap: 1rem; }\n"
 		"label { display: block; font-weight: bold; margin-bottom: 0.25rem; }\n"
 		"input[type=search] { font: inherit; padding: 0.4rem; width: min(30rem, 100%%);\n"

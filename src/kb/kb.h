@@ -53,6 +53,7 @@ typedef struct {
 	char *slug;
 	char *title;
 	double score; /* 0..1: share of the best possible match */
+	gint64 id;    /* the article's id (pd_kb_suggest only) */
 } PdKbSuggestion;
 
 void pd_kb_suggestion_free (PdKbSuggestion *s);
@@ -63,6 +64,12 @@ void pd_kb_suggestion_free (PdKbSuggestion *s);
  * Stores nothing. (transfer full) */
 gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_r,
                         GError **error);
+
+/* The question in a mail's TEXT as pd_kb_suggest sees it (greetings, quotes and signatures
+ * removed) in *QUESTION_R (may be NULL), and its content words: lower case, diacritics folded,
+ * no stop words, each once, space-separated; "" when there is none. For counting the questions
+ * nothing answered without keeping the mail. (transfer full) */
+char *pd_kb_question_words (const char *text, char **question_r);
 
 /* The baseline for measurements: plain FTS5 BM25 over every word of TEXT, no threshold. */
 gboolean pd_kb_suggest_plain (PdStore *store, const char *text, guint max,

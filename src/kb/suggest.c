@@ -4,6 +4,7 @@
  * the best possible match: the share of the question's term weight (IDF) the article covers,
  * title matches counting fully and body matches partly, together with how much of the
  * article's title the question covers. Below the threshold nothing is suggested. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
@@ -16,7 +17,10 @@
 #define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
 #define MIX 0.6            /* the question's coverage vs the title's coverage */
-#define CANDIDATES 40      /* FTS5 candidates scored per mail */
+#define CANDIDATES 20      /* FTS5 candidates scored per mail */
+#define MATCH_TERMS 8      /* the most distinctive words of the question that find them */
+#define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
+#define COMMON_MIN 500     /* ... and more than this many */
 
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
@@ -96,7 +100,8 @@ stem (const char *w)
 	return s;
 }
 
-/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit. */
+/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit
+ * and where a capital follows a small letter. */
 static GPtrArray *
 words (const char *text)
 {
@@ -105,11 +110,19 @@ words (const char *text)
 	GString *w = g_string_new (NULL);
 	const char *p;
 
+	gunichar prev = 0;
+
 	for (p = norm ? norm : ""; ; p = g_utf8_next_char (p)) {
 		gunichar c = *p ? g_utf8_get_char (p) : 0;
 
 		if (c != 0 && g_unichar_ismark (c))
 			continue;
+		/* an identifier's parts are words: "FlateDecode", "inflateInit" */
+		if (g_unichar_isupper (c) && g_unichar_islower (prev) && w->len > 0) {
+			g_ptr_array_add (out, g_strdup (w->str));
+			g_string_truncate (w, 0);
+		}
+		prev = c;
 		if (c != 0 && (g_unichar_isalnum (c) || c == '\'')) {
 			if (c != '\'')
 				g_string_append_unichar (w, g_unichar_tolower (c));
@@ -157,8 +170,12 @@ line_matches (const char *line, const char *pattern)
 	return g_regex_match_simple (pattern, line, G_REGEX_CASELESS, 0);
 }
 
-/* The question in a mail's TEXT: the new text (quote.h), without greeting lines at the top
- * and without the closing ("Thanks, Ann") and everything after it. (transfer full) */
+#define GREETING "(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|to whom)\\b"
+
+/* The question in a mail's TEXT: the new text (quote.h), without greeting lines ("Hello Ann,"
+ * wherever it stands: after the subject line too), a greeting that opens a line cut from it
+ * ("Hi, my printer..."), and without the closing ("Thanks, Ann") and everything after it.
+ * (transfer full) */
 static char *
 question (const char *text)
 {
@@ -167,22 +184,32 @@ question (const char *text)
 	GString *out = g_string_new (NULL);
 	guint i, n = g_strv_length (lines);
 	gboolean started = FALSE;
+	static GRegex *greeting_line, *greeting_start;
 
+	if (g_once_init_enter (&greeting_line)) {
+		greeting_start = g_regex_new ("^" GREETING "[ \t]*(there|all|team|everyone|guys|folks)?[ \t]*[,!:;.-]+[ \t]*",
+		                              G_REGEX_CASELESS, 0, NULL);
+		g_once_init_leave (&greeting_line,
+		                   g_regex_new ("^" GREETING "[^,!.:;?]{0,30}[,!.:;-]*$", G_REGEX_CASELESS, 0, NULL));
+	}
 	for (i = 0; i < n; i++) {
 		char *line = g_strstrip (lines[i]);
+		g_autofree char *rest = NULL;
 		guint nwords = 0;
 		const char *p;
 
 		for (p = line; *p; p++)
 			nwords += (p == line || g_ascii_isspace (p[-1])) && !g_ascii_isspace (*p);
-		if (!started && (*line == '\0' ||
-		                 (nwords <= 6 && line_matches (line, "^(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|to whom)\\b"))))
+		if (*line == '\0' && !started)
+			continue;
+		if (nwords <= 6 && g_regex_match (greeting_line, line, 0, NULL))
 			continue;
 		if (started && nwords <= 6 &&
 		    line_matches (line, "^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b"))
 			break;
+		rest = g_regex_replace_literal (greeting_start, line, -1, 0, "", 0, NULL);
 		started = TRUE;
-		g_string_append_printf (out, "%s\n", line);
+		g_string_append_printf (out, "%s\n", rest ? rest : line);
 	}
 	return g_string_free (out, FALSE);
 }
@@ -231,17 +258,62 @@ ln (double x)
 	return 2 * sum + k * 0.69314718055994530942;
 }
 
-static GHashTable *
-weight_cache_new (void)
+/* What the suggester keeps in memory across mails (serve processes many in one process):
+ * the weight of each term and the terms of each article, valid while the knowledge base's
+ * generation (db/019, changed by every article or document change) stays the same. One
+ * lock: suggestions are short, and threads rarely ask at the same moment. */
+typedef struct {
+	GPtrArray *head; /* the stems of the title and topics */
+	GPtrArray *body; /* the stems of the body; NULL until needed */
+} ArticleTerms;
+
+static void
+article_terms_free (ArticleTerms *t)
 {
-	return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_ptr_array_unref (t->head);
+	if (t->body != NULL)
+		g_ptr_array_unref (t->body);
+	g_free (t);
+}
+
+#define CACHED_ARTICLES 20000 /* forgotten all at once past this */
+
+static struct {
+	GMutex lock;
+	char *key;            /* the generation's "salt:n"; NULL = empty */
+	gboolean terms_fresh; /* kb_terms holds this generation's word counts */
+	gint64 n_docs;        /* articles in the index */
+	GHashTable *weights;  /* stem -> double* */
+	GHashTable *articles; /* gint64* id -> ArticleTerms* */
+} cache;
+
+/* Make the cache the one of STORE's current generation (call with the lock held). */
+static gboolean
+cache_check (PdStore *store, GError **error)
+{
+	g_autofree char *key = NULL;
+
+	if (!pd_store_kb_generation (store, &key, error))
+		return FALSE;
+	if (cache.key != NULL && strcmp (cache.key, key) == 0)
+		return TRUE;
+	g_clear_pointer (&cache.weights, g_hash_table_unref);
+	g_clear_pointer (&cache.articles, g_hash_table_unref);
+	g_clear_pointer (&cache.key, g_free);
+	if (!pd_store_kb_fts_size (store, &cache.n_docs, error) ||
+	    !pd_store_kb_terms_fresh (store, key, &cache.terms_fresh, error))
+		return FALSE;
+	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	cache.articles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+	                                        (GDestroyNotify) article_terms_free);
+	cache.key = g_steal_pointer (&key);
+	return TRUE;
 }
 
 static gboolean
-term_weight (PdStore *store, GHashTable *cache, const char *term, gint64 n_docs,
-             double *weight_r, GError **error)
+term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 {
-	double *cached = g_hash_table_lookup (cache, term);
+	double *cached = g_hash_table_lookup (cache.weights, term);
 	g_autofree char *q = NULL;
 	gint64 df;
 
@@ -249,15 +321,48 @@ term_weight (PdStore *store, GHashTable *cache, const char *term, gint64 n_docs,
 		*weight_r = *cached;
 		return TRUE;
 	}
-	q = prefix_query (term);
-	if (!pd_store_kb_match_count (store, q, &df, error))
-		return FALSE;
+	if (cache.terms_fresh) {
+		if (!pd_store_kb_terms_docs (store, term, &df, error))
+			return FALSE;
+		df = MIN (df, cache.n_docs); /* a sum over the word's forms */
+	} else {
+		q = prefix_query (term);
+		if (!pd_store_kb_fts_count (store, q, &df, error))
+			return FALSE;
+	}
 	/* a word in most articles says little; one in none says nothing we can use */
-	*weight_r = df == 0 ? 0.0 : ln (1.0 + (double) n_docs / (double) df);
+	*weight_r = df == 0 ? 0.0 : ln (1.0 + (double) cache.n_docs / (double) df);
 	cached = g_new (double, 1);
 	*cached = *weight_r;
-	g_hash_table_insert (cache, g_strdup (term), cached);
+	g_hash_table_insert (cache.weights, g_strdup (term), cached);
 	return TRUE;
+}
+
+/* The terms of A's title and topics; its body's terms wait for article_body (). */
+static ArticleTerms *
+article_terms (const PdKbArticle *a)
+{
+	ArticleTerms *t = g_hash_table_lookup (cache.articles, &a->id);
+	g_autofree char *head = NULL;
+
+	if (t != NULL)
+		return t;
+	head = g_strconcat (a->title, " ", a->topics, NULL);
+	t = g_new0 (ArticleTerms, 1);
+	t->head = terms (head);
+	g_hash_table_insert (cache.articles, g_memdup2 (&a->id, sizeof a->id), t);
+	return t;
+}
+
+static GPtrArray *
+article_body (const PdKbArticle *a, ArticleTerms *t)
+{
+	if (t->body == NULL) {
+		g_autofree char *body = pd_kb_markdown_to_text (a->body);
+
+		t->body = terms (body);
+	}
+	return t->body;
 }
 
 /* Two stems are one word when equal, or when one extends the other by a few letters and the
@@ -295,123 +400,239 @@ by_score (gconstpointer a, gconstpointer b)
 	return x->score < y->score ? 1 : x->score > y->score ? -1 : strcmp (x->slug, y->slug);
 }
 
-gboolean
-pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_r,
-               GError **error)
+static gint
+by_weight (gconstpointer a, gconstpointer b)
+{
+	const Term *x = *(Term *const *) a, *y = *(Term *const *) b;
+
+	return x->weight < y->weight ? 1 : x->weight > y->weight ? -1 : strcmp (x->term, y->term);
+}
+
+typedef struct {
+	const PdKbArticle *a;
+	ArticleTerms *at;
+	double qshare;       /* the question's weight the article covers, 0..1 */
+	guint matches;       /* question words found in it */
+	guint title_matches; /* ... in its title or topics (known before the body is read) */
+	double bound;        /* the most its score can be */
+} Scored;
+
+static int
+by_bound (const void *a, const void *b)
+{
+	const Scored *x = a, *y = b;
+
+	return x->bound < y->bound ? 1 : x->bound > y->bound ? -1 : strcmp (x->a->slug, y->a->slug);
+}
+
+/* SCORE with the penalties: one shared word is no answer, nor is an article whose title
+ * shares none of the question's words */
+static double
+penalised (double score, guint matches, guint title_matches, guint n_known)
+{
+	if (matches < 2 && n_known > 1)
+		score *= 0.5;
+	if (title_matches == 0)
+		score *= 0.6;
+	return score;
+}
+
+/* the lowest score among the first MAX of RESULTS (sorted best first) */
+static double
+least_listed (GPtrArray *results, guint max)
+{
+	return ((PdKbSuggestion *) results->pdata[MIN (max, results->len) - 1])->score;
+}
+
+static gboolean
+suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results, GError **error)
 {
 	g_autofree char *q = question (text);
 	g_autoptr (GPtrArray) qterms = terms (q);
 	g_autoptr (GPtrArray) known = g_ptr_array_new_with_free_func ((GDestroyNotify) term_free);
-	g_autoptr (GHashTable) cache = weight_cache_new ();
-	g_autoptr (GPtrArray) hits = NULL;
-	GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_kb_suggestion_free);
-	GString *match = g_string_new (NULL);
-	gint64 n_docs;
-	double total = 0;
+	g_autoptr (GPtrArray) by_w = NULL;
+	g_autoptr (GPtrArray) cands = NULL;
+	g_autoptr (GString) match = g_string_new (NULL);
+	Scored *scored;
+	double total = 0, common_weight;
 	guint i, j;
 
-	*results_r = NULL;
-	if (!pd_store_kb_published_count (store, &n_docs, error))
-		goto fail;
+	if (!cache_check (store, error))
+		return FALSE;
 	for (i = 0; i < qterms->len; i++) {
 		double w;
+		Term *t;
 
-		if (!term_weight (store, cache, qterms->pdata[i], n_docs, &w, error))
-			goto fail;
+		if (!term_weight (store, qterms->pdata[i], &w, error))
+			return FALSE;
 		if (w <= 0) {
 			/* a word the knowledge base never uses: the question is partly about something
 			 * it does not know (or a typo); it counts against the coverage */
-			total += UNKNOWN_SHARE * ln (1.0 + (double) n_docs);
+			total += UNKNOWN_SHARE * ln (1.0 + (double) cache.n_docs);
 			continue;
 		}
-		Term *t = g_new0 (Term, 1);
+		t = g_new0 (Term, 1);
 		t->term = g_strdup (qterms->pdata[i]);
 		t->weight = w;
 		total += w;
 		g_ptr_array_add (known, t);
+	}
+	if (known->len == 0 || max == 0)
+		return TRUE;
+	/* candidates come from the most distinctive words: a common word would make FTS5 rank
+	 * much of the index and adds little to which articles are worth scoring */
+	common_weight = ln (1.0 + (double) cache.n_docs / MAX (COMMON_SHARE * cache.n_docs, COMMON_MIN));
+	by_w = g_ptr_array_sized_new (known->len); /* borrows the terms */
+	for (i = 0; i < known->len; i++)
+		g_ptr_array_add (by_w, known->pdata[i]);
+	g_ptr_array_sort (by_w, by_weight);
+	for (i = 0; i < by_w->len && i < MATCH_TERMS; i++) {
+		const Term *t = by_w->pdata[i];
+
+		/* a word in more than a share of the articles finds too many to rank quickly */
+		if (t->weight < common_weight)
+			break;
 		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "", t->term);
 	}
-	if (known->len == 0 || max == 0) {
-		g_string_free (match, TRUE);
-		*results_r = results;
-		return TRUE;
+	if (match->len == 0) {
+		/* only common words: the articles that have all of (up to 3 of) them */
+		for (i = 0; i < by_w->len && i < 3; i++)
+			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
+			                        ((Term *) by_w->pdata[i])->term);
 	}
-	hits = pd_store_kb_search (store, match->str, NULL, TRUE, CANDIDATES, error);
-	g_string_free (match, TRUE);
-	match = NULL;
-	if (hits == NULL)
-		goto fail;
-	for (i = 0; i < hits->len; i++) {
-		const PdKbHit *h = hits->pdata[i];
-		g_autoptr (GError) local = NULL;
-		g_autoptr (PdKbArticle) a = pd_store_kb_get (store, h->slug, error);
-		g_autofree char *body_text = NULL, *title_topics = NULL;
-		g_autoptr (GPtrArray) tt = NULL, bt = NULL;
-		double covered = 0, title_total = 0, title_hit = 0, score, qshare, tshare;
-		guint title_matches = 0, matches = 0;
+	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, error);
+	if (cands == NULL)
+		return FALSE;
+	if (cands->len == 0)
+		return TRUE;
+	/* forgotten here, never while this mail's candidates point into the cache */
+	if (g_hash_table_size (cache.articles) + cands->len > CACHED_ARTICLES)
+		g_hash_table_remove_all (cache.articles);
+	/* First what the title and topics alone tell: the question's weight they cover, whether
+	 * they share a word (without one the title's share is 0), and so the most the article
+	 * can score with every other question word in its body. Bodies are read, and the title's
+	 * own weights fetched (one lookup per new word), only for candidates whose bound can
+	 * still reach the list, best bound first. Exact: the same articles and scores as scoring
+	 * every candidate fully. */
+	scored = g_new0 (Scored, cands->len);
+	for (i = 0; i < cands->len; i++) {
+		Scored *c = &scored[i];
+		double head = 0, rest = 0;
+		guint rest_n = 0;
 
-		if (a == NULL)
-			goto fail;
-		if (g_strcmp0 (a->visibility, "internal") == 0)
-			continue; /* customers never see internal articles */
-		title_topics = g_strconcat (a->title, " ", a->topics, NULL);
-		tt = terms (title_topics);
-		body_text = pd_kb_markdown_to_text (a->body);
-		bt = terms (body_text);
+		c->a = cands->pdata[i];
+		c->at = article_terms (c->a);
 		for (j = 0; j < known->len; j++) {
 			const Term *t = known->pdata[j];
 
-			if (contains_prefix (tt, t->term)) {
-				covered += t->weight;
-				matches++;
-			} else if (contains_prefix (bt, t->term)) {
-				covered += BODY_CREDIT * t->weight;
-				matches++;
+			if (contains_prefix (c->at->head, t->term)) {
+				head += t->weight;
+				c->title_matches++;
+			} else {
+				rest += t->weight;
+				rest_n++;
 			}
 		}
-		for (j = 0; j < tt->len; j++) {
+		c->bound = penalised (MIX * (head + BODY_CREDIT * rest) / total +
+		                      (c->title_matches ? 1 - MIX : 0),
+		                      c->title_matches + rest_n, c->title_matches, known->len);
+	}
+	qsort (scored, cands->len, sizeof *scored, by_bound);
+	for (i = 0; i < cands->len; i++) {
+		Scored *c = &scored[i];
+		double title_total = 0, title_hit = 0, score, covered = 0;
+		guint title_matches = 0;
+		GPtrArray *body;
+
+		if (c->bound < THRESHOLD ||
+		    (results->len >= max && c->bound < least_listed (results, max)))
+			break; /* sorted by bound: no later candidate can get in either */
+		body = article_body (c->a, c->at);
+		for (j = 0; j < known->len; j++) {
+			const Term *t = known->pdata[j];
+
+			if (contains_prefix (c->at->head, t->term)) {
+				covered += t->weight;
+				c->matches++;
+			} else if (contains_prefix (body, t->term)) {
+				covered += BODY_CREDIT * t->weight;
+				c->matches++;
+			}
+		}
+		c->qshare = covered / total;
+		for (j = 0; j < c->at->head->len; j++) {
 			double w;
 			guint k;
 			gboolean in_q = FALSE;
 
-			if (!term_weight (store, cache, tt->pdata[j], n_docs, &w, error))
-				goto fail;
+			if (!term_weight (store, c->at->head->pdata[j], &w, error))
+				return FALSE;
 			title_total += w;
-			for (k = 0; k < known->len && !in_q; k++) {
-				const char *qt = ((Term *) known->pdata[k])->term;
-				in_q = same_word (qt, tt->pdata[j]);
-			}
+			for (k = 0; k < known->len && !in_q; k++)
+				in_q = same_word (((Term *) known->pdata[k])->term, c->at->head->pdata[j]);
 			if (in_q) {
 				title_hit += w;
 				title_matches++;
 			}
 		}
-		qshare = covered / total;
-		tshare = title_total > 0 ? title_hit / title_total : 0;
 		/* the question explained by the article, and the article's title found in the question */
-		score = MIX * qshare + (1 - MIX) * tshare;
-		if (matches < 2 && known->len > 1)
-			score *= 0.5; /* one shared word is not an answer */
-		if (title_matches == 0)
-			score *= 0.6;
+		score = penalised (MIX * c->qshare + (1 - MIX) * (title_total > 0 ? title_hit / title_total : 0),
+		                   c->matches, title_matches, known->len);
 		if (score >= THRESHOLD) {
 			PdKbSuggestion *s = g_new0 (PdKbSuggestion, 1);
-			s->slug = g_strdup (a->slug);
-			s->title = g_strdup (a->title);
+			s->slug = g_strdup (c->a->slug);
+			s->title = g_strdup (c->a->title);
 			s->score = score;
+			s->id = c->a->id;
 			g_ptr_array_add (results, s);
+			g_ptr_array_sort (results, by_score);
 		}
 	}
+	g_free (scored);
 	g_ptr_array_sort (results, by_score);
 	if (results->len > max)
 		g_ptr_array_set_size (results, max);
+	return TRUE;
+}
+
+gboolean
+pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_r,
+               GError **error)
+{
+	GPtrArray *results = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_kb_suggestion_free);
+	gboolean ok;
+
+	g_mutex_lock (&cache.lock);
+	ok = suggest_locked (store, text, max, results, error);
+	g_mutex_unlock (&cache.lock);
+	if (!ok) {
+		g_ptr_array_unref (results);
+		*results_r = NULL;
+		return FALSE;
+	}
 	*results_r = results;
 	return TRUE;
-fail:
-	if (match)
-		g_string_free (match, TRUE);
-	g_ptr_array_unref (results);
-	return FALSE;
+}
+
+char *
+pd_kb_question_words (const char *text, char **question_r)
+{
+	g_autofree char *q = question (text);
+	g_autoptr (GPtrArray) ws = words (q);
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+	GString *out = g_string_new (NULL);
+	guint i;
+
+	for (i = 0; i < ws->len; i++) {
+		const char *w = ws->pdata[i];
+
+		if (strlen (w) < 2 || is_stop (w) || g_ascii_isdigit (w[0]) || !g_hash_table_add (seen, (gpointer) w))
+			continue;
+		g_string_append_printf (out, "%s%s", out->len ? " " : "", w);
+	}
+	if (question_r != NULL)
+		*question_r = g_steal_pointer (&q);
+	return g_string_free (out, FALSE);
 }
 
 gboolean

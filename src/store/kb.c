@@ -151,14 +151,18 @@ pd_store_kb_published_count (PdStore *store, gint64 *count_r, GError **error)
 	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
 }
 
-/* Rebuild the index row of article ID from the article and its documents. */
+/* Rebuild the index row of article ID from the article and its documents; a new generation
+ * of the knowledge base (db/019: what the suggester keeps in memory is out of date). */
 static gboolean
 reindex (PdStore *store, gint64 id, GError **error)
 {
 	sqlite3_stmt *del = pd_store_stmt (store, "DELETE FROM kb_fts WHERE rowid = ?", error);
-	sqlite3_stmt *ins;
+	sqlite3_stmt *ins, *gen;
 
 	if (del == NULL)
+		return FALSE;
+	gen = pd_store_stmt (store, "UPDATE kb_generation SET n = n + 1", error);
+	if (gen == NULL || !pd_store_exec_stmt (store, gen, error))
 		return FALSE;
 	pd_bind_int (del, 1, id);
 	if (!pd_store_exec_stmt (store, del, error))
@@ -510,4 +514,126 @@ pd_store_kb_style_get (PdStore *store, GError **error)
 	if (rc != SQLITE_DONE)
 		return NULL;
 	return g_steal_pointer (&style);
+}
+
+gboolean
+pd_store_kb_fts_count (PdStore *store, const char *match_expr, gint64 *count_r, GError **error)
+{
+	/* the index alone: no row of kb_articles is read, so a common word costs little */
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?",
+	                                    error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, match_expr);
+	if (!pd_store_lookup_int (store, stmt, count_r, NULL, error)) {
+		set_query_error (error, match_expr);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+pd_store_kb_fts_size (PdStore *store, gint64 *count_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT count(*) FROM kb_articles", error);
+
+	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
+}
+
+GPtrArray *
+pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT " ARTICLE_COLS " FROM kb_articles WHERE id IN"
+		" (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1"
+		"  ORDER BY bm25 (kb_fts, 10.0, 1.0, 4.0, 2.0) LIMIT ?2)"
+		" AND status = 'published' AND visibility != 'internal'",
+		error);
+	GPtrArray *rows;
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_text (stmt, 1, match_expr);
+	sqlite3_bind_int (stmt, 2, limit);
+	rows = pd_store_collect (store, stmt, article_from, (GDestroyNotify) pd_kb_article_free, error);
+	if (rows == NULL)
+		set_query_error (error, match_expr);
+	return rows;
+}
+
+gboolean
+pd_store_kb_generation (PdStore *store, char **generation_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT salt || ':' || n FROM kb_generation", error);
+	int rc;
+
+	*generation_r = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW)
+		*generation_r = pd_col_text (stmt, 0);
+	sqlite3_reset (stmt);
+	if (rc == SQLITE_ROW)
+		return TRUE;
+	if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "kb_generation has no row");
+	return FALSE;
+}
+
+gboolean
+pd_store_kb_terms_refresh (PdStore *store, GError **error)
+{
+	sqlite3_stmt *del, *ins, *state;
+	g_autofree char *generation = NULL;
+	gboolean fresh;
+
+	if (!pd_store_kb_generation (store, &generation, error) ||
+	    !pd_store_kb_terms_fresh (store, generation, &fresh, error))
+		return FALSE;
+	if (fresh)
+		return TRUE; /* nothing changed since the last copy */
+	del = pd_store_stmt (store, "DELETE FROM kb_terms", error);
+	if (del == NULL || !pd_store_exec_stmt (store, del, error))
+		return FALSE;
+	ins = pd_store_stmt (store, "INSERT INTO kb_terms (term, docs) SELECT term, doc FROM kb_fts_vocab",
+	                     error);
+	if (ins == NULL || !pd_store_exec_stmt (store, ins, error))
+		return FALSE;
+	state = pd_store_stmt (store, "UPDATE kb_generation SET terms = salt || ':' || n", error);
+	return state != NULL && pd_store_exec_stmt (store, state, error);
+}
+
+gboolean
+pd_store_kb_terms_fresh (PdStore *store, const char *generation, gboolean *fresh_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT count(*) FROM kb_generation WHERE terms = ?", error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, generation);
+	if (!pd_store_lookup_int (store, stmt, &n, NULL, error))
+		return FALSE;
+	*fresh_r = n > 0;
+	return TRUE;
+}
+
+gboolean
+pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT coalesce (sum (docs), 0) FROM kb_terms WHERE term >= ?1 AND term < ?2",
+		error);
+	/* every term that starts with PREFIX sorts below PREFIX + the last code point */
+	g_autofree char *end = g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, prefix);
+	pd_bind_text (stmt, 2, end);
+	return pd_store_lookup_int (store, stmt, docs_r, NULL, error);
 }

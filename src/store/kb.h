@@ -89,6 +89,28 @@ gboolean pd_store_kb_match_count (PdStore *store, const char *match_expr, gint64
 /* How many published articles there are. */
 gboolean pd_store_kb_published_count (PdStore *store, gint64 *count_r, GError **error);
 
+/* For the suggester (fast at 100,000 articles): how many articles of any status match
+ * MATCH_EXPR, read from the index alone; how many articles there are; up to LIMIT published,
+ * not internal, articles among the best LIMIT matches by BM25 (no snippet), in no order; and
+ * the knowledge base's generation (db/019: "SALT:N", SALT random per database, N changed by
+ * every article or document change). (transfer full) */
+gboolean pd_store_kb_fts_count (PdStore *store, const char *match_expr, gint64 *count_r,
+                                GError **error);
+gboolean pd_store_kb_fts_size (PdStore *store, gint64 *count_r, GError **error);
+GPtrArray *pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit,
+                                   GError **error);
+gboolean pd_store_kb_generation (PdStore *store, char **generation_r, GError **error);
+
+/* The word counts (db/019 kb_terms): copy them from the FTS5 index unless they are current
+ * (call after changing articles, in the same transaction); whether they are those of GENERATION; and how many
+ * articles hold words starting with PREFIX (a sum over the words: an article with two of
+ * them counts twice). */
+gboolean pd_store_kb_terms_refresh (PdStore *store, GError **error);
+gboolean pd_store_kb_terms_fresh (PdStore *store, const char *generation, gboolean *fresh_r,
+                                  GError **error);
+gboolean pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r,
+                                 GError **error);
+
 /* The article with ID, or NULL with PD_ERROR_NOTFOUND. */
 PdKbArticle *pd_store_kb_get_by_id (PdStore *store, gint64 id, GError **error);
 

@@ -1,6 +1,7 @@
 /* ack.c - compose the acknowledgement of a new ticket, with up to 3 knowledge-base articles
  * that answer the mail (pd_kb_suggest's threshold), each with its link and a signed "this
- * answered my question" link. Reads the store (inside the caller's transaction); writes nothing. */
+ * answered my question" link. Inside the caller's transaction it counts each article listed
+ * as suggested, or notes the question as one nothing answered (db/019). */
 #include "tickets/ack.h"
 
 #include "mail/compose.h"
@@ -9,10 +10,29 @@
 #include "core/template.h"
 #include "core/token.h"
 #include "kb/kb.h"
+#include "store/kb-usage.h"
+#include "core/strutil.h"
+#include "tickets/kb-answer.h"
 
 #define ACK_ARTICLES 3
 /* how long the links in an acknowledgement stay valid */
 #define LINK_DAYS 60
+
+/* Whether MAIL was written to the kb address: kb-answer.c noted its question already when
+ * nothing answered it (the ticket this acknowledges is then in the [kb] queue). */
+static gboolean
+to_kb_address (PdApp *app, const PdMail *mail)
+{
+	const char *kb = app->settings->kb ? app->settings->kb->address : NULL;
+	GPtrArray *lists[2] = { mail->to, mail->cc };
+	guint i, l;
+
+	for (l = 0; kb != NULL && l < 2; l++)
+		for (i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+			if (pd_address_has_base (kb, ((PdAddress *) lists[l]->pdata[i])->addr))
+				return TRUE;
+	return FALSE;
+}
 
 /* The suggestions for MAIL as {{#articles}} items: title, url, answered_url. Links need
  * [serve] public_url (or http); without one, nothing is listed. A failing suggestion step
@@ -29,12 +49,17 @@ add_articles (PdApp *app, gint64 ticket, const PdMail *mail, PdTemplateData *dat
 
 	if (base == NULL || app->store == NULL)
 		return;
-	text = g_strdup_printf ("%s\n\n%s", mail->subject ? mail->subject : "",
-	                        mail->body_text ? mail->body_text : "");
+	text = pd_kb_mail_text (mail);
 	if (!pd_kb_suggest (app->store, text, ACK_ARTICLES, &res, &error)) {
 		pd_log_warn ("ticket=%" G_GINT64_FORMAT " kb suggestions left out: %s", ticket,
 		             error->message);
 		return;
+	}
+	if (res->len == 0 && !to_kb_address (app, mail) &&
+	    !pd_kb_note_miss (app->store, "ack", ticket, mail, pd_now (), &error)) {
+		pd_log_warn ("ticket=%" G_GINT64_FORMAT " kb: question not noted: %s", ticket,
+		             error->message);
+		g_clear_error (&error);
 	}
 	for (i = 0; i < res->len; i++) {
 		PdKbSuggestion *sg = res->pdata[i];
@@ -59,6 +84,11 @@ add_articles (PdApp *app, gint64 ticket, const PdMail *mail, PdTemplateData *dat
 		pd_template_data_set (item, "url", url);
 		pd_template_data_set (item, "answered_url", answered);
 		listed++;
+		if (!pd_store_kb_usage_add (app->store, a->id, "suggested", ticket, pd_now (), &error)) {
+			pd_log_warn ("ticket=%" G_GINT64_FORMAT " kb: suggestion not counted: %s", ticket,
+			             error->message);
+			g_clear_error (&error);
+		}
 	}
 	if (listed > 0)
 		pd_template_data_set (data, "has_articles", "yes");

@@ -11,6 +11,7 @@
 
 #include "tickets/ack.h"
 #include "tickets/follow-sun.h"
+#include "tickets/kb-answer.h"
 #include "tickets/sla.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -192,6 +193,17 @@ apply_human (PdApply *a, GError **error)
 		a->out->action = "stored";
 		a->out->note = g_strdup ("sent to the bounce address: no ticket");
 		return pd_apply_add_message (a, 0, NULL, error);
+	}
+	if (ctx->kb_question && ticket == 0) {
+		/* a question to the kb address: the articles back, or below a ticket in ctx->queue */
+		g_autoptr (GPtrArray) found = NULL;
+		gboolean allowed;
+
+		if (!pd_kb_answer_find (a, &found, error))
+			return FALSE;
+		if (found->len > 0)
+			return auto_answer_allowed (a, mail->from->addr, &allowed, error) &&
+			       pd_kb_answer_send (a, found, allowed, error);
 	}
 	if (ticket > 0) {
 		if (!customer_followup (a, ticket, &follows, error))

@@ -19,6 +19,7 @@
 #include "kb/kb.h"
 #include "kb/markdown.h"
 #include "store/kb.h"
+#include "store/kb-usage.h"
 
 typedef struct {
 	PdState state;       /* the state after the commands */
@@ -29,6 +30,7 @@ typedef struct {
 	GPtrArray *errors;   /* char* */
 	GPtrArray *changes;  /* char*: "kind", "detail" pairs for the history */
 	GString *articles;   /* #kb: the articles for the customer, as text; "" if none */
+	GArray *kb_ids;      /* #kb: their ids (gint64), counted as sent once the reply goes */
 } Plan;
 
 static void
@@ -104,6 +106,7 @@ plan_kb (PdApply *a, Plan *p, const PdAgentCommand *c, GError **error)
 	text = pd_kb_markdown_to_text (art->body);
 	g_string_append_printf (p->articles, "%s%s\n\n%s\n", p->articles->len ? "\n" : "", art->title,
 	                        g_strstrip (text));
+	g_array_append_val (p->kb_ids, art->id);
 	change (p, "kb", g_strdup_printf ("article %s (%" G_GINT64_FORMAT ") sent: %s", art->slug,
 	                                  art->id, art->title));
 	return TRUE;
@@ -396,6 +399,7 @@ pd_agent_reply_apply (PdApply *a, GError **error)
 	p.errors = g_ptr_array_new_with_free_func (g_free);
 	p.changes = g_ptr_array_new_with_free_func (g_free);
 	p.articles = g_string_new ("");
+	p.kb_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	if (!make_plan (a, t, block, &p, error))
 		goto out;
 	if (p.comment && p.articles->len > 0)
@@ -441,6 +445,9 @@ pd_agent_reply_apply (PdApply *a, GError **error)
 		g_autofree char *text = g_strconcat (block->rest, *block->rest && p.articles->len ? "\n\n" : "",
 		                                     p.articles->str, NULL);
 		ok = send_reply (a, t, text, error);
+		for (guint i = 0; ok && i < p.kb_ids->len; i++)
+			ok = pd_store_kb_usage_add (a->store, g_array_index (p.kb_ids, gint64, i), "sent",
+			                            ticket, a->now, error);
 	} else {
 		ok = send_confirmation (a, t, &p, error); /* commands only */
 	}
@@ -448,5 +455,6 @@ out:
 	g_ptr_array_unref (p.errors);
 	g_ptr_array_unref (p.changes);
 	g_string_free (p.articles, TRUE);
+	g_array_unref (p.kb_ids);
 	return ok;
 }

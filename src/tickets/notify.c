@@ -10,6 +10,9 @@
 #include "core/template.h"
 #include "core/token.h"
 #include "tickets/workflow.h"
+#include "tickets/kb-answer.h"
+#include "core/log.h"
+#include "kb/kb.h"
 #include "store/sla.h"
 
 static gboolean
@@ -130,6 +133,35 @@ sla_due (PdApply *a, const PdQueueSettings *queue, const PdTicketRow *t, char **
 	return TRUE;
 }
 
+/* The articles that may answer the customer's mail, as {{#articles}} items (id, title, score
+ * in percent) for the agent to send with #kb ID. A failing suggestion step is logged and the
+ * notification goes out without them. */
+static void
+add_suggestions (PdApply *a, gint64 ticket, PdTemplateData *data)
+{
+	g_autofree char *text = pd_kb_mail_text (a->mail);
+	g_autoptr (GPtrArray) res = NULL;
+	g_autoptr (GError) error = NULL;
+	guint i;
+
+	if (!pd_kb_suggest (a->store, text, PD_KB_ANSWER_ARTICLES, &res, &error)) {
+		pd_log_warn ("ticket=%" G_GINT64_FORMAT " kb suggestions for agents left out: %s",
+		             ticket, error->message);
+		return;
+	}
+	for (i = 0; i < res->len; i++) {
+		const PdKbSuggestion *sg = res->pdata[i];
+		PdTemplateData *item = pd_template_data_add_item (data, "articles");
+
+		pd_template_data_set_int (item, "id", sg->id);
+		pd_template_data_set (item, "slug", sg->slug);
+		pd_template_data_set (item, "title", sg->title);
+		pd_template_data_set_int (item, "score", (gint64) (sg->score * 100 + 0.5));
+	}
+	if (res->len > 0)
+		pd_template_data_set (data, "has_articles", "yes");
+}
+
 gboolean
 pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 {
@@ -170,6 +202,7 @@ pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 	pd_template_data_set (data, "queue_address", queue->address);
 	pd_template_data_set (data, "next_states", next);
 	pd_template_data_set (data, "sla", sla);
+	add_suggestions (a, ticket, data);
 	r = pd_template_render (a->app->home, queue->locale, "notify", data, error);
 	if (r == NULL)
 		return FALSE;

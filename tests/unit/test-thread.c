@@ -446,11 +446,12 @@ test_chain_human (Fixture *fx, gconstpointer data)
 	/* the registry is complete and in order */
 	for (i = 0; pd_filters[i] != NULL; i++)
 		;
-	g_assert_cmpuint (i, ==, 7);
+	g_assert_cmpuint (i, ==, 8);
 	g_assert_true (pd_filters[3] == &pd_filter_listreq); /* lists (issue 12) */
 	g_assert_true (pd_filters[4] == &pd_filter_sender);
 	g_assert_true (pd_filters[5] == &pd_filter_thread);
 	g_assert_true (pd_filters[6] == &pd_filter_route);
+	g_assert_true (pd_filters[7] == &pd_filter_kb_address);
 }
 
 /* A human follow-up through the whole chain: the token threads it. */
