@@ -334,6 +334,28 @@ fail:
 	store_failed (p->msg, error);
 }
 
+/* RFC 8058 allows the one-click POST as multipart/form-data too: a part named
+ * List-Unsubscribe whose content is One-Click. Only for the ledger's detail: any POST
+ * unsubscribes. */
+static gboolean
+multipart_one_click (SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+	const char *type = soup_message_headers_get_content_type (h, NULL);
+	g_autoptr (GBytes) bytes = NULL;
+	const char *body, *name;
+	gsize len;
+
+	if (type == NULL || g_ascii_strcasecmp (type, "multipart/form-data") != 0)
+		return FALSE;
+	bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+	body = g_bytes_get_data (bytes, &len);
+	if (body == NULL || len > MAX_FORM)
+		return FALSE;
+	name = g_strstr_len (body, len, "name=\"List-Unsubscribe\"");
+	return name != NULL && g_strstr_len (name, len - (name - body), "\r\n\r\nOne-Click") != NULL;
+}
+
 static void
 unsubscribe_page (Page *p)
 {
@@ -355,8 +377,10 @@ unsubscribe_page (Page *p)
 	/* any POST: the token is the authority (RFC 8058 mail clients send only the one field) */
 	pairs = form_pairs (p->msg);
 	detail = form_get (pairs, "page") != NULL ? "page"
-	         : g_strcmp0 (form_get (pairs, "List-Unsubscribe"), "One-Click") == 0 ? "one-click"
-	                                                                             : "post";
+	         : g_strcmp0 (form_get (pairs, "List-Unsubscribe"), "One-Click") == 0 ||
+	                   multipart_one_click (p->msg)
+	                 ? "one-click"
+	                 : "post";
 	if (!pd_store_begin (p->srv->app->store, &error))
 		goto fail;
 	if (!pd_subscriber_unsubscribe (p->srv->app->store, p->sub->id, "web", p->evidence, detail,

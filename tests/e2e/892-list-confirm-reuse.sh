@@ -3,7 +3,8 @@
 # later one: bob subscribes and confirms, leaves, then someone asks again in his name (a
 # forged From); the old link, kept by whoever saw it, must not make him a subscriber again.
 # Only the links of requests made since his last status change confirm. GET still changes
-# nothing, and two requests in one pending period both have working links.
+# nothing, and two requests in one pending period both have working links. (And RFC 8058's
+# one-click POST as multipart/form-data is recorded as one-click.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
 
@@ -74,4 +75,9 @@ prefs=$(pd list links news carol@y.org --json | jq -r .prefs)
 is "a manage token on the confirm page: 404" "$(code "$URL/list/confirm/${prefs##*/}")" 404
 is "a confirm token on the unsubscribe page: 404" "$(code -X POST "$URL/list/unsubscribe/${c1##*/}")" 404
 is "carol is still active" "$(status_of carol@y.org)" active
+# RFC 8058 allows the one-click POST as multipart/form-data: it unsubscribes, and the ledger
+# says one-click
+unsub=$(pd list links news carol@y.org --json | jq -r .unsubscribe)
+is "a multipart one-click POST: 200" "$(code -F List-Unsubscribe=One-Click "$unsub")" 200
+is "carol has left, one-click" "$(status_of carol@y.org)/$(pd list ledger news carol@y.org --json | jq -r '.[-1].detail')" "unsubscribed/one-click"
 finish
