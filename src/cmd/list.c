@@ -71,7 +71,7 @@ list_create (int argc, char **argv, GError **error)
 		{ "address", 0, 0, G_OPTION_ARG_STRING, &address, "the list's address (requests go to NAME-request@ its domain)", "ADDR" },
 		{ "title", 0, 0, G_OPTION_ARG_STRING, &title, "shown in pages, mail and List-Id", "TEXT" },
 		{ "topics", 0, 0, G_OPTION_ARG_STRING, &topics, "knowledge-base topics subscribers may choose", "T1,T2" },
-		{ "policy", 0, 0, G_OPTION_ARG_STRING, &policy, "who may ask to join: open, confirm (default), customers, closed", "POLICY" },
+		{ "policy", 0, 0, G_OPTION_ARG_STRING, &policy, "who may ask to join: open or confirm (the same: anyone, joining by confirming; confirm is the default), customers, closed", "POLICY" },
 		{ "allowed-domains", 0, 0, G_OPTION_ARG_STRING, &domains, "for policy customers: domains whose addresses may join", "D1,D2" },
 		{ "queue", 0, 0, G_OPTION_ARG_STRING, &queue, "human replies to announcements open tickets here", "QUEUE" },
 		{ "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "who hears when a campaign pauses itself", "ADDR" },

@@ -397,7 +397,15 @@ pd_store_subscriber_set_status (PdStore *store, gint64 id, const char *status, g
                                 GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
-		store, "UPDATE subscribers SET status = ?2, updated_at = ?3 WHERE id = ?1", error);
+		store,
+		/* made active by a person's confirmation or an administrator: the address works
+		 * (or someone vouches for it), so an old bounce score starts again from 0 (a
+		 * disabled subscriber confirming again would be disabled by the next bounce) */
+		"UPDATE subscribers SET status = ?2, updated_at = ?3,"
+		" bounce_score = CASE WHEN ?2 = 'active' THEN 0 ELSE bounce_score END,"
+		" bounce_score_at = CASE WHEN ?2 = 'active' THEN NULL ELSE bounce_score_at END"
+		" WHERE id = ?1",
+		error);
 
 	if (stmt == NULL)
 		return FALSE;

@@ -79,6 +79,20 @@ is "the ledger: bounce, then disable" "$(ledger 2)" "bounce/bounce disable/bounc
 check "tick after a year (bob)" env POSTDESK_NOW=$((T0 + 400 * DAY)) "$POSTDESK" tick
 is "decay does not re-enable a disabled subscriber" "$(status 2)" disabled
 is "and adds no row for him" "$(ledger 2)" "bounce/bounce disable/bounce"
+# he asks to join again and confirms from his address: active, and the old score is gone (else
+# the next pass would call him bouncing and the next bounce disable him at once)
+# (his score as it was a day after his third bounce: the year's decay took it already)
+sql "UPDATE subscribers SET bounce_score = 3.0, last_bounce_at = $((T0 + 400 * DAY)), bounce_score_at = NULL WHERE id = 2"
+mail "$TEST_TMP/bsub.eml" 'Bob <bob@customer.example>' news-request@example.com "subscribe" <<<""
+POSTDESK_NOW=$((T0 + 401 * DAY)) deliver "$TEST_TMP/bsub.eml" --recipient news-request@example.com >/dev/null
+is "a disabled subscriber may ask again: pending" "$(status 2)" pending
+tok=$(pd outbox show "$(pd outbox list --json | jq -r 'max_by(.id).id')" | grep -m1 '^Subject: confirm ' | tr -d '\r')
+check "the confirmation was queued" test -n "$tok"
+mail "$TEST_TMP/bconf.eml" 'Bob <bob@customer.example>' news-request@example.com "${tok#Subject: }" <<<""
+POSTDESK_NOW=$((T0 + 401 * DAY + 60)) deliver "$TEST_TMP/bconf.eml" --recipient news-request@example.com >/dev/null
+is "confirmed: active with score 0" "$(status 2):$(score 2)" "active:0.0"
+check "tick (bob again)" env POSTDESK_NOW=$((T0 + 401 * DAY + 120)) "$POSTDESK" tick
+is "and a pass leaves him active" "$(status 2)" active
 
 # an old database row: active with a score (before 'bouncing' existed) is set right by a pass
 sql "UPDATE subscribers SET bounce_score = 0.5, last_bounce_at = $T0 WHERE id = 3"
