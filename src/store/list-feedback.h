@@ -138,7 +138,8 @@ gboolean pd_store_list_campaign_add (PdStore *store, gint64 list, const char *ki
                                      const char *subject, const char *body, gint64 article,
                                      gint64 now, gint64 *id_r, GError **error);
 /* Deliveries of CAMPAIGN to LIST's active and bouncing subscribers (both are still mailed)
- * whose topics preference is empty or names one of TOPICS; campaigns.total set (none: the campaign is 'done'). TOTAL_R: how many. */
+ * whose topics preference is empty or names one of TOPICS; campaigns.total set (none: the
+ * campaign is 'done'). TOTAL_R: how many. */
 gboolean pd_store_list_deliveries_add (PdStore *store, gint64 campaign, gint64 list,
                                        const char *const *topics, gint64 *total_r,
                                        GError **error);
