@@ -646,6 +646,7 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 		    g_str_equal (action, "expanded")) {
 			/* success notice: automatic mail, not a bounce */
 			ctx->bounce_recipient = g_strdup (rec->recipient);
+			ctx->dsn_success = TRUE;
 			pd_context_set_class (ctx, PD_CLASS_AUTOREPLY, "dsn Action: %s", action);
 			return PD_STOP;
 		}

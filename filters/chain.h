@@ -108,6 +108,8 @@ typedef struct {
 	gint64 bounce_outbox_id;     /* correlated outbox row, 0 if unknown */
 	char *bounce_correlated_by;  /* "verp", "message-id", "final-recipient" */
 	gint64 bounce_delivery_id;   /* campaign mail's VERP token 'd' (deliveries.id), 0 if none */
+	gboolean dsn_success;        /* a DSN whose Action is delivered/relayed/expanded (class
+	                                autoreply): no bounce, and no vacation either */
 	/* sender */
 	gint64 agent_id;             /* a verified agent's reply (From an active agent, sent to the
 	                                signed agent address of ticket_id); 0 = customer mail */

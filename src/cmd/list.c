@@ -71,7 +71,7 @@ list_create (int argc, char **argv, GError **error)
 		{ "address", 0, 0, G_OPTION_ARG_STRING, &address, "the list's address (requests go to NAME-request@ its domain)", "ADDR" },
 		{ "title", 0, 0, G_OPTION_ARG_STRING, &title, "shown in pages, mail and List-Id", "TEXT" },
 		{ "topics", 0, 0, G_OPTION_ARG_STRING, &topics, "knowledge-base topics subscribers may choose", "T1,T2" },
-		{ "policy", 0, 0, G_OPTION_ARG_STRING, &policy, "who may ask to join: open, confirm (default), customers, closed", "POLICY" },
+		{ "policy", 0, 0, G_OPTION_ARG_STRING, &policy, "who may ask to join: open or confirm (the same: anyone, joining by confirming; confirm is the default), customers, closed", "POLICY" },
 		{ "allowed-domains", 0, 0, G_OPTION_ARG_STRING, &domains, "for policy customers: domains whose addresses may join", "D1,D2" },
 		{ "queue", 0, 0, G_OPTION_ARG_STRING, &queue, "human replies to announcements open tickets here", "QUEUE" },
 		{ "owner", 0, 0, G_OPTION_ARG_STRING, &owner, "who hears when a campaign pauses itself", "ADDR" },
@@ -598,6 +598,7 @@ list_links (int argc, char **argv, GError **error)
 	g_autoptr (PdListRow) l = NULL;
 	g_autoptr (PdSubscriberRow) sub = NULL;
 	g_autofree char *confirm = NULL, *prefs = NULL, *unsub = NULL, *mailto = NULL;
+	gint64 ref = 0;
 	const GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "{confirm, prefs, unsubscribe, mailto}", NULL },
 		{ NULL },
@@ -616,7 +617,12 @@ list_links (int argc, char **argv, GError **error)
 		             l->name);
 		return FALSE;
 	}
-	confirm = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_CONFIRM, sub->id);
+	/* a confirm link names the subscriber's open request: none once confirmed */
+	if (!pd_store_consent_open_request (app->store, sub->id, &ref, error))
+		return FALSE;
+	if (ref > 0)
+		confirm = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_CONFIRM,
+		                        ref);
 	prefs = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_PREFS, sub->id);
 	unsub = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_UNSUBSCRIBE, sub->id);
 	mailto = pd_list_unsubscribe_address (app->secret, l->address, sub->id);
@@ -634,7 +640,10 @@ list_links (int argc, char **argv, GError **error)
 		return TRUE;
 	}
 	printf ("confirm      %s\nprefs        %s\nunsubscribe  %s\nmailto       %s\n",
-	        confirm ? confirm : "(no [serve] public_url)", prefs ? prefs : "-", unsub ? unsub : "-",
+	        confirm        ? confirm
+	        : ref > 0      ? "(no [serve] public_url)"
+	                       : "- (no request waiting for a confirmation)",
+	        prefs ? prefs : "-", unsub ? unsub : "-",
 	        mailto);
 	return TRUE;
 }

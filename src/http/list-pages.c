@@ -145,6 +145,7 @@ typedef struct {
 	const char *token;
 	char *evidence;
 	const char *locale;
+	gboolean request_open; /* confirm: the token's request is still open */
 } Page;
 
 static void
@@ -167,24 +168,26 @@ confirm_page (Page *p)
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autoptr (GError) error = NULL;
 	g_autofree char *action = g_strdup_printf ("/list/confirm/%s", p->token);
+	const char *s = p->sub->status;
+	gboolean active = strcmp (s, "active") == 0 || strcmp (s, "bouncing") == 0;
 	PdSubResult res;
 
 	page_data (p, data);
 	if (is_get (p->msg)) {
-		const char *s = p->sub->status;
-
 		pd_http_set_text (data, "action", action);
-		pd_template_data_set (data, strcmp (s, "pending") == 0  ? "pending"
-		                            : strcmp (s, "active") == 0 ? "active"
-		                                                        : "gone",
+		pd_template_data_set (data, p->request_open && strcmp (s, "pending") == 0 ? "pending"
+		                            : active                                      ? "active"
+		                                                                          : "gone",
 		                      "yes");
 		pd_http_page (p->srv, p->msg, SOUP_STATUS_OK, p->locale, "list-confirm", data);
 		return;
 	}
 	if (!pd_store_begin (p->srv->app->store, &error))
 		goto fail;
-	if (!pd_subscriber_confirm (p->srv->app->store, p->sub->id, "web", p->evidence, pd_now (),
-	                            &res, &error)) {
+	if (!p->request_open)
+		res = active ? PD_SUB_ALREADY : PD_SUB_NOT_VALID; /* an earlier request's link */
+	else if (!pd_subscriber_confirm (p->srv->app->store, p->sub->id, "web", p->evidence,
+	                                 pd_now (), &res, &error)) {
 		pd_store_rollback (p->srv->app->store);
 		goto fail;
 	}
@@ -331,6 +334,28 @@ fail:
 	store_failed (p->msg, error);
 }
 
+/* RFC 8058 allows the one-click POST as multipart/form-data too: a part named
+ * List-Unsubscribe whose content is One-Click. Only for the ledger's detail: any POST
+ * unsubscribes. */
+static gboolean
+multipart_one_click (SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+	const char *type = soup_message_headers_get_content_type (h, NULL);
+	g_autoptr (GBytes) bytes = NULL;
+	const char *body, *name;
+	gsize len;
+
+	if (type == NULL || g_ascii_strcasecmp (type, "multipart/form-data") != 0)
+		return FALSE;
+	bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+	body = g_bytes_get_data (bytes, &len);
+	if (body == NULL || len > MAX_FORM)
+		return FALSE;
+	name = g_strstr_len (body, len, "name=\"List-Unsubscribe\"");
+	return name != NULL && g_strstr_len (name, len - (name - body), "\r\n\r\nOne-Click") != NULL;
+}
+
 static void
 unsubscribe_page (Page *p)
 {
@@ -352,8 +377,10 @@ unsubscribe_page (Page *p)
 	/* any POST: the token is the authority (RFC 8058 mail clients send only the one field) */
 	pairs = form_pairs (p->msg);
 	detail = form_get (pairs, "page") != NULL ? "page"
-	         : g_strcmp0 (form_get (pairs, "List-Unsubscribe"), "One-Click") == 0 ? "one-click"
-	                                                                             : "post";
+	         : g_strcmp0 (form_get (pairs, "List-Unsubscribe"), "One-Click") == 0 ||
+	                   multipart_one_click (p->msg)
+	                 ? "one-click"
+	                 : "post";
 	if (!pd_store_begin (p->srv->app->store, &error))
 		goto fail;
 	if (!pd_subscriber_unsubscribe (p->srv->app->store, p->sub->id, "web", p->evidence, detail,
@@ -401,6 +428,20 @@ pd_http_list (PdHttpServer *srv, SoupServerMessage *msg, const char *path)
 	if ((id = pd_list_link_check (srv->app->secret, kind, parts[1])) == 0) {
 		pd_http_not_found (srv, msg);
 		return;
+	}
+	/* a confirm token names a request (a consent row), not the subscriber: only while that
+	 * request is open does it confirm */
+	if (kind == PD_LIST_LINK_CONFIRM) {
+		gint64 ref = id;
+
+		if (!pd_store_consent_request_of (srv->app->store, ref, &id, &p.request_open, &error)) {
+			store_failed (msg, error);
+			return;
+		}
+		if (id == 0) {
+			pd_http_not_found (srv, msg);
+			return;
+		}
 	}
 	if ((sub = pd_store_subscriber_get (srv->app->store, id, &error)) == NULL ||
 	    (list = pd_store_list_get_by_id (srv->app->store, sub->list_id, &error)) == NULL) {

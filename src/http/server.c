@@ -193,6 +193,42 @@ handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *
 	pd_http_not_found (srv, msg);
 }
 
+/* Every page takes at most a small form: a body over MAX_BODY is refused before libsoup reads
+ * it (else it holds any body in memory, whatever its size), and so is a body of unknown
+ * length (chunked), which browsers and RFC 8058 senders do not send. A status set at
+ * got-headers makes libsoup answer without reading the body. (lists, issue 12) */
+#define MAX_BODY (64 * 1024)
+
+static void
+got_headers (SoupServerMessage *msg, gpointer data)
+{
+	SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+
+	(void) data;
+	switch (soup_message_headers_get_encoding (h)) {
+	case SOUP_ENCODING_NONE:
+		return;
+	case SOUP_ENCODING_CONTENT_LENGTH:
+		if (soup_message_headers_get_content_length (h) <= MAX_BODY)
+			return;
+		soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+		break;
+	default:
+		soup_server_message_set_status (msg, SOUP_STATUS_LENGTH_REQUIRED, NULL);
+		break;
+	}
+	/* the unread body is still on the connection: it cannot serve another request */
+	soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+	                              "close");
+}
+
+static void
+request_started (SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+	(void) soup;
+	g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers), data);
+}
+
 PdHttpServer *
 pd_http_server_new (PdApp *app, const char *address, GError **error)
 {
@@ -226,6 +262,7 @@ pd_http_server_new (PdApp *app, const char *address, GError **error)
 	srv->address = g_strdup (address);
 	srv->soup = soup_server_new ("server-header", "postdesk", NULL);
 	soup_server_add_handler (srv->soup, NULL, handle, srv, NULL);
+	g_signal_connect (srv->soup, "request-started", G_CALLBACK (request_started), srv);
 	if (!soup_server_listen (srv->soup, sa, 0, &local)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_IO, "[serve] http: cannot listen on %s: %s",
 		             address, local->message);

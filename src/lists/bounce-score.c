@@ -5,24 +5,48 @@
 
 #define DAY 86400
 
+/* Where the quiet time counts from. */
+static gint64
+anchor (const PdBounceScore *b)
+{
+	return b->score_at > 0 ? b->score_at : b->last_bounce_at;
+}
+
+/* Whole quiet periods between the anchor and NOW; 0 when the score does not decay yet. */
+static gint64
+quiet_periods (const PdListSettings *s, const PdBounceScore *b, gint64 now)
+{
+	if (anchor (b) <= 0 || b->score <= 0 || s->decay_after <= 0 || now < anchor (b))
+		return 0;
+	return (now - anchor (b)) / s->decay_after;
+}
+
 double
 pd_bounce_score_decayed (const PdListSettings *s, const PdBounceScore *b, gint64 now)
 {
-	gint64 quiet, periods;
+	gint64 periods = quiet_periods (s, b, now);
 	double score = b->score;
 
-	if (b->last_bounce_at <= 0 || score <= 0 || s->decay_after <= 0)
-		return score;
-	quiet = now - b->last_bounce_at;
-	if (quiet < s->decay_after)
+	if (periods <= 0)
 		return score;
 	if (s->decay == PD_BOUNCE_DECAY_RESET)
 		return 0;
-	periods = quiet / s->decay_after;
 	for (; periods > 0 && score >= 0.01; periods--)
 		score /= 2;
 	/* what is left of a bounce long ago is no bounce */
 	return score < 0.01 ? 0 : score;
+}
+
+gboolean
+pd_bounce_score_settle (const PdListSettings *s, PdBounceScore *b, gint64 now)
+{
+	gint64 periods = quiet_periods (s, b, now);
+
+	if (periods <= 0)
+		return FALSE;
+	b->score = pd_bounce_score_decayed (s, b, now);
+	b->score_at = anchor (b) + periods * s->decay_after;
+	return TRUE;
 }
 
 double
@@ -40,6 +64,7 @@ pd_bounce_score_add (const PdListSettings *s, PdBounceScore *b, gboolean hard, g
 	}
 	b->score += added;
 	b->last_bounce_at = now;
+	b->score_at = now;
 	*disable_r = b->score >= s->bounce_threshold;
 	return added;
 }

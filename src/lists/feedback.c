@@ -170,12 +170,39 @@ find_delivery (const PdSettings *s, GBytes *secret, const PdContext *ctx, const 
 	return 0;
 }
 
+gboolean
+pd_list_bounce_status_sync (PdStore *store, gint64 subscriber, const char *status, double score,
+                            double threshold, gint64 now, const char *evidence,
+                            gboolean *changed_r, GError **error)
+{
+	g_autofree char *why = NULL;
+
+	if (changed_r != NULL)
+		*changed_r = FALSE;
+	if (g_strcmp0 (status, "active") == 0 && score > 0) {
+		why = g_strdup_printf ("bounce score %.2f (disabled at %.2f)", score, threshold);
+		if (!pd_store_list_subscriber_status (store, subscriber, "bouncing", now, "bounce",
+		                                      "bounce", evidence, why, error))
+			return FALSE;
+	} else if (g_strcmp0 (status, "bouncing") == 0 && score <= 0) {
+		if (!pd_store_list_subscriber_status (store, subscriber, "active", now, "enable",
+		                                      "bounce", evidence, "bounce score decayed to 0",
+		                                      error))
+			return FALSE;
+	} else {
+		return TRUE;
+	}
+	if (changed_r != NULL)
+		*changed_r = TRUE;
+	return TRUE;
+}
+
 static gboolean
 bounce (PdStore *store, const PdListSettings *ls, const PdContext *ctx, const PdMail *mail,
         const PdListDelivery *d, gint64 intake_id, gint64 now, PdListFeedback *fb,
         GError **error)
 {
-	PdBounceScore b = { d->score, d->last_bounce_at, d->last_soft_at };
+	PdBounceScore b = { d->score, d->last_bounce_at, d->last_soft_at, d->score_at };
 	gboolean disable = FALSE;
 	g_autofree char *detail = g_strdup_printf (
 		"%s %s%s%s", ctx->bounce_hard ? "hard" : "soft",
@@ -187,7 +214,7 @@ bounce (PdStore *store, const PdListSettings *ls, const PdContext *ctx, const Pd
 	if (!pd_store_list_bounce_add (store, d->subscriber_id, d->delivery_id, now, fb->kind,
 	                               fb->score_added, intake_id, detail, error) ||
 	    !pd_store_list_subscriber_score (store, d->subscriber_id, b.score, b.last_bounce_at,
-	                                     b.last_soft_at, now, error) ||
+	                                     b.last_soft_at, b.score_at, now, error) ||
 	    !pd_store_list_delivery_bounced (store, d->delivery_id, detail, error))
 		return FALSE;
 	/* only a subscriber still mailed is disabled: an unsubscribed one stays unsubscribed */
@@ -199,8 +226,46 @@ bounce (PdStore *store, const PdListSettings *ls, const PdContext *ctx, const Pd
 		                                      "disable", "bounce", mail->message_id, why, error))
 			return FALSE;
 		fb->disabled = TRUE;
+		return TRUE;
 	}
-	return TRUE;
+	/* below the threshold: bouncing while the score is above 0 (a soft bounce that did not
+	 * count may find it decayed to 0: active again) */
+	return pd_list_bounce_status_sync (store, d->subscriber_id, d->status, b.score,
+	                                   ls->bounce_threshold, now, mail->message_id, NULL, error);
+}
+
+/* Whether the returned report names ADDR in an Original-Rcpt-To or a To field (of the report
+ * or of the returned headers): what someone who only knows a campaign's Message-ID (not
+ * secret) cannot write. Bounded by SCAN_MAX; ADDR is lower case. */
+static gboolean
+report_names (const PdMail *mail, const char *addr)
+{
+	gsize len = 0, alen = addr != NULL ? strlen (addr) : 0;
+	const char *raw = mail->raw != NULL ? g_bytes_get_data (mail->raw, &len) : NULL;
+	const char *p, *end;
+
+	if (raw == NULL || alen == 0)
+		return FALSE;
+	end = raw + MIN (len, SCAN_MAX);
+	for (p = raw; p < end;) {
+		const char *eol = memchr (p, '\n', end - p), *v = NULL;
+
+		if (eol == NULL)
+			eol = end;
+		if (eol - p > 3 && g_ascii_strncasecmp (p, "To:", 3) == 0)
+			v = p + 3;
+		else if (eol - p > 16 && g_ascii_strncasecmp (p, "Original-Rcpt-To:", 17) == 0)
+			v = p + 17;
+		for (; v != NULL && v + alen <= eol; v++) {
+			/* the address whole: not the tail of another, not a prefix of one */
+			if (g_ascii_strncasecmp (v, addr, alen) == 0 &&
+			    (v == p || strchr (" \t<;:,\"", v[-1]) != NULL) &&
+			    (v + alen == eol || strchr (" \t\r>,;\"", v[alen]) != NULL))
+				return TRUE;
+		}
+		p = eol + 1;
+	}
+	return FALSE;
 }
 
 gboolean
@@ -255,7 +320,9 @@ pd_list_feedback (PdStore *store, const PdSettings *s, GBytes *secret, const PdC
 		break;
 	case PD_CLASS_VACATION:
 	case PD_CLASS_AUTOREPLY:
-		if (d == NULL)
+		/* a success DSN (delivered, relayed, expanded) says the mail arrived: nothing to
+		 * record about the subscriber, and it is no vacation */
+		if (d == NULL || ctx->dsn_success)
 			return TRUE;
 		fb->kind = "vacation";
 		if (!pd_store_list_bounce_add (store, d->subscriber_id, d->delivery_id, now, "vacation", 0,
@@ -265,6 +332,19 @@ pd_list_feedback (PdStore *store, const PdSettings *s, GBytes *secret, const PdC
 	case PD_CLASS_FEEDBACK:
 		if (d == NULL)
 			return TRUE;
+		/* a campaign's Message-ID is no secret: without the signed return path the report
+		 * must also name the subscriber's address, or it is recorded against nobody (no
+		 * campaign counts it) and changes nothing */
+		if (!signed_ && !report_names (mail, d->address)) {
+			g_autofree char *why = g_strdup_printf (
+				"not believed: delivery %" G_GINT64_FORMAT " named by Message-ID only, the "
+				"report does not name its recipient", d->delivery_id);
+
+			pd_log_info ("intake=%" G_GINT64_FORMAT " list feedback: %s", intake_id, why);
+			fb->delivery_id = fb->subscriber_id = fb->list_id = 0;
+			return pd_store_list_bounce_add (store, 0, 0, now, "complaint", 0, intake_id, why,
+			                                 error);
+		}
 		fb->kind = "complaint";
 		if (!pd_store_list_bounce_add (store, d->subscriber_id, d->delivery_id, now, "complaint", 0,
 		                               intake_id, ctx->reason, error))

@@ -29,6 +29,14 @@ typedef struct {
 
 void pd_list_feedback_clear (PdListFeedback *fb);
 
+/* After a bounce score changed below the threshold: an 'active' subscriber (STATUS) with
+ * SCORE above 0 becomes 'bouncing' (consent 'bounce' via bounce), a 'bouncing' one with 0
+ * 'active' again (consent 'enable' via bounce). Other statuses are left alone. CHANGED_R
+ * (may be NULL): whether the status changed. */
+gboolean pd_list_bounce_status_sync (PdStore *store, gint64 subscriber, const char *status,
+                                     double score, double threshold, gint64 now,
+                                     const char *evidence, gboolean *changed_r, GError **error);
+
 /* Judge mail of class CTX->klass for list feedback and record it (call inside the mail's
  * transaction). FB is filled (cleared first). FALSE only on store trouble. */
 gboolean pd_list_feedback (PdStore *store, const PdSettings *s, GBytes *secret,

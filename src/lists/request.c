@@ -205,7 +205,7 @@ do_subscribe (PdApp *app, const PdListRow *list, const PdMail *mail, const char 
 	PdListPolicy policy = PD_LIST_CONFIRM;
 	gboolean customer = FALSE;
 	PdSubResult res;
-	gint64 id;
+	gint64 id, ref = 0;
 
 	pd_list_policy_from_name (list->policy, &policy);
 	if (policy == PD_LIST_CUSTOMERS &&
@@ -224,8 +224,11 @@ do_subscribe (PdApp *app, const PdListRow *list, const PdMail *mail, const char 
 		                                " is active already", id);
 		return answer_help (app, list, "already_subscribed", who, mail, ans, error);
 	}
-	token = pd_token_make (app->secret, 'k', id);
-	url = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_CONFIRM, id);
+	/* the token names this request, not the subscriber: it cannot confirm a later one */
+	if (!pd_store_consent_open_request (app->store, id, &ref, error))
+		return FALSE;
+	token = pd_token_make (app->secret, 'k', ref);
+	url = pd_list_link (app->secret, app->settings->public_url, PD_LIST_LINK_CONFIRM, ref);
 	pd_template_data_set (data, "token", token);
 	pd_template_data_set (data, "confirm_url", url);
 	pd_template_data_set (data, "name", mail->from->name);
@@ -241,9 +244,13 @@ do_confirm (PdApp *app, const PdListRow *list, const PdMail *mail, const char *t
 	const char *who = mail->from->addr;
 	g_autoptr (PdSubscriberRow) sub = NULL;
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
-	gint64 id = pd_list_link_check (app->secret, PD_LIST_LINK_CONFIRM, token);
+	gint64 ref = pd_list_link_check (app->secret, PD_LIST_LINK_CONFIRM, token), id = 0;
+	gboolean open = FALSE;
 	PdSubResult res;
 
+	/* the token names a request (a consent row); only a request still open confirms */
+	if (ref > 0 && !pd_store_consent_request_of (app->store, ref, &id, &open, error))
+		return FALSE;
 	if (id > 0) {
 		g_autoptr (GError) local = NULL;
 
@@ -263,7 +270,11 @@ do_confirm (PdApp *app, const PdListRow *list, const PdMail *mail, const char *t
 		                                " from another address %s: refused", id, who);
 		return answer_help (app, list, "bad_confirm", who, mail, ans, error);
 	}
-	if (!pd_subscriber_confirm (app->store, id, "mail", evidence, now, &res, error))
+	if (!open)
+		res = g_str_equal (sub->status, "active") || g_str_equal (sub->status, "bouncing")
+		              ? PD_SUB_ALREADY
+		              : PD_SUB_NOT_VALID;
+	else if (!pd_subscriber_confirm (app->store, id, "mail", evidence, now, &res, error))
 		return FALSE;
 	if (res == PD_SUB_ALREADY) {
 		ans->summary = g_strdup_printf ("confirm: subscriber %" G_GINT64_FORMAT

@@ -58,7 +58,8 @@ pd_subscriber_request (PdStore *store, gint64 list, const char *addr, const char
 		                                error) &&
 		       pd_store_consent_add (store, *id_r, now, "request", via, evidence, NULL, error);
 	*id_r = row->id;
-	if (g_strcmp0 (row->status, "active") == 0) {
+	/* 'bouncing' is still mailed: a request (perhaps forged) must not stop that */
+	if (g_strcmp0 (row->status, "active") == 0 || g_strcmp0 (row->status, "bouncing") == 0) {
 		*result_r = PD_SUB_ALREADY;
 		return TRUE;
 	}
@@ -77,7 +78,7 @@ pd_subscriber_confirm (PdStore *store, gint64 id, const char *via, const char *e
 
 	if (row == NULL)
 		return FALSE;
-	if (g_strcmp0 (row->status, "active") == 0) {
+	if (g_strcmp0 (row->status, "active") == 0 || g_strcmp0 (row->status, "bouncing") == 0) {
 		*result_r = PD_SUB_ALREADY;
 		return TRUE;
 	}

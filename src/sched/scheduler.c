@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/template.h"
 #include "core/token.h"
+#include "lists/bounce-decay.h"
 #include "lists/kb-mailer.h"
 #include "mail/compose.h"
 #include "store/sla.h"
@@ -221,6 +222,9 @@ pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 		if (!r->escalated && breached && !fire (app, r, "escalation", FALSE, now, stats, error))
 			return FALSE;
 	}
+	/* issue 12: bounce scores decayed between bounces ('bouncing' back to 'active') */
+	if (!pd_list_bounce_decay_run (app->store, app->settings, now, NULL, error))
+		return FALSE;
 	/* issue 12: announcements archived, new kb articles to the lists that follow them */
 	if (!pd_list_kb_mail_run (app->store, app->settings, now, NULL, error))
 		return FALSE;

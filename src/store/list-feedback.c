@@ -37,6 +37,7 @@ delivery_row (sqlite3_stmt *stmt)
 	d->last_bounce_at = sqlite3_column_int64 (stmt, 8);
 	d->last_soft_at = sqlite3_column_int64 (stmt, 9);
 	d->list_queue = pd_col_text (stmt, 10);
+	d->score_at = sqlite3_column_int64 (stmt, 11);
 	return d;
 }
 
@@ -46,7 +47,8 @@ pd_store_list_delivery (PdStore *store, gint64 id, GError **error)
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"SELECT d.id, d.campaign_id, d.subscriber_id, s.list_id, d.state, s.address, s.status, "
-		"s.bounce_score, s.last_bounce_at, s.last_soft_at, l.queue FROM deliveries d "
+		"s.bounce_score, s.last_bounce_at, s.last_soft_at, l.queue, s.bounce_score_at "
+		"FROM deliveries d "
 		"JOIN subscribers s ON s.id = d.subscriber_id JOIN lists l ON l.id = s.list_id "
 		"WHERE d.id = ?",
 		error);
@@ -82,13 +84,13 @@ pd_store_list_bounce_add (PdStore *store, gint64 subscriber, gint64 delivery, gi
 
 gboolean
 pd_store_list_subscriber_score (PdStore *store, gint64 subscriber, double score,
-                                gint64 last_bounce_at, gint64 last_soft_at, gint64 now,
-                                GError **error)
+                                gint64 last_bounce_at, gint64 last_soft_at, gint64 score_at,
+                                gint64 now, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"UPDATE subscribers SET bounce_score = ?, last_bounce_at = ?, last_soft_at = ?, "
-		"updated_at = ? WHERE id = ?",
+		"bounce_score_at = ?, updated_at = ? WHERE id = ?",
 		error);
 
 	if (stmt == NULL)
@@ -96,9 +98,51 @@ pd_store_list_subscriber_score (PdStore *store, gint64 subscriber, double score,
 	sqlite3_bind_double (stmt, 1, score);
 	pd_bind_id (stmt, 2, last_bounce_at);
 	pd_bind_id (stmt, 3, last_soft_at);
-	pd_bind_int (stmt, 4, now);
-	pd_bind_int (stmt, 5, subscriber);
+	pd_bind_id (stmt, 4, score_at);
+	pd_bind_int (stmt, 5, now);
+	pd_bind_int (stmt, 6, subscriber);
 	return pd_store_exec_stmt (store, stmt, error);
+}
+
+static gpointer
+scored_row (sqlite3_stmt *stmt)
+{
+	PdListScored *r = g_new0 (PdListScored, 1);
+
+	r->id = sqlite3_column_int64 (stmt, 0);
+	r->status = pd_col_text (stmt, 1);
+	r->score = sqlite3_column_double (stmt, 2);
+	r->last_bounce_at = sqlite3_column_int64 (stmt, 3);
+	r->last_soft_at = sqlite3_column_int64 (stmt, 4);
+	r->score_at = sqlite3_column_int64 (stmt, 5);
+	return r;
+}
+
+void
+pd_list_scored_free (PdListScored *r)
+{
+	if (r == NULL)
+		return;
+	g_free (r->status);
+	g_free (r);
+}
+
+GPtrArray *
+pd_store_list_scored (PdStore *store, gint64 after, guint limit, GError **error)
+{
+	/* "bounce_score > 0" as in the partial index of db/023 */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT id, status, bounce_score, last_bounce_at, last_soft_at, bounce_score_at "
+		"FROM subscribers WHERE bounce_score > 0 AND id > ? ORDER BY id LIMIT ?",
+		error);
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_int (stmt, 1, after);
+	pd_bind_int (stmt, 2, limit);
+	return pd_store_collect (store, stmt, scored_row, (GDestroyNotify) pd_list_scored_free,
+	                         error);
 }
 
 gboolean
@@ -527,7 +571,8 @@ pd_store_list_deliveries_add (PdStore *store, gint64 campaign, gint64 list,
 {
 	sqlite3_stmt *sel = pd_store_stmt (
 		store,
-		"SELECT id, address, topics FROM subscribers WHERE list_id = ? AND status = 'active' "
+		"SELECT id, address, topics FROM subscribers WHERE list_id = ? "
+		"AND status IN ('active', 'bouncing') "
 		"ORDER BY id",
 		error);
 	sqlite3_stmt *ins;

@@ -23,6 +23,7 @@ typedef struct {
 	gint64 last_bounce_at; /* 0 = never */
 	gint64 last_soft_at;   /* 0 = never */
 	char *list_queue;     /* lists.queue, may be NULL */
+	gint64 score_at;      /* subscribers.bounce_score_at (db/023), 0 = last_bounce_at */
 } PdListDelivery;
 
 void pd_list_delivery_free (PdListDelivery *d);
@@ -35,8 +36,23 @@ gboolean pd_store_list_bounce_add (PdStore *store, gint64 subscriber, gint64 del
                                    const char *kind, double score_added, gint64 intake,
                                    const char *detail, GError **error);
 gboolean pd_store_list_subscriber_score (PdStore *store, gint64 subscriber, double score,
-                                         gint64 last_bounce_at, gint64 last_soft_at, gint64 now,
-                                         GError **error);
+                                         gint64 last_bounce_at, gint64 last_soft_at,
+                                         gint64 score_at, gint64 now, GError **error);
+
+/* A subscriber with a bounce score, for the decay pass. */
+typedef struct {
+	gint64 id;
+	char *status;
+	double score;
+	gint64 last_bounce_at;
+	gint64 last_soft_at;
+	gint64 score_at;
+} PdListScored;
+
+void pd_list_scored_free (PdListScored *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdListScored, pd_list_scored_free)
+/* Up to LIMIT subscribers (PdListScored) with a score above 0 and an id above AFTER, by id. */
+GPtrArray *pd_store_list_scored (PdStore *store, gint64 after, guint limit, GError **error);
 /* Set the subscriber's STATUS and append the consent row (ACTION, VIA, EVIDENCE, DETAIL). */
 gboolean pd_store_list_subscriber_status (PdStore *store, gint64 subscriber, const char *status,
                                           gint64 now, const char *action, const char *via,
@@ -121,8 +137,9 @@ gboolean pd_store_list_last_digest (PdStore *store, gint64 list, gint64 *at_r, G
 gboolean pd_store_list_campaign_add (PdStore *store, gint64 list, const char *kind,
                                      const char *subject, const char *body, gint64 article,
                                      gint64 now, gint64 *id_r, GError **error);
-/* Deliveries of CAMPAIGN to LIST's active subscribers whose topics preference is empty or
- * names one of TOPICS; campaigns.total set (none: the campaign is 'done'). TOTAL_R: how many. */
+/* Deliveries of CAMPAIGN to LIST's active and bouncing subscribers (both are still mailed)
+ * whose topics preference is empty or names one of TOPICS; campaigns.total set (none: the
+ * campaign is 'done'). TOTAL_R: how many. */
 gboolean pd_store_list_deliveries_add (PdStore *store, gint64 campaign, gint64 list,
                                        const char *const *topics, gint64 *total_r,
                                        GError **error);

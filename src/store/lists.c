@@ -397,7 +397,15 @@ pd_store_subscriber_set_status (PdStore *store, gint64 id, const char *status, g
                                 GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
-		store, "UPDATE subscribers SET status = ?2, updated_at = ?3 WHERE id = ?1", error);
+		store,
+		/* made active by a person's confirmation or an administrator: the address works
+		 * (or someone vouches for it), so an old bounce score starts again from 0 (a
+		 * disabled subscriber confirming again would be disabled by the next bounce) */
+		"UPDATE subscribers SET status = ?2, updated_at = ?3,"
+		" bounce_score = CASE WHEN ?2 = 'active' THEN 0 ELSE bounce_score END,"
+		" bounce_score_at = CASE WHEN ?2 = 'active' THEN NULL ELSE bounce_score_at END"
+		" WHERE id = ?1",
+		error);
 
 	if (stmt == NULL)
 		return FALSE;
@@ -479,6 +487,51 @@ pd_store_consent_add (PdStore *store, gint64 subscriber, gint64 now, const char 
 	pd_bind_text (stmt, 5, evidence);
 	pd_bind_text (stmt, 6, detail);
 	return pd_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+pd_store_consent_open_request (PdStore *store, gint64 subscriber, gint64 *consent_r,
+                               GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT max(c.id) FROM consent c WHERE c.subscriber_id = ?1 AND c.action = 'request'"
+		" AND c.id > coalesce((SELECT max(x.id) FROM consent x WHERE x.subscriber_id = ?1"
+		" AND x.action NOT IN ('request', 'change')), 0)",
+		error);
+
+	*consent_r = 0;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, subscriber);
+	return pd_store_lookup_int (store, stmt, consent_r, NULL, error);
+}
+
+gboolean
+pd_store_consent_request_of (PdStore *store, gint64 consent, gint64 *subscriber_r,
+                             gboolean *open_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT c.subscriber_id, NOT EXISTS (SELECT 1 FROM consent x"
+		" WHERE x.subscriber_id = c.subscriber_id AND x.id > c.id"
+		" AND x.action NOT IN ('request', 'change'))"
+		" FROM consent c WHERE c.id = ? AND c.action = 'request'",
+		error);
+	int rc;
+
+	*subscriber_r = 0;
+	*open_r = FALSE;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, consent);
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW) {
+		*subscriber_r = sqlite3_column_int64 (stmt, 0);
+		*open_r = sqlite3_column_int (stmt, 1) != 0;
+	}
+	sqlite3_reset (stmt);
+	return rc >= 0;
 }
 
 gboolean

@@ -106,6 +106,16 @@ gboolean pd_store_subscriber_foreach (PdStore *store, gint64 list, PdSubscriberF
 gboolean pd_store_consent_add (PdStore *store, gint64 subscriber, gint64 now, const char *action,
                                const char *via, const char *evidence, const char *detail,
                                GError **error);
+/* A confirmation names the 'request' consent row it was sent for, not the subscriber, so a
+ * link from an earlier request cannot confirm a later one. A request is open while no
+ * status-changing row (anything but request and change) followed it. */
+/* The newest open request of SUBSCRIBER: CONSENT_R 0 when none. */
+gboolean pd_store_consent_open_request (PdStore *store, gint64 subscriber, gint64 *consent_r,
+                                        GError **error);
+/* The subscriber of the request row CONSENT (SUBSCRIBER_R 0: no such request row) and
+ * whether that request is still open. */
+gboolean pd_store_consent_request_of (PdStore *store, gint64 consent, gint64 *subscriber_r,
+                                      gboolean *open_r, GError **error);
 /* The ledger of LIST, or of its subscriber ADDR (NULL: all), oldest first, one row at a time. */
 typedef gboolean (*PdConsentFunc) (const PdConsentRow *row, gpointer data, GError **error);
 gboolean pd_store_consent_foreach (PdStore *store, gint64 list, const char *addr,

@@ -31,7 +31,7 @@ is "and is not answered" "$(pd outbox list --json | json length)" 0
 
 # an ARF complaint whose original carries delivery 3's return path
 v3=$(verp 3)
-arf() { # FILE RETURN-PATH MESSAGE-ID
+arf() { # FILE RETURN-PATH MESSAGE-ID [TO of the original]
 	cat >"$1" <<ARF
 From: <fbl@isp.example>
 Date: Mon, 23 Nov 2026 11:00:00 +0000
@@ -58,7 +58,7 @@ Content-Type: text/rfc822-headers
 
 Return-Path: <$2>
 From: The news list <news@example.com>
-To: <undisclosed>
+To: <${4:-undisclosed}>
 Subject: News 1
 Message-ID: <$3>
 Date: Mon, 23 Nov 2026 09:00:00 +0000
@@ -73,7 +73,8 @@ is "the ledger says complaint, via complaint" "$(sql "SELECT action, via FROM co
 is "a complaint row for delivery 3" "$(sql "SELECT kind FROM list_bounces WHERE delivery_id = 3")" complaint
 is "others are untouched" "$(status 4)" active
 # by the original's campaign Message-ID alone (the return path a plain address)
-arf "$TEST_TMP/arf4.eml" "bounces@example.com" "c1.d4.q1w2@example.com"
+# (and, since a Message-ID is no secret, the returned headers' To naming the subscriber)
+arf "$TEST_TMP/arf4.eml" "bounces@example.com" "c1.d4.q1w2@example.com" user4@customer.example
 deliver "$TEST_TMP/arf4.eml" --recipient abuse@example.com >/dev/null
 is "a complaint naming a campaign Message-ID unsubscribes subscriber 4" "$(status 4)" unsubscribed
 # a Message-ID whose campaign does not match its delivery names nobody

@@ -110,6 +110,42 @@ test_decay_reset (void)
 	g_assert_true (disable);
 }
 
+/* The decay pass stores a decayed score between bounces: decaying it again counts only the
+ * time since, and settling and reading agree at every moment. */
+static void
+test_decay_settle (void)
+{
+	g_autoptr (PdListSettings) s = pd_list_settings_defaults ();
+	PdBounceScore b = { 2.0, T0, 0, 0 };
+	PdBounceScore never = { 1.0, T0, 0, 0 };
+	gboolean disable;
+
+	g_assert_false (pd_bounce_score_settle (s, &b, T0 + 7 * DAY - 1)); /* not quiet long enough */
+	g_assert_cmpfloat (b.score, ==, 2.0);
+	g_assert_cmpint (b.score_at, ==, 0);
+	g_assert_true (pd_bounce_score_settle (s, &b, T0 + 8 * DAY));
+	g_assert_cmpfloat (b.score, ==, 1.0);
+	g_assert_cmpint (b.score_at, ==, T0 + 7 * DAY); /* the end of the period counted */
+	g_assert_cmpint (b.last_bounce_at, ==, T0);       /* the last bounce stays what it was */
+	/* 13 days after the bounce: 6 since score_at, no second halving */
+	g_assert_false (pd_bounce_score_settle (s, &b, T0 + 13 * DAY));
+	g_assert_cmpfloat (pd_bounce_score_decayed (s, &b, T0 + 13 * DAY), ==, 1.0);
+	/* 15 days: as if never settled (2 periods from the bounce) */
+	g_assert_cmpfloat (pd_bounce_score_decayed (s, &b, T0 + 15 * DAY), ==, 0.5);
+	/* a bounce restarts the clock at itself */
+	pd_bounce_score_add (s, &b, TRUE, T0 + 15 * DAY, &disable);
+	g_assert_cmpfloat (b.score, ==, 1.5);
+	g_assert_cmpint (b.score_at, ==, T0 + 15 * DAY);
+	/* long quiet: 0, and settled at 0 nothing more changes */
+	g_assert_true (pd_bounce_score_settle (s, &never, T0 + 7000 * DAY));
+	g_assert_cmpfloat (never.score, ==, 0.0);
+	g_assert_false (pd_bounce_score_settle (s, &never, T0 + 9000 * DAY));
+	/* a clock that went back decays nothing */
+	PdBounceScore back = { 1.0, T0, 0, 0 };
+	g_assert_false (pd_bounce_score_settle (s, &back, T0 - DAY));
+	g_assert_cmpfloat (back.score, ==, 1.0);
+}
+
 static void
 test_settings_errors (void)
 {
@@ -211,6 +247,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/list-feedback/soft-once-a-day", test_soft_once_a_day);
 	g_test_add_func ("/list-feedback/decay-halve", test_decay_halve);
 	g_test_add_func ("/list-feedback/decay-reset", test_decay_reset);
+	g_test_add_func ("/list-feedback/decay-settle", test_decay_settle);
 	g_test_add_func ("/list-feedback/settings-errors", test_settings_errors);
 	g_test_add_func ("/list-feedback/dkim-settings", test_dkim_settings);
 	g_test_add_func ("/list-feedback/message-id", test_message_id);
