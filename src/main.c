@@ -11,6 +11,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/kb.h"
+#include "cmd/announce.h"
 #include "core/error.h"
 #include "core/settings.h"
 
@@ -40,6 +41,7 @@ static const MainCommand commands[] = {
 	{ "quarantine", pd_cmd_quarantine, "list, show and retry quarantined mail", FALSE },
 	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
 	{ "serve", NET_COMMAND (pd_cmd_serve), "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler, knowledge-base web view", FALSE },
+	{ "announce", pd_cmd_announce, "campaigns to a list: create, start, pause, resume, cancel, status", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ NULL, NULL, NULL, FALSE },
 };

@@ -65,6 +65,7 @@ settings_free (PdSettings *s)
 	g_ptr_array_unref (s->imap);
 	if (s->calendars != NULL)
 		g_ptr_array_unref (s->calendars);
+	pd_campaign_settings_free (s->campaign);
 	g_free (s);
 }
 
@@ -804,6 +805,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 		return NULL;
 	s->tick_interval = n;
 	if (!load_calendars (s, kf, error) || !load_queues (s, kf, error) || !load_imap (s, kf, error))
+		return NULL;
+	if ((s->campaign = pd_campaign_settings_load (kf, error)) == NULL)
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "core/settings-campaign.h"
+
 /* ---- service levels (SLA), see load_sla() in settings.c ---- */
 typedef struct PdCalendar PdCalendar; /* core/calendar.h */
 
@@ -125,6 +127,8 @@ typedef struct {
 	GPtrArray *queues;   /* PdQueueSettings*; at least one */
 	GPtrArray *calendars; /* PdCalendarSettings*, [calendar NAME] sections, may be empty */
 	int tick_interval;    /* [serve] tick_interval: seconds between scheduler runs in serve */
+
+	PdCampaignSettings *campaign; /* [campaign] (settings-campaign.h), never NULL */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

@@ -4,6 +4,7 @@
  * reminder whose target has already passed is recorded without a mail: the escalation says
  * more. */
 #include "sched/scheduler.h"
+#include "sched/campaign-tick.h"
 
 #include "core/error.h"
 #include "core/log.h"
@@ -200,10 +201,12 @@ fail:
 gboolean
 pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 {
-	g_autoptr (GPtrArray) rows = pd_store_sla_pending (app->store, now, error);
+	g_autoptr (GPtrArray) rows = NULL;
 	guint i;
 
-	if (rows == NULL)
+	if (!pd_sched_campaign_tick (app, now, error)) /* announcements: --at, stages */
+		return FALSE;
+	if ((rows = pd_store_sla_pending (app->store, now, error)) == NULL)
 		return FALSE;
 	for (i = 0; i < rows->len; i++) {
 		const PdSlaRow *r = rows->pdata[i];
