@@ -30,6 +30,7 @@ typedef struct {
 	const PdCampaignMail *mail; /* the campaign's, owned by the run */
 	PdSmtpResult result;
 	char *reply;
+	gboolean held;  /* never sent: its domain was slowed while it waited in the buffer */
 } Job;
 
 static Job stop_job; /* the sentinel that ends one worker */
@@ -83,6 +84,7 @@ typedef struct {
 	double next_send;   /* the overall rate */
 	double relay_hold;  /* the relay itself failed: no new message before */
 	PdCampaignSendStats *stats;
+	GPtrArray *held;    /* Job*: held back, to be deferred with the next commit */
 } Run;
 
 static double
@@ -340,6 +342,12 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 			break;
 		case PD_SMTP_TEMPFAIL:
 		default:
+			if (j->held) {
+				/* not tried: no back-off grown (its lease still counted an attempt) */
+				ok = pd_store_delivery_defer (app->store, j->id, "held: domain slowed",
+				                              MAX (d->next_at, now + 1), error);
+				break;
+			}
 			if (j->attempts >= MAX_ATTEMPTS) {
 				g_autofree char *why = g_strdup_printf ("gave up after %" G_GINT64_FORMAT
 				                                        " attempts; last: %s", j->attempts, reply);
@@ -532,7 +540,17 @@ next_job (Run *r, double t, GError **error, gboolean *failed_r)
 			*failed_r = TRUE;
 			return NULL;
 		}
-		if ((j = g_queue_pop_head (&c->buffer)) == NULL)
+		while ((j = g_queue_pop_head (&c->buffer)) != NULL) {
+			Domain *d = g_hash_table_lookup (r->domains, j->domain);
+
+			if (d == NULL || d->next_at <= pd_now ())
+				break;
+			/* its domain answered 4xx since it was leased: it waits with the others */
+			j->held = TRUE;
+			j->result = PD_SMTP_TEMPFAIL;
+			g_ptr_array_add (r->held, j);
+		}
+		if (j == NULL)
 			continue;
 		if (c->row->rate > 0)
 			c->next_send = MAX (c->next_send, t - 0.1) + 1.0 / c->row->rate;
@@ -582,6 +600,7 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 	r.jobs = g_async_queue_new ();
 	r.results = g_async_queue_new ();
 	r.threads = g_ptr_array_new ();
+	r.held = g_ptr_array_new ();
 	r.camps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) camp_free);
 	r.domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	r.limit = MAX (1, s->campaign->batch);
@@ -620,6 +639,12 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 			g_ptr_array_add (results, j);
 			r.inflight--;
 			anything = TRUE;
+		}
+		if (r.held->len > 0) {
+			if (results->len == 0)
+				oldest = t;
+			g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.held));
+			r.held = g_ptr_array_new ();
 		}
 		if (results->len > 0 &&
 		    (results->len >= r.limit || r.inflight == 0 || (t - oldest) * 1e6 >= COMMIT_AGE_US)) {
@@ -675,6 +700,7 @@ out:
 		g_ptr_array_add (results, j);
 		r.inflight--;
 	}
+	g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.held));
 	if (ok && !commit_results (&r, results, error))
 		ok = FALSE;
 	g_hash_table_iter_init (&it, r.camps);
