@@ -25,8 +25,10 @@ campaign_setup() {
 # make_list NAME N DOMAINS [OWNER]: list NAME (NAME@example.com) with N active subscribers
 # userI@dJ.example (J = I mod DOMAINS), named "User I"
 make_list() {
+	local owner=NULL
+	[ -z "${4:-}" ] || owner="'$4'"
 	db "INSERT INTO lists (name, address, title, owner, created_at)
-	    VALUES ('$1', '$1@example.com', 'The $1 list', ${4:+'$4'}${4:-NULL}, strftime('%s'));
+	    VALUES ('$1', '$1@example.com', 'The $1 list', $owner, strftime('%s'));
 	  WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
 	  INSERT INTO subscribers (list_id, address, name, status, created_at, updated_at)
 	  SELECT (SELECT id FROM lists WHERE name = '$1'), 'user' || i || '@d' || (i % $3) || '.example',
