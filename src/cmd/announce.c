@@ -205,6 +205,7 @@ announce_set (int argc, char **argv, GError **error)
 	g_autofree char *rate = NULL, *per_domain = NULL;
 	int connections = -1;
 	g_autoptr (PdApp) app = NULL;
+	g_autoptr (PdCampaignRow) c = NULL;
 	double r = -1;
 	gint64 pd = -1, id;
 	const GOptionEntry entries[] = {
@@ -229,7 +230,7 @@ announce_set (int argc, char **argv, GError **error)
 	}
 	return pd_cli_id (argv[1], &id, error) && parse_pace (rate, per_domain, &r, &pd, error) &&
 	       (app = pd_app_open (PD_APP_STORE, error)) != NULL &&
-	       pd_store_campaign_get (app->store, id, error) != NULL &&
+	       (c = pd_store_campaign_get (app->store, id, error)) != NULL &&
 	       pd_store_campaign_set_pace (app->store, id, r, pd, connections, error);
 }
 

@@ -292,9 +292,9 @@ pd_store_campaign_open (PdStore *store, gint64 id, gint64 cutoff, gint64 *open_r
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"SELECT (SELECT count (*) FROM deliveries WHERE campaign_id = ?1 AND state = 'pending' AND seq <= ?2) + "
-		"(SELECT count (*) FROM deliveries WHERE campaign_id = ?1 AND state = 'deferred' AND seq <= ?2) + "
-		"(SELECT count (*) FROM deliveries WHERE campaign_id = ?1 AND state = 'sending' AND seq <= ?2)",
+		"SELECT EXISTS (SELECT 1 FROM deliveries WHERE campaign_id = ?1 AND state = 'pending' AND seq <= ?2) + "
+		"EXISTS (SELECT 1 FROM deliveries WHERE campaign_id = ?1 AND state = 'deferred' AND seq <= ?2) + "
+		"EXISTS (SELECT 1 FROM deliveries WHERE campaign_id = ?1 AND state = 'sending' AND seq <= ?2)",
 		error);
 
 	if (stmt == NULL)

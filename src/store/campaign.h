@@ -70,7 +70,8 @@ gboolean pd_store_campaign_set_stage (PdStore *store, gint64 id, gint64 stage,
                                       gint64 stage_done_at, GError **error);
 gboolean pd_store_campaign_counts (PdStore *store, gint64 id, PdCampaignCounts *counts,
                                    GError **error);
-/* Ledger rows with seq <= CUTOFF not finished yet (pending, deferred, sending). */
+/* Whether rows with seq <= CUTOFF are not finished yet (pending, deferred, sending): OPEN_R
+ * is 0 when none is, else 1 to 3 (found by EXISTS, not counted: it runs every second). */
 gboolean pd_store_campaign_open (PdStore *store, gint64 id, gint64 cutoff, gint64 *open_r,
                                  GError **error);
 /* Of the rows with LO < seq <= HI: how many, how many bounced (state bounced, or a hard
