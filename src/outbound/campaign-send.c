@@ -17,7 +17,7 @@
 
 #define FETCH 64          /* rows leased per transaction */
 #define COMMIT_AGE_US 20000 /* a 250 waits at most this long for its commit */
-#define MAX_ATTEMPTS 30   /* deferred this often: failed */
+#define MAX_ATTEMPTS 30   /* a domain answered 4xx this often: the row fails */
 
 typedef struct {
 	gint64 id;
@@ -309,7 +309,7 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 	PdApp *app = *r->app;
 	const PdCampaignSettings *cs = app->settings->campaign;
 	gint64 now = pd_now ();
-	guint sent = 0, i;
+	guint sent = 0, relay_trouble = 0, i;
 	gboolean ok = TRUE;
 
 	if (results->len == 0)
@@ -343,12 +343,12 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 		case PD_SMTP_TEMPFAIL:
 		default:
 			if (j->held) {
-				/* not tried: no back-off grown (its lease still counted an attempt) */
+				/* not tried: no attempt counted, no back-off grown */
 				ok = pd_store_delivery_defer (app->store, j->id, "held: domain slowed",
-				                              MAX (d->next_at, now + 1), error);
+				                              MAX (d->next_at, now + 1), FALSE, error);
 				break;
 			}
-			if (j->attempts >= MAX_ATTEMPTS) {
+			if (domain_tempfail (reply) && j->attempts >= MAX_ATTEMPTS) {
 				g_autofree char *why = g_strdup_printf ("gave up after %" G_GINT64_FORMAT
 				                                        " attempts; last: %s", j->attempts, reply);
 				ok = pd_store_delivery_end (app->store, j->id, "failed", why, error);
@@ -366,12 +366,15 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 					             j->domain, reply, d->backoff);
 				}
 				ok = ok && pd_store_delivery_defer (app->store, j->id, reply,
-				                                    MAX (d->next_at, now + 1), error);
+				                                    MAX (d->next_at, now + 1), TRUE, error);
 			} else {
-				/* no connection, a timeout: the relay's trouble, not the domain's */
+				/* no connection, a timeout: the relay's trouble, not the domain's nor the
+				 * row's: it does not count toward giving the row up */
 				r->relay_hold = mono () + 2;
-				ok = pd_store_delivery_defer (app->store, j->id, reply, now + 5, error);
-				pd_log_warn ("campaign=%" G_GINT64_FORMAT " relay trouble: %s", j->campaign, reply);
+				ok = pd_store_delivery_defer (app->store, j->id, reply, now + 5, FALSE, error);
+				if (relay_trouble++ == 0)
+					pd_log_warn ("campaign=%" G_GINT64_FORMAT " relay trouble: %s (holding "
+					             "for a few seconds)", j->campaign, reply);
 			}
 			r->stats->deferred++;
 		}

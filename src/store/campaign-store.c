@@ -449,12 +449,13 @@ pd_store_delivery_sent (PdStore *store, gint64 id, const char *reply, gint64 now
 
 gboolean
 pd_store_delivery_defer (PdStore *store, gint64 id, const char *reply, gint64 next_at,
-                         GError **error)
+                         gboolean counted, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"UPDATE deliveries SET state = 'deferred', next_attempt_at = ?2, last_reply = ?3, "
-		"lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND state = 'sending'",
+		"attempts = max (attempts - ?4, 0), lease_owner = NULL, lease_until = NULL "
+		"WHERE id = ?1 AND state = 'sending'",
 		error);
 
 	if (stmt == NULL)
@@ -462,6 +463,7 @@ pd_store_delivery_defer (PdStore *store, gint64 id, const char *reply, gint64 ne
 	pd_bind_int (stmt, 1, id);
 	pd_bind_int (stmt, 2, next_at);
 	pd_bind_text (stmt, 3, reply);
+	sqlite3_bind_int (stmt, 4, counted ? 0 : 1);
 	return pd_store_exec_stmt (store, stmt, error);
 }
 

@@ -105,9 +105,10 @@ gboolean pd_store_delivery_lease (PdStore *store, gint64 id, const char *owner,
 /* The relay's 250: sent, the lease ends. */
 gboolean pd_store_delivery_sent (PdStore *store, gint64 id, const char *reply, gint64 now,
                                  GError **error);
-/* A 4xx: deferred until NEXT_AT. */
+/* A 4xx: deferred until NEXT_AT. Not COUNTED: the try does not count toward giving up (the
+ * relay itself was unreachable, or the row was held back unsent). */
 gboolean pd_store_delivery_defer (PdStore *store, gint64 id, const char *reply, gint64 next_at,
-                                  GError **error);
+                                  gboolean counted, GError **error);
 /* The end of a row without a 250: bounced, failed or skipped. */
 gboolean pd_store_delivery_end (PdStore *store, gint64 id, const char *state,
                                 const char *reply, GError **error);
