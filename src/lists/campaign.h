@@ -70,6 +70,12 @@ PdCampaignMail *pd_campaign_mail_new (const PdSettings *settings, GBytes *secret
 void pd_campaign_mail_free (PdCampaignMail *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCampaignMail, pd_campaign_mail_free)
 
+/* Whether plain-ASCII copies are written directly (the default) or all through GMime; for
+ * the test that both give the same message. */
+void pd_campaign_mail_set_direct (PdCampaignMail *m, gboolean direct);
+/* How many copies M wrote directly so far. */
+guint pd_campaign_mail_direct_count (PdCampaignMail *m);
+
 /* The message of delivery ID to ADDRESS (NAME may be NULL), subscriber SUBSCRIBER: the same
  * bytes every time for the same arguments (Date is the campaign's start, Message-ID names
  * the delivery), naming nobody but that recipient. Thread-safe on a shared M.

@@ -183,6 +183,66 @@ test_compose (void)
 	g_assert_null (strstr (text, "m10-"));
 }
 
+/* RAW with its folded header lines joined. (transfer full) */
+static char *
+unfolded (GBytes *raw)
+{
+	g_autofree char *text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+	g_auto (GStrv) parts = g_strsplit (text, "\r\n ", -1);
+
+	return g_strjoinv (" ", parts);
+}
+
+/* The direct path for plain ASCII gives what GMime gives; other text goes through GMime. */
+static void
+test_compose_direct (void)
+{
+	static const struct {
+		const char *address, *name;
+		gboolean direct; /* the direct path can take it */
+	} cases[] = {
+		{ "ann@one.example", "Ann Smith", TRUE },
+		{ "ann@one.example", NULL, TRUE },
+		{ "ann@one.example", "", TRUE },
+		{ "j@one.example", "J. R. Smith", TRUE },
+		{ "q@one.example", "Quote \"Me\" Now", TRUE },
+		{ "o@one.example", "O'Neil, Pat", TRUE },
+		{ "z@one.example", "Zo\xc3\xab M\xc3\xbcller", FALSE },
+	};
+	g_autoptr (PdSettings) s = pd_settings_defaults ("/nonexistent-home");
+	g_autoptr (GBytes) secret = g_bytes_new_static ("k3y", 3);
+	g_autoptr (PdCampaignRow) c = campaign_row ();
+	g_autoptr (PdCampaignMail) m = NULL;
+
+	g_free (s->public_url);
+	s->public_url = g_strdup ("https://lists.example.org");
+	m = pd_campaign_mail_new (s, secret, c, NULL);
+	g_assert_nonnull (m);
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GBytes) direct = NULL, gmime = NULL;
+		g_autofree char *a = NULL, *b = NULL;
+
+		guint before = pd_campaign_mail_direct_count (m);
+
+		pd_campaign_mail_set_direct (m, TRUE);
+		direct = pd_campaign_mail_compose (m, 42 + i, 9, cases[i].address, cases[i].name, NULL,
+		                                   &error);
+		g_assert_no_error (error);
+		if ((pd_campaign_mail_direct_count (m) > before) != cases[i].direct)
+			g_error ("case %u (%s): direct path taken: %d, want %d", i, cases[i].name,
+			         pd_campaign_mail_direct_count (m) > before, cases[i].direct);
+		pd_campaign_mail_set_direct (m, FALSE);
+		gmime = pd_campaign_mail_compose (m, 42 + i, 9, cases[i].address, cases[i].name, NULL,
+		                                  &error);
+		g_assert_no_error (error);
+		a = unfolded (direct);
+		b = unfolded (gmime);
+		if (g_strcmp0 (a, b) != 0)
+			g_error ("case %u (%s): direct:\n%s\nGMime:\n%s", i, cases[i].name, a, b);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -191,5 +251,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/campaign/stages-parse", test_stages_parse);
 	g_test_add_func ("/campaign/state-machine", test_state_machine);
 	g_test_add_func ("/campaign/compose", test_compose);
+	g_test_add_func ("/campaign/compose-direct", test_compose_direct);
 	return g_test_run ();
 }
