@@ -202,8 +202,9 @@ test_compose_direct (void)
 		gboolean direct; /* the direct path can take it */
 	} cases[] = {
 		{ "ann@one.example", "Ann Smith", TRUE },
-		{ "ann@one.example", NULL, TRUE },
-		{ "ann@one.example", "", TRUE },
+		/* no name: the subject ends in a space, which GMime trims: left to GMime */
+		{ "ann@one.example", NULL, FALSE },
+		{ "ann@one.example", "", FALSE },
 		{ "j@one.example", "J. R. Smith", TRUE },
 		{ "q@one.example", "Quote \"Me\" Now", TRUE },
 		{ "o@one.example", "O'Neil, Pat", TRUE },
