@@ -137,6 +137,14 @@ pd_campaign_create (PdApp *app, const PdCampaignSpec *spec, gint64 *id_r, GError
 	                               spec->created_by, pd_now (), id_r, error) ||
 	    !pd_store_campaign_fill (app->store, *id_r, &total, error))
 		goto fail;
+	{
+		/* a template that is not there fails now, not at every sender pass */
+		g_autoptr (PdCampaignRow) c = pd_store_campaign_get (app->store, *id_r, error);
+		g_autoptr (PdCampaignMail) m = NULL;
+
+		if (c == NULL || (m = pd_campaign_mail_new (app->settings, app->secret, c, error)) == NULL)
+			goto fail;
+	}
 	if (!pd_store_commit (app->store, error))
 		return FALSE;
 	pd_log_info ("campaign=%" G_GINT64_FORMAT " list=%s recipients=%" G_GINT64_FORMAT

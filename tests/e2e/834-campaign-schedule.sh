@@ -14,6 +14,8 @@ check "create with --at +3s" pd announce create --list news --subject 'Later' --
 check "a bad --at is refused" sh -c "! $POSTDESK announce create --list news --subject x --at tomorrowish"
 check "stages must end at 100%" sh -c "! $POSTDESK announce create --list news --subject x --stages 10%,50%"
 check "no such list" sh -c "! $POSTDESK announce create --list nope --subject x"
+check "no such template" sh -c "! $POSTDESK announce create --list news --subject x --template nope"
+is "the refused creations left no campaign" "$(db "SELECT count(*) FROM campaigns")" 1
 check "start" pd announce start 1
 is "scheduled, its time not come" "$(campaign_state 1)" scheduled
 check "tick before the time" pd tick
