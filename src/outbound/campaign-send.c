@@ -30,7 +30,7 @@ typedef struct {
 	const PdCampaignMail *mail; /* the campaign's, owned by the run */
 	PdSmtpResult result;
 	char *reply;
-	gboolean held;  /* never sent: its domain was slowed while it waited in the buffer */
+	gboolean held;  /* never sent: its domain was slowed while it waited, or the run ended */
 } Job;
 
 static Job stop_job; /* the sentinel that ends one worker */
@@ -343,9 +343,12 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 		case PD_SMTP_TEMPFAIL:
 		default:
 			if (j->held) {
-				/* not tried: no attempt counted, no back-off grown */
-				ok = pd_store_delivery_defer (app->store, j->id, "held: domain slowed",
-				                              MAX (d->next_at, now + 1), FALSE, error);
+				/* not tried: no attempt counted, no back-off grown; it waits for its
+				 * slowed domain, or (the run ends) it is simply given back */
+				ok = d->next_at > now
+				             ? pd_store_delivery_defer (app->store, j->id, "held: domain slowed",
+				                                        d->next_at, FALSE, error)
+				             : pd_store_delivery_release (app->store, j->id, error);
 				break;
 			}
 			if (domain_tempfail (reply) && j->attempts >= MAX_ATTEMPTS) {
@@ -504,7 +507,10 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 	}
 	if (want > 0)
 		set_workers (r, want); /* never 0 while the run goes on */
+	g_mutex_lock (&r->lock);
 	r->limit = MAX (1, app->settings->campaign->batch);
+	g_cond_broadcast (&r->cond);
+	g_mutex_unlock (&r->lock);
 	return TRUE;
 }
 
@@ -686,7 +692,25 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 		}
 	}
 out:
-	/* the workers finish what they hold; their results are committed, the rest given back */
+	/* messages no worker has started are given back, not sent on the way out; the workers
+	 * finish the one each holds, their results are committed */
+	{
+		guint sentinels = 0;
+		Job *j;
+
+		while ((j = g_async_queue_try_pop (r.jobs)) != NULL) {
+			if (j == &stop_job) {
+				sentinels++;
+				continue;
+			}
+			j->held = TRUE;
+			j->result = PD_SMTP_TEMPFAIL;
+			g_ptr_array_add (r.held, j);
+			r.inflight--;
+		}
+		while (sentinels-- > 0)
+			g_async_queue_push (r.jobs, &stop_job);
+	}
 	set_workers (&r, 0);
 	r.workers = 0;
 	g_mutex_lock (&r.lock);

@@ -1,5 +1,6 @@
 #!/bin/bash
-# kill -9 of `postdesk serve` in the middle of a campaign, at three points, each followed by
+# A clean stop of `postdesk serve` mid-campaign leaves no row leased. Then kill -9 of
+# `postdesk serve` in the middle of the campaign, at three points, each followed by
 # a restart: in the end every subscriber has the announcement at least once, and the copies
 # that went twice are within the documented window: at most [campaign] batch + connections
 # per kill (250s not yet committed + messages in the relay's hands). The rows the dead
@@ -19,6 +20,12 @@ check "start" pd announce start 1
 
 sent() { db "SELECT count(*) FROM deliveries WHERE state = 'sent'"; }
 at_least() { [ "$(sent)" -ge "$1" ]; }
+# first a clean stop (SIGTERM) mid-campaign: nothing left leased, nothing sent twice by it
+serve_start
+wait_for 120 at_least 150 || not_ok "serve reached 150 sent"
+serve_stop
+is "SIGTERM mid-campaign: serve exits 0" "$SERVE_RC" 0
+is "and leaves no row leased" "$(db "SELECT count(*) FROM deliveries WHERE state = 'sending' OR lease_owner IS NOT NULL")" 0
 kills=0
 for point in 400 1300 2200; do
 	serve_start
