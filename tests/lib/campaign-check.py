@@ -3,12 +3,14 @@
 # every active subscriber got the announcement (at least once), each message went to one
 # recipient and names no other subscriber, and carries the list headers (List-Id, both
 # List-Unsubscribe URIs, List-Unsubscribe-Post, Precedence: bulk, Auto-Submitted, a VERP
-# return path bounces+dID-SIG@, To: the recipient alone). Prints a JSON summary; exits 1 on
-# any problem or more duplicates than --max-duplicates.
+# return path bounces+dID-SIG@, To: the recipient alone). --sink is campaign-sink.py's file
+# or a directory of Postfix smtp-sink -d dumps. Prints a JSON summary; exits 1 on any problem
+# or more duplicates than --max-duplicates.
 import argparse
 import email
 import email.policy
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -30,8 +32,37 @@ addr_re = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+")
 counts = {}
 problems = []
 msgids = {}
-for line in open(a.sink):
-    m = json.loads(line)
+
+
+def records(sink):
+    """campaign-sink.py's JSON lines, or the files Postfix's smtp-sink -d dumped in a
+    directory (X-Mail-Args and X-Rcpt-Args lines before the message)."""
+    if not os.path.isdir(sink):
+        for line in open(sink):
+            yield json.loads(line)
+        return
+    for n, name in enumerate(sorted(os.listdir(sink))):
+        text = open(os.path.join(sink, name), encoding="utf-8", errors="replace").read()
+        text = text.replace("\r\n", "\n")
+        head, rest, rcpt, mail_from = [], [], [], ""
+        lines = text.split("\n")
+        i = 0
+        while i < len(lines) and lines[i].startswith("X-"):
+            k, _, v = lines[i].partition(": ")
+            if k == "X-Mail-Args":
+                mail_from = v.split()[0].strip("<>") if v else ""
+            elif k == "X-Rcpt-Args":
+                rcpt.append(v.split()[0].strip("<>"))
+            i += 1
+        # smtp-sink's own Received: field and its continuation lines
+        if i < len(lines) and lines[i].startswith("Received:"):
+            i += 1
+            while i < len(lines) and lines[i][:1] in (" ", "\t"):
+                i += 1
+        yield {"n": n + 1, "mail_from": mail_from, "rcpt": rcpt, "data": "\n".join(lines[i:])}
+
+
+for m in records(a.sink):
     if "event" in m:
         continue
     rcpts = [r.lower() for r in m["rcpt"]]
