@@ -11,6 +11,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/kb.h"
+#include "cmd/announce.h"
 #include "core/error.h"
 #include "core/settings.h"
 
@@ -41,6 +42,7 @@ static const MainCommand commands[] = {
 	{ "kb", pd_cmd_kb, "the knowledge base: articles, search, import, export, suggest", FALSE },
 	{ "serve", NET_COMMAND (pd_cmd_serve), "run the gateway: LMTP/SMTP listeners, IMAP fetchers, processing, outbox sender, SLA scheduler, knowledge-base web view", FALSE },
 	{ "list", pd_cmd_list, "subscriber lists: create, members, import, export, the consent ledger", FALSE },
+	{ "announce", pd_cmd_announce, "campaigns to a list: create, start, pause, resume, cancel, status", FALSE },
 	{ "tick", pd_cmd_tick, "run the scheduler once (SLA reminders, escalations), for cron", FALSE },
 	{ "list-feedback", NET_COMMAND (pd_cmd_list_feedback), "list mail helpers: a delivery's VERP address, a DKIM signature, one kb-mailer run", FALSE },
 	{ "report", pd_cmd_report, "reports: sla, volume, agents, bounces, usage (text, CSV, JSON, HTML, by mail)", FALSE },

@@ -6,6 +6,7 @@
 #include "cmd/cli.h"
 #include "core/error.h"
 #include "outbound/drain.h"
+#include "outbound/campaign-send.h"
 
 gboolean
 pd_cmd_send (int argc, char **argv, GError **error)
@@ -13,6 +14,7 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	gboolean all = FALSE;
 	g_autoptr (PdApp) app = NULL;
 	PdSendStats stats;
+	PdCampaignSendStats cstats;
 	const GOptionEntry entries[] = {
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
 		  "also try rows whose next retry time has not come yet (never a row that another"
@@ -27,5 +29,11 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	    !pd_sender_run (app, all, &stats, error))
 		return FALSE;
 	printf ("sent %u, to retry %u, failed %u\n", stats.sent, stats.retried, stats.failed);
+	/* then the announcements of running campaigns that are due now */
+	if (!pd_campaign_send_run (&app, NULL, NULL, 1000, &cstats, error))
+		return FALSE;
+	if (cstats.sent + cstats.deferred + cstats.bounced + cstats.failed + cstats.skipped > 0)
+		printf ("announcements: sent %u, deferred %u, bounced %u, failed %u, skipped %u\n",
+		        cstats.sent, cstats.deferred, cstats.bounced, cstats.failed, cstats.skipped);
 	return TRUE;
 }

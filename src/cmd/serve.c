@@ -36,6 +36,7 @@ accept_list_address (const char *addr, gpointer data)
 	}
 	return yes ? 1 : 0;
 }
+#include "outbound/campaign-send.h"
 
 /* how long SIGTERM waits for sessions and commits in flight */
 #define DRAIN_SECONDS 20
@@ -50,6 +51,7 @@ typedef struct {
 	GPtrArray *retired;    /* listeners moved by a SIGHUP, freed once their sessions end */
 	GPtrArray *fetchers;   /* PdImapFetcher*, freeing the array stops them (imap.h) */
 	PdSchedRunner *sched;  /* the SLA scheduler thread, its own connection */
+	PdCampaignSender *campaigns; /* the announcement sender thread (campaign-send.h) */
 	gboolean stopping;
 } Serve;
 
@@ -262,9 +264,11 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	reaper = g_timeout_add_seconds (1, reap_retired, &s);
 	if (ok) {
 		s.sched = pd_sched_runner_new (s.settings);
+		s.campaigns = pd_campaign_sender_new (s.settings);
 		g_main_loop_run (loop);
 	}
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
+	g_clear_pointer (&s.campaigns, pd_campaign_sender_free);
 	pd_http_server_free (http);
 	shut_down (&s);
 	pd_session_set_accept (NULL, NULL); /* lists (issue 12) */

@@ -76,6 +76,7 @@ settings_free (PdSettings *s)
 	pd_route_settings_free (s->routing);
 	pd_retention_settings_free (s->retention);
 	pd_kb_settings_free (s->kb);
+	pd_campaign_settings_free (s->campaign);
 	g_free (s);
 }
 
@@ -832,6 +833,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	    (s->retention = pd_settings_retention_load (kf, error)) == NULL)
 		return NULL;
 	if ((s->kb = pd_kb_settings_load (kf, s->queues, error)) == NULL)
+		return NULL;
+	if ((s->campaign = pd_campaign_settings_load (kf, error)) == NULL)
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",

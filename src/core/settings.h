@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "core/settings-campaign.h"
+
 /* ---- service levels (SLA), see load_sla() in settings.c ---- */
 typedef struct PdCalendar PdCalendar; /* core/calendar.h */
 #include "core/settings-kb.h"
@@ -134,6 +136,8 @@ typedef struct {
 	struct PdRouteSettings *routing;       /* queue addresses, [route NAME]: settings-route.h */
 	struct PdRetentionSettings *retention; /* [retention]: settings-retention.h */
 	PdKbSettings *kb;     /* [kb] (settings-kb.c), never NULL once loaded */
+
+	PdCampaignSettings *campaign; /* [campaign] (settings-campaign.h), never NULL */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

@@ -6,6 +6,7 @@
 #include "sched/scheduler.h"
 #include "sched/handoff.h"
 #include "sched/purge.h"
+#include "sched/campaign-tick.h"
 
 #include "core/error.h"
 #include "core/log.h"
@@ -209,8 +210,9 @@ pd_sched_run (PdApp *app, gint64 now, PdSchedStats *stats, GError **error)
 
 	if (!pd_purge_scheduled (app, now, error)) /* retention (issue 13) */
 		return FALSE;
-	rows = pd_store_sla_pending (app->store, now, error);
-	if (rows == NULL)
+	if (!pd_sched_campaign_tick (app, now, error)) /* announcements: --at, stages */
+		return FALSE;
+	if ((rows = pd_store_sla_pending (app->store, now, error)) == NULL)
 		return FALSE;
 	for (i = 0; i < rows->len; i++) {
 		const PdSlaRow *r = rows->pdata[i];
