@@ -512,6 +512,9 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 	}
 	if (!pd_store_begin (store, error))
 		return FALSE;
+	/* many articles: one copy of the word counts at the end beats one update per article */
+	if (items->len > 64 && !pd_store_kb_terms_stale (store, error))
+		goto fail;
 	for (i = 0; i < items->len; i++) {
 		Item *it = items->pdata[i];
 		gboolean changed, existed;
