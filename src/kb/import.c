@@ -512,9 +512,6 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 	}
 	if (!pd_store_begin (store, error))
 		return FALSE;
-	/* many articles: one copy of the word counts at the end beats one update per article */
-	if (items->len > 64 && !pd_store_kb_terms_stale (store, error))
-		goto fail;
 	for (i = 0; i < items->len; i++) {
 		Item *it = items->pdata[i];
 		gboolean changed, existed;
@@ -536,6 +533,11 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 			stats.updated++;
 		else
 			stats.unchanged++;
+		/* many changed articles: one copy of the word counts at the end (refresh below)
+		 * beats one update per article */
+		if ((!existed || changed) && stats.created + stats.updated == 64 &&
+		    !pd_store_kb_terms_stale (store, error))
+			goto fail;
 		for (j = 0; j < it->docs->len; j++) {
 			ImportDoc *d = it->docs->pdata[j];
 			gboolean dchanged;
