@@ -160,7 +160,7 @@ words (const char *text)
 			continue;
 		/* an identifier's parts are words: "FlateDecode", "inflateInit" */
 		if (g_unichar_isupper (c) && g_unichar_islower (prev) && w->len > 0) {
-			g_ptr_array_add (out, g_strdup (w->str));
+			g_ptr_array_add (out, g_strndup (w->str, w->len));
 			g_string_truncate (w, 0);
 		}
 		prev = c;
@@ -170,7 +170,7 @@ words (const char *text)
 			continue;
 		}
 		if (w->len > 0)
-			g_ptr_array_add (out, g_strdup (w->str));
+			g_ptr_array_add (out, g_strndup (w->str, w->len));
 		g_string_truncate (w, 0);
 		if (c == 0)
 			break;
@@ -194,8 +194,10 @@ terms (const char *text)
 
 		if (strlen (w) < 2 || is_stop (w) || (g_ascii_isdigit (w[0]) && strlen (w) < 3))
 			continue;
-		s = stem (w);
-		if (g_hash_table_contains (seen, s)) {
+		/* a number is no word to stem ("2000" is not "200"); a stop word's other forms
+		 * ("needs", "looks") are stop words too */
+		s = g_ascii_isdigit (w[0]) ? g_strdup (w) : stem (w);
+		if (is_stop (s) || g_hash_table_contains (seen, s)) {
 			g_free (s);
 			continue;
 		}
