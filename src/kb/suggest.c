@@ -343,7 +343,7 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.weights, g_hash_table_unref);
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
 	g_clear_pointer (&cache.key, g_free);
-	if (!pd_store_kb_fts_size (store, &cache.n_docs, error) ||
+	if (!pd_store_kb_terms_size (store, &cache.n_docs, error) ||
 	    !pd_store_kb_terms_fresh (store, key, &cache.terms_fresh, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

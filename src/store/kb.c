@@ -216,14 +216,23 @@ reindex (PdStore *store, gint64 id, GError **error)
 	sqlite3_stmt *ins, *gen, *state;
 	g_autofree char *generation = NULL;
 	gboolean fresh;
+	gint64 existed = 0;
 
 	if (del == NULL)
 		return FALSE;
 	if (!pd_store_kb_generation (store, &generation, error) ||
 	    !pd_store_kb_terms_fresh (store, generation, &fresh, error))
 		return FALSE;
-	if (fresh && !count_words (store, id, -1, error))
-		return FALSE;
+	if (fresh) {
+		sqlite3_stmt *had = pd_store_stmt (store, "SELECT count(*) FROM kb_fts WHERE rowid = ?", error);
+
+		if (had == NULL)
+			return FALSE;
+		pd_bind_int (had, 1, id);
+		if (!pd_store_lookup_int (store, had, &existed, NULL, error) ||
+		    !count_words (store, id, -1, error))
+			return FALSE;
+	}
 	gen = pd_store_stmt (store, "UPDATE kb_generation SET n = n + 1", error);
 	if (gen == NULL || !pd_store_exec_stmt (store, gen, error))
 		return FALSE;
@@ -247,8 +256,14 @@ reindex (PdStore *store, gint64 id, GError **error)
 		return TRUE; /* pd_store_kb_terms_refresh () copies them all */
 	if (!count_words (store, id, +1, error))
 		return FALSE;
-	state = pd_store_stmt (store, "UPDATE kb_generation SET terms = salt || ':' || n", error);
-	return state != NULL && pd_store_exec_stmt (store, state, error);
+	state = pd_store_stmt (store,
+	                       "UPDATE kb_generation SET terms = salt || ':' || n,"
+	                       " docs = CASE WHEN docs < 0 THEN -1 ELSE docs + ?1 END",
+	                       error);
+	if (state == NULL)
+		return FALSE;
+	pd_bind_int (state, 1, existed ? 0 : 1);
+	return pd_store_exec_stmt (store, state, error);
 }
 
 gboolean
@@ -619,6 +634,19 @@ pd_store_kb_fts_size (PdStore *store, gint64 *count_r, GError **error)
 	return stmt != NULL && pd_store_lookup_int (store, stmt, count_r, NULL, error);
 }
 
+gboolean
+pd_store_kb_terms_size (PdStore *store, gint64 *count_r, GError **error)
+{
+	/* kept with the word counts (db/024); counted when they are out of date */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT CASE WHEN terms = salt || ':' || n THEN docs ELSE -1 END FROM kb_generation",
+		error);
+
+	if (stmt == NULL || !pd_store_lookup_int (store, stmt, count_r, NULL, error))
+		return FALSE;
+	return *count_r >= 0 || pd_store_kb_fts_size (store, count_r, error);
+}
+
 GPtrArray *
 pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit, GError **error)
 {
@@ -680,7 +708,10 @@ pd_store_kb_terms_refresh (PdStore *store, GError **error)
 	                     error);
 	if (ins == NULL || !pd_store_exec_stmt (store, ins, error))
 		return FALSE;
-	state = pd_store_stmt (store, "UPDATE kb_generation SET terms = salt || ':' || n", error);
+	state = pd_store_stmt (store,
+	                       "UPDATE kb_generation SET terms = salt || ':' || n,"
+	                       " docs = (SELECT count(*) FROM kb_fts)",
+	                       error);
 	return state != NULL && pd_store_exec_stmt (store, state, error);
 }
 

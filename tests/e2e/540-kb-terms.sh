@@ -1,5 +1,5 @@
 #!/bin/bash
-# The suggester's word counts (db/019 kb_terms) follow every change of the articles one
+# The suggester's word counts (db/019 kb_terms) and the number of articles (db/024) follow every change of the articles one
 # article at a time (add, edit, publish, attach: the changed article's words only) and stay
 # exactly the FTS5 index's own counts (kb_fts_vocab), also after a large import (one copy).
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +10,8 @@ db="$POSTDESK_HOME/postdesk.db"
 diffcounts() { # prints the rows where kb_terms and the index disagree, and whether kb_terms is current
 	sqlite3 "$db" "SELECT term, docs FROM kb_terms EXCEPT SELECT term, doc FROM kb_fts_vocab;
 		SELECT term, doc FROM kb_fts_vocab EXCEPT SELECT term, docs FROM kb_terms;
-		SELECT 'stale' FROM kb_generation WHERE terms != salt || ':' || n;"
+		SELECT 'stale' FROM kb_generation WHERE terms != salt || ':' || n;
+		SELECT 'docs ' || docs FROM kb_generation WHERE docs != (SELECT count(*) FROM kb_fts);"
 }
 check "import the FAQ articles" pd kb import "$DATA/articles"
 is "after the import the counts are the index's" "$(diffcounts)" ""
