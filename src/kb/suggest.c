@@ -614,8 +614,10 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			guint k;
 			gboolean in_q = FALSE;
 
-			if (!term_weight (store, c->at->head->pdata[j], &w, error))
+			if (!term_weight (store, c->at->head->pdata[j], &w, error)) {
+				g_free (scored);
 				return FALSE;
+			}
 			title_total += w;
 			for (k = 0; k < known->len && !in_q; k++)
 				in_q = same_word (((Term *) known->pdata[k])->term, c->at->head->pdata[j]);
