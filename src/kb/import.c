@@ -533,6 +533,11 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 			stats.updated++;
 		else
 			stats.unchanged++;
+		/* many changed articles: one copy of the word counts at the end (refresh below)
+		 * beats one update per article */
+		if ((!existed || changed) && stats.created + stats.updated == 64 &&
+		    !pd_store_kb_terms_stale (store, error))
+			goto fail;
 		for (j = 0; j < it->docs->len; j++) {
 			ImportDoc *d = it->docs->pdata[j];
 			gboolean dchanged;

@@ -18,7 +18,7 @@
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
 #define MIX 0.6            /* the question's coverage vs the title's coverage */
 #define CANDIDATES 20      /* FTS5 candidates scored per mail */
-#define MATCH_TERMS 8      /* the most distinctive words of the question that find them */
+#define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
 
@@ -101,16 +101,57 @@ stem (const char *w)
 }
 
 /* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit
- * and where a capital follows a small letter. */
+ * and where a capital follows a small letter. words_ascii (): the same for ASCII TEXT, without
+ * normalising it or the Unicode tables. */
+static GPtrArray *
+words_ascii (const char *text)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	const char *p;
+	char prev = 0;
+	GString *w = g_string_sized_new (32);
+
+	for (p = text; ; p++) {
+		char c = *p;
+
+		if (g_ascii_isupper (c) && g_ascii_islower (prev) && w->len > 0) {
+			g_ptr_array_add (out, g_strndup (w->str, w->len));
+			g_string_truncate (w, 0);
+		}
+		prev = c;
+		if (c != 0 && (g_ascii_isalnum (c) || c == '\'')) {
+			if (c != '\'')
+				g_string_append_c (w, g_ascii_tolower (c));
+			continue;
+		}
+		if (w->len > 0)
+			g_ptr_array_add (out, g_strndup (w->str, w->len));
+		g_string_truncate (w, 0);
+		if (c == 0)
+			break;
+	}
+	g_string_free (w, TRUE);
+	return out;
+}
+
 static GPtrArray *
 words (const char *text)
 {
-	g_autofree char *norm = g_utf8_normalize (text ? text : "", -1, G_NORMALIZE_NFKD);
-	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-	GString *w = g_string_new (NULL);
+	g_autofree char *norm = NULL;
+	GPtrArray *out;
+	GString *w;
 	const char *p;
-
 	gunichar prev = 0;
+
+	for (p = text ? text : ""; *p && !(*p & 0x80); p++)
+		;
+	if (*p == '\0')
+		return words_ascii (text ? text : ""); /* the same words, without the Unicode tables */
+	norm = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
+	if (norm == NULL)
+		return g_ptr_array_new_with_free_func (g_free);
+	out = g_ptr_array_new_with_free_func (g_free);
+	w = g_string_new (NULL);
 
 	for (p = norm ? norm : ""; ; p = g_utf8_next_char (p)) {
 		gunichar c = *p ? g_utf8_get_char (p) : 0;
@@ -119,7 +160,7 @@ words (const char *text)
 			continue;
 		/* an identifier's parts are words: "FlateDecode", "inflateInit" */
 		if (g_unichar_isupper (c) && g_unichar_islower (prev) && w->len > 0) {
-			g_ptr_array_add (out, g_strdup (w->str));
+			g_ptr_array_add (out, g_strndup (w->str, w->len));
 			g_string_truncate (w, 0);
 		}
 		prev = c;
@@ -129,7 +170,7 @@ words (const char *text)
 			continue;
 		}
 		if (w->len > 0)
-			g_ptr_array_add (out, g_strdup (w->str));
+			g_ptr_array_add (out, g_strndup (w->str, w->len));
 		g_string_truncate (w, 0);
 		if (c == 0)
 			break;
@@ -153,8 +194,10 @@ terms (const char *text)
 
 		if (strlen (w) < 2 || is_stop (w) || (g_ascii_isdigit (w[0]) && strlen (w) < 3))
 			continue;
-		s = stem (w);
-		if (g_hash_table_contains (seen, s)) {
+		/* a number is no word to stem ("2000" is not "200"); a stop word's other forms
+		 * ("needs", "looks") are stop words too */
+		s = g_ascii_isdigit (w[0]) ? g_strdup (w) : stem (w);
+		if (is_stop (s) || g_hash_table_contains (seen, s)) {
 			g_free (s);
 			continue;
 		}
@@ -300,7 +343,7 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.weights, g_hash_table_unref);
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
 	g_clear_pointer (&cache.key, g_free);
-	if (!pd_store_kb_fts_size (store, &cache.n_docs, error) ||
+	if (!pd_store_kb_terms_size (store, &cache.n_docs, error) ||
 	    !pd_store_kb_terms_fresh (store, key, &cache.terms_fresh, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -479,8 +522,12 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	}
 	if (known->len == 0 || max == 0)
 		return TRUE;
-	/* candidates come from the most distinctive words: a common word would make FTS5 rank
-	 * much of the index and adds little to which articles are worth scoring */
+	/* Candidates come from the title and topics columns: an article whose title and topics
+	 * share no word of the question is never suggested (penalised () and the title's share
+	 * keep its score under 0.6 * MIX * BODY_CREDIT < THRESHOLD), so looking for the words
+	 * there alone loses nothing, and FTS5 ranks far fewer articles than over the bodies.
+	 * And from the most distinctive words: a common word would make FTS5 rank much of the
+	 * index and adds little to which articles are worth scoring. */
 	common_weight = ln (1.0 + (double) cache.n_docs / MAX (COMMON_SHARE * cache.n_docs, COMMON_MIN));
 	by_w = g_ptr_array_sized_new (known->len); /* borrows the terms */
 	for (i = 0; i < known->len; i++)
@@ -492,8 +539,10 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		/* a word in more than a share of the articles finds too many to rank quickly */
 		if (t->weight < common_weight)
 			break;
-		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "", t->term);
+		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{title topics} : (", t->term);
 	}
+	if (match->len > 0)
+		g_string_append_c (match, ')');
 	if (match->len == 0) {
 		/* only common words: the articles that have all of (up to 3 of) them */
 		for (i = 0; i < by_w->len && i < 3; i++)
@@ -565,8 +614,10 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			guint k;
 			gboolean in_q = FALSE;
 
-			if (!term_weight (store, c->at->head->pdata[j], &w, error))
+			if (!term_weight (store, c->at->head->pdata[j], &w, error)) {
+				g_free (scored);
 				return FALSE;
+			}
 			title_total += w;
 			for (k = 0; k < known->len && !in_q; k++)
 				in_q = same_word (((Term *) known->pdata[k])->term, c->at->head->pdata[j]);

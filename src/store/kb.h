@@ -106,6 +106,12 @@ gboolean pd_store_kb_generation (PdStore *store, char **generation_r, GError **e
  * articles hold words starting with PREFIX (a sum over the words: an article with two of
  * them counts twice). */
 gboolean pd_store_kb_terms_refresh (PdStore *store, GError **error);
+/* Re-indexing an article keeps current word counts current (its words only); before
+ * re-indexing many, mark them out of date instead, so one copy at the end does it all. */
+gboolean pd_store_kb_terms_stale (PdStore *store, GError **error);
+/* How many articles the index holds: read with the word counts when they are current
+ * (db/024), else counted. */
+gboolean pd_store_kb_terms_size (PdStore *store, gint64 *count_r, GError **error);
 gboolean pd_store_kb_terms_fresh (PdStore *store, const char *generation, gboolean *fresh_r,
                                   GError **error);
 gboolean pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r,
