@@ -12,6 +12,8 @@
 #include "core/log.h"
 #include "outbound/drain.h"
 
+#include <string.h>
+
 #define MAX_BATCH 512
 /* the worker waits for DEFER_QUIET µs without a commit before starting a message, but for
  * at most DEFER_MAX µs per message: under load the CPU goes to accepting (the rows are
@@ -305,53 +307,72 @@ pd_ingest_backlog (PdIngest *ing)
 
 /* ---- the worker ---- */
 
-/* Process intake row ID inside the current batch: a transient failure leaves it pending
+/* Settle prepared row P inside the current batch: a transient failure leaves it pending
  * (retried by the next scan), anything else quarantines it with the reason
  * (pd_intake_settle); either way its savepoint undid what it had written. */
 static void
-process_one (PdApp *app, gint64 id)
+settle_one (PdApp *app, PdIntakePrepared *p)
 {
 	PdOutcome out = { 0 };
 	g_autoptr (GError) local = NULL;
 
-	if (!pd_intake_settle (app, id, &out, &local) &&
+	if (!pd_intake_settle_prepared (app, p, &out, &local) &&
 	    !g_error_matches (local, PD_ERROR, PD_ERROR_TEMPFAIL))
-		pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; left pending", id, local->message);
+		pd_log_warn ("intake=%" G_GINT64_FORMAT ": %s; left pending", p->id, local->message);
 	pd_outcome_clear (&out);
 }
 
-/* Process the N rows IDS in batches: each batch waits for the worker's turn, takes the write
- * lock once and commits once; a mail that fails is rolled back alone (its savepoint) and
- * quarantined or left pending, the others commit. A batch the database refuses to commit
- * leaves its rows pending for the next scan. */
+/* Process the N rows IDS in batches. Each row is read once and parsed before the batch that
+ * takes it begins, outside any transaction (reading needs no lock in WAL mode, and a parse is
+ * most of a mail's cost); then the batch waits for the worker's turn, takes the write lock
+ * once, runs the filter chain and the actions of each mail (they judge by what the store holds
+ * under that lock: see pd_actions_apply) and commits once. A mail that fails is rolled back
+ * alone (its savepoint) and quarantined or left pending, the others commit. A batch the
+ * database refuses to commit leaves its rows pending for the next scan. */
 static void
 process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
 {
-	guint i = 0;
+	PdIntakePrepared ready[WORK_BATCH];
+	guint i = 0, n_ready = 0, next_ready = 0;
 
 	while (i < n) {
 		g_autoptr (GError) error = NULL;
 		guint first = i;
 		gint64 start;
 
+		/* parse ahead, outside the transaction: what the last batch left, and more */
+		if (next_ready > 0) {
+			memmove (ready, ready + next_ready, (n_ready - next_ready) * sizeof ready[0]);
+			n_ready -= next_ready;
+			next_ready = 0;
+		}
+		while (n_ready < WORK_BATCH && i + n_ready < n) {
+			pd_intake_prepare (app, ids[i + n_ready], &ready[n_ready]);
+			n_ready++;
+		}
+
 		worker_wait_turn (ing);
 		if (!pd_store_batch_begin (app->store, &error)) {
 			pd_log_warn ("%s; %u intake rows left pending", error->message, n - i);
 			g_atomic_int_add (&ing->backlog, -(gint) (n - i));
-			return;
+			break;
 		}
 		start = g_get_monotonic_time ();
 		do {
-			process_one (app, ids[i++]);
+			settle_one (app, &ready[next_ready]);
+			pd_intake_prepared_clear (&ready[next_ready]);
+			next_ready++;
+			i++;
 			g_atomic_int_add (&ing->backlog, -1);
-		} while (i < n && i - first < WORK_BATCH &&
-		       g_get_monotonic_time () - start < WORK_BUDGET);
+		} while (next_ready < n_ready && g_get_monotonic_time () - start < WORK_BUDGET);
 		if (!pd_store_batch_commit (app->store, &error))
 			pd_log_warn ("processing batch of %u: %s; its rows stay pending", i - first,
 			             error->message);
 		else
 			pd_log_debug ("processing batch of %u committed", i - first);
 	}
+	for (; next_ready < n_ready; next_ready++)
+		pd_intake_prepared_clear (&ready[next_ready]);
 }
 
 /* The periodic step: rows left pending (a crash, a tempfail, `deliver` cut short) and the
