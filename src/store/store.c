@@ -349,6 +349,11 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 	}
 	sqlite3_busy_timeout (store->db, busy_timeout_ms);
 	sqlite3_extended_result_codes (store->db, 1);
+	/* The last connection to close would checkpoint the WAL into the database and delete it:
+	 * three more fsyncs (and one of the directory when the next process makes the WAL anew)
+	 * for every `deliver`, a process per message (issue 10). The WAL stays; the automatic
+	 * checkpoint every 1000 pages moves it into the database. */
+	sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	/* WAL: readers never block the writer; synchronous=FULL: a commit is on disk when
 	 * COMMIT returns, which is what "250 only after commit" and "exit 0" rely on. */
 	if (!exec (store, "PRAGMA journal_mode = WAL", error) ||
