@@ -422,6 +422,20 @@ tick (PdIngest *ing, PdApp *app)
 		pd_log_warn ("%s; trying again later", error->message);
 }
 
+/* The worker's connection follows the settings like the others', and its commits do not
+ * wait for the disk: the rows are durable since intake, and the drain's claim is a durable
+ * commit before anything leaves (pd_store_set_durable). The turn the writer waits for is
+ * shorter by an fsync. */
+static void
+worker_follow (PdIngest *ing, PdApp **app)
+{
+	g_autoptr (GError) error = NULL;
+
+	pd_app_follow (app, ing->settings);
+	if (!pd_store_set_durable ((*app)->store, FALSE, &error))
+		pd_log_warn ("%s; processing commits wait for the disk", error->message);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -432,6 +446,8 @@ worker_main (gpointer data)
 	gint64 next_tick;
 	gboolean stop = FALSE;
 
+	if (app != NULL && !pd_store_set_durable (app->store, FALSE, &error))
+		g_clear_pointer (&app, pd_app_free);
 	started (ing, error);
 	if (app == NULL)
 		return NULL;
@@ -442,7 +458,7 @@ worker_main (gpointer data)
 		guint n = 0;
 
 		if (now >= next_tick) {
-			pd_app_follow (&app, ing->settings);
+			worker_follow (ing, &app);
 			tick (ing, app);
 			next_tick = g_get_monotonic_time () +
 			            (gint64) app->settings->send_interval * G_USEC_PER_SEC;
@@ -460,7 +476,7 @@ worker_main (gpointer data)
 		}
 		if (n == 0)
 			continue;
-		pd_app_follow (&app, ing->settings);
+		worker_follow (ing, &app);
 		process_rows (ing, app, ids, n);
 	}
 	return NULL;

@@ -159,8 +159,8 @@ record (PdApp *app, GPtrArray *jobs, const char *owner, PdSendStats *stats, guin
  * under the write lock, so every lease taken here holds. Their jobs go to TODO; *N_R says
  * how many. */
 static gboolean
-claim (PdApp *app, gboolean now_all, const char *owner, GHashTable *tried, guint again,
-       GAsyncQueue *todo, guint *n_r, GError **error)
+claim_rows (PdApp *app, gboolean now_all, const char *owner, GHashTable *tried, guint again,
+            GAsyncQueue *todo, guint *n_r, GError **error)
 {
 	const PdSettings *s = app->settings;
 	gint64 now = pd_now ();
@@ -209,6 +209,25 @@ claim (PdApp *app, gboolean now_all, const char *owner, GHashTable *tried, guint
 			g_async_queue_push (todo, taken[i]);
 	}
 	return TRUE;
+}
+
+/* claim_rows in a durable commit, whatever the connection's setting: it carries to disk what
+ * processing committed without waiting (pd_store_set_durable) before any mail leaves, so no
+ * acknowledgement goes out for a ticket that a power cut could still take back. */
+static gboolean
+claim (PdApp *app, gboolean now_all, const char *owner, GHashTable *tried, guint again,
+       GAsyncQueue *todo, guint *n_r, GError **error)
+{
+	gboolean was_durable = pd_store_is_durable (app->store);
+	gboolean ok;
+
+	*n_r = 0;
+	if (!pd_store_set_durable (app->store, TRUE, error))
+		return FALSE;
+	ok = claim_rows (app, now_all, owner, tried, again, todo, n_r, error);
+	if (!was_durable)
+		pd_store_set_durable (app->store, FALSE, NULL); /* speed only: the claim stands */
+	return ok;
 }
 
 gboolean
