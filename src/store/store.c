@@ -398,7 +398,9 @@ pd_store_close (PdStore *store)
 
 	if (store == NULL)
 		return;
-	if (store->db && store->path && (wal = g_strconcat (store->path, "-wal", NULL)) &&
+	/* only a connection that wrote: one that only read changes no file (`kb suggest`) */
+	if (store->db && store->path && sqlite3_total_changes (store->db) > 0 &&
+	    (wal = g_strconcat (store->path, "-wal", NULL)) &&
 	    g_stat (wal, &st) == 0 && st.st_size > WAL_KEEP)
 		sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	if (store->stmts)

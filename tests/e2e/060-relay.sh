@@ -68,7 +68,7 @@ rm -rf "$POSTDESK_HOME"
 start_capture
 pd_setup
 for n in eve fred gina hank; do newmail $n; done
-pd send --connections 1 >/dev/null
+pd send >/dev/null
 is "four acks captured" "$(captured_count)" 4
 is "over one SMTP session" "$(cat "$CAPTURE_DIR"/*.json | jq -s '[.[].session] | unique | length')" 1
 

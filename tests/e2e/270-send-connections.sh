@@ -33,11 +33,12 @@ start_relay() {
 }
 stat_of() { json ".$1" <"$RELAY_DIR/stats.json"; }
 
-# 1. a relay without PIPELINING, 8 connections
+# 1. a relay without PIPELINING, 8 connections ([smtp] connections)
 start_capture
 pd_setup
+sed -i 's/^\[smtp\]$/[smtp]\nconnections = 8/' "$POSTDESK_HOME/postdesk.conf"
 queue_mails $N
-is "8 connections: send reports every row sent" "$(pd send --connections 8)" "sent $N, to retry 0, failed 0"
+is "8 connections: send reports every row sent" "$(pd send)" "sent $N, to retry 0, failed 0"
 is "8 connections: the relay got $N messages" "$(captured_count)" $N
 is "8 connections: each row once" "$(mids "$CAPTURE_DIR" | uniq | wc -l)" $N
 sessions=$(cat "$CAPTURE_DIR"/*.json | jq -s '[.[].session] | unique | length')
