@@ -28,7 +28,11 @@
 /* a writer waiting for the turn ends the batch, but not before it has had WORK_SHARE µs: cut
  * at every mail, the worker's turns under steady intake were one mail each, each after a
  * quiet spell, and processing fell behind */
-#define WORK_SHARE 4000
+#define WORK_SHARE 1000
+/* serve's connections checkpoint the WAL only past this many pages (a safety net): the worker
+ * does it every CHECKPOINT_EVERY µs, outside its turn, where no 250 waits for it */
+#define AUTOCHECKPOINT_PAGES 16384
+#define CHECKPOINT_EVERY G_USEC_PER_SEC
 
 typedef struct {
 	GBytes *raw;
@@ -248,6 +252,7 @@ writer_main (gpointer data)
 		if (batch->len == 0)
 			continue;
 		pd_app_follow (&app, ing->settings);
+		pd_store_set_autocheckpoint (app->store, AUTOCHECKPOINT_PAGES);
 		writer_begin (ing);
 		if (!commit_batch (app, batch, &local)) {
 			/* one bad message must not fail the others: retry them one by one */
@@ -438,6 +443,7 @@ worker_follow (PdIngest *ing, PdApp **app)
 	g_autoptr (GError) error = NULL;
 
 	pd_app_follow (app, ing->settings);
+	pd_store_set_autocheckpoint ((*app)->store, AUTOCHECKPOINT_PAGES);
 	if (!pd_store_set_durable ((*app)->store, FALSE, &error))
 		pd_log_warn ("%s; processing commits wait for the disk", error->message);
 }
@@ -449,7 +455,7 @@ worker_main (gpointer data)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (PdApp) app = open_app (ing, &error);
 	gint64 ids[WORK_BATCH];
-	gint64 next_tick;
+	gint64 next_tick, last_checkpoint = 0;
 	gboolean stop = FALSE;
 
 	if (app != NULL && !pd_store_set_durable (app->store, FALSE, &error))
@@ -484,6 +490,10 @@ worker_main (gpointer data)
 			continue;
 		worker_follow (ing, &app);
 		process_rows (ing, app, ids, n);
+		if (g_get_monotonic_time () - last_checkpoint >= CHECKPOINT_EVERY) {
+			pd_store_checkpoint (app->store);
+			last_checkpoint = g_get_monotonic_time ();
+		}
 	}
 	return NULL;
 }

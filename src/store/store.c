@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/log.h"
 
 /* What the admin should do about a failure with result code RC (ERRNO from the OS). */
 static char *
@@ -377,6 +378,21 @@ pd_store_set_durable (PdStore *store, gboolean durable, GError **error)
 		return FALSE;
 	store->relaxed = !durable;
 	return TRUE;
+}
+
+void
+pd_store_set_autocheckpoint (PdStore *store, int pages)
+{
+	sqlite3_wal_autocheckpoint (store->db, pages);
+}
+
+void
+pd_store_checkpoint (PdStore *store)
+{
+	int rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		pd_log_warn ("database %s: checkpoint: %s", store->path, sqlite3_errmsg (store->db));
 }
 
 gboolean

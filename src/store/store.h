@@ -30,6 +30,13 @@ void pd_store_rollback (PdStore *store);
  * leaves. Not inside a transaction. */
 gboolean pd_store_set_durable (PdStore *store, gboolean durable, GError **error);
 gboolean pd_store_is_durable (PdStore *store);
+/* After a commit that leaves more than PAGES pages in the WAL, this connection copies them
+ * into the database (SQLite's default: 1000). serve moves that work out of the commits that
+ * the listeners wait for (issue 10: a checkpoint inside a processing batch held the writer
+ * up for tens of ms). */
+void pd_store_set_autocheckpoint (PdStore *store, int pages);
+/* Copy what the WAL holds into the database now, blocking nobody (PASSIVE). */
+void pd_store_checkpoint (PdStore *store);
 gboolean pd_store_batch_begin (PdStore *store, GError **error);
 gboolean pd_store_batch_commit (PdStore *store, GError **error);
 
