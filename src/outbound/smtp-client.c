@@ -407,7 +407,7 @@ direct_send (Direct *d, const char *from, GPtrArray *tos, GBytes *data, char **r
 	g_autofree char *why = NULL, *failure = NULL;
 	const char *p;
 	gsize len;
-	long code, fail_code = 0;
+	long code = 0, fail_code = 0;
 	guint i, replies;
 
 	if (d->fd >= 0 && d->need_rset) {
