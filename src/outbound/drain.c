@@ -60,6 +60,7 @@ read_password (const PdSettings *s, GError **error)
 typedef struct {
 	PdOutboxRow *row;
 	char *verp;
+	GBytes *data; /* what goes to the relay: the row's raw as claim_rows made it ready */
 	PdSmtpResult result;
 	char *reply;
 } Job;
@@ -69,6 +70,7 @@ job_free (Job *job)
 {
 	pd_outbox_row_free (job->row);
 	g_free (job->verp);
+	g_clear_pointer (&job->data, g_bytes_unref);
 	g_free (job->reply);
 	g_free (job);
 }
@@ -91,7 +93,7 @@ connection_main (gpointer data)
 	while ((job = g_async_queue_pop (pool->todo)) != &stop_job) {
 		const char *rcpts[] = { job->row->rcpt, NULL };
 
-		job->result = pd_smtp_send (smtp, job->verp, rcpts, job->row->raw, &job->reply);
+		job->result = pd_smtp_send (smtp, job->verp, rcpts, job->data, &job->reply);
 		g_async_queue_push (pool->done, job);
 	}
 	return NULL;
@@ -196,6 +198,8 @@ claim_rows (PdApp *app, gboolean now_all, const char *owner, GHashTable *tried, 
 		job->row = row;
 		rows->pdata[i] = NULL; /* the job owns it now */
 		job->verp = pd_token_address (app->secret, s->bounce_address, 'o', row->id);
+		/* prepared here, in the thread that holds the settings, not in the connections */
+		job->data = g_bytes_ref (row->raw);
 		g_ptr_array_add (jobs, job);
 	}
 	if (!pd_store_commit (app->store, error))
