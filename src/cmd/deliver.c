@@ -57,6 +57,9 @@ deliver_all (PdApp *app, PdSpool *spool, const char *sender, GPtrArray *rcpts, G
 	}
 	if (ids->len > 0)
 		say_backlog (app, g_array_index (ids, gint64, 0));
+	/* the bytes are on disk: processing need not wait for it (see pd_store_set_durable) */
+	if (!pd_store_set_durable (app->store, FALSE, error))
+		return FALSE;
 	for (i = 0; i < ids->len; i++) {
 		PdOutcome out = { 0 };
 		g_autoptr (GError) local = NULL;

@@ -96,7 +96,7 @@ person_erase (int argc, char **argv, GError **error)
 		    !pd_store_commit (app->store, error))
 			goto out;
 		if (!pd_purge_files (app, c.blobs, FALSE, &files, error) ||
-		    !pd_store_checkpoint (app->store, error))
+		    !pd_store_checkpoint_truncate (app->store, error))
 			goto out;
 	}
 	if (json) {

@@ -12,6 +12,7 @@ gboolean
 pd_cmd_send (int argc, char **argv, GError **error)
 {
 	gboolean all = FALSE;
+	int connections = 0;
 	g_autoptr (PdApp) app = NULL;
 	PdSendStats stats;
 	PdCampaignSendStats cstats;
@@ -19,6 +20,8 @@ pd_cmd_send (int argc, char **argv, GError **error)
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
 		  "also try rows whose next retry time has not come yet (never a row that another"
 		  " sender is delivering)", NULL },
+		{ "connections", 0, 0, G_OPTION_ARG_INT, &connections,
+		  "relay connections at once (default: [smtp] connections)", "N" },
 		{ NULL },
 	};
 
@@ -26,7 +29,7 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	                   "Deliver the due outbox rows to the [smtp] relay and exit.", entries,
 	                   error) ||
 	    (app = pd_app_open (PD_APP_STORE, error)) == NULL ||
-	    !pd_sender_run (app, all, &stats, error))
+	    !pd_sender_run_with (app, all, (guint) CLAMP (connections, 0, 64), &stats, error))
 		return FALSE;
 	printf ("sent %u, to retry %u, failed %u\n", stats.sent, stats.retried, stats.failed);
 	/* then the announcements of running campaigns that are due now */

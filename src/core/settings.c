@@ -741,6 +741,9 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	if (!get_int (kf, "smtp", "give_up_after", 5 * 86400, 0, &n, error))
 		return NULL;
 	s->give_up_after = n;
+	if (!get_int (kf, "smtp", "connections", 1, 1, &n, error))
+		return NULL;
+	s->relay_connections = MIN (n, 64);
 
 	if (!get_int (kf, "limits", "message_size", 50 * 1024 * 1024, 1024, &n, error))
 		return NULL;
@@ -949,6 +952,9 @@ pd_settings_example (const char *domain)
 		"#retry_base = 60\n"
 		"#retry_max = 14400\n"
 		"#give_up_after = 432000\n"
+		"# relay connections one drain uses at once (each with its own leased rows); with\n"
+		"# more than one, mail no longer reaches the relay in the order it was queued\n"
+		"#connections = 1\n"
 		"\n"
 		"[limits]\n"
 		"# larger mail is quarantined (bytes)\n"

@@ -94,6 +94,7 @@ typedef struct {
 	int retry_max;       /* [smtp] retry_max seconds: longest delay between tries */
 	int give_up_after;   /* [smtp] give_up_after seconds: a queued row older fails */
 	char *bounce_address;/* [smtp] bounce_address, VERP base, default bounces@DOMAIN */
+	int relay_connections; /* [smtp] connections: relay connections a drain uses at once */
 
 	gsize max_message_size; /* [limits] message_size */
 	guint max_mime_depth;   /* [limits] mime_containers */

@@ -131,39 +131,63 @@ covered_by (PdApp *app, const PdIntakeRow *row, PdIntakeRow **by_r, GError **err
 	return TRUE;
 }
 
-gboolean
-pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
+void
+pd_intake_prepare (PdApp *app, gint64 id, PdIntakePrepared *p)
 {
-	g_autoptr (PdIntakeRow) row = pd_store_intake_get (app->store, id, TRUE, error);
-	g_autoptr (PdIntakeRow) by = NULL;
-	g_autoptr (PdMail) mail = NULL;
-	g_autoptr (GError) parse_error = NULL;
 	PdMailLimits limits = { app->settings->max_message_size, app->settings->max_mime_depth,
 		                app->settings->max_mime_parts };
+
+	memset (p, 0, sizeof *p);
+	p->id = id;
+	p->row = pd_store_intake_get (app->store, id, TRUE, &p->error);
+	if (p->row == NULL || g_strcmp0 (p->row->state, "pending") != 0)
+		return;
+	/* the siblings are written together with the row, by the same commit: no lock needed */
+	if (!covered_by (app, p->row, &p->by, &p->error))
+		return;
+	if (p->by == NULL)
+		p->mail = pd_mail_parse (p->row->raw, &limits, &p->parse_error);
+}
+
+void
+pd_intake_prepared_clear (PdIntakePrepared *p)
+{
+	g_clear_pointer (&p->row, pd_intake_row_free);
+	g_clear_pointer (&p->by, pd_intake_row_free);
+	g_clear_pointer (&p->mail, pd_mail_free);
+	g_clear_error (&p->error);
+	g_clear_error (&p->parse_error);
+}
+
+/* The part of processing that writes: under the caller's write lock, if any. */
+static gboolean
+process_prepared (PdApp *app, PdIntakePrepared *p, PdOutcome *out, GError **error)
+{
+	const PdIntakeRow *row = p->row;
+	gint64 id = p->id;
 	PdContext ctx;
 	gboolean ok;
 
-	if (row == NULL)
+	if (p->error != NULL) {
+		g_propagate_error (error, g_steal_pointer (&p->error));
 		return FALSE;
+	}
 	if (g_strcmp0 (row->state, "pending") != 0) {
 		out->action = "already-done";
 		return TRUE;
 	}
-	if (!covered_by (app, row, &by, error))
-		return FALSE;
-	if (by != NULL) {
+	if (p->by != NULL) {
 		out->action = "skipped";
 		out->note = g_strdup_printf ("the same message went to %s (intake %" G_GINT64_FORMAT
 		                             "), which is processed for this queue",
-		                             by->envelope_rcpt, by->id);
+		                             p->by->envelope_rcpt, p->by->id);
 		pd_log_info ("intake=%" G_GINT64_FORMAT " rcpt=%s action=skipped reason=\"%s\"", id,
 		             row->envelope_rcpt, out->note);
 		return finish_pending (app, id, "done", out->note, error);
 	}
-	mail = pd_mail_parse (row->raw, &limits, &parse_error);
-	if (mail == NULL) {
+	if (p->mail == NULL) {
 		out->action = "quarantined";
-		out->note = g_strdup (parse_error->message);
+		out->note = g_strdup (p->parse_error->message);
 		pd_log_info ("intake=%" G_GINT64_FORMAT " rcpt=%s action=quarantined reason=\"%s\"", id,
 		             row->envelope_rcpt ? row->envelope_rcpt : "-", out->note);
 		return pd_intake_quarantine (app, id, out->note, error);
@@ -172,7 +196,7 @@ pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
 	/* the chain runs inside pd_actions_apply's transaction, so its lookups see what it writes */
 	pd_app_context (app, &ctx, row->envelope_from, row->envelope_rcpt);
 	ctx.received_at = row->received_at;
-	ok = pd_actions_apply (app, id, mail, &ctx, out, error);
+	ok = pd_actions_apply (app, id, p->mail, &ctx, out, error);
 	if (ok)
 		pd_log_info ("intake=%" G_GINT64_FORMAT " rcpt=%s class=%s reason=\"%s\" ticket=%" G_GINT64_FORMAT
 		             " threaded_by=%s action=%s%s%s",
@@ -184,12 +208,37 @@ pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
 }
 
 gboolean
+pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
+{
+	PdIntakePrepared p;
+	gboolean ok;
+
+	pd_intake_prepare (app, id, &p);
+	ok = process_prepared (app, &p, out, error);
+	pd_intake_prepared_clear (&p);
+	return ok;
+}
+
+gboolean
 pd_intake_settle (PdApp *app, gint64 id, PdOutcome *out, GError **error)
+{
+	PdIntakePrepared p;
+	gboolean ok;
+
+	pd_intake_prepare (app, id, &p);
+	ok = pd_intake_settle_prepared (app, &p, out, error);
+	pd_intake_prepared_clear (&p);
+	return ok;
+}
+
+gboolean
+pd_intake_settle_prepared (PdApp *app, PdIntakePrepared *p, PdOutcome *out, GError **error)
 {
 	g_autoptr (GError) local = NULL;
 	g_autofree char *reason = NULL;
+	gint64 id = p->id;
 
-	if (pd_intake_process (app, id, out, &local))
+	if (process_prepared (app, p, out, &local))
 		return TRUE;
 	if (g_error_matches (local, PD_ERROR, PD_ERROR_NOTFOUND)) {
 		/* no such row: nothing to quarantine */

@@ -42,6 +42,24 @@ gboolean pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **erro
  * deliver, serve's worker, the IMAP fetcher and quarantine retry. */
 gboolean pd_intake_settle (PdApp *app, gint64 id, PdOutcome *out, GError **error);
 
+/* Processing in two steps (serve's worker, issue 10): what needs no write lock first (the
+ * row read once, with its bytes, and parsed), then the rest under the lock. Prepare never
+ * fails: a read error is kept in P and reported by the second step. */
+typedef struct {
+	gint64 id;
+	PdIntakeRow *row;    /* NULL when it could not be read (ERROR says why) */
+	PdIntakeRow *by;     /* the +extension row that speaks for this one, or NULL */
+	PdMail *mail;        /* NULL: not parsed (not pending, covered, or PARSE_ERROR) */
+	GError *error;       /* a store error while reading */
+	GError *parse_error; /* why the mail is quarantined unparsed */
+} PdIntakePrepared;
+
+void pd_intake_prepare (PdApp *app, gint64 id, PdIntakePrepared *p);
+/* pd_intake_settle on a prepared row; P's errors are consumed. */
+gboolean pd_intake_settle_prepared (PdApp *app, PdIntakePrepared *p, PdOutcome *out,
+                                    GError **error);
+void pd_intake_prepared_clear (PdIntakePrepared *p);
+
 /* Quarantine intake row ID with REASON if it is still pending (its own transaction). */
 gboolean pd_intake_quarantine (PdApp *app, gint64 id, const char *reason, GError **error);
 

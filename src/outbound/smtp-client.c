@@ -1,10 +1,35 @@
-/* smtp-client.c - an SMTP client over one libcurl easy handle, so the relay connection is reused.
- * It normalises line ends to CRLF (libcurl does the dot-stuffing), and classifies the outcome;
- * it does not queue, retry or log. The relay's reply is read from curl's debug stream. */
+/* smtp-client.c - an SMTP client that keeps its relay connection open between messages.
+ * It normalises line ends to CRLF, dot-stuffs, and classifies the outcome; it does not queue,
+ * retry or log.
+ *
+ * Two ways to talk: a plain smtp:// relay without AUTH or STARTTLS (the usual local Postfix)
+ * is spoken to directly over a socket, with RFC 2920 PIPELINING when the relay offers it:
+ * MAIL, RCPT and DATA go in one write and their replies are read together, so a message costs
+ * two round trips, not four. TLS and AUTH go through one libcurl easy handle (no pipelining
+ * there); the relay's reply is then read from curl's debug stream. */
 #include "outbound/smtp-client.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* The direct connection, for plain relays. */
+typedef struct {
+	char *host;
+	char *port;
+	char *helo;
+	long timeout;
+	int fd;               /* -1: not connected */
+	gboolean pipelining;  /* the relay said PIPELINING to EHLO */
+	gboolean need_rset;   /* the last transaction ended in an error: RSET before the next */
+	GString *in;          /* bytes read and not yet taken as lines */
+} Direct;
 
 struct PdSmtp {
 	CURL *curl;
@@ -26,6 +51,8 @@ struct PdSmtp {
 	/* The message being uploaded. */
 	GBytes *upload;
 	gsize upload_pos;
+
+	Direct *direct; /* non-NULL: a plain relay, spoken to directly (curl is then unused) */
 };
 
 static gpointer
@@ -37,23 +64,43 @@ global_init (gpointer unused)
 	return NULL;
 }
 
-/* A copy of DATA with every bare LF made CRLF, ending in CRLF. (transfer full) */
+/* A copy of DATA with every bare LF made CRLF, ending in CRLF; with DOT_STUFF, a line that
+ * begins with "." gets another in front (RFC 5321 4.5.2). (transfer full) */
 static GBytes *
-to_crlf (GBytes *data)
+crlf_copy (GBytes *data, gboolean dot_stuff)
 {
-	gsize len;
+	gsize len, i, start = 0;
 	const char *p = g_bytes_get_data (data, &len);
-	GByteArray *out = g_byte_array_sized_new (len + len / 32 + 2);
+	GByteArray *out = g_byte_array_sized_new (len + len / 32 + 8);
+	gboolean bol = TRUE;
 
-	for (gsize i = 0; i < len; i++) {
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
-			g_byte_array_append (out, (const guint8 *) "\r", 1);
-		g_byte_array_append (out, (const guint8 *) &p[i], 1);
+	for (i = 0; i < len; i++) {
+		if (bol && dot_stuff && p[i] == '.') {
+			g_byte_array_append (out, (const guint8 *) p + start, i - start);
+			g_byte_array_append (out, (const guint8 *) ".", 1);
+			start = i;
+		}
+		bol = FALSE;
+		if (p[i] == '\n') {
+			if (i == 0 || p[i - 1] != '\r') {
+				g_byte_array_append (out, (const guint8 *) p + start, i - start);
+				g_byte_array_append (out, (const guint8 *) "\r", 1);
+				start = i;
+			}
+			bol = TRUE;
+		}
 	}
+	g_byte_array_append (out, (const guint8 *) p + start, len - start);
 	if (out->len > 0 && !(out->len >= 2 && out->data[out->len - 2] == '\r' &&
 	                      out->data[out->len - 1] == '\n'))
 		g_byte_array_append (out, (const guint8 *) "\r\n", 2);
 	return g_byte_array_free_to_bytes (out);
+}
+
+static GBytes *
+to_crlf (GBytes *data)
+{
+	return crlf_copy (data, FALSE);
 }
 
 static size_t
@@ -159,6 +206,370 @@ url_with_helo (const char *url, const char *helo)
 	return result;
 }
 
+/* ---- the direct connection ---- */
+
+static void
+direct_close (Direct *d)
+{
+	if (d->fd >= 0)
+		close (d->fd);
+	d->fd = -1;
+	g_string_truncate (d->in, 0);
+	d->need_rset = FALSE;
+}
+
+/* Write all of BUF. On failure the connection is closed and *WHY_R says why. */
+static gboolean
+direct_write (Direct *d, const char *buf, gsize len, char **why_r)
+{
+	while (len > 0) {
+		ssize_t n = send (d->fd, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*why_r = g_strdup_printf ("writing to the relay: %s",
+			                          n < 0 ? g_strerror (errno) : "connection closed");
+			direct_close (d);
+			return FALSE;
+		}
+		buf += n;
+		len -= (gsize) n;
+	}
+	return TRUE;
+}
+
+/* Read one whole reply, its lines joined by "\n", into *REPLY_R (transfer full), and return
+ * its code. On failure it returns 0, closes the connection and *REPLY_R says why. */
+static long
+direct_reply (Direct *d, char **reply_r)
+{
+	g_autoptr (GString) reply = g_string_new (NULL);
+	long code;
+
+	for (;;) {
+		char *nl = memchr (d->in->str, '\n', d->in->len);
+		gsize line_len, text_len;
+		gboolean last;
+
+		if (nl == NULL) {
+			char buf[16384];
+			ssize_t n;
+
+			if (d->in->len > 65536) {
+				*reply_r = g_strdup ("the relay's reply line is too long");
+				direct_close (d);
+				return 0;
+			}
+			n = recv (d->fd, buf, sizeof buf, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				*reply_r = g_strdup_printf (
+					"reading from the relay: %s",
+					n == 0 ? "the relay closed the connection"
+					: (errno == EAGAIN || errno == EWOULDBLOCK) ? "timed out"
+					: g_strerror (errno));
+				direct_close (d);
+				return 0;
+			}
+			g_string_append_len (d->in, buf, n);
+			continue;
+		}
+		line_len = (gsize) (nl - d->in->str) + 1;
+		text_len = line_len;
+		while (text_len > 0 && (d->in->str[text_len - 1] == '\n' ||
+		                        d->in->str[text_len - 1] == '\r'))
+			text_len--;
+		if (reply->len > 0)
+			g_string_append_c (reply, '\n');
+		g_string_append_len (reply, d->in->str, text_len);
+		/* "250-..." continues a reply, "250 ..." or "250" ends it */
+		last = text_len < 4 || d->in->str[3] != '-';
+		g_string_erase (d->in, 0, line_len);
+		if (last)
+			break;
+	}
+	code = reply_code (reply->str);
+	if (code < 100) {
+		*reply_r = g_strdup_printf ("not an SMTP reply: %.200s", reply->str);
+		direct_close (d);
+		return 0;
+	}
+	*reply_r = g_string_free (g_steal_pointer (&reply), FALSE);
+	return code;
+}
+
+/* Whether the EHLO reply REPLY names the extension EXT on one of its lines. */
+static gboolean
+has_extension (const char *reply, const char *ext)
+{
+	g_auto (GStrv) lines = g_strsplit (reply, "\n", -1);
+	gsize n = strlen (ext);
+
+	for (guint i = 1; lines[i] != NULL; i++) /* the first line is the greeting */
+		if (strlen (lines[i]) >= 4 + n && g_ascii_strncasecmp (lines[i] + 4, ext, n) == 0 &&
+		    (lines[i][4 + n] == '\0' || lines[i][4 + n] == ' '))
+			return TRUE;
+	return FALSE;
+}
+
+/* Connect, read the greeting and say EHLO (HELO if EHLO is refused). */
+static gboolean
+direct_connect (Direct *d, char **why_r)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
+	struct timeval tv = { .tv_sec = d->timeout };
+	g_autofree char *greeting = NULL, *ehlo = NULL, *cmd = NULL;
+	int rc, fd = -1, err = 0, one = 1;
+	long code;
+
+	if ((rc = getaddrinfo (d->host, d->port, &hints, &res)) != 0) {
+		*why_r = g_strdup_printf ("relay %s: %s", d->host, gai_strerror (rc));
+		return FALSE;
+	}
+	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+		fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		/* on Linux the send timeout bounds connect() too */
+		setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		if (connect (fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+			err = errno;
+			close (fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo (res);
+	if (fd < 0) {
+		*why_r = g_strdup_printf ("cannot connect to the relay %s port %s: %s", d->host,
+		                          d->port, g_strerror (err));
+		return FALSE;
+	}
+	/* the commands of a pipelined group go out at once, each message right after its 354 */
+	setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	d->fd = fd;
+	d->need_rset = FALSE;
+	g_string_truncate (d->in, 0);
+	if ((code = direct_reply (d, &greeting)) == 0) {
+		*why_r = g_steal_pointer (&greeting);
+		return FALSE;
+	}
+	if (code != 220) {
+		*why_r = g_steal_pointer (&greeting);
+		direct_close (d);
+		return FALSE;
+	}
+	cmd = g_strdup_printf ("EHLO %s\r\n", d->helo);
+	if (!direct_write (d, cmd, strlen (cmd), why_r))
+		return FALSE;
+	if ((code = direct_reply (d, &ehlo)) == 0) {
+		*why_r = g_steal_pointer (&ehlo);
+		return FALSE;
+	}
+	if (code >= 500 && code < 600) { /* an old relay: HELO, and no extensions */
+		g_free (cmd);
+		g_free (ehlo);
+		cmd = g_strdup_printf ("HELO %s\r\n", d->helo);
+		if (!direct_write (d, cmd, strlen (cmd), why_r))
+			return FALSE;
+		if ((code = direct_reply (d, &ehlo)) == 0) {
+			*why_r = g_steal_pointer (&ehlo);
+			return FALSE;
+		}
+	}
+	if (code != 250) {
+		*why_r = g_steal_pointer (&ehlo);
+		direct_close (d);
+		return FALSE;
+	}
+	d->pipelining = has_extension (ehlo, "PIPELINING");
+	return TRUE;
+}
+
+/* What a failed reply CODE to MAIL, RCPT or DATA means: 5xx refuses this message for good
+ * (530 "authentication required" is our configuration's fault, not the message's), the
+ * rest is for later. */
+static PdSmtpResult
+envelope_result (long code)
+{
+	return code >= 500 && code < 600 && code != 530 ? PD_SMTP_PERMFAIL : PD_SMTP_TEMPFAIL;
+}
+
+static PdSmtpResult
+direct_send (Direct *d, const char *from, GPtrArray *tos, GBytes *data, char **reply_r)
+{
+	g_autoptr (GString) cmds = g_string_new (NULL);
+	g_autoptr (GBytes) body = NULL;
+	g_autofree char *why = NULL, *failure = NULL;
+	const char *p;
+	gsize len;
+	long code = 0, fail_code = 0;
+	guint i, replies;
+
+	if (d->fd >= 0 && d->need_rset) {
+		/* the last transaction failed half-way: start clean, or start over */
+		g_autofree char *r = NULL;
+
+		if (!direct_write (d, "RSET\r\n", 6, &why) || (code = direct_reply (d, &r)) == 0) {
+			g_clear_pointer (&why, g_free);
+			direct_close (d);
+		} else if (code != 250) {
+			direct_close (d);
+		}
+		d->need_rset = FALSE;
+	}
+	if (d->fd < 0 && !direct_connect (d, &why))
+		goto tempfail;
+
+	g_string_append_printf (cmds, "MAIL FROM:%s\r\n", from);
+	for (i = 0; i < tos->len; i++)
+		g_string_append_printf (cmds, "RCPT TO:%s\r\n", (const char *) tos->pdata[i]);
+	g_string_append (cmds, "DATA\r\n");
+	replies = tos->len + 2;
+
+	if (d->pipelining) {
+		/* RFC 2920: the whole group in one write, DATA last; then every reply in order */
+		if (!direct_write (d, cmds->str, cmds->len, &why))
+			goto tempfail;
+		for (i = 0; i < replies; i++) {
+			g_autofree char *r = NULL;
+
+			if ((code = direct_reply (d, &r)) == 0) {
+				why = g_steal_pointer (&r);
+				goto tempfail;
+			}
+			if (i < replies - 1 ? code >= 400 : code != 354) {
+				if (failure == NULL) {
+					failure = g_steal_pointer (&r);
+					fail_code = code;
+				}
+			}
+		}
+		if (failure != NULL && code == 354) {
+			/* some recipient was refused but the relay waits for the message: there is
+			 * no way to cancel DATA but to hang up, which drops the transaction */
+			direct_close (d);
+		}
+	} else {
+		/* one command, one reply */
+		const char *line = cmds->str;
+
+		for (i = 0; i < replies && failure == NULL; i++) {
+			const char *end = strstr (line, "\r\n") + 2;
+			g_autofree char *r = NULL;
+
+			if (!direct_write (d, line, (gsize) (end - line), &why))
+				goto tempfail;
+			if ((code = direct_reply (d, &r)) == 0) {
+				why = g_steal_pointer (&r);
+				goto tempfail;
+			}
+			if (i < replies - 1 ? code >= 400 : code != 354) {
+				failure = g_steal_pointer (&r);
+				fail_code = code;
+			}
+			line = end;
+		}
+	}
+	if (failure != NULL) {
+		if (d->fd >= 0)
+			d->need_rset = TRUE;
+		if (reply_r)
+			*reply_r = g_steal_pointer (&failure);
+		return envelope_result (fail_code);
+	}
+
+	body = crlf_copy (data, TRUE);
+	p = g_bytes_get_data (body, &len);
+	{
+		/* the message and its end in one write where it is small */
+		g_autoptr (GByteArray) all = g_byte_array_sized_new ((guint) len + 3);
+		g_autofree char *r = NULL;
+
+		g_byte_array_append (all, (const guint8 *) p, (guint) len);
+		g_byte_array_append (all, (const guint8 *) ".\r\n", 3);
+		if (!direct_write (d, (const char *) all->data, all->len, &why))
+			goto tempfail;
+		if ((code = direct_reply (d, &r)) == 0) {
+			why = g_steal_pointer (&r);
+			goto tempfail;
+		}
+		if (reply_r)
+			*reply_r = g_steal_pointer (&r);
+		if (code >= 200 && code < 300)
+			return PD_SMTP_SENT;
+		return code >= 500 && code < 600 ? PD_SMTP_PERMFAIL : PD_SMTP_TEMPFAIL;
+	}
+
+tempfail:
+	/* no connection, or it broke: nothing was delivered for sure; the connection is closed
+	 * and the next message opens a new one */
+	if (reply_r)
+		*reply_r = g_steal_pointer (&why);
+	return PD_SMTP_TEMPFAIL;
+}
+
+/* A direct connection for SETTINGS when the relay is plain smtp:// with no AUTH and no
+ * STARTTLS, else NULL (curl then does the talking). (transfer full) */
+static Direct *
+direct_new (const PdSmtpSettings *settings)
+{
+	CURLU *u;
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	Direct *d = NULL;
+
+	if (settings->user != NULL || settings->starttls)
+		return NULL;
+	u = curl_url ();
+	if (curl_url_set (u, CURLUPART_URL, settings->url, 0) == CURLUE_OK &&
+	    curl_url_get (u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    g_ascii_strcasecmp (scheme, "smtp") == 0 &&
+	    curl_url_get (u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get (u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		gsize hl = strlen (host);
+
+		d = g_new0 (Direct, 1);
+		/* an IPv6 literal comes in brackets */
+		if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']')
+			d->host = g_strndup (host + 1, hl - 2);
+		else
+			d->host = g_strdup (host);
+		d->port = g_strdup (port);
+		d->helo = g_strdup (settings->helo && *settings->helo ? settings->helo : "localhost");
+		d->timeout = settings->timeout > 0 ? settings->timeout : 60;
+		d->fd = -1;
+		d->in = g_string_new (NULL);
+	}
+	curl_free (scheme);
+	curl_free (host);
+	curl_free (port);
+	curl_url_cleanup (u);
+	return d;
+}
+
+static void
+direct_free (Direct *d)
+{
+	if (d == NULL)
+		return;
+	if (d->fd >= 0) {
+		g_autofree char *why = NULL, *r = NULL;
+
+		if (direct_write (d, "QUIT\r\n", 6, &why))
+			direct_reply (d, &r);
+		direct_close (d);
+	}
+	g_free (d->host);
+	g_free (d->port);
+	g_free (d->helo);
+	g_string_free (d->in, TRUE);
+	g_free (d);
+}
+
 PdSmtp *
 pd_smtp_new (const PdSmtpSettings *settings)
 {
@@ -170,6 +581,7 @@ pd_smtp_new (const PdSmtpSettings *settings)
 	g_once (&once, global_init, NULL);
 
 	smtp = g_new0 (PdSmtp, 1);
+	smtp->direct = direct_new (settings);
 	smtp->curl = curl_easy_init ();
 	g_assert (smtp->curl != NULL);
 	smtp->url = url_with_helo (settings->url, settings->helo);
@@ -265,6 +677,15 @@ pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBy
 		g_assert (rcpt_list != NULL);
 	}
 
+	if (smtp->direct != NULL) {
+		g_autoptr (GPtrArray) tos = g_ptr_array_new_with_free_func (g_free);
+
+		for (gsize i = 0; rcpts[i] != NULL; i++)
+			g_ptr_array_add (tos, envelope_address (rcpts[i]));
+		curl_slist_free_all (rcpt_list);
+		return direct_send (smtp->direct, from, tos, data, reply_r);
+	}
+
 	smtp->upload = to_crlf (data);
 	smtp->upload_pos = 0;
 	smtp->errbuf[0] = '\0';
@@ -317,6 +738,7 @@ pd_smtp_free (PdSmtp *smtp)
 {
 	if (smtp == NULL)
 		return;
+	direct_free (smtp->direct);
 	curl_easy_cleanup (smtp->curl);
 	g_free (smtp->url);
 	g_free (smtp->user);

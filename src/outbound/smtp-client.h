@@ -1,6 +1,8 @@
-/* smtp-client.h - deliver one composed message to an SMTP relay with libcurl, reusing the connection.
- * Knows nothing about the store, the outbox or retries: the caller decides what a result means.
- * A PdSmtp owns a copy of its settings and one curl handle; it is not thread-safe (one per thread). */
+/* smtp-client.h - deliver one composed message to an SMTP relay, reusing the connection: a
+ * plain smtp:// relay without AUTH or STARTTLS directly, with RFC 2920 pipelining when it
+ * offers it; any other through libcurl. Knows nothing about the store, the outbox or retries:
+ * the caller decides what a result means. A PdSmtp owns a copy of its settings and one
+ * connection; it is not thread-safe (one per thread; several may run at once). */
 #ifndef PD_SMTP_H
 #define PD_SMTP_H
 

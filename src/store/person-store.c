@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "store/packed.h"
 #include "store/store-private.h"
 
 #define ERASED "[erased]"
@@ -51,7 +52,7 @@ static const struct {
 	  "SELECT ticket_id AS ticket, role FROM participants WHERE address = ?1 ORDER BY ticket_id" },
 	{ "messages",
 	  "SELECT id, ticket_id AS ticket, direction, class, reason, message_id, from_addr, from_name,"
-	  " subject, body, created_at FROM messages WHERE from_addr = ?1"
+	  " subject, pd_text (body) AS body, created_at FROM messages WHERE from_addr = ?1"
 	  " OR ticket_id IN (SELECT id FROM tickets WHERE customer = ?1) ORDER BY id" },
 	{ "attachments",
 	  "SELECT a.message_id AS message, a.filename, a.content_type, a.size, a.sha256"
@@ -129,10 +130,16 @@ dump_section (PdStore *store, PdJson *j, const char *name, const char *sql, cons
 char *
 pd_store_person_export (PdStore *store, const char *address, GError **error)
 {
-	PdJson *j = pd_json_new ();
+	PdJson *j;
 	gboolean erased;
 	guint i;
+	int rc = pd_packed_register (store->db); /* pd_text (): message text may be deflated */
 
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "export", error);
+		return NULL;
+	}
+	j = pd_json_new ();
 	pd_json_object_begin (j);
 	pd_json_member_string (j, "address", address);
 	for (i = 0; i < G_N_ELEMENTS (sections); i++)
@@ -207,6 +214,8 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	                                  NULL, scrub_func, NULL, NULL);
 
 	*pseudonymised_r = 0;
+	if (rc == SQLITE_OK)
+		rc = pd_packed_register (store->db); /* pd_text (): message text may be deflated */
 	if (rc != SQLITE_OK) {
 		pd_store_set_error (store, rc, "erase", error);
 		return FALSE;
@@ -265,9 +274,11 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	          pseudonymised_r, error))
 		return FALSE;
 	/* text elsewhere that names it */
-	if (!run (store, "UPDATE messages SET subject = pd_scrub (subject, ?1), body = pd_scrub (body, ?1),"
-	                 " from_name = pd_scrub (from_name, ?1) WHERE instr (lower (subject), ?1) > 0"
-	                 " OR instr (lower (body), ?1) > 0 OR instr (lower (from_name), ?1) > 0",
+	/* (a scrubbed text is stored plain: readers take packed and plain alike) */
+	if (!run (store, "UPDATE messages SET subject = pd_scrub (subject, ?1),"
+	                 " body = pd_scrub (pd_text (body), ?1), from_name = pd_scrub (from_name, ?1)"
+	                 " WHERE instr (lower (subject), ?1) > 0 OR instr (lower (pd_text (body)), ?1) > 0"
+	                 " OR instr (lower (from_name), ?1) > 0",
 	          address, 0, pseudonymised_r, error) ||
 	    !run (store, "UPDATE events SET actor = pd_scrub (actor, ?1), detail = pd_scrub (detail, ?1)"
 	                 " WHERE instr (lower (actor), ?1) > 0 OR instr (lower (detail), ?1) > 0",
@@ -310,7 +321,7 @@ pd_store_secure_delete (PdStore *store, GError **error)
 }
 
 gboolean
-pd_store_checkpoint (PdStore *store, GError **error)
+pd_store_checkpoint_truncate (PdStore *store, GError **error)
 {
 	int rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 

@@ -80,7 +80,7 @@ gboolean pd_store_address_erased (PdStore *store, const char *address, gboolean 
 gboolean pd_store_secure_delete (PdStore *store, GError **error);
 /* Copy the write-ahead log into the database and truncate it, so deleted content is not left
  * in the log (a reader holding it back is not an error: it goes at the next checkpoint). */
-gboolean pd_store_checkpoint (PdStore *store, GError **error);
+gboolean pd_store_checkpoint_truncate (PdStore *store, GError **error);
 
 /* ---- import progress ---- */
 /* Where the import of PATH (SIZE, MTIME) got to; 0 when it never ran or the file changed. */

@@ -13,6 +13,7 @@ struct PdStore {
 	GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt*, prepared once per connection */
 	gboolean batch;     /* inside pd_store_batch_begin: begin/commit/rollback are a savepoint */
 	gboolean savepoint; /* that savepoint is open */
+	gboolean relaxed;   /* pd_store_set_durable FALSE: synchronous=NORMAL */
 };
 
 /* The cached, reset statement for SQL (a string literal). NULL with ERROR on failure. */

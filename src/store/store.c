@@ -5,11 +5,13 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/log.h"
 
 /* What the admin should do about a failure with result code RC (ERRNO from the OS). */
 static char *
@@ -353,6 +355,12 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 	}
 	sqlite3_busy_timeout (store->db, busy_timeout_ms);
 	sqlite3_extended_result_codes (store->db, 1);
+	/* The last connection to close would checkpoint the WAL into the database and delete it:
+	 * three more fsyncs (and one of the directory when the next process makes the WAL anew)
+	 * for every `deliver`, a process per message (issue 10). The WAL stays; the automatic
+	 * checkpoint every 1000 pages moves it into the database. */
+	sqlite3_db_config (store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* ...and at most WAL_KEEP bytes of it are left behind (pd_store_close) */
 	/* WAL: readers never block the writer; synchronous=FULL: a commit is on disk when
 	 * COMMIT returns, which is what "250 only after commit" and "exit 0" rely on. */
 	if (!exec (store, "PRAGMA journal_mode = WAL", error) ||
@@ -364,11 +372,57 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 	return g_steal_pointer (&store);
 }
 
+gboolean
+pd_store_set_durable (PdStore *store, gboolean durable, GError **error)
+{
+	if (store->relaxed == !durable)
+		return TRUE;
+	if (!exec (store, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+	           error))
+		return FALSE;
+	store->relaxed = !durable;
+	return TRUE;
+}
+
+void
+pd_store_set_autocheckpoint (PdStore *store, int pages)
+{
+	sqlite3_wal_autocheckpoint (store->db, pages);
+}
+
+void
+pd_store_checkpoint (PdStore *store)
+{
+	int rc = sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		pd_log_warn ("database %s: checkpoint: %s", store->path, sqlite3_errmsg (store->db));
+}
+
+gboolean
+pd_store_is_durable (PdStore *store)
+{
+	return !store->relaxed;
+}
+
+/* The WAL a closing connection leaves for the next process: past this it is checkpointed
+ * into the database and truncated, so a small disk does not hold a large WAL (a new home's
+ * schema is 400 KB of it) and the cost of a checkpoint is shared by many `deliver`s. */
+#define WAL_KEEP (256 * 1024)
+
 void
 pd_store_close (PdStore *store)
 {
+	GStatBuf st;
+	g_autofree char *wal = NULL;
+
 	if (store == NULL)
 		return;
+	/* only a connection that wrote: one that only read changes no file (`kb suggest`) */
+	if (store->db && store->path && sqlite3_total_changes (store->db) > 0 &&
+	    (wal = g_strconcat (store->path, "-wal", NULL)) &&
+	    g_stat (wal, &st) == 0 && st.st_size > WAL_KEEP)
+		sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	if (store->stmts)
 		g_hash_table_destroy (store->stmts);
 	if (store->db)

@@ -22,6 +22,21 @@ void pd_store_rollback (PdStore *store);
  * pd_store_begin/commit/rollback open, release and roll back a SAVEPOINT instead, so each mail
  * stays atomic on its own (a failing one is undone alone) while the batch pays one commit.
  * Not nested: one mail's begin..commit at a time. */
+/* Whether this connection's commits wait for the disk (synchronous=FULL, the default) or
+ * not (NORMAL, for processing: issue 10). A commit that does not wait is made durable by the
+ * next one that does, on any connection: they append to the one WAL file, and its fsync
+ * covers every frame before. Whatever is seen outside must follow a durable commit: intake
+ * (the 250, exit 0) always is one, and the drain makes its claim durable before any mail
+ * leaves. Not inside a transaction. */
+gboolean pd_store_set_durable (PdStore *store, gboolean durable, GError **error);
+gboolean pd_store_is_durable (PdStore *store);
+/* After a commit that leaves more than PAGES pages in the WAL, this connection copies them
+ * into the database (SQLite's default: 1000). serve moves that work out of the commits that
+ * the listeners wait for (issue 10: a checkpoint inside a processing batch held the writer
+ * up for tens of ms). */
+void pd_store_set_autocheckpoint (PdStore *store, int pages);
+/* Copy what the WAL holds into the database now, blocking nobody (PASSIVE). */
+void pd_store_checkpoint (PdStore *store);
 gboolean pd_store_batch_begin (PdStore *store, GError **error);
 gboolean pd_store_batch_commit (PdStore *store, GError **error);
 

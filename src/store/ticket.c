@@ -3,6 +3,7 @@
 #include "store/store-private.h"
 
 #include "core/error.h"
+#include "store/packed.h"
 
 void
 pd_ticket_row_free (PdTicketRow *row)
@@ -200,7 +201,7 @@ pd_store_message_add (PdStore *store, PdMessageRow *row, GError **error)
 	pd_bind_text (stmt, 8, row->from_addr);
 	pd_bind_text (stmt, 9, row->from_name);
 	pd_bind_text (stmt, 10, row->subject);
-	pd_bind_text (stmt, 11, row->body);
+	pd_bind_packed_text (stmt, 11, row->body); /* text of mail: deflated */
 	pd_bind_text (stmt, 12, row->threaded_by);
 	pd_bind_int (stmt, 13, row->created_at);
 	if (!pd_store_exec_stmt (store, stmt, error))
@@ -225,7 +226,7 @@ message_from (sqlite3_stmt *stmt)
 	m->from_addr = pd_col_text (stmt, 8);
 	m->from_name = pd_col_text (stmt, 9);
 	m->subject = pd_col_text (stmt, 10);
-	m->body = pd_col_text (stmt, 11);
+	m->body = pd_col_packed_text (stmt, 11);
 	m->threaded_by = pd_col_text (stmt, 12);
 	m->created_at = sqlite3_column_int64 (stmt, 13);
 	return m;

@@ -12,6 +12,8 @@
 pd_setup
 ANN=ann@customer.example
 SECRET=ZEBRA-7731
+# long bodies: the store keeps text over 256 bytes deflated, which erasure must see through
+PAD="Lorem ipsum dolor sit amet, the paper tray jams and the fuser smells of smoke again. Lorem ipsum dolor sit amet, the paper tray jams and the fuser smells of smoke again. Lorem ipsum dolor sit amet, the paper tray jams and the fuser smells of smoke again. Lorem ipsum dolor sit amet, the paper tray jams and the fuser smells of smoke again. "
 export POSTDESK_NOW=2026-11-02T10:00:00Z
 pd agent add agent@example.com --name Agent >>"$LOG"
 pd agent add "$ANN" --name 'Ann As Agent' --queues sales >>"$LOG"
@@ -38,7 +40,7 @@ blob() { local s; s=$(sha "$1"); echo "$POSTDESK_HOME/attachments/${s:0:2}/$s"; 
 
 # Ann opens a ticket, with a file only she sent and one Bob sends too
 ATT="ann-only.bin:ANN-ONLY-FILE shared.bin:SHARED-ANN-BOB" msg "$TEST_TMP/1.eml" "Ann Example <$ANN>" support@example.com \
-	'Printer on fire' ann-1@customer.example <<<"My printer burns. $SECRET"
+	'Printer on fire' ann-1@customer.example <<<"My printer burns. $SECRET $PAD"
 deliver "$TEST_TMP/1.eml" --recipient support@example.com --sender "$ANN" >/dev/null
 ack=$(pd outbox list --json | json '.[] | select(.kind == "ack") | .message_id')
 # she answers the acknowledgement
@@ -47,7 +49,7 @@ msg "$TEST_TMP/2.eml" "Ann Example <$ANN>" support@example.com 'Re: Printer on f
 deliver "$TEST_TMP/2.eml" --recipient support@example.com --sender "$ANN" >/dev/null
 # Bob opens a ticket with Ann in Cc and the shared file; Ann writes on it too
 ATT="shared.bin:SHARED-ANN-BOB" msg "$TEST_TMP/3.eml" 'Bob <bob@customer.example>' support@example.com \
-	'Bob asks' bob-1@customer.example "Cc: Ann Example <$ANN>" <<<"Bob's own question, BOB-KEEPS-THIS."
+	'Bob asks' bob-1@customer.example "Cc: Ann Example <$ANN>" <<<"Bob's own question, BOB-KEEPS-THIS. Ask $ANN too. $PAD"
 deliver "$TEST_TMP/3.eml" --recipient support@example.com --sender bob@customer.example >/dev/null
 msg "$TEST_TMP/4.eml" "Ann Example <$ANN>" support@example.com 'Re: Bob asks' ann-3@customer.example \
 	'In-Reply-To: <bob-1@customer.example>' <<<"Me too. $SECRET on Bob's ticket"
@@ -131,6 +133,9 @@ is "the ledger is intact, with the erasure appended" \
 is "Bob's subscription is untouched" "$(db "select address || ':' || status from subscribers where id = 3")" "bob@customer.example:active"
 is "the erasure is one event" "$(db "select count(*) from events where kind = 'erase'")" 1
 check "the event holds counts, not the address" bash -c "sqlite3 '$POSTDESK_HOME/postdesk.db' \"select detail from events where kind = 'erase'\" | grep -q '^an address erased on request: 1 tickets'"
+pd person export bob@customer.example | jq -r '.messages[].body' >"$TEST_TMP/bob.txt"
+check "Bob's mail keeps his text" grep -q BOB-KEEPS-THIS "$TEST_TMP/bob.txt"
+check "Bob's mail names her no more (its text is stored deflated)" sh -c "! grep -qi '$ANN' '$TEST_TMP/bob.txt'"
 check "erasing again is harmless" pd person erase "$ANN"
 
 # an erased address is never put back on a list by an admin or an import (only her own new
