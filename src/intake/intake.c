@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/strutil.h"
+#include "intake/spool.h"
 
 char *
 pd_intake_sender (const char *envelope_from)
@@ -48,8 +49,14 @@ pd_intake_add (PdApp *app, GBytes *raw, const char *source, const char *envelope
 	g_autofree char *from = pd_intake_sender (envelope_from);
 	g_autofree char *rcpt = pd_intake_recipient (envelope_rcpt);
 	g_autofree char *state = NULL;
+	/* a big message from a listener is a mapping of its spool file: read the file instead,
+	 * in pieces, so its pages never become this process's memory */
+	PdSpool *spool = pd_spool_from_bytes (raw);
 
-	if (!pd_store_intake_add (app->store, raw, source, from, rcpt, now, id_r, &state, error))
+	if (spool != NULL ? !pd_spool_add (spool, app, source, envelope_from, envelope_rcpt, NULL,
+	                                   now, id_r, &state, error)
+	                  : !pd_store_intake_add (app->store, raw, source, from, rcpt, now, id_r,
+	                                          &state, error))
 		return FALSE;
 	*duplicate_r = state != NULL;
 	if (state != NULL)
@@ -134,7 +141,10 @@ covered_by (PdApp *app, const PdIntakeRow *row, PdIntakeRow **by_r, GError **err
 gboolean
 pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
 {
-	g_autoptr (PdIntakeRow) row = pd_store_intake_get (app->store, id, TRUE, error);
+	/* the bytes only once the row is known to need them: a re-delivery or a row another
+	 * recipient speaks for costs no copy of a big message */
+	g_autoptr (PdIntakeRow) row = pd_store_intake_get (app->store, id, FALSE, error);
+	g_autoptr (PdIntakeRow) with_raw = NULL;
 	g_autoptr (PdIntakeRow) by = NULL;
 	g_autoptr (PdMail) mail = NULL;
 	g_autoptr (GError) parse_error = NULL;
@@ -160,7 +170,10 @@ pd_intake_process (PdApp *app, gint64 id, PdOutcome *out, GError **error)
 		             row->envelope_rcpt, out->note);
 		return finish_pending (app, id, "done", out->note, error);
 	}
-	mail = pd_mail_parse (row->raw, &limits, &parse_error);
+	if ((with_raw = pd_store_intake_get (app->store, id, TRUE, error)) == NULL)
+		return FALSE;
+	mail = pd_mail_parse (with_raw->raw, &limits, &parse_error);
+	g_clear_pointer (&with_raw, pd_intake_row_free); /* the mail holds its own reference */
 	if (mail == NULL) {
 		out->action = "quarantined";
 		out->note = g_strdup (parse_error->message);
