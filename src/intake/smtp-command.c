@@ -323,9 +323,9 @@ static void
 on_committed (const PdIngestResult *results, guint n, gpointer data)
 {
 	PdSession *s = data;
-	g_autoptr (GPtrArray) rcpts = g_steal_pointer (&s->committing_rcpts);
 	guint i, failed = 0;
 
+	g_clear_pointer (&s->committing_rcpts, g_ptr_array_unref);
 	s->committing = FALSE;
 	if (s->aborted || s->closing) {
 		pd_session_close (s);

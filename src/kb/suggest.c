@@ -343,7 +343,6 @@ pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_
 		goto fail;
 	for (i = 0; i < hits->len; i++) {
 		const PdKbHit *h = hits->pdata[i];
-		g_autoptr (GError) local = NULL;
 		g_autoptr (PdKbArticle) a = pd_store_kb_get (store, h->slug, error);
 		g_autofree char *body_text = NULL, *title_topics = NULL;
 		g_autoptr (GPtrArray) tt = NULL, bt = NULL;
