@@ -714,7 +714,8 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	}
 	fill_result (ctx, rec, text);
 	const char *why = NULL;
-	g_autofree char *inferred = pd_bounce_status_from_phrase (text, &why);
+	/* only the rule that matched is wanted here; fill_result took the status */
+	g_free (pd_bounce_status_from_phrase (text, &why));
 	gboolean delayed = pd_bounce_text_is_delay (text) || pd_bounce_text_is_delay (mail->subject);
 	if (why != NULL)
 		pd_context_set_class (ctx, delayed ? PD_CLASS_DELAYED : PD_CLASS_BOUNCE, "%s, text \"%s\"",

@@ -101,6 +101,7 @@ global_options (int argc, char **argv)
 
 /* Replace this process by postdesk-net with the same arguments: first beside this binary
  * (the build tree, or an install that puts both in one directory), then in PD_PKGLIBEXECDIR.
+ * argv[0] becomes postdesk-net's path, so ps and `pkill -f postdesk-net` see what runs.
  * Returns only on failure. */
 static void
 exec_net (char **argv, GError **error)
@@ -116,6 +117,7 @@ exec_net (char **argv, GError **error)
 		if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
 			path = beside;
 	}
+	argv[0] = (char *) path;
 	execv (path, argv);
 	g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
 	             "cannot run %s: %s", path, g_strerror (errno));

@@ -3,8 +3,8 @@
  * pending and the outbox run in PdIngest's threads (intake/pipeline.c), so a slow relay never stalls a
  * listener. SIGTERM/SIGINT: stop accepting, finish what is in flight (bounded), exit 0.
  * SIGHUP: re-read postdesk.conf into a new settings object and make it current: the threads
- * take it up with their next batch or message, a listener moves if its address did, and the
- * IMAP fetchers are started, restarted and stopped to match the [imap NAME] sections. The
+ * take it up with their next batch or message, a listener (LMTP, SMTP, HTTP) moves if its
+ * address did, and the IMAP fetchers are started, restarted and stopped to match the [imap NAME] sections. The
  * signal handlers of the process are all set here. */
 #include <glib-unix.h>
 #include <signal.h>
@@ -52,6 +52,7 @@ typedef struct {
 	GPtrArray *fetchers;   /* PdImapFetcher*, freeing the array stops them (imap.h) */
 	PdSchedRunner *sched;  /* the SLA scheduler thread, its own connection */
 	PdCampaignSender *campaigns; /* the announcement sender thread (campaign-send.h) */
+	PdHttpServer *http;    /* [serve] http: the knowledge base, on this loop and app->store */
 	gboolean stopping;
 } Serve;
 
@@ -144,6 +145,27 @@ move_listener (Serve *s, PdListener **slot, gboolean lmtp, const char *address,
 	*slot = fresh;
 }
 
+/* The HTTP listener follows [serve] http like the others: the new address is opened before
+ * the old one closes, so one it cannot listen on leaves the running server as it was. The
+ * old server is dropped at once; a request it was answering is cut (HTTP clients retry). */
+static void
+move_http (Serve *s, const char *address)
+{
+	g_autoptr (GError) error = NULL;
+	PdHttpServer *fresh = NULL;
+
+	if (s->http != NULL && g_strcmp0 (pd_http_server_address (s->http), address) == 0)
+		return;
+	if (address != NULL && (fresh = pd_http_server_new (s->app, address, &error)) == NULL) {
+		pd_log_error ("reload: %s; the HTTP listener stays as it was", error->message);
+		return;
+	}
+	if (s->http != NULL)
+		pd_log_info ("http: no longer listening on %s", pd_http_server_address (s->http));
+	pd_http_server_free (s->http);
+	s->http = fresh;
+}
+
 /* ---- signals ---- */
 
 static gboolean
@@ -177,6 +199,7 @@ on_hup (gpointer data)
 	pd_settings_cell_set (s->settings, fresh);
 	move_listener (s, &s->lmtp, TRUE, fresh->serve_lmtp, fresh);
 	move_listener (s, &s->smtp, FALSE, fresh->serve_smtp, fresh);
+	move_http (s, fresh->serve_http);
 	for (i = 0; i < s->retired->len; i++)
 		pd_listener_set_settings (s->retired->pdata[i], fresh);
 	pd_imap_fetchers_update (s->fetchers, s->settings);
@@ -228,7 +251,6 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	g_autoptr (GMainLoop) loop = NULL;
 	Serve s = { 0 };
 	guint sig_term, sig_int, sig_hup, reaper;
-	PdHttpServer *http = NULL;   /* [serve] http: the knowledge base, on this loop and app->store */
 	gboolean ok;
 
 	if (!pd_cli_parse (&argc, &argv, "",
@@ -257,7 +279,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	pd_session_set_accept (accept_list_address, app); /* lists (issue 12) */
 	ok = start_listeners (&s, error) && start_fetchers (&s, error) &&
 	     (app->settings->serve_http == NULL ||
-	      (http = pd_http_server_new (app, app->settings->serve_http, error)) != NULL);
+	      (s.http = pd_http_server_new (app, app->settings->serve_http, error)) != NULL);
 	sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, &s);
 	sig_int = g_unix_signal_add (SIGINT, on_stop_signal, &s);
 	sig_hup = g_unix_signal_add (SIGHUP, on_hup, &s);
@@ -269,7 +291,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	}
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	g_clear_pointer (&s.campaigns, pd_campaign_sender_free);
-	pd_http_server_free (http);
+	g_clear_pointer (&s.http, pd_http_server_free);
 	shut_down (&s);
 	pd_session_set_accept (NULL, NULL); /* lists (issue 12) */
 	g_source_remove (reaper);

@@ -14,6 +14,8 @@ pd_log_set_quiet (gboolean q)
 	quiet = q;
 }
 
+static void emit (const char *level, const char *fmt, va_list ap) G_GNUC_PRINTF (2, 0);
+
 static void
 emit (const char *level, const char *fmt, va_list ap)
 {

@@ -13,6 +13,8 @@ typedef struct PdHttpServer PdHttpServer;
  * server. NULL with PD_ERROR_CONFIG on a bad address, PD_ERROR_IO when it cannot listen.
  * (transfer full) */
 PdHttpServer *pd_http_server_new (PdApp *app, const char *address, GError **error);
+/* The address given at creation. (transfer none) */
+const char *pd_http_server_address (PdHttpServer *server);
 /* Stop listening and free. */
 void pd_http_server_free (PdHttpServer *server);
 

@@ -274,6 +274,12 @@ pd_http_server_new (PdApp *app, const char *address, GError **error)
 	return srv;
 }
 
+const char *
+pd_http_server_address (PdHttpServer *srv)
+{
+	return srv->address;
+}
+
 void
 pd_http_server_free (PdHttpServer *srv)
 {

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/strutil.h"
+#include "intake/spool.h"
 
 char *
 pd_intake_sender (const char *envelope_from)
@@ -48,8 +49,14 @@ pd_intake_add (PdApp *app, GBytes *raw, const char *source, const char *envelope
 	g_autofree char *from = pd_intake_sender (envelope_from);
 	g_autofree char *rcpt = pd_intake_recipient (envelope_rcpt);
 	g_autofree char *state = NULL;
+	/* a big message from a listener is a mapping of its spool file: read the file instead,
+	 * in pieces, so its pages never become this process's memory */
+	PdSpool *spool = pd_spool_from_bytes (raw);
 
-	if (!pd_store_intake_add (app->store, raw, source, from, rcpt, now, id_r, &state, error))
+	if (spool != NULL ? !pd_spool_add (spool, app, source, envelope_from, envelope_rcpt, NULL,
+	                                   now, id_r, &state, error)
+	                  : !pd_store_intake_add (app->store, raw, source, from, rcpt, now, id_r,
+	                                          &state, error))
 		return FALSE;
 	*duplicate_r = state != NULL;
 	if (state != NULL)
@@ -139,14 +146,22 @@ pd_intake_prepare (PdApp *app, gint64 id, PdIntakePrepared *p)
 
 	memset (p, 0, sizeof *p);
 	p->id = id;
-	p->row = pd_store_intake_get (app->store, id, TRUE, &p->error);
+	/* the bytes only once the row is known to need them: a re-delivery or a row another
+	 * recipient speaks for costs no copy of a big message */
+	p->row = pd_store_intake_get (app->store, id, FALSE, &p->error);
 	if (p->row == NULL || g_strcmp0 (p->row->state, "pending") != 0)
 		return;
 	/* the siblings are written together with the row, by the same commit: no lock needed */
-	if (!covered_by (app, p->row, &p->by, &p->error))
+	if (!covered_by (app, p->row, &p->by, &p->error) || p->by != NULL)
 		return;
-	if (p->by == NULL)
-		p->mail = pd_mail_parse (p->row->raw, &limits, &p->parse_error);
+	{
+		g_autoptr (PdIntakeRow) with_raw = pd_store_intake_get (app->store, id, TRUE, &p->error);
+
+		if (with_raw == NULL)
+			return;
+		/* the mail holds its own reference to the bytes */
+		p->mail = pd_mail_parse (with_raw->raw, &limits, &p->parse_error);
+	}
 }
 
 void

@@ -1,7 +1,8 @@
 /* smtp-command.c - the SMTP (RFC 5321) / LMTP (RFC 2033) protocol of a session: commands and
  * their replies, recipients checked against the queue and bounce addresses, the message
  * dot-unstuffed and kept exactly as received (CRLF included, so SHA-256 deduplication is
- * stable), handed to PdIngest (one intake row per recipient) and answered 250 once committed
+ * stable) in a spool (intake/spool.h: past 1 MB an unlinked file in the home, so a big
+ * message does not cost its size in memory), handed to PdIngest (one intake row per recipient) and answered 250 once committed
  * (LMTP: per recipient, each with its own row).
  * The I/O is smtp-session.c's. */
 #include <string.h>
@@ -220,7 +221,9 @@ cmd_data (PdSession *s, const char *arg)
 		pd_session_count_bad (s);
 	} else {
 		s->state = ST_DATA;
-		s->msg = g_byte_array_sized_new (16 * 1024);
+		/* a settings object without a home (tests, fuzzing) spools in the temporary dir */
+		s->msg = pd_spool_new (s->host->settings->home ? s->host->settings->home
+		                                                : g_get_tmp_dir ());
 		s->msg_size = 0;
 		pd_session_reply (s, "354 End data with <CR><LF>.<CR><LF>");
 	}
@@ -323,9 +326,9 @@ static void
 on_committed (const PdIngestResult *results, guint n, gpointer data)
 {
 	PdSession *s = data;
-	g_autoptr (GPtrArray) rcpts = g_steal_pointer (&s->committing_rcpts);
 	guint i, failed = 0;
 
+	g_clear_pointer (&s->committing_rcpts, g_ptr_array_unref);
 	s->committing = FALSE;
 	if (s->aborted || s->closing) {
 		pd_session_close (s);
@@ -356,7 +359,14 @@ end_data (PdSession *s)
 {
 	const PdSettings *set = s->host->settings;
 	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (GError) error = NULL;
 
+	if (!s->too_big && !s->long_line && !s->spool_failed &&
+	    (!pd_spool_finish (s->msg, &error) ||
+	     (raw = pd_spool_steal_bytes (g_steal_pointer (&s->msg), &error)) == NULL)) {
+		pd_log_warn ("session %s: %s", s->peer, error->message);
+		s->spool_failed = TRUE;
+	}
 	if (s->too_big) {
 		g_autofree char *text = g_strdup_printf ("552 5.3.4 Message too big (limit %" G_GSIZE_FORMAT
 		                                         " bytes)", set->max_message_size);
@@ -365,8 +375,9 @@ end_data (PdSession *s)
 		g_autofree char *text = g_strdup_printf ("500 5.5.2 Message has a line longer than %u bytes",
 		                                         set->max_line);
 		reply_each (s, s->rcpts, text);
+	} else if (s->spool_failed) {
+		reply_each (s, s->rcpts, REPLY_TEMPFAIL);
 	} else {
-		raw = g_byte_array_free_to_bytes (g_steal_pointer (&s->msg));
 		s->committing = TRUE;
 		s->committing_rcpts = g_ptr_array_new_with_free_func (g_free);
 		g_ptr_array_extend_and_steal (s->committing_rcpts, g_steal_pointer (&s->rcpts));
@@ -383,6 +394,7 @@ void
 pd_session_data_line (PdSession *s, const char *line, gsize len, LineStatus status)
 {
 	gsize max = s->host->settings->max_message_size;
+	g_autoptr (GError) error = NULL;
 
 	if (status == LINE_LONG) {
 		s->long_line = TRUE;
@@ -399,8 +411,12 @@ pd_session_data_line (PdSession *s, const char *line, gsize len, LineStatus stat
 	s->msg_size += len;
 	if (s->msg_size > max) {
 		s->too_big = TRUE;
-		g_clear_pointer (&s->msg, g_byte_array_unref);
+		g_clear_pointer (&s->msg, pd_spool_free);
 	}
-	if (s->msg != NULL)
-		g_byte_array_append (s->msg, (const guint8 *) line, len);
+	if (s->msg != NULL && !pd_spool_append (s->msg, line, len, &error)) {
+		/* the rest is read and dropped; the client is told 451 after the dot */
+		pd_log_warn ("session %s: %s", s->peer, error->message);
+		s->spool_failed = TRUE;
+		g_clear_pointer (&s->msg, pd_spool_free);
+	}
 }

@@ -4,6 +4,7 @@
 #define PD_SMTP_SESSION_PRIVATE_H
 
 #include "intake/smtp-session.h"
+#include "intake/spool.h"
 
 #define MAX_BAD 10         /* errors in one session before it is dropped */
 
@@ -52,9 +53,9 @@ struct PdSession {
 	State state;
 	char *from;
 	GPtrArray *rcpts;
-	GByteArray *msg; /* NULL once the message is too big */
+	PdSpool *msg; /* NULL once the message is too big or could not be spooled */
 	gsize msg_size;
-	gboolean too_big, long_line;
+	gboolean too_big, long_line, spool_failed;
 	GPtrArray *committing_rcpts;
 };
 

@@ -44,7 +44,7 @@ pd_session_unref (gpointer data)
 	g_free (s->from);
 	g_ptr_array_unref (s->rcpts);
 	g_clear_pointer (&s->committing_rcpts, g_ptr_array_unref);
-	g_clear_pointer (&s->msg, g_byte_array_unref);
+	g_clear_pointer (&s->msg, pd_spool_free);
 	g_free (s);
 }
 
@@ -74,9 +74,9 @@ pd_session_reset (PdSession *s)
 {
 	g_clear_pointer (&s->from, g_free);
 	g_ptr_array_set_size (s->rcpts, 0);
-	g_clear_pointer (&s->msg, g_byte_array_unref);
+	g_clear_pointer (&s->msg, pd_spool_free);
 	s->msg_size = 0;
-	s->too_big = s->long_line = FALSE;
+	s->too_big = s->long_line = s->spool_failed = FALSE;
 	if (s->state > ST_READY)
 		s->state = ST_READY;
 }

@@ -3,6 +3,8 @@
  * reason; the bytes themselves are stored once per SHA-256 in bodies. */
 #include "store/store-private.h"
 
+#include <string.h>
+
 #include "core/error.h"
 
 void
@@ -77,6 +79,27 @@ delivery_find (PdStore *store, const char *key, gint64 *id_r, char **state_r, GE
 	return TRUE;
 }
 
+/* past this size the bytes go in with the incremental blob API (pd_store_intake_add_stream):
+ * binding them would copy them twice (SQLITE_TRANSIENT, then the record) */
+#define BIND_MAX (1024 * 1024)
+
+typedef struct {
+	const guint8 *data;
+	gsize len, pos;
+} MemReader;
+
+static gssize
+mem_read (gpointer data, void *buf, gsize len, GError **error)
+{
+	MemReader *r = data;
+	gsize n = MIN (len, r->len - r->pos);
+
+	(void) error;
+	memcpy (buf, r->data + r->pos, n);
+	r->pos += n;
+	return n;
+}
+
 gboolean
 pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char *envelope_from,
                      const char *envelope_rcpt, gint64 now, gint64 *id_r, char **state_r,
@@ -87,6 +110,13 @@ pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char
 	sqlite3_stmt *stmt;
 	gint64 body;
 
+	if (g_bytes_get_size (raw) > BIND_MAX) {
+		MemReader r = { g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), 0 };
+
+		return pd_store_intake_add_stream (store, sha, r.len, mem_read, &r, source,
+		                                   envelope_from, envelope_rcpt, NULL, now, id_r,
+		                                   state_r, error);
+	}
 	if (!delivery_find (store, key, id_r, state_r, error))
 		return FALSE;
 	if (*state_r != NULL)
@@ -234,7 +264,7 @@ pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize size,
 }
 
 static PdIntakeRow *
-row_from (sqlite3_stmt *stmt, gboolean with_raw)
+row_from (sqlite3_stmt *stmt)
 {
 	PdIntakeRow *row = g_new0 (PdIntakeRow, 1);
 
@@ -249,21 +279,40 @@ row_from (sqlite3_stmt *stmt, gboolean with_raw)
 	row->klass = pd_col_text (stmt, 8);
 	row->reason = pd_col_text (stmt, 9);
 	row->body_id = sqlite3_column_int64 (stmt, 10);
-	if (with_raw)
-		row->raw = pd_col_bytes (stmt, 11);
 	return row;
-}
-
-static gpointer
-row_with_raw (sqlite3_stmt *stmt)
-{
-	return row_from (stmt, TRUE);
 }
 
 static gpointer
 row_without_raw (sqlite3_stmt *stmt)
 {
-	return row_from (stmt, FALSE);
+	return row_from (stmt);
+}
+
+/* Bodies row ID's bytes, read with the incremental blob API: one copy in memory, where a
+ * column read holds SQLite's copy and ours. (transfer full) */
+static GBytes *
+body_read (PdStore *store, gint64 id, GError **error)
+{
+	sqlite3_blob *blob = NULL;
+	guint8 *buf;
+	int rc, n;
+
+	rc = sqlite3_blob_open (store->db, "main", "bodies", "raw", id, 0, &blob);
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "opening the message blob", error);
+		sqlite3_blob_close (blob);
+		return NULL;
+	}
+	n = sqlite3_blob_bytes (blob);
+	buf = g_malloc (MAX (n, 1));
+	rc = sqlite3_blob_read (blob, buf, n, 0);
+	sqlite3_blob_close (blob);
+	if (rc != SQLITE_OK) {
+		g_free (buf);
+		pd_store_set_error (store, rc, "reading the message blob", error);
+		return NULL;
+	}
+	return g_bytes_new_take (buf, n);
 }
 
 #define INTAKE_COLUMNS \
@@ -274,18 +323,16 @@ PdIntakeRow *
 pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **error)
 {
 	sqlite3_stmt *stmt =
-		with_raw ? pd_store_stmt (store,
-	                                  "SELECT " INTAKE_COLUMNS ", b.raw FROM intake i"
-	                                  " JOIN bodies b ON b.id = i.body_id WHERE i.id = ?",
-	                                  error)
-	                 : pd_store_stmt (store, "SELECT " INTAKE_COLUMNS " FROM intake i WHERE i.id = ?",
-	                                  error);
+		pd_store_stmt (store, "SELECT " INTAKE_COLUMNS " FROM intake i WHERE i.id = ?", error);
+	PdIntakeRow *row;
 
 	if (stmt == NULL)
 		return NULL;
 	pd_bind_int (stmt, 1, id);
-	return pd_store_one (store, stmt, with_raw ? row_with_raw : row_without_raw, "intake", id,
-	                     error);
+	row = pd_store_one (store, stmt, row_without_raw, "intake", id, error);
+	if (row != NULL && with_raw && (row->raw = body_read (store, row->body_id, error)) == NULL)
+		g_clear_pointer (&row, pd_intake_row_free);
+	return row;
 }
 
 gboolean

@@ -170,5 +170,6 @@ make_mails() {
 }
 
 # db SQL: a query on the postdesk database
-db() { sqlite3 "$POSTDESK_HOME/postdesk.db" "$1"; }
+# a busy timeout: a daemon's checkpoint on close, or the recovery after kill -9, holds a lock
+db() { sqlite3 -cmd '.timeout 10000' "$POSTDESK_HOME/postdesk.db" "$1"; }
 intake_count() { db "SELECT count(*) FROM intake WHERE source = 'imap:$1'"; }

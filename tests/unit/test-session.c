@@ -65,7 +65,7 @@ fixture_tear_down (Fixture *fx, gconstpointer lmtp)
 	g_byte_array_unref (s->in);
 	g_string_free (s->out, TRUE);
 	g_ptr_array_unref (s->rcpts);
-	g_clear_pointer (&s->msg, g_byte_array_unref);
+	g_clear_pointer (&s->msg, pd_spool_free);
 	g_free (s->from);
 	g_free (s->peer);
 	g_free (s);
@@ -207,8 +207,10 @@ test_paths (Fixture *fx, gconstpointer lmtp)
 	guint i;
 
 	for (i = 0; i < G_N_ELEMENTS (cases); i++) {
-		g_autofree char *hello = say (fx, "EHLO x");
-		g_autofree char *got = say (fx, cases[i].command);
+		g_autofree char *got = NULL;
+
+		g_free (say (fx, "EHLO x"));
+		got = say (fx, cases[i].command);
 
 		if (!g_str_has_prefix (got, cases[i].want))
 			g_error ("%s: got \"%s\", want \"%s...\"", cases[i].command, got, cases[i].want);
@@ -336,9 +338,14 @@ test_dot_unstuffing (Fixture *fx, gconstpointer lmtp)
 	for (i = 0; i < G_N_ELEMENTS (lines); i++)
 		data_line (fx, lines[i]);
 	g_assert_cmpint (fx->s->state, ==, ST_DATA);
-	g_assert_cmpuint (fx->s->msg->len, ==, strlen (want));
-	g_assert_cmpmem (fx->s->msg->data, fx->s->msg->len, want, strlen (want));
 	g_assert_cmpuint (fx->s->msg_size, ==, strlen (want));
+	g_assert_cmpuint (pd_spool_size (fx->s->msg), ==, strlen (want));
+	g_assert_true (pd_spool_finish (fx->s->msg, NULL));
+	{
+		g_autoptr (GBytes) got = pd_spool_steal_bytes (g_steal_pointer (&fx->s->msg), NULL);
+
+		g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want, strlen (want));
+	}
 	g_assert_cmpuint (fx->s->out->len, ==, 0); /* nothing said until the end */
 }
 

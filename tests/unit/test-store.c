@@ -85,6 +85,7 @@ test_migrate_fresh (Fixture *f, gconstpointer data)
 	g_autoptr (PdStore) again = NULL;
 
 	(void) data;
+	g_assert_nonnull (store);
 	g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), >=, 5);
 	g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM bodies"), ==, 0);
 	/* opening again applies nothing twice */
