@@ -38,7 +38,6 @@ send_batch (PdApp *app, const PdAgentRow *from, const Batch *b, const char *shif
             GError **error)
 {
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
-	g_autoptr (PdTicketRow) first = NULL;
 	g_autoptr (PdRendered) r = NULL;
 	g_autoptr (GBytes) bytes = NULL;
 	g_autofree char *mid = pd_compose_message_id (app->settings->domain);
