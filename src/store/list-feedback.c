@@ -391,25 +391,6 @@ pd_store_list_mailing_lists (PdStore *store, GError **error)
 	return pd_store_collect (store, stmt, list_row, (GDestroyNotify) pd_list_info_free, error);
 }
 
-static gpointer
-article_row (sqlite3_stmt *stmt)
-{
-	PdKbArticle *a = pd_kb_article_new ();
-
-	a->id = sqlite3_column_int64 (stmt, 0);
-	a->slug = pd_col_text (stmt, 1);
-	a->title = pd_col_text (stmt, 2);
-	a->body = pd_col_text (stmt, 3);
-	a->topics = pd_col_text (stmt, 4);
-	a->locale = pd_col_text (stmt, 5);
-	a->visibility = pd_col_text (stmt, 6);
-	a->status = pd_col_text (stmt, 7);
-	a->version = sqlite3_column_int64 (stmt, 8);
-	a->created = sqlite3_column_int64 (stmt, 9);
-	a->updated = sqlite3_column_int64 (stmt, 10);
-	return a;
-}
-
 GPtrArray *
 pd_store_list_new_articles (PdStore *store, gint64 list, gint64 since, GError **error)
 {
@@ -428,7 +409,8 @@ pd_store_list_new_articles (PdStore *store, gint64 list, gint64 since, GError **
 		return NULL;
 	pd_bind_int (stmt, 1, list);
 	pd_bind_int (stmt, 2, since);
-	return pd_store_collect (store, stmt, article_row, (GDestroyNotify) pd_kb_article_free, error);
+	return pd_store_collect (store, stmt, pd_store_kb_article_from,
+	                         (GDestroyNotify) pd_kb_article_free, error);
 }
 
 gboolean
