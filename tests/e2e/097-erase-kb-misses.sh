@@ -7,7 +7,8 @@
 
 DATA="$POSTDESK_SRCDIR/tests/data/kb"
 HTTP_PORT=$(free_port)
-pd_setup '[serve]' "http = 127.0.0.1:$HTTP_PORT" '[retention]' 'closed_tickets = 365d'
+pd_setup '[serve]' "http = 127.0.0.1:$HTTP_PORT" '[retention]' 'closed_tickets = 365d' \
+	'[kb]' 'address = kb@example.com'
 check "import the FAQ articles" pd kb import "$DATA/articles"
 db() { sqlite3 "$POSTDESK_HOME/postdesk.db" "$@"; }
 
@@ -24,6 +25,14 @@ is "her question is noted for the kb report" "$(db "SELECT count(*) FROM kb_miss
 check "person erase" pd person erase ann@example.org
 is "her ticket is gone" "$(db 'SELECT count(*) FROM tickets')" 0
 is "and her question with it" "$(db "SELECT count(*) FROM kb_misses WHERE ticket_id = 1 OR question LIKE '%ANNREF4711%'")" 0
+
+# a question to the kb address is noted without a ticket: erase finds it by the address in it
+mail_with "Dave <dave@example.org>" dave@example.org "$TEST_TMP/dave.eml"
+sed -i 's/^To: .*/To: kb@example.com/' "$TEST_TMP/dave.eml"
+is "deliver exits 0" "$(deliver "$TEST_TMP/dave.eml" --recipient kb@example.com)" 0
+is "his question is noted without a ticket" "$(db "SELECT count(*) FROM kb_misses WHERE ticket_id IS NULL AND question LIKE '%dave@example.org%'")" 1
+check "person erase" pd person erase dave@example.org
+is "his question is gone" "$(db "SELECT count(*) FROM kb_misses WHERE question LIKE '%dave@example.org%'")" 0
 
 # retention: a closed ticket purged takes its question too
 mail_with "Bob <bob@example.org>" BOBREF0815 "$TEST_TMP/bob.eml"
