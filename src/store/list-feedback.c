@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "store/kb.h"
+#include "store/lists.h"
 #include "store/store-private.h"
 
 void
@@ -158,21 +159,8 @@ pd_store_list_subscriber_status (PdStore *store, gint64 subscriber, const char *
 	pd_bind_text (stmt, 1, status);
 	pd_bind_int (stmt, 2, now);
 	pd_bind_int (stmt, 3, subscriber);
-	if (!pd_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	stmt = pd_store_stmt (store,
-	                      "INSERT INTO consent (subscriber_id, at, action, via, evidence, detail) "
-	                      "VALUES (?, ?, ?, ?, ?, ?)",
-	                      error);
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_int (stmt, 1, subscriber);
-	pd_bind_int (stmt, 2, now);
-	pd_bind_text (stmt, 3, action);
-	pd_bind_text (stmt, 4, via);
-	pd_bind_text (stmt, 5, evidence);
-	pd_bind_text (stmt, 6, detail);
-	return pd_store_exec_stmt (store, stmt, error);
+	return pd_store_exec_stmt (store, stmt, error) &&
+	       pd_store_consent_add (store, subscriber, now, action, via, evidence, detail, error);
 }
 
 gboolean
