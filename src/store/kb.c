@@ -75,8 +75,8 @@ pd_kb_hit_free (PdKbHit *h)
 #define ARTICLE_COLS \
 	"id, slug, title, body, topics, locale, visibility, status, version, created, updated"
 
-static gpointer
-article_from (sqlite3_stmt *stmt)
+gpointer
+pd_store_kb_article_from (sqlite3_stmt *stmt)
 {
 	PdKbArticle *a = pd_kb_article_new ();
 
@@ -102,7 +102,7 @@ article_one (PdStore *store, sqlite3_stmt *stmt, const char *what, GError **erro
 	int rc = pd_store_step (store, stmt, error);
 
 	if (rc == SQLITE_ROW)
-		a = article_from (stmt);
+		a = pd_store_kb_article_from (stmt);
 	else if (rc == SQLITE_DONE)
 		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no article %s", what);
 	sqlite3_reset (stmt);
@@ -130,8 +130,8 @@ pd_store_kb_list (PdStore *store, GError **error)
 
 	if (stmt == NULL)
 		return NULL;
-	return pd_store_collect (store, stmt, article_from, (GDestroyNotify) pd_kb_article_free,
-	                         error);
+	return pd_store_collect (store, stmt, pd_store_kb_article_from,
+	                         (GDestroyNotify) pd_kb_article_free, error);
 }
 
 gboolean
@@ -663,7 +663,8 @@ pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit, GErro
 		return NULL;
 	pd_bind_text (stmt, 1, match_expr);
 	sqlite3_bind_int (stmt, 2, limit);
-	rows = pd_store_collect (store, stmt, article_from, (GDestroyNotify) pd_kb_article_free, error);
+	rows = pd_store_collect (store, stmt, pd_store_kb_article_from,
+	                         (GDestroyNotify) pd_kb_article_free, error);
 	if (rows == NULL)
 		set_query_error (error, match_expr);
 	return rows;

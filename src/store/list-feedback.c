@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "store/kb.h"
+#include "store/lists.h"
 #include "store/store-private.h"
 
 void
@@ -158,21 +159,8 @@ pd_store_list_subscriber_status (PdStore *store, gint64 subscriber, const char *
 	pd_bind_text (stmt, 1, status);
 	pd_bind_int (stmt, 2, now);
 	pd_bind_int (stmt, 3, subscriber);
-	if (!pd_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	stmt = pd_store_stmt (store,
-	                      "INSERT INTO consent (subscriber_id, at, action, via, evidence, detail) "
-	                      "VALUES (?, ?, ?, ?, ?, ?)",
-	                      error);
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_int (stmt, 1, subscriber);
-	pd_bind_int (stmt, 2, now);
-	pd_bind_text (stmt, 3, action);
-	pd_bind_text (stmt, 4, via);
-	pd_bind_text (stmt, 5, evidence);
-	pd_bind_text (stmt, 6, detail);
-	return pd_store_exec_stmt (store, stmt, error);
+	return pd_store_exec_stmt (store, stmt, error) &&
+	       pd_store_consent_add (store, subscriber, now, action, via, evidence, detail, error);
 }
 
 gboolean
@@ -391,25 +379,6 @@ pd_store_list_mailing_lists (PdStore *store, GError **error)
 	return pd_store_collect (store, stmt, list_row, (GDestroyNotify) pd_list_info_free, error);
 }
 
-static gpointer
-article_row (sqlite3_stmt *stmt)
-{
-	PdKbArticle *a = pd_kb_article_new ();
-
-	a->id = sqlite3_column_int64 (stmt, 0);
-	a->slug = pd_col_text (stmt, 1);
-	a->title = pd_col_text (stmt, 2);
-	a->body = pd_col_text (stmt, 3);
-	a->topics = pd_col_text (stmt, 4);
-	a->locale = pd_col_text (stmt, 5);
-	a->visibility = pd_col_text (stmt, 6);
-	a->status = pd_col_text (stmt, 7);
-	a->version = sqlite3_column_int64 (stmt, 8);
-	a->created = sqlite3_column_int64 (stmt, 9);
-	a->updated = sqlite3_column_int64 (stmt, 10);
-	return a;
-}
-
 GPtrArray *
 pd_store_list_new_articles (PdStore *store, gint64 list, gint64 since, GError **error)
 {
@@ -428,7 +397,8 @@ pd_store_list_new_articles (PdStore *store, gint64 list, gint64 since, GError **
 		return NULL;
 	pd_bind_int (stmt, 1, list);
 	pd_bind_int (stmt, 2, since);
-	return pd_store_collect (store, stmt, article_row, (GDestroyNotify) pd_kb_article_free, error);
+	return pd_store_collect (store, stmt, pd_store_kb_article_from,
+	                         (GDestroyNotify) pd_kb_article_free, error);
 }
 
 gboolean

@@ -300,7 +300,10 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	    !run (store, "UPDATE lists SET owner = NULL WHERE lower (owner) = ?1", address, 0,
 	          pseudonymised_r, error) ||
 	    !run (store, "UPDATE campaigns SET created_by = NULL WHERE lower (created_by) = ?1",
-	          address, 0, pseudonymised_r, error))
+	          address, 0, pseudonymised_r, error) ||
+	    /* kb_misses is append-only: a question naming it goes rather than being scrubbed */
+	    !run (store, "DELETE FROM kb_misses WHERE instr (lower (question), ?1) > 0", address, 0,
+	          pseudonymised_r, error))
 		return FALSE;
 	/* what must stay: that it is not to be mailed */
 	return run (store, "INSERT INTO erased_addresses (hash, erased_at, unsubscribed) VALUES (?1, ?2, 1)"

@@ -224,6 +224,10 @@ pd_store_purge_marked (PdStore *store, PdPurgeCounts *c, GError **error)
 	          NULL, 0, &c->outbox, error) ||
 	    !run (store, "UPDATE tickets SET follows = NULL WHERE follows IN"
 	                 " (SELECT id FROM temp.pd_purge_t)", NULL, 0, NULL, error) ||
+	    /* a question no article answered is the customer's text; its ticket_id has no
+	     * foreign key (and a later ticket may get the same id) */
+	    !run (store, "DELETE FROM kb_misses WHERE ticket_id IN (SELECT id FROM temp.pd_purge_t)",
+	          NULL, 0, NULL, error) ||
 	    !delete_other_references (store, error) ||
 	    !run (store, "DELETE FROM messages WHERE id IN (SELECT id FROM temp.pd_purge_m)",
 	          NULL, 0, &c->messages, error) ||

@@ -9,14 +9,11 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/template.h"
-#include "core/token.h"
 #include "kb/kb.h"
 #include "kb/markdown.h"
 #include "mail/compose.h"
 #include "store/kb-usage.h"
 
-/* how long the links in an answer stay valid (customer-level articles) */
-#define LINK_DAYS 60
 /* the snippet: the article's text up to this many characters, cut at a word */
 #define SNIPPET_CHARS 200
 /* the question kept for the report */
@@ -70,13 +67,28 @@ snippet (const char *body)
 	return g_string_free (out, FALSE);
 }
 
+/* Is the article SLUG one to offer anyone who mails the kb address? Only public ones: the
+ * asker has no ticket, and a customer-level article's link is bound to a ticket's customer. */
+static gboolean
+offered (PdStore *store, const char *slug)
+{
+	g_autoptr (PdKbArticle) art = pd_store_kb_get (store, slug, NULL);
+
+	return art != NULL && g_strcmp0 (art->status, "published") == 0 &&
+	       g_strcmp0 (art->visibility, "public") == 0;
+}
+
 gboolean
 pd_kb_answer_find (PdApply *a, GPtrArray **found_r, GError **error)
 {
 	g_autofree char *text = pd_kb_mail_text (a->mail);
+	guint i;
 
 	if (!pd_kb_suggest (a->store, text, PD_KB_ANSWER_ARTICLES, found_r, error))
 		return FALSE;
+	for (i = (*found_r)->len; i > 0; i--)
+		if (!offered (a->store, ((PdKbSuggestion *) (*found_r)->pdata[i - 1])->slug))
+			g_ptr_array_remove_index (*found_r, i - 1);
 	if ((*found_r)->len == 0 && !pd_kb_note_miss (a->store, "mailed", 0, a->mail, a->now, error)) {
 		g_clear_pointer (found_r, g_ptr_array_unref);
 		return FALSE;
@@ -98,7 +110,6 @@ static void
 add_articles (PdApply *a, GPtrArray *found, PdTemplateData *data, GArray *ids)
 {
 	const char *base = a->app->settings->public_url;
-	gint64 expires = a->now + (gint64) LINK_DAYS * 24 * 3600;
 	guint i;
 
 	for (i = 0; i < found->len; i++) {
@@ -108,19 +119,12 @@ add_articles (PdApply *a, GPtrArray *found, PdTemplateData *data, GArray *ids)
 		PdTemplateData *item;
 
 		if (art == NULL || g_strcmp0 (art->status, "published") != 0 ||
-		    g_strcmp0 (art->visibility, "internal") == 0)
-			continue;
+		    g_strcmp0 (art->visibility, "public") != 0)
+			continue; /* see offered () */
 		if (base != NULL) {
 			g_autofree char *slug = g_uri_escape_string (art->slug, NULL, FALSE);
 
-			if (g_strcmp0 (art->visibility, "customer") == 0) {
-				/* a customer-level article opens only with a link bound to the sender */
-				g_autofree char *token = pd_token_link_make (a->app->secret, 0, art->id,
-				                                             a->mail->from->addr, expires);
-				url = g_strdup_printf ("%s/kb/%s?t=%s", base, slug, token);
-			} else {
-				url = g_strdup_printf ("%s/kb/%s", base, slug);
-			}
+			url = g_strdup_printf ("%s/kb/%s", base, slug);
 		}
 		snip = snippet (art->body);
 		item = pd_template_data_add_item (data, "articles");
