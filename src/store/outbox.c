@@ -28,8 +28,11 @@ pd_store_outbox_add (PdStore *store, const char *kind, gint64 ticket, const char
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"INSERT INTO outbox (kind, ticket_id, rcpt, message_id, raw, automatic,"
-		" next_attempt_at, created_at) VALUES (?, ?, lower(?), ?, ?, ?, ?, ?)",
+		/* numbered above every row ever deleted (db/025): VERP tokens name rows by number */
+		"INSERT INTO outbox (id, kind, ticket_id, rcpt, message_id, raw, automatic,"
+		" next_attempt_at, created_at) VALUES (max (coalesce ((SELECT max (id) FROM outbox), 0),"
+		" coalesce ((SELECT n FROM id_floor WHERE name = 'outbox'), 0)) + 1,"
+		" ?, ?, lower(?), ?, ?, ?, ?, ?)",
 		error);
 
 	if (stmt == NULL)

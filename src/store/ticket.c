@@ -54,8 +54,11 @@ pd_store_ticket_create (PdStore *store, const char *queue, const char *subject,
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"INSERT INTO tickets (queue, subject, customer, customer_name, priority, created_at,"
-		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		/* numbered above every ticket ever deleted (db/025): tokens name tickets by number */
+		"INSERT INTO tickets (id, queue, subject, customer, customer_name, priority, created_at,"
+		" updated_at) VALUES (max (coalesce ((SELECT max (id) FROM tickets), 0),"
+		" coalesce ((SELECT n FROM id_floor WHERE name = 'tickets'), 0)) + 1,"
+		" ?, ?, ?, ?, ?, ?, ?)",
 		error);
 
 	if (stmt == NULL)
