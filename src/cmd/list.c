@@ -413,14 +413,17 @@ list_subscribe (int argc, char **argv, GError **error)
 	g_autoptr (PdListRow) l = NULL;
 	PdSubResult res;
 	gint64 id;
+	gboolean force = FALSE;
 	const GOptionEntry entries[] = {
 		{ "name", 0, 0, G_OPTION_ARG_STRING, &name, "the subscriber's name", "NAME" },
+		{ "force", 0, 0, G_OPTION_ARG_NONE, &force,
+		  "bring back someone who unsubscribed (ledger detail \"forced\")", NULL },
 		{ NULL },
 	};
 
 	if (!pd_cli_parse (&argc, &argv, "LIST ADDR",
 	                   "Subscribe ADDR at once (active, consent by admin). Use it for someone who "
-	                   "asked you; it also brings back someone who unsubscribed.",
+	                   "asked you. Someone who unsubscribed comes back only with --force.",
 	                   entries, error) ||
 	    !need_args (argc, 3, "LIST and ADDR", error))
 		return FALSE;
@@ -431,8 +434,8 @@ list_subscribe (int argc, char **argv, GError **error)
 	}
 	if ((l = open_list (&app, argv[1], error)) == NULL || !pd_store_begin (app->store, error))
 		return FALSE;
-	if (!pd_subscriber_admin_add (app->store, l->id, addr, name, evidence, pd_now (), &id, &res,
-	                              error)) {
+	if (!pd_subscriber_admin_add (app->store, l->id, addr, name, evidence, force, pd_now (), &id,
+	                              &res, error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}

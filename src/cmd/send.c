@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "outbound/drain.h"
 #include "outbound/campaign-send.h"
+#include "lists/campaign.h"
 
 gboolean
 pd_cmd_send (int argc, char **argv, GError **error)
@@ -16,6 +17,8 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	g_autoptr (PdApp) app = NULL;
 	PdSendStats stats;
 	PdCampaignSendStats cstats;
+	g_autofree char *holder = NULL;
+	gboolean ok;
 	const GOptionEntry entries[] = {
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
 		  "also try rows whose next retry time has not come yet (never a row that another"
@@ -32,8 +35,16 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	    !pd_sender_run_with (app, all, (guint) CLAMP (connections, 0, 64), &stats, error))
 		return FALSE;
 	printf ("sent %u, to retry %u, failed %u\n", stats.sent, stats.retried, stats.failed);
-	/* then the announcements of running campaigns that are due now */
-	if (!pd_campaign_send_run (&app, NULL, NULL, 1000, &cstats, error))
+	/* then the announcements of running campaigns that are due now, unless serve (or
+	 * another send) sends them: one sender at a time keeps [campaign] rate overall */
+	if (!pd_campaign_sender_take (app, "send", FALSE, &holder, error))
+		return FALSE;
+	if (holder != NULL) {
+		printf ("announcements: left to the running sender (%s)\n", holder);
+		return TRUE;
+	}
+	ok = pd_campaign_send_run (&app, NULL, NULL, 1000, &cstats, error);
+	if (!pd_campaign_sender_let_go (app, ok ? error : NULL) || !ok)
 		return FALSE;
 	if (cstats.sent + cstats.deferred + cstats.bounced + cstats.failed + cstats.skipped > 0)
 		printf ("announcements: sent %u, deferred %u, bounced %u, failed %u, skipped %u\n",

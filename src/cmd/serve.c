@@ -38,6 +38,28 @@ accept_list_address (const char *addr, gpointer data)
 }
 #include "outbound/campaign-send.h"
 
+/* lists3 (issue 12): serve is the one campaign sender while it runs (lists/campaign.h), so
+ * a `postdesk send` meanwhile leaves campaigns to it and [campaign] rate holds overall */
+#include "lists/campaign.h"
+static void
+take_campaigns (PdApp *app)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *holder = NULL;
+
+	if (!pd_campaign_sender_take (app, "serve", TRUE, &holder, &error))
+		pd_log_warn ("cannot record serve as the campaign sender: %s", error->message);
+}
+
+static void
+let_go_campaigns (PdApp *app)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (!pd_campaign_sender_let_go (app, &error))
+		pd_log_warn ("cannot clear serve as the campaign sender: %s", error->message);
+}
+
 /* how long SIGTERM waits for sessions and commits in flight */
 #define DRAIN_SECONDS 20
 
@@ -287,10 +309,13 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	if (ok) {
 		s.sched = pd_sched_runner_new (s.settings);
 		s.campaigns = pd_campaign_sender_new (s.settings);
+		take_campaigns (app); /* lists3 (issue 12) */
 		g_main_loop_run (loop);
 	}
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	g_clear_pointer (&s.campaigns, pd_campaign_sender_free);
+	if (ok)
+		let_go_campaigns (app); /* lists3 (issue 12) */
 	g_clear_pointer (&s.http, pd_http_server_free);
 	shut_down (&s);
 	pd_session_set_accept (NULL, NULL); /* lists (issue 12) */

@@ -26,6 +26,8 @@ void pd_http_page (PdHttpServer *srv, SoupServerMessage *msg, guint status, cons
                    const char *name, PdTemplateData *data);
 /* 404 with the "notfound" page: missing, internal, draft and unauthorised look the same. */
 void pd_http_not_found (PdHttpServer *srv, SoupServerMessage *msg);
+/* GET or HEAD: a request that only looks (the pages change nothing on it). */
+gboolean pd_http_is_get (SoupServerMessage *msg);
 /* An answer that is not a page (CSS, a document), with the common headers. */
 void pd_http_raw (SoupServerMessage *msg, guint status, const char *type, GBytes *body);
 

@@ -21,14 +21,6 @@
 
 #define SEARCH_LIMIT 50
 
-static gboolean
-is_get (SoupServerMessage *msg)
-{
-	const char *m = soup_server_message_get_method (msg);
-
-	return strcmp (m, "GET") == 0 || strcmp (m, "HEAD") == 0;
-}
-
 static void
 method_not_allowed (PdHttpServer *srv, SoupServerMessage *msg, const char *allow)
 {
@@ -437,7 +429,7 @@ request_token (SoupServerMessage *msg, GHashTable *query, GHashTable **form_r)
 	g_autoptr (GBytes) bytes = NULL;
 	g_autofree char *text = NULL;
 
-	if (is_get (msg))
+	if (pd_http_is_get (msg))
 		return query_get (query, "t");
 	req = soup_server_message_get_request_body (msg);
 	bytes = soup_message_body_flatten (req);
@@ -463,7 +455,7 @@ article_route (PdHttpServer *srv, SoupServerMessage *msg, char **parts, guint n,
 		pd_http_not_found (srv, msg);
 		return;
 	}
-	if (!is_get (msg) && !is_answered) {
+	if (!pd_http_is_get (msg) && !is_answered) {
 		method_not_allowed (srv, msg, "GET, HEAD");
 		return;
 	}
@@ -530,7 +522,7 @@ pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTa
 	parts = g_strsplit (rest, "/", -1);
 	n = g_strv_length (parts);
 	page = n == 0 ? "" : parts[0];
-	if (n == 2 && strcmp (page, "logo") == 0 && is_get (msg)) {
+	if (n == 2 && strcmp (page, "logo") == 0 && pd_http_is_get (msg)) {
 		logo_file (srv, msg, parts[1]);
 		return;
 	}
@@ -539,7 +531,7 @@ pd_http_kb (PdHttpServer *srv, SoupServerMessage *msg, const char *path, GHashTa
 		article_route (srv, msg, parts, n, query);
 		return;
 	}
-	if (!is_get (msg))
+	if (!pd_http_is_get (msg))
 		method_not_allowed (srv, msg, "GET, HEAD");
 	else if (*page == '\0')
 		home_page (srv, msg);

@@ -21,14 +21,6 @@
 
 #define MAX_FORM 16384
 
-static gboolean
-is_get (SoupServerMessage *msg)
-{
-	const char *m = soup_server_message_get_method (msg);
-
-	return strcmp (m, "GET") == 0 || strcmp (m, "HEAD") == 0;
-}
-
 static void
 store_failed (SoupServerMessage *msg, const GError *error)
 {
@@ -173,7 +165,7 @@ confirm_page (Page *p)
 	PdSubResult res;
 
 	page_data (p, data);
-	if (is_get (p->msg)) {
+	if (pd_http_is_get (p->msg)) {
 		pd_http_set_text (data, "action", action);
 		pd_template_data_set (data, p->request_open && strcmp (s, "pending") == 0 ? "pending"
 		                            : active                                      ? "active"
@@ -297,7 +289,7 @@ prefs_page (Page *p)
 		return;
 	}
 	pd_template_data_set (data, "subscribed", "yes");
-	if (is_get (p->msg)) {
+	if (pd_http_is_get (p->msg)) {
 		prefs_form (p, data);
 		pd_http_page (p->srv, p->msg, SOUP_STATUS_OK, p->locale, "list-prefs", data);
 		return;
@@ -367,7 +359,7 @@ unsubscribe_page (Page *p)
 	PdSubResult res;
 
 	page_data (p, data);
-	if (is_get (p->msg)) {
+	if (pd_http_is_get (p->msg)) {
 		pd_http_set_text (data, "action", action);
 		if (subscribed (p->sub))
 			pd_template_data_set (data, "subscribed", "yes");

@@ -36,6 +36,14 @@ common_headers (SoupServerMessage *msg)
 	soup_message_headers_replace (h, "X-Frame-Options", "DENY");
 }
 
+gboolean
+pd_http_is_get (SoupServerMessage *msg)
+{
+	const char *m = soup_server_message_get_method (msg);
+
+	return strcmp (m, "GET") == 0 || strcmp (m, "HEAD") == 0;
+}
+
 void
 pd_http_raw (SoupServerMessage *msg, guint status, const char *type, GBytes *body)
 {

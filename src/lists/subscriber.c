@@ -7,8 +7,8 @@
 
 gboolean
 pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const char *name,
-                         const char *evidence, gint64 now, gint64 *id_r, PdSubResult *result_r,
-                         GError **error)
+                         const char *evidence, gboolean force, gint64 now, gint64 *id_r,
+                         PdSubResult *result_r, GError **error)
 {
 	g_autoptr (PdSubscriberRow) row = NULL;
 
@@ -32,6 +32,14 @@ pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const ch
 		                                error) &&
 		       pd_store_consent_add (store, *id_r, now, "subscribe", "admin", evidence, NULL, error);
 	*id_r = row->id;
+	/* leaving was the person's own decision: an administrator overrides it only on purpose */
+	if (g_strcmp0 (row->status, "unsubscribed") == 0 && !force) {
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA,
+		             "%s unsubscribed from this list: subscribe again with --force only if "
+		             "they asked you to (their own request by mail or web needs no --force)",
+		             addr);
+		return FALSE;
+	}
 	if (name != NULL && !pd_store_subscriber_update (store, row->id, name, NULL, NULL, now, error))
 		return FALSE;
 	if (g_strcmp0 (row->status, "active") == 0) {
@@ -40,7 +48,9 @@ pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const ch
 	}
 	return pd_store_subscriber_set_status (store, row->id, "active", now, error) &&
 	       pd_store_consent_add (store, row->id, now, "subscribe", "admin", evidence,
-	                             row->status, error);
+	                             g_strcmp0 (row->status, "unsubscribed") == 0 ? "forced"
+	                                                                          : row->status,
+	                             error);
 }
 
 gboolean

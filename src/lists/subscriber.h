@@ -17,9 +17,11 @@ typedef enum {
 	PD_SUB_NOT_VALID, /* the change does not apply (confirm of someone not pending) */
 } PdSubResult;
 
-/* Make ADDR an active subscriber of LIST (an administrator's act). */
+/* Make ADDR an active subscriber of LIST (an administrator's act). Someone who unsubscribed
+ * is brought back only with FORCE (the consent row says detail "forced"); without it that is
+ * a PD_ERROR_DATA error and nothing is written. */
 gboolean pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const char *name,
-                                  const char *evidence, gint64 now, gint64 *id_r,
+                                  const char *evidence, gboolean force, gint64 now, gint64 *id_r,
                                   PdSubResult *result_r, GError **error);
 /* ADDR asks to join LIST (VIA "mail" or "web", EVIDENCE the Message-ID or "web ADDR"): a
  * pending subscriber, who becomes active only by pd_subscriber_confirm. An active one stays

@@ -215,6 +215,79 @@ pd_store_campaign_transition (PdStore *store, gint64 id, const char *from, const
 }
 
 gboolean
+pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 *count_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"UPDATE deliveries SET state = 'skipped', last_reply = 'cancelled', "
+		"next_attempt_at = NULL WHERE campaign_id = ?1 AND state IN ('pending', 'deferred')",
+		error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, id);
+	if (!pd_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	if (count_r)
+		*count_r = sqlite3_changes (store->db);
+	return TRUE;
+}
+
+gboolean
+pd_store_campaign_sender_get (PdStore *store, char **host_r, gint64 *pid_r, char **kind_r,
+                              GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT host, pid, kind FROM campaign_sender WHERE id = 1", error);
+	int rc;
+
+	*host_r = *kind_r = NULL;
+	*pid_r = 0;
+	if (stmt == NULL)
+		return FALSE;
+	if ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW) {
+		*host_r = pd_col_text (stmt, 0);
+		*pid_r = sqlite3_column_int64 (stmt, 1);
+		*kind_r = pd_col_text (stmt, 2);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+gboolean
+pd_store_campaign_sender_set (PdStore *store, const char *host, gint64 pid, const char *kind,
+                              gint64 now, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"INSERT INTO campaign_sender (id, host, pid, kind, since) VALUES (1, ?1, ?2, ?3, ?4) "
+		"ON CONFLICT (id) DO UPDATE SET host = ?1, pid = ?2, kind = ?3, since = ?4",
+		error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, host);
+	pd_bind_int (stmt, 2, pid);
+	pd_bind_text (stmt, 3, kind);
+	pd_bind_int (stmt, 4, now);
+	return pd_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
+pd_store_campaign_sender_clear (PdStore *store, const char *host, gint64 pid, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "DELETE FROM campaign_sender WHERE id = 1 AND host = ?1 AND pid = ?2", error);
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, host);
+	pd_bind_int (stmt, 2, pid);
+	return pd_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
 pd_store_campaign_set_pace (PdStore *store, gint64 id, double rate, gint64 per_domain,
                             gint64 connections, GError **error)
 {

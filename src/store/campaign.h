@@ -64,6 +64,18 @@ gboolean pd_store_campaign_transition (PdStore *store, gint64 id, const char *fr
                                        const char *to, const char *reason, gint64 now,
                                        gboolean *changed_r, GError **error);
 /* Change the pace; a negative value leaves that one as it is, 0 means the default. */
+/* Mark campaign ID's unsent rows (pending, deferred) 'skipped' with last_reply 'cancelled'
+ * (a cancel; rows still leased follow when given back: db/029). */
+gboolean pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 *count_r,
+                                        GError **error);
+/* The one process sending campaigns (db/029): HOST, PID and KIND ('serve' or 'send'), all
+ * NULL/0 when nobody holds it; set (replacing any holder), and clear when HOST:PID holds it. */
+gboolean pd_store_campaign_sender_get (PdStore *store, char **host_r, gint64 *pid_r,
+                                       char **kind_r, GError **error);
+gboolean pd_store_campaign_sender_set (PdStore *store, const char *host, gint64 pid,
+                                       const char *kind, gint64 now, GError **error);
+gboolean pd_store_campaign_sender_clear (PdStore *store, const char *host, gint64 pid,
+                                         GError **error);
 gboolean pd_store_campaign_set_pace (PdStore *store, gint64 id, double rate, gint64 per_domain,
                                      gint64 connections, GError **error);
 gboolean pd_store_campaign_set_stage (PdStore *store, gint64 id, gint64 stage,

@@ -41,8 +41,15 @@ is "the ledger: subscribe, subscribe, unsubscribe" \
 	'[["ann@x.org","subscribe","admin"],["bob@x.org","subscribe","admin"],["bob@x.org","unsubscribe","admin"]]'
 is "the ledger of one subscriber" "$(pd list ledger news bob@x.org --json | jq length)" 2
 check "the evidence names the admin" test -n "$(pd list ledger news --json | jq -r '.[0].evidence' | grep '^cli ')"
-check "admin subscribe brings bob back (an administrator's act)" pd list subscribe news bob@x.org
+is "admin subscribe of someone who unsubscribed is refused without --force" "$(pd list subscribe news bob@x.org >/dev/null 2>&1; echo $?)" 65
+is "bob still unsubscribed, no ledger row" "$(pd list members news --json | jq -r '.[] | select(.address=="bob@x.org") | .status') $(pd list ledger news bob@x.org --json | jq length)" "unsubscribed 2"
+check "the refusal names --force" sh -c "$POSTDESK list subscribe news bob@x.org 2>&1 | grep -q -- --force"
+check "admin subscribe --force brings bob back (an administrator's act)" pd list subscribe news bob@x.org --force
 is "bob active again" "$(pd list members news --json | jq -r '.[] | select(.address=="bob@x.org") | .status')" active
+is "the ledger says forced, by admin" "$(pd list ledger news bob@x.org --json | jq -c '.[-1] | [.action, .via, .detail]')" '["subscribe","admin","forced"]'
+check "subscribe of an active member still succeeds (scripts)" pd list subscribe news bob@x.org
+check "and with --force too" pd list subscribe news bob@x.org --force
+is "no ledger row for either" "$(pd list ledger news bob@x.org --json | jq length)" 3
 
 # export as CSV and read it back into another list
 pd list export news >"$TEST_TMP/news.csv"

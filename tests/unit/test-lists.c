@@ -390,7 +390,7 @@ test_import (Fixture *f, gconstpointer data)
 	g_autofree char *gone_ledger = NULL;
 
 	(void) data;
-	g_assert_true (pd_subscriber_admin_add (f->store, f->list, "gone@x.org", NULL, "t", 1, &gone,
+	g_assert_true (pd_subscriber_admin_add (f->store, f->list, "gone@x.org", NULL, "t", FALSE, 1, &gone,
 	                                        &res, NULL));
 	g_assert_true (pd_subscriber_unsubscribe (f->store, gone, "mail", "<x>", NULL, 2, &res, NULL));
 	g_assert_true (pd_subscriber_request (f->store, f->list, "pend@x.org", NULL, "mail", "<y>", 3,
@@ -449,7 +449,7 @@ test_delete_keeps_ledger (Fixture *f, gconstpointer data)
 	g_autoptr (GError) error = NULL;
 
 	(void) data;
-	g_assert_true (pd_subscriber_admin_add (f->store, f->list, "a@x.org", NULL, "t", 1, &id, &res,
+	g_assert_true (pd_subscriber_admin_add (f->store, f->list, "a@x.org", NULL, "t", FALSE, 1, &id, &res,
 	                                        NULL));
 	g_assert_true (pd_store_list_delete (f->store, f->list, "t", 2, &removed, NULL));
 	g_assert_false (removed);
