@@ -133,7 +133,7 @@ pd_campaign_create (PdApp *app, const PdCampaignSpec *spec, gint64 *id_r, GError
 		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no list %s", spec->list);
 		goto fail;
 	}
-	if (!pd_store_campaign_insert (app->store, list_id, spec->subject,
+	if (!pd_store_campaign_insert (app->store, list_id, spec->kind, spec->article_id, spec->subject,
 	                               spec->body ? NULL : (spec->template ? spec->template : "default"),
 	                               spec->body, spec->start_at, spec->rate, spec->per_domain,
 	                               spec->connections, spec->stages ? spec->stages : "100%",

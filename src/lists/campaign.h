@@ -38,6 +38,8 @@ typedef struct {
 	gint64 connections;     /* 0 = [campaign] connections */
 	const char *stages;     /* NULL = "100%" */
 	const char *created_by;
+	const char *kind;       /* NULL = "announcement"; "article", "digest" (the kb mailer's) */
+	gint64 article_id;      /* the kb article an "article" campaign mails, 0 = none */
 } PdCampaignSpec;
 
 /* A draft campaign with its ledger: one row per active subscriber now. */

@@ -50,20 +50,23 @@ pd_domain_pace_free (PdDomainPace *p)
 }
 
 gboolean
-pd_store_campaign_insert (PdStore *store, gint64 list_id, const char *subject,
-                          const char *template, const char *body, gint64 start_at, double rate,
-                          gint64 per_domain, gint64 connections, const char *stages,
-                          const char *created_by, gint64 now, gint64 *id_r, GError **error)
+pd_store_campaign_insert (PdStore *store, gint64 list_id, const char *kind, gint64 article_id,
+                          const char *subject, const char *template, const char *body,
+                          gint64 start_at, double rate, gint64 per_domain, gint64 connections,
+                          const char *stages, const char *created_by, gint64 now, gint64 *id_r,
+                          GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"INSERT INTO campaigns (list_id, subject, template, body, state, start_at, rate, "
-		"per_domain, connections, stages, created_by, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		"per_domain, connections, stages, created_by, created_at, kind, article_id) "
+		"VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 		error);
 
 	if (stmt == NULL)
 		return FALSE;
+	pd_bind_text (stmt, 12, kind != NULL ? kind : "announcement");
+	pd_bind_id (stmt, 13, article_id);
 	pd_bind_int (stmt, 1, list_id);
 	pd_bind_text (stmt, 2, subject);
 	pd_bind_text (stmt, 3, template);

@@ -42,8 +42,11 @@ typedef struct {
 	gint64 pending, sending, sent, deferred, bounced, failed, skipped;
 } PdCampaignCounts;
 
-/* A new draft campaign; rate/per_domain/connections 0 = the defaults. */
-gboolean pd_store_campaign_insert (PdStore *store, gint64 list_id, const char *subject,
+/* A new draft campaign of KIND ('announcement', 'article', 'digest'; NULL = announcement),
+ * ARTICLE_ID the kb article it mails (0 = none); rate/per_domain/connections 0 = the
+ * defaults. The one INSERT of campaigns: `announce create` and the kb mailer both use it. */
+gboolean pd_store_campaign_insert (PdStore *store, gint64 list_id, const char *kind,
+                                   gint64 article_id, const char *subject,
                                    const char *template, const char *body, gint64 start_at,
                                    double rate, gint64 per_domain, gint64 connections,
                                    const char *stages, const char *created_by, gint64 now,

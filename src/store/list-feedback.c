@@ -2,6 +2,7 @@
  * (store/list-feedback.h). Lists, subscribers, campaigns and deliveries are db/014-015;
  * list_articles is db/018. */
 #include "store/list-feedback.h"
+#include "store/campaign.h"
 
 #include <string.h>
 
@@ -501,25 +502,13 @@ pd_store_list_campaign_add (PdStore *store, gint64 list, const char *kind, const
                             const char *body, gint64 article, gint64 now, gint64 *id_r,
                             GError **error)
 {
-	sqlite3_stmt *stmt = pd_store_stmt (
-		store,
-		"INSERT INTO campaigns (list_id, kind, subject, body, article_id, state, created_by, "
-		"created_at, started_at) VALUES (?, ?, ?, ?, ?, 'running', 'kb', ?, ?)",
-		error);
+	gboolean changed;
 
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_int (stmt, 1, list);
-	pd_bind_text (stmt, 2, kind);
-	pd_bind_text (stmt, 3, subject);
-	pd_bind_text (stmt, 4, body);
-	pd_bind_id (stmt, 5, article);
-	pd_bind_int (stmt, 6, now);
-	pd_bind_int (stmt, 7, now);
-	if (!pd_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id_r = sqlite3_last_insert_rowid (store->db);
-	return TRUE;
+	/* the campaigns' one INSERT (store/campaign.h), then started at once: no human step */
+	return pd_store_campaign_insert (store, list, kind, article, subject, NULL, body, 0, 0, 0, 0,
+	                                 "100%", "kb", now, id_r, error) &&
+	       pd_store_campaign_transition (store, *id_r, "draft", "running", NULL, now, &changed,
+	                                     error);
 }
 
 gboolean

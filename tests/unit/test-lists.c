@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "core/error.h"
 #include "core/token.h"
 #include "filters/chain.h"
 #include "lists/import.h"
@@ -16,6 +17,8 @@
 #include "lists/request.h"
 #include "lists/subscriber.h"
 #include "store/lists.h"
+#include "store/campaign.h"
+#include "store/list-feedback.h"
 
 static void
 test_policy (void)
@@ -459,6 +462,60 @@ test_delete_keeps_ledger (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (row->status, ==, "unsubscribed");
 }
 
+/* lists3: one INSERT of campaigns makes every kind (the kb mailer's article and digest
+ * campaigns too), and an unsubscribed address needs force from an administrator */
+static void
+test_campaign_kinds (Fixture *f, gconstpointer data)
+{
+	gint64 a, d, n;
+	g_autoptr (PdCampaignRow) ra = NULL, rd = NULL, rn = NULL;
+
+	(void) data;
+	g_assert_true (pd_store_campaign_insert (f->store, f->list, "article", 7, "An article", NULL,
+	                                         "text", 0, 0, 0, 0, "100%", "t", 1000, &a, NULL));
+	g_assert_true (pd_store_campaign_insert (f->store, f->list, NULL, 0, "News", "default", NULL,
+	                                         0, 0, 0, 0, "100%", "t", 1000, &n, NULL));
+	g_assert_true (pd_store_list_campaign_add (f->store, f->list, "digest", "3 new", "body", 0,
+	                                           2000, &d, NULL));
+	ra = pd_store_campaign_get (f->store, a, NULL);
+	rn = pd_store_campaign_get (f->store, n, NULL);
+	rd = pd_store_campaign_get (f->store, d, NULL);
+	g_assert_cmpstr (ra->kind, ==, "article");
+	g_assert_cmpstr (ra->state, ==, "draft");
+	g_assert_cmpstr (rn->kind, ==, "announcement");
+	g_assert_cmpstr (rd->kind, ==, "digest");
+	g_assert_cmpstr (rd->state, ==, "running");
+	g_assert_cmpstr (rd->created_by, ==, "kb");
+	g_assert_cmpint (rd->started_at, ==, 2000);
+	g_assert_cmpint (rd->created_at, ==, 2000);
+}
+
+static void
+test_admin_force (Fixture *f, gconstpointer data)
+{
+	PdSubResult res;
+	gint64 id, again;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdSubscriberRow) row = NULL;
+
+	(void) data;
+	g_assert_true (pd_subscriber_admin_add (f->store, f->list, "u@x.org", NULL, "t", FALSE, 1, &id,
+	                                        &res, NULL));
+	g_assert_true (pd_subscriber_unsubscribe (f->store, id, "web", "w", NULL, 2, &res, NULL));
+	g_assert_false (pd_subscriber_admin_add (f->store, f->list, "u@x.org", NULL, "t", FALSE, 3,
+	                                         &again, &res, &error));
+	g_assert_error (error, PD_ERROR, PD_ERROR_DATA);
+	row = pd_store_subscriber_get (f->store, id, NULL);
+	g_assert_cmpstr (row->status, ==, "unsubscribed");
+	g_assert_true (pd_subscriber_admin_add (f->store, f->list, "u@x.org", NULL, "t", TRUE, 4,
+	                                        &again, &res, NULL));
+	g_assert_cmpint (again, ==, id);
+	g_assert_cmpint (res, ==, PD_SUB_CHANGED);
+	g_clear_pointer (&row, pd_subscriber_row_free);
+	row = pd_store_subscriber_get (f->store, id, NULL);
+	g_assert_cmpstr (row->status, ==, "active");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -476,6 +533,10 @@ main (int argc, char **argv)
 	            fixture_tear_down);
 	g_test_add ("/lists/store/import-no-address", Fixture, NULL, fixture_set_up,
 	            test_import_no_address, fixture_tear_down);
+	g_test_add ("/lists/store/campaign-kinds", Fixture, NULL, fixture_set_up,
+	            test_campaign_kinds, fixture_tear_down);
+	g_test_add ("/lists/store/admin-force", Fixture, NULL, fixture_set_up, test_admin_force,
+	            fixture_tear_down);
 	g_test_add ("/lists/store/delete-keeps-ledger", Fixture, NULL, fixture_set_up,
 	            test_delete_keeps_ledger, fixture_tear_down);
 	return g_test_run ();
