@@ -158,6 +158,33 @@ fail:
 	return FALSE;
 }
 
+/* A cancel: campaign ID's unsent rows become 'skipped', with the rows leased by a sender of
+ * this host that is gone (kill -9: nobody would give them back, since senders reclaim rows
+ * of running campaigns only) or whose lease ran out. */
+static gboolean
+skip_unsent (PdApp *app, gint64 id, gint64 now, gint64 *count_r, GError **error)
+{
+	g_autoptr (GPtrArray) owners = pd_store_delivery_owners (app->store, id, error);
+	gint64 n = 0;
+
+	*count_r = 0;
+	if (owners == NULL || !pd_store_campaign_skip_unsent (app->store, id, now, NULL, count_r, error))
+		return FALSE;
+	for (guint i = 0; i < owners->len; i++) {
+		g_auto (GStrv) parts = g_strsplit (owners->pdata[i], ":", 3); /* host:pid:rand */
+		gint64 pid;
+
+		if (g_strv_length (parts) != 3 || g_strcmp0 (parts[0], g_get_host_name ()) != 0 ||
+		    (pid = g_ascii_strtoll (parts[1], NULL, 10)) <= 0 ||
+		    kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (!pd_store_campaign_skip_unsent (app->store, id, now, owners->pdata[i], &n, error))
+			return FALSE;
+		*count_r += n;
+	}
+	return TRUE;
+}
+
 /* Move ID to TO in a transaction of its own; the error names the state it was in. */
 static gboolean
 move (PdApp *app, gint64 id, const char *to, GError **error)
@@ -189,8 +216,7 @@ move (PdApp *app, gint64 id, const char *to, GError **error)
 		goto fail;
 	/* nothing of a cancelled campaign goes out later: its unsent rows are settled now, in
 	 * this transaction (rows a sender holds follow when it gives them back: db/029) */
-	if (!strcmp (target, "cancelled") &&
-	    !pd_store_campaign_skip_unsent (app->store, id, &skipped, error))
+	if (!strcmp (target, "cancelled") && !skip_unsent (app, id, now, &skipped, error))
 		goto fail;
 	if (!pd_store_commit (app->store, error))
 		return FALSE;

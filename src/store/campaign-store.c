@@ -218,17 +218,22 @@ pd_store_campaign_transition (PdStore *store, gint64 id, const char *from, const
 }
 
 gboolean
-pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 *count_r, GError **error)
+pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 now, const char *gone_owner,
+                               gint64 *count_r, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"UPDATE deliveries SET state = 'skipped', last_reply = 'cancelled', "
-		"next_attempt_at = NULL WHERE campaign_id = ?1 AND state IN ('pending', 'deferred')",
+		"next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL "
+		"WHERE campaign_id = ?1 AND (state IN ('pending', 'deferred') OR "
+		"(state = 'sending' AND (lease_until < ?2 OR lease_owner = ?3)))",
 		error);
 
 	if (stmt == NULL)
 		return FALSE;
 	pd_bind_int (stmt, 1, id);
+	pd_bind_int (stmt, 2, now);
+	pd_bind_text (stmt, 3, gone_owner);
 	if (!pd_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	if (count_r)

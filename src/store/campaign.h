@@ -67,9 +67,11 @@ gboolean pd_store_campaign_transition (PdStore *store, gint64 id, const char *fr
                                        const char *to, const char *reason, gint64 now,
                                        gboolean *changed_r, GError **error);
 /* Change the pace; a negative value leaves that one as it is, 0 means the default. */
-/* Mark campaign ID's unsent rows (pending, deferred) 'skipped' with last_reply 'cancelled'
- * (a cancel; rows still leased follow when given back: db/029). */
-gboolean pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 *count_r,
+/* Mark campaign ID's unsent rows 'skipped' with last_reply 'cancelled' (a cancel): pending,
+ * deferred, and rows leased by GONE_OWNER (a dead sender; NULL = none) or whose lease ran out
+ * before NOW. Rows a live sender holds follow when it gives them back (db/029). */
+gboolean pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 now,
+                                        const char *gone_owner, gint64 *count_r,
                                         GError **error);
 /* The one process sending campaigns (db/029): HOST, PID and KIND ('serve' or 'send'), all
  * NULL/0 when nobody holds it; set (replacing any holder), and clear when HOST:PID holds it. */

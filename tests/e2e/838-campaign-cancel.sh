@@ -57,4 +57,17 @@ check "create a third" pd announce create --list news --subject 'Third' --body /
 id3=$(db "SELECT id FROM deliveries WHERE campaign_id = 3 LIMIT 1")
 db "UPDATE deliveries SET state = 'deferred', next_attempt_at = 1 WHERE id = $id3"
 is "another campaign's deferred row stays deferred" "$(db "SELECT state FROM deliveries WHERE id = $id3")" deferred
+# a row a sender killed with -9 still held (nobody would give it back): skipped at the cancel
+check "create a fourth" pd announce create --list news --subject 'Fourth' --body /dev/null
+check "start it" pd announce start 4
+sleep 60 & dead=$!; kill -9 $dead; wait $dead 2>/dev/null
+db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$dead:0000beef', lease_until = strftime('%s') + 3600
+    WHERE campaign_id = 4 AND seq <= 5"
+db "UPDATE deliveries SET state = 'sending', lease_owner = 'elsewhere:1:0000beef', lease_until = strftime('%s') - 10
+    WHERE campaign_id = 4 AND seq BETWEEN 6 AND 7"
+db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$$:0000beef', lease_until = strftime('%s') + 3600
+    WHERE campaign_id = 4 AND seq = 8"
+check "cancel the fourth" pd announce cancel 4
+is "the dead sender's and the run-out leases are skipped; a live sender's row stays with it" \
+	"$(db "SELECT state, count(*) FROM deliveries WHERE campaign_id = 4 GROUP BY state ORDER BY state" | tr '\n' ' ')" "sending|1 skipped|399 "
 finish
