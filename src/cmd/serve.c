@@ -308,8 +308,8 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	reaper = g_timeout_add_seconds (1, reap_retired, &s);
 	if (ok) {
 		s.sched = pd_sched_runner_new (s.settings);
+		take_campaigns (app); /* lists3 (issue 12): before its thread sends anything */
 		s.campaigns = pd_campaign_sender_new (s.settings);
-		take_campaigns (app); /* lists3 (issue 12) */
 		g_main_loop_run (loop);
 	}
 	g_clear_pointer (&s.sched, pd_sched_runner_free);

@@ -448,5 +448,14 @@ pd_campaign_tick (PdApp *app, gint64 now, GError **error)
 				return FALSE;
 		}
 	}
+	/* a cancelled campaign's rows whose sender died after the cancel: nobody gives them back */
+	{
+		gint64 n = 0;
+
+		if (!pd_store_campaign_skip_stale (app->store, now, &n, error))
+			return FALSE;
+		if (n > 0)
+			pd_log_info ("%" G_GINT64_FORMAT " rows of cancelled campaigns left leased: skipped", n);
+	}
 	return TRUE;
 }

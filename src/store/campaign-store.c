@@ -242,6 +242,41 @@ pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 now, const char
 }
 
 gboolean
+pd_store_campaign_skip_stale (PdStore *store, gint64 now, gint64 *count_r, GError **error)
+{
+	/* looked at first: the tick runs every second and must not take the write lock for
+	 * nothing */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT EXISTS (SELECT 1 FROM campaigns c JOIN deliveries d ON d.campaign_id = c.id "
+		"AND d.state = 'sending' WHERE c.state = 'cancelled' AND d.lease_until < ?1)",
+		error);
+	gint64 any = 0;
+
+	*count_r = 0;
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, now);
+	if (!pd_store_lookup_int (store, stmt, &any, NULL, error))
+		return FALSE;
+	if (!any)
+		return TRUE;
+	stmt = pd_store_stmt (
+		store,
+		"UPDATE deliveries SET state = 'skipped', last_reply = 'cancelled', lease_owner = NULL, "
+		"lease_until = NULL, next_attempt_at = NULL WHERE state = 'sending' AND lease_until < ?1 "
+		"AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'cancelled')",
+		error);
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, now);
+	if (!pd_store_exec_stmt (store, stmt, error))
+		return FALSE;
+	*count_r = sqlite3_changes (store->db);
+	return TRUE;
+}
+
+gboolean
 pd_store_campaign_sender_get (PdStore *store, char **host_r, gint64 *pid_r, char **kind_r,
                               GError **error)
 {

@@ -73,6 +73,10 @@ gboolean pd_store_campaign_transition (PdStore *store, gint64 id, const char *fr
 gboolean pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 now,
                                         const char *gone_owner, gint64 *count_r,
                                         GError **error);
+/* Rows of cancelled campaigns still leased after their lease ran out (a sender killed
+ * after the cancel): 'skipped' like the rest. */
+gboolean pd_store_campaign_skip_stale (PdStore *store, gint64 now, gint64 *count_r,
+                                       GError **error);
 /* The one process sending campaigns (db/029): HOST, PID and KIND ('serve' or 'send'), all
  * NULL/0 when nobody holds it; set (replacing any holder), and clear when HOST:PID holds it. */
 gboolean pd_store_campaign_sender_get (PdStore *store, char **host_r, gint64 *pid_r,

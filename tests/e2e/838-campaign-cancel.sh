@@ -70,4 +70,9 @@ db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$$:0000b
 check "cancel the fourth" pd announce cancel 4
 is "the dead sender's and the run-out leases are skipped; a live sender's row stays with it" \
 	"$(db "SELECT state, count(*) FROM deliveries WHERE campaign_id = 4 GROUP BY state ORDER BY state" | tr '\n' ' ')" "sending|1 skipped|399 "
+# a sender killed after the cancel: its rows' leases run out, and the clock skips them
+db "UPDATE deliveries SET lease_until = strftime('%s') - 5 WHERE campaign_id = 4 AND state = 'sending'"
+check "tick" pd tick
+is "the run-out lease of the cancelled campaign is skipped by the clock" \
+	"$(db "SELECT count(*) FROM deliveries WHERE campaign_id = 4 AND state = 'skipped' AND last_reply = 'cancelled'")" 400
 finish
