@@ -18,6 +18,7 @@
 #include "core/settings-sun.h"
 #include "core/settings-route.h"
 #include "core/settings-retention.h"
+#include "core/settings-upkeep.h" /* sla2 */
 
 static void sla_free (PdSlaSettings *sla);
 
@@ -75,6 +76,7 @@ settings_free (PdSettings *s)
 	pd_settings_sun_free (s->sun);
 	pd_route_settings_free (s->routing);
 	pd_retention_settings_free (s->retention);
+	pd_upkeep_settings_free (s->upkeep);
 	pd_kb_settings_free (s->kb);
 	pd_campaign_settings_free (s->campaign);
 	g_free (s);
@@ -838,6 +840,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 	if ((s->kb = pd_kb_settings_load (kf, s->queues, error)) == NULL)
 		return NULL;
 	if ((s->campaign = pd_campaign_settings_load (kf, error)) == NULL)
+		return NULL;
+	if ((s->upkeep = pd_settings_upkeep_load (kf, error)) == NULL) /* sla2 */
 		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
