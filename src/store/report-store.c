@@ -101,15 +101,15 @@ pd_store_report_activity (PdStore *store, gint64 since, gint64 until, const char
 {
 	return window_query (
 		store,
-		"SELECT created_at, 'created' FROM tickets WHERE created_at >= ?1 AND created_at < ?2 "
+		"SELECT created_at, 'created', queue FROM tickets WHERE created_at >= ?1 AND created_at < ?2 "
 		"AND (?3 IS NULL OR queue = ?3) "
-		"UNION ALL SELECT m.created_at, 'in' FROM messages m JOIN tickets t ON t.id = m.ticket_id "
+		"UNION ALL SELECT m.created_at, 'in', t.queue FROM messages m JOIN tickets t ON t.id = m.ticket_id "
 		"WHERE m.direction = 'in' AND m.class = 'human' AND COALESCE (m.reason, '') NOT IN " AGENT_MAIL
 		" AND m.created_at >= ?1 AND m.created_at < ?2 AND (?3 IS NULL OR t.queue = ?3) "
-		"UNION ALL SELECT o.created_at, 'reply' FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
+		"UNION ALL SELECT o.created_at, 'reply', t.queue FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
 		"WHERE o.kind = 'reply' AND o.created_at >= ?1 AND o.created_at < ?2 "
 		"AND (?3 IS NULL OR t.queue = ?3) "
-		"UNION ALL SELECT resolved_at, 'resolved' FROM tickets WHERE resolved_at >= ?1 "
+		"UNION ALL SELECT resolved_at, 'resolved', queue FROM tickets WHERE resolved_at >= ?1 "
 		"AND resolved_at < ?2 AND (?3 IS NULL OR queue = ?3) ORDER BY 1",
 		since, until, queue, error);
 }

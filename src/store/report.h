@@ -24,7 +24,7 @@ gint64 pd_report_int (const PdReportRows *rows, guint r, guint c);
  * done_at (resolved or closed, else NULL), target, due_at. Ordered by id, target. */
 PdReportRows *pd_store_report_tickets (PdStore *store, gint64 since, gint64 until,
                                        const char *queue, GError **error);
-/* What happened per time in the window: at, what, where WHAT is "created" (a ticket),
+/* What happened per time in the window: at, what, queue, where WHAT is "created" (a ticket),
  * "in" (a customer's mail on a ticket), "reply" (an agent's answer to the customer),
  * "resolved". */
 PdReportRows *pd_store_report_activity (PdStore *store, gint64 since, gint64 until,
