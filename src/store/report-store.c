@@ -322,7 +322,9 @@ pd_store_escalated_open (PdStore *store, const char *queue, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"SELECT t.id, t.assignee FROM tickets t WHERE t.queue = ? AND t.state NOT IN "
+		"SELECT t.id, t.assignee, (SELECT group_concat (x.target, ',') FROM sla_timers x "
+		"WHERE x.ticket_id = t.id AND x.kind = 'escalation') FROM tickets t WHERE t.queue = ? "
+		"AND t.state NOT IN "
 		"('resolved', 'closed') AND EXISTS (SELECT 1 FROM sla_timers x WHERE x.ticket_id = t.id "
 		"AND x.kind = 'escalation') ORDER BY t.id",
 		error);

@@ -72,7 +72,8 @@ gboolean pd_store_metrics_handoffs (PdStore *store, gint64 *count_r, GError **er
 /* ---- follow-the-sun ---- */
 /* Open (not resolved/closed) tickets of QUEUE assigned to AGENT: id (GArray of gint64). */
 GArray *pd_store_open_assigned (PdStore *store, gint64 agent, const char *queue, GError **error);
-/* Open tickets of QUEUE whose SLA escalation fired: id, assignee (NULL when none). */
+/* Open tickets of QUEUE whose SLA escalation fired: id, assignee (NULL when none), the
+ * escalated targets ("first_response,resolution"). */
 PdReportRows *pd_store_escalated_open (PdStore *store, const char *queue, GError **error);
 /* Open tickets assigned to AGENT in any queue (its load). */
 gboolean pd_store_agent_load (PdStore *store, gint64 agent, gint64 *count_r, GError **error);
