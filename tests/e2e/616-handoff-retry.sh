@@ -55,4 +55,9 @@ is "the ledger: one row for the shift end, both tickets in it" \
 db "UPDATE tickets SET assignee = (SELECT id FROM agents WHERE address = 'alice@example.com') WHERE id = 1" >/dev/null
 tick 2026-11-30T18:40:00Z >>"$LOG"
 is "a ticket handed once for that shift end is not handed again" "$(assignee 1)" alice@example.com
+
+# erasing an agent who handed tickets off: the ledger rows pointing at it go with it
+check "person erase of an agent with hand-offs succeeds" pd person erase alice@example.com
+is "no ledger rows of hers" "$(db "SELECT count(*) FROM handoffs") $(db "SELECT count(*) FROM handoff_tickets")" "0 0"
+is "the tickets stay" "$(db "SELECT count(*) FROM tickets")" 2
 finish
