@@ -1055,6 +1055,9 @@ pd_settings_example (const char *domain)
 		"#max_connections_per_address = 20\n"
 		"# seconds between runs of the scheduler (SLA reminders and escalations)\n"
 		"#tick_interval = 60\n"
+		"# who may read GET /metrics on the HTTP listener: loopback (peers on this machine;\n"
+		"# 404 to others), on (anyone who reaches it) or off\n"
+		"#metrics = loopback\n"
 		"\n"
 		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
 		"#[imap hosted]\n"
@@ -1104,6 +1107,9 @@ pd_settings_example (const char *domain)
 		"# sent and failed outgoing mail\n"
 		"#outbox = 1y\n"
 		"#list_bounces = 1y\n"
-		"#purge_interval = 3600\n",
+		"#purge_interval = 3600\n"
+		"# after a purge, compact the database so the file shrinks: weekly or never (it holds\n"
+		"# the write lock while it runs; `postdesk purge --vacuum` does it now)\n"
+		"#vacuum = never\n",
 		domain, domain, domain, domain, domain);
 }
