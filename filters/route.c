@@ -1,6 +1,7 @@
 /* route.c - which queue and priority. A follow-up keeps its ticket's queue. The same mail
  * sent to several queue addresses (one intake row per recipient) is one ticket: a copy whose
- * Message-ID and sender match a mail stored within the burst goes to that mail's ticket
+ * Message-ID and sender match a mail stored within [route] same_mail_window (an hour by
+ * default) goes to that mail's ticket
  * (threaded_by "same-message"; actions.c only notes it). A new ticket's queue: import's
  * --queue; else the first [route NAME] rule that matches (file order); else the queue one of
  * whose addresses the mail was sent to (envelope recipient first, then To/Cc, a +extension
@@ -11,10 +12,6 @@
 
 #include "core/settings-route.h"
 #include "core/strutil.h"
-
-/* Copies of one mail arrive within this many seconds of each other (one SMTP transaction,
- * or one pipe call per recipient); a later mail with the same Message-ID is a re-send. */
-#define SAME_MAIL_BURST 3600
 
 static const PdQueueInfo *
 queue_named (const PdContext *ctx, const char *name)
@@ -145,15 +142,17 @@ static gboolean
 same_message (PdContext *ctx, const PdMail *mail, gboolean *found_r)
 {
 	gint64 ticket = 0;
+	/* [route] same_mail_window (default an hour): copies of one mail arrive within it */
+	gint64 window = ctx->routing ? ctx->routing->same_mail_window : PD_SAME_MAIL_WINDOW;
 
 	*found_r = FALSE;
+	if (window <= 0)
+		return TRUE;
 	if (ctx->klass != PD_CLASS_HUMAN || ctx->agent_id > 0 || mail->message_id == NULL ||
 	    mail->from == NULL || ctx->query == NULL || ctx->query->same_message_ticket == NULL)
 		return TRUE;
 	if (!ctx->query->same_message_ticket (ctx->query->self, mail->message_id, mail->from->addr,
-	                                      ctx->received_at > SAME_MAIL_BURST
-	                                              ? ctx->received_at - SAME_MAIL_BURST
-	                                              : 0,
+	                                      ctx->received_at > window ? ctx->received_at - window : 0,
 	                                      &ticket, &ctx->error))
 		return FALSE;
 	if (ticket > 0) {

@@ -9,15 +9,17 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "core/shift.h"
 
+/* The hours follow-the-sun reads (core/shift.h): the calendar's form or HH:MM-HH:MM. */
 static gboolean
 valid_hours (const char *h)
 {
-	int a, b, c, d;
-	char tail;
+	PdShift shift;
+	gboolean ok = pd_shift_parse (NULL, h, &shift);
 
-	return sscanf (h, "%d:%d-%d:%d%c", &a, &b, &c, &d, &tail) == 4 && a >= 0 && a < 24 &&
-	       c >= 0 && c <= 24 && b >= 0 && b < 60 && d >= 0 && d < 60 && a * 60 + b < c * 60 + d;
+	pd_shift_clear (&shift);
+	return ok;
 }
 
 /* --confirm yes|no (also true/false, 1/0); NULL leaves *CONFIRM_R alone. */
@@ -72,7 +74,10 @@ check_fields (PdApp *app, char **queues, const char *tz, const char *hours, GErr
 		}
 	}
 	if (hours != NULL && !valid_hours (hours)) {
-		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "--hours: want HH:MM-HH:MM, got %s", hours);
+		g_set_error (error, PD_ERROR, PD_ERROR_USAGE,
+		             "--hours: want e.g. \"Mon-Fri 09:00-17:00\" (several items separated by "
+		             "';', several ranges by ','; an end before the start runs past midnight) or "
+		             "HH:MM-HH:MM (every day), got %s", hours);
 		return FALSE;
 	}
 	return TRUE;
@@ -90,7 +95,7 @@ agent_add (int argc, char **argv, GError **error)
 		{ "name", 0, 0, G_OPTION_ARG_STRING, &name, "the agent's name (shown to customers only if configured)", "NAME" },
 		{ "queues", 0, 0, G_OPTION_ARG_STRING, &queues, "queues the agent works on (default: all)", "Q1,Q2" },
 		{ "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "time zone for business hours, e.g. Europe/Berlin", "ZONE" },
-		{ "hours", 0, 0, G_OPTION_ARG_STRING, &hours, "business hours, e.g. 09:00-17:00", "HH:MM-HH:MM" },
+		{ "hours", 0, 0, G_OPTION_ARG_STRING, &hours, "working hours, e.g. \"Mon-Fri 09:00-17:00\" or 09:00-17:00 (every day)", "HOURS" },
 		{ "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
 		  "confirm a reply that only carries commands by mail (default: yes)", "yes|no" },
 		{ NULL },
@@ -137,7 +142,7 @@ agent_set (int argc, char **argv, GError **error)
 		{ "name", 0, 0, G_OPTION_ARG_STRING, &name, "the agent's name", "NAME" },
 		{ "queues", 0, 0, G_OPTION_ARG_STRING, &queues, "queues the agent works on", "Q1,Q2" },
 		{ "tz", 0, 0, G_OPTION_ARG_STRING, &tz, "time zone for business hours", "ZONE" },
-		{ "hours", 0, 0, G_OPTION_ARG_STRING, &hours, "business hours", "HH:MM-HH:MM" },
+		{ "hours", 0, 0, G_OPTION_ARG_STRING, &hours, "working hours, e.g. \"Mon-Fri 09:00-17:00\"", "HOURS" },
 		{ "confirm", 0, 0, G_OPTION_ARG_STRING, &confirm,
 		  "confirm a reply that only carries commands by mail", "yes|no" },
 		{ NULL },

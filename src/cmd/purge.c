@@ -1,5 +1,6 @@
-/* purge.c - `postdesk purge [--dry-run] [--json]`: apply the [retention] policies now (the
- * scheduler in serve and `tick` apply them too, at most once per purge_interval). */
+/* purge.c - `postdesk purge [--dry-run] [--vacuum] [--json]`: apply the [retention] policies
+ * now (the scheduler in serve and `tick` apply them too, at most once per purge_interval);
+ * --vacuum then compacts the database so the file shrinks. */
 #include <stdio.h>
 
 #include "app/app.h"
@@ -27,13 +28,16 @@ json_counts (PdJson *j, const PdPurgeCounts *c)
 gboolean
 pd_cmd_purge (int argc, char **argv, GError **error)
 {
-	gboolean dry_run = FALSE, json = FALSE, ok;
+	gboolean dry_run = FALSE, json = FALSE, vacuum = FALSE, ok;
+	gint64 before = 0, after = 0;
 	g_autoptr (PdApp) app = NULL;
 	PdPurgeReport report = { 0 };
 	guint k;
 	const GOptionEntry entries[] = {
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "count what would go; change nothing", NULL },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "the counts as a JSON object", NULL },
+		{ "vacuum", 0, 0, G_OPTION_ARG_NONE, &vacuum,
+		  "then compact the database so the file shrinks (holds the write lock meanwhile)", NULL },
 		{ NULL },
 	};
 
@@ -46,6 +50,8 @@ pd_cmd_purge (int argc, char **argv, GError **error)
 	    (app = pd_app_open (PD_APP_STORE, error)) == NULL)
 		return FALSE;
 	ok = pd_purge_run (app, pd_now (), dry_run, &report, error);
+	if (ok && vacuum && !dry_run)
+		ok = pd_purge_vacuum (app, pd_now (), &before, &after, error);
 	if (ok && json) {
 		PdJson *j = pd_json_new ();
 
@@ -53,6 +59,13 @@ pd_cmd_purge (int argc, char **argv, GError **error)
 		pd_json_key (j, "dry_run");
 		pd_json_bool (j, dry_run);
 		pd_json_member_int (j, "files", report.files);
+		if (vacuum && !dry_run) {
+			pd_json_key (j, "vacuum");
+			pd_json_object_begin (j);
+			pd_json_member_int (j, "bytes_before", before);
+			pd_json_member_int (j, "bytes_after", after);
+			pd_json_object_end (j);
+		}
 		pd_json_key (j, "kinds");
 		pd_json_object_begin (j);
 		for (k = 0; k < PD_PURGE_KINDS; k++) {
@@ -82,6 +95,9 @@ pd_cmd_purge (int argc, char **argv, GError **error)
 			        dry_run ? "would remove " : "", text);
 		}
 		printf ("attachment files %s: %u\n", dry_run ? "to remove" : "removed", report.files);
+		if (vacuum && !dry_run)
+			printf ("database compacted: %" G_GINT64_FORMAT " bytes before, %" G_GINT64_FORMAT
+			        " after\n", before, after);
 	}
 	pd_purge_report_clear (&report);
 	return ok;

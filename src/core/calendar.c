@@ -211,6 +211,21 @@ pd_calendar_new (const char *tz, const char *hours, const char *holidays, const 
 	return g_steal_pointer (&cal);
 }
 
+GTimeZone *
+pd_calendar_zone (const PdCalendar *cal)
+{
+	return cal->tz;
+}
+
+const char *
+pd_calendar_zone_name (const PdCalendar *cal)
+{
+	const char *id = g_time_zone_get_identifier (cal->tz);
+
+	/* GLib names the UTC zone "UTC"; an offset-only zone keeps its "+09:00" form */
+	return id != NULL && *id != '\0' ? id : "UTC";
+}
+
 /* "20261224" into Y M D. */
 static gboolean
 ical_date (const char *v, int *y, int *m, int *d)

@@ -24,6 +24,11 @@ gboolean pd_calendar_add_ical (PdCalendar *cal, const char *text, GError **error
 /* The same from the file PATH. */
 gboolean pd_calendar_add_ical_file (PdCalendar *cal, const char *path, GError **error);
 
+/* The calendar's time zone (UTC when none was given). (transfer none) */
+GTimeZone *pd_calendar_zone (const PdCalendar *cal);
+/* Its IANA name, "UTC" for UTC. (transfer none) */
+const char *pd_calendar_zone_name (const PdCalendar *cal);
+
 /* Is the local date Y-M-D a holiday. */
 gboolean pd_calendar_is_holiday (const PdCalendar *cal, int y, int m, int d);
 

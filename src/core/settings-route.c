@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/settings-retention.h"
 #include "core/settings.h"
 #include "core/strutil.h"
 
@@ -263,6 +264,22 @@ load_rule (PdRouteSettings *r, const char *group, GKeyFile *kf, GError **error)
 	return TRUE;
 }
 
+/* [route] (no name) same_mail_window = 1h: a duration as for [retention]. */
+static gboolean
+load_window (PdRouteSettings *r, GKeyFile *kf, GError **error)
+{
+	g_autofree char *v = g_key_file_get_value (kf, "route", "same_mail_window", NULL);
+
+	r->same_mail_window = PD_SAME_MAIL_WINDOW;
+	if (v != NULL && !pd_retention_parse (v, &r->same_mail_window)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG,
+		             "[route] same_mail_window: want a duration like 1h, 90m or 2d (0 = never), "
+		             "got \"%s\"", v);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 PdRouteSettings *
 pd_settings_route_load (const PdSettings *s, GKeyFile *kf, GError **error)
 {
@@ -272,6 +289,8 @@ pd_settings_route_load (const PdSettings *s, GKeyFile *kf, GError **error)
 
 	r->queues = g_ptr_array_new_with_free_func ((GDestroyNotify) queue_routing_free);
 	r->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+	if (!load_window (r, kf, error))
+		goto fail;
 	for (i = 0; i < s->queues->len; i++)
 		if (!load_queue (r, s->queues->pdata[i], kf, error))
 			goto fail;

@@ -30,7 +30,14 @@ typedef struct {
 typedef struct PdRouteSettings {
 	GPtrArray *queues; /* PdQueueRouting*, in the order of PdSettings.queues */
 	GPtrArray *rules;  /* PdRouteRule*, in file order */
+	/* [route] same_mail_window: copies of one mail (Message-ID and sender) stored within this
+	 * many seconds of each other are one ticket; 0 = never merged. */
+	gint64 same_mail_window;
 } PdRouteSettings;
+
+/* The default same_mail_window: one SMTP transaction or one pipe call per recipient arrive
+ * well within an hour; a later mail with the same Message-ID is a re-send. */
+#define PD_SAME_MAIL_WINDOW 3600
 
 /* Read the routing keys of KF for S (after its queues are loaded) into a new
  * PdRouteSettings. (transfer full) */

@@ -18,6 +18,7 @@
 #include "core/settings-sun.h"
 #include "core/settings-route.h"
 #include "core/settings-retention.h"
+#include "core/settings-upkeep.h" /* sla2 */
 
 static void sla_free (PdSlaSettings *sla);
 
@@ -75,6 +76,7 @@ settings_free (PdSettings *s)
 	pd_settings_sun_free (s->sun);
 	pd_route_settings_free (s->routing);
 	pd_retention_settings_free (s->retention);
+	pd_upkeep_settings_free (s->upkeep);
 	pd_kb_settings_free (s->kb);
 	pd_campaign_settings_free (s->campaign);
 	g_free (s);
@@ -839,6 +841,8 @@ settings_from (GKeyFile *kf, const char *config, const char *home, GError **erro
 		return NULL;
 	if ((s->campaign = pd_campaign_settings_load (kf, error)) == NULL)
 		return NULL;
+	if ((s->upkeep = pd_settings_upkeep_load (kf, error)) == NULL) /* sla2 */
+		return NULL;
 	if (!valid_address (s->bounce_address)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "[smtp] bounce_address: not an address: %s",
 		             s->bounce_address);
@@ -1051,6 +1055,9 @@ pd_settings_example (const char *domain)
 		"#max_connections_per_address = 20\n"
 		"# seconds between runs of the scheduler (SLA reminders and escalations)\n"
 		"#tick_interval = 60\n"
+		"# who may read GET /metrics on the HTTP listener: loopback (peers on this machine;\n"
+		"# 404 to others), on (anyone who reaches it) or off\n"
+		"#metrics = loopback\n"
 		"\n"
 		"# one section per IMAP mailbox to fetch from (a hosted mailbox)\n"
 		"#[imap hosted]\n"
@@ -1082,6 +1089,10 @@ pd_settings_example (const char *domain)
 		"#[route vip]\n"
 		"#sender_domain = bigcustomer.example\n"
 		"#priority = urgent\n"
+		"# copies of one mail to several queue addresses (same Message-ID and sender) within\n"
+		"# this window are one ticket (0 = never)\n"
+		"#[route]\n"
+		"#same_mail_window = 1h\n"
 		"\n"
 		"# how long stored mail is kept (d, w, y; never = for ever, the default); `postdesk\n"
 		"# purge` and the scheduler (at most every purge_interval) remove the rest, and\n"
@@ -1096,6 +1107,9 @@ pd_settings_example (const char *domain)
 		"# sent and failed outgoing mail\n"
 		"#outbox = 1y\n"
 		"#list_bounces = 1y\n"
-		"#purge_interval = 3600\n",
+		"#purge_interval = 3600\n"
+		"# after a purge, compact the database so the file shrinks: weekly or never (it holds\n"
+		"# the write lock while it runs; `postdesk purge --vacuum` does it now)\n"
+		"#vacuum = never\n",
 		domain, domain, domain, domain, domain);
 }

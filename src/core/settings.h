@@ -139,6 +139,7 @@ typedef struct {
 	PdKbSettings *kb;     /* [kb] (settings-kb.c), never NULL once loaded */
 
 	PdCampaignSettings *campaign; /* [campaign] (settings-campaign.h), never NULL */
+	struct PdUpkeepSettings *upkeep; /* [serve] metrics, [retention] vacuum: settings-upkeep.h */
 
 	gint ref_count;      /* private: pd_settings_ref/unref */
 } PdSettings;

@@ -3,11 +3,13 @@
  * per queue, SLA reminders and breaches (escalations fired), follow-the-sun hand-offs, list
  * subscribers, campaigns and campaign deliveries by state. Every configured queue, outbox,
  * subscriber, campaign and delivery state and SLA target has a line, 0 included, so a series does not
- * appear from nowhere. Counts are of rows kept: a retention purge lowers them. */
+ * appear from nowhere. Counts are of rows kept: a retention purge lowers them. [serve] metrics
+ * (settings-upkeep.h) says who may read them: by default loopback peers only, 404 to others. */
 #include "http/http-private.h"
 
 #include <string.h>
 
+#include "core/settings-upkeep.h"
 #include "store/report.h"
 
 /* A label value: backslash, double quote and newline escaped. */
@@ -130,13 +132,51 @@ render (PdApp *app, GError **error)
 	return g_string_free (out, FALSE);
 }
 
+/* Is ADDR a loopback address: 127.0.0.0/8, ::1, or 127.x mapped into IPv6 (a listener on
+ * "::" sees IPv4 peers so). */
+static gboolean
+loopback (GSocketAddress *addr)
+{
+	GInetAddress *ip;
+	const guint8 *b;
+
+	if (addr == NULL || !G_IS_INET_SOCKET_ADDRESS (addr))
+		return FALSE;
+	ip = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr));
+	if (g_inet_address_get_is_loopback (ip))
+		return TRUE;
+	if (g_inet_address_get_family (ip) != G_SOCKET_FAMILY_IPV6)
+		return FALSE;
+	b = g_inet_address_to_bytes (ip);
+	return memcmp (b, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0 && b[12] == 127;
+}
+
+/* [serve] metrics: the queue names and counts are not for whoever reaches the public
+ * listener; by default only a scraper on this machine gets them, the rest a plain 404. */
+static gboolean
+allowed (const PdUpkeepSettings *u, SoupServerMessage *msg)
+{
+	PdMetricsAccess access = u ? u->metrics : PD_METRICS_LOOPBACK;
+
+	if (access == PD_METRICS_ON)
+		return TRUE;
+	if (access == PD_METRICS_OFF)
+		return FALSE;
+	return loopback (soup_server_message_get_remote_address (msg));
+}
+
 void
 pd_http_metrics (PdHttpServer *srv, SoupServerMessage *msg)
 {
 	g_autoptr (GError) error = NULL;
-	char *text = render (srv->app, &error);
+	char *text;
 	g_autoptr (GBytes) body = NULL;
 
+	if (!allowed (srv->app->settings->upkeep, msg)) {
+		pd_http_not_found (srv, msg);
+		return;
+	}
+	text = render (srv->app, &error);
 	if (text == NULL) {
 		g_autofree char *line = g_strdup_printf ("# metrics unavailable: %s\n", error->message);
 

@@ -2,6 +2,8 @@
  * and the small pure helpers the reports share (percentiles, percentages, days). */
 #include "report/report.h"
 
+#include "core/calendar.h"
+
 #include <stdarg.h>
 
 static void
@@ -193,4 +195,71 @@ pd_report_day (gint64 t, GTimeZone *zone)
 	g_autoptr (GDateTime) local = zone ? g_date_time_to_timezone (utc, zone) : NULL;
 
 	return g_date_time_format (local ? local : utc, "%Y-%m-%d");
+}
+
+gint64
+pd_report_next_day (gint64 t, GTimeZone *zone)
+{
+	g_autoptr (GTimeZone) utc_zone = zone ? NULL : g_time_zone_new_utc ();
+	GTimeZone *z = zone ? zone : utc_zone;
+	g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (t);
+	g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, z);
+	g_autoptr (GDateTime) next = g_date_time_add_days (local, 1);
+	g_autoptr (GDateTime) midnight = NULL;
+	int y, m, d;
+
+	g_date_time_get_ymd (next, &y, &m, &d);
+	midnight = g_date_time_new (z, y, m, d, 0, 0, 0);
+	return g_date_time_to_unix (midnight);
+}
+
+GTimeZone *
+pd_report_queue_zone (const PdSettings *s, const char *queue)
+{
+	const PdQueueSettings *qs = queue ? pd_settings_queue (s, queue) : NULL;
+
+	return qs != NULL && qs->sla->calendar != NULL ? pd_calendar_zone (qs->sla->calendar) : NULL;
+}
+
+const char *
+pd_report_queue_zone_name (const PdSettings *s, const char *queue)
+{
+	const PdQueueSettings *qs = queue ? pd_settings_queue (s, queue) : NULL;
+
+	return qs != NULL && qs->sla->calendar != NULL ? pd_calendar_zone_name (qs->sla->calendar) : "UTC";
+}
+
+GPtrArray *
+pd_report_queues (const PdSettings *s, const PdReportQuery *q)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	guint i;
+
+	if (q->queue != NULL) {
+		g_ptr_array_add (out, (gpointer) q->queue);
+		return out;
+	}
+	for (i = 0; i < s->queues->len; i++)
+		g_ptr_array_add (out, ((PdQueueSettings *) s->queues->pdata[i])->name);
+	return out;
+}
+
+void
+pd_report_zones (PdReport *report, const PdSettings *s, const PdReportQuery *q)
+{
+	g_autoptr (GPtrArray) queues = pd_report_queues (s, q);
+	PdReportSection *sec;
+	guint i;
+
+	sec = pd_report_section (report, "time_zones", "Time zones",
+	                         "Days are counted in each queue's calendar time zone; UTC for a "
+	                         "queue without a calendar.");
+	pd_report_column (sec, "queue", "Queue", PD_REPORT_TEXT);
+	pd_report_column (sec, "time_zone", "Time zone", PD_REPORT_TEXT);
+	for (i = 0; i < queues->len; i++) {
+		char **row = pd_report_row (sec);
+
+		pd_report_set_text (sec, row, 0, queues->pdata[i]);
+		pd_report_set_text (sec, row, 1, pd_report_queue_zone_name (s, queues->pdata[i]));
+	}
 }

@@ -92,6 +92,21 @@ char *pd_report_percent_text (gint64 part, gint64 whole);
 char *pd_report_duration_text (gint64 seconds);
 /* "2026-11-30" for T in ZONE (NULL = UTC). (transfer full) */
 char *pd_report_day (gint64 t, GTimeZone *zone);
+/* The start of the local day after T's, in ZONE (NULL = UTC). */
+gint64 pd_report_next_day (gint64 t, GTimeZone *zone);
+
+/* ---- days in the queues' zones (sla2) ---- */
+/* The zone QUEUE's days are counted in: its calendar's; NULL (UTC) for a queue without a
+ * calendar or not configured. (transfer none) */
+GTimeZone *pd_report_queue_zone (const PdSettings *s, const char *queue);
+/* That zone's name: "Europe/Berlin", "UTC". */
+const char *pd_report_queue_zone_name (const PdSettings *s, const char *queue);
+/* The queues a report covers (Q's queue, else every configured queue), in config order.
+ * (transfer container) */
+GPtrArray *pd_report_queues (const PdSettings *s, const PdReportQuery *q);
+/* A section "time_zones" (queue, time_zone) saying which zone each covered queue's days are
+ * in, so every format states it. */
+void pd_report_zones (PdReport *report, const PdSettings *s, const PdReportQuery *q);
 
 /* ---- rendering (render.c) ---- */
 typedef enum { PD_REPORT_FORMAT_TEXT, PD_REPORT_FORMAT_CSV, PD_REPORT_FORMAT_JSON,

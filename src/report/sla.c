@@ -4,7 +4,8 @@
  * A target is met when the first response (resolution) came at or before its due time,
  * breached when it came later or has not come and the due time has passed (at the report's
  * clock), and pending otherwise; a target paused while the customer is awaited has no due time
- * and counts as met once the ticket is resolved. Days are UTC days. */
+ * and counts as met once the ticket is resolved. Days are days of the queue's calendar time
+ * zone (UTC without a calendar). */
 #include "report/report.h"
 
 #include "store/report.h"
@@ -179,8 +180,10 @@ pd_report_sla (PdApp *app, const PdReportQuery *q, PdReport *report, GError **er
 				}
 				if (done > 0) {
 					gint64 d = MAX (done - created, 0);
-					g_autofree char *day0 = pd_report_day (created, NULL);
-					g_autofree char *day1 = pd_report_day (done, NULL);
+					/* the queue's calendar day, not the UTC one */
+					GTimeZone *zone = pd_report_queue_zone (app->settings, queue);
+					g_autofree char *day0 = pd_report_day (created, zone);
+					g_autofree char *day1 = pd_report_day (done, zone);
 
 					g_array_append_val (both[k]->cycle, d);
 					if (g_str_equal (day0, day1))
@@ -236,7 +239,8 @@ pd_report_sla (PdApp *app, const PdReportQuery *q, PdReport *report, GError **er
 	s = pd_report_section (report, "times", "First response and cycle time per queue",
 	                       "Seconds from the ticket's creation to the first answer and to its "
 	                       "resolution (nearest-rank median and 90th percentile); same day: resolved "
-	                       "on the (UTC) day it came in, of all tickets created.");
+	                       "on the day it came in (in the queue's time zone, see Time zones), of "
+	                       "all tickets created.");
 	pd_report_column (s, "queue", "Queue", PD_REPORT_TEXT);
 	pd_report_column (s, "tickets", "Tickets", PD_REPORT_INT);
 	pd_report_column (s, "responded", "Answered", PD_REPORT_INT);
@@ -255,5 +259,6 @@ pd_report_sla (PdApp *app, const PdReportQuery *q, PdReport *report, GError **er
 	pd_report_chart (s, 0, 3, 6, -1);
 	g_array_unref (total.first);
 	g_array_unref (total.cycle);
+	pd_report_zones (report, app->settings, q);
 	return TRUE;
 }

@@ -1,6 +1,8 @@
-/* volume.c - `report volume`: per UTC day of the window, tickets created, customer mails on
- * tickets, agents' answers to customers and tickets resolved; and the totals. Every day of
- * the window has a row (up to a year; a longer window lists only the days with activity). */
+/* volume.c - `report volume`: per day of the window, tickets created, customer mails on
+ * tickets, agents' answers to customers and tickets resolved; and the totals. A day is a day
+ * of the queue's calendar time zone (UTC for a queue without a calendar); the report says
+ * which in its time_zones section. Every day of the window has a row (up to a year; a longer
+ * window lists only the days with activity). */
 #include "report/report.h"
 
 #include "store/report.h"
@@ -32,17 +34,29 @@ pd_report_volume (PdApp *app, const PdReportQuery *q, PdReport *report, GError *
 	if (rows == NULL)
 		return FALSE;
 	if (q->until > q->since && (q->until - q->since) / DAY <= MAX_DAYS) {
-		gint64 t;
+		g_autoptr (GPtrArray) queues = pd_report_queues (app->settings, q);
+		guint k;
 
-		for (t = q->since - q->since % DAY; t < q->until; t += DAY) {
-			char *day = pd_report_day (t, NULL);
+		/* the local days of the window in every zone the covered queues use */
+		for (k = 0; k < queues->len; k++) {
+			GTimeZone *zone = pd_report_queue_zone (app->settings, queues->pdata[k]);
+			gint64 t;
 
-			g_ptr_array_add (order, day);
-			g_hash_table_insert (days, day, g_new0 (gint64, N_WHAT));
+			for (t = q->since; t < q->until; t = pd_report_next_day (t, zone)) {
+				char *day = pd_report_day (t, zone);
+
+				if (g_hash_table_contains (days, day)) {
+					g_free (day);
+					continue;
+				}
+				g_ptr_array_add (order, day);
+				g_hash_table_insert (days, day, g_new0 (gint64, N_WHAT));
+			}
 		}
 	}
 	for (i = 0; i < rows->rows->len; i++) {
-		char *day = pd_report_day (pd_report_int (rows, i, 0), NULL);
+		char *day = pd_report_day (pd_report_int (rows, i, 0),
+		                           pd_report_queue_zone (app->settings, pd_report_text (rows, i, 2)));
 		const char *what = pd_report_text (rows, i, 1);
 		gint64 *counts = g_hash_table_lookup (days, day);
 
@@ -63,8 +77,9 @@ pd_report_volume (PdApp *app, const PdReportQuery *q, PdReport *report, GError *
 
 	pd_report_set_title (report, "Volume");
 	s = pd_report_section (report, "days", "Volume per day",
-	                       "Per UTC day: tickets created, customer mails on tickets, answers "
-	                       "agents sent to customers, tickets resolved.");
+	                       "Per day (in the queue's time zone, see Time zones): tickets created, "
+	                       "customer mails on tickets, answers agents sent to customers, tickets "
+	                       "resolved.");
 	pd_report_column (s, "day", "Day", PD_REPORT_TEXT);
 	pd_report_column (s, "created", "Tickets created", PD_REPORT_INT);
 	pd_report_column (s, "customer_mails", "Customer mails", PD_REPORT_INT);
@@ -91,5 +106,6 @@ pd_report_volume (PdApp *app, const PdReportQuery *q, PdReport *report, GError *
 		for (w = 0; w < N_WHAT; w++)
 			pd_report_set_int (s, row, w, total[w]);
 	}
+	pd_report_zones (report, app->settings, q);
 	return TRUE;
 }

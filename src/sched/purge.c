@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/settings-retention.h"
+#include "core/settings-upkeep.h"
+#include "store/vacuum.h"
 
 /* rows of one kind per transaction (tickets for closed_tickets) */
 #ifndef PD_PURGE_BATCH
@@ -166,6 +168,39 @@ pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *report, G
 	return TRUE;
 }
 
+gboolean
+pd_purge_vacuum (PdApp *app, gint64 now, gint64 *before_r, gint64 *after_r, GError **error)
+{
+	g_autofree char *detail = NULL;
+
+	if (!pd_store_vacuum (app->store, before_r, after_r, error))
+		return FALSE;
+	detail = g_strdup_printf ("database compacted: %" G_GINT64_FORMAT " bytes before, %" G_GINT64_FORMAT
+	                          " after", *before_r, *after_r);
+	pd_log_info ("vacuum before=%" G_GINT64_FORMAT " after=%" G_GINT64_FORMAT, *before_r, *after_r);
+	return pd_store_event_add (app->store, 0, now, "postdesk", "vacuum", detail, 0, error);
+}
+
+/* [retention] vacuum: at most once per interval, counted from the last `vacuum` event, so
+ * `tick` from cron (a new process each time) does it no more often than serve. */
+static void
+vacuum_scheduled (PdApp *app, gint64 now)
+{
+	const PdUpkeepSettings *u = app->settings->upkeep;
+	g_autoptr (GError) local = NULL;
+	gint64 last = 0, before, after;
+
+	if (u == NULL || u->vacuum_interval <= 0)
+		return;
+	if (!pd_store_last_vacuum (app->store, &last, &local) ||
+	    (last > 0 && now - last < u->vacuum_interval && now >= last))
+		goto out;
+	pd_purge_vacuum (app, now, &before, &after, &local);
+out:
+	if (local != NULL)
+		pd_log_warn ("vacuum: %s; trying again at the next scheduler run", local->message);
+}
+
 G_LOCK_DEFINE_STATIC (last_purge);
 static gint64 last_purge = G_MININT64;
 
@@ -196,6 +231,7 @@ pd_purge_scheduled (PdApp *app, gint64 now, GError **error)
 		G_LOCK (last_purge);
 		last_purge = G_MININT64;
 		G_UNLOCK (last_purge);
-	}
+	} else
+		vacuum_scheduled (app, now);
 	return TRUE;
 }

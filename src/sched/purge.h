@@ -20,10 +20,17 @@ gboolean pd_purge_run (PdApp *app, gint64 now, gboolean dry_run, PdPurgeReport *
                        GError **error);
 
 /* For the scheduler: pd_purge_run when a policy is set and this process has not purged in
- * the last [retention] purge_interval (default an hour). A failed purge is logged and tried
+ * the last [retention] purge_interval (default an hour); then pd_purge_vacuum when
+ * [retention] vacuum = weekly (or another interval) and the last `vacuum` event is older. A failed purge is logged and tried
  * again at the next run; it never stops the SLA timers (so this returns FALSE never today;
  * ERROR is kept for the day it must). */
 gboolean pd_purge_scheduled (PdApp *app, gint64 now, GError **error);
+
+/* VACUUM the database so the space purges freed goes back to the disk, and record a `vacuum`
+ * event with the sizes before and after (bytes). Not in a transaction; the write lock is
+ * held while it runs. (issue 13, sla2) */
+gboolean pd_purge_vacuum (PdApp *app, gint64 now, gint64 *before_r, gint64 *after_r,
+                          GError **error);
 
 /* Delete the attachment files of BLOBS (SHA-256s) that nothing references, under the write
  * lock (so no mail that brings the same file back can be half-stored meanwhile). FILES_R

@@ -258,6 +258,12 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	/* as an agent: its tickets become unassigned */
 	if (!run (store, "UPDATE tickets SET assignee = NULL WHERE assignee IN"
 	                 " (SELECT id FROM agents WHERE lower (address) = ?1)", address, 0, NULL, error) ||
+	    /* its follow-the-sun ledger (db/020, db/028) points at the agent row (sla2) */
+	    !run (store, "DELETE FROM handoff_tickets WHERE handoff_id IN (SELECT h.id FROM handoffs h"
+	                 " JOIN agents a ON a.id = h.agent_id WHERE lower (a.address) = ?1)", address, 0,
+	          NULL, error) ||
+	    !run (store, "DELETE FROM handoffs WHERE agent_id IN"
+	                 " (SELECT id FROM agents WHERE lower (address) = ?1)", address, 0, NULL, error) ||
 	    !run (store, "DELETE FROM agents WHERE lower (address) = ?1", address, 0,
 	          pseudonymised_r, error))
 		return FALSE;

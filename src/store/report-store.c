@@ -101,15 +101,15 @@ pd_store_report_activity (PdStore *store, gint64 since, gint64 until, const char
 {
 	return window_query (
 		store,
-		"SELECT created_at, 'created' FROM tickets WHERE created_at >= ?1 AND created_at < ?2 "
+		"SELECT created_at, 'created', queue FROM tickets WHERE created_at >= ?1 AND created_at < ?2 "
 		"AND (?3 IS NULL OR queue = ?3) "
-		"UNION ALL SELECT m.created_at, 'in' FROM messages m JOIN tickets t ON t.id = m.ticket_id "
+		"UNION ALL SELECT m.created_at, 'in', t.queue FROM messages m JOIN tickets t ON t.id = m.ticket_id "
 		"WHERE m.direction = 'in' AND m.class = 'human' AND COALESCE (m.reason, '') NOT IN " AGENT_MAIL
 		" AND m.created_at >= ?1 AND m.created_at < ?2 AND (?3 IS NULL OR t.queue = ?3) "
-		"UNION ALL SELECT o.created_at, 'reply' FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
+		"UNION ALL SELECT o.created_at, 'reply', t.queue FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
 		"WHERE o.kind = 'reply' AND o.created_at >= ?1 AND o.created_at < ?2 "
 		"AND (?3 IS NULL OR t.queue = ?3) "
-		"UNION ALL SELECT resolved_at, 'resolved' FROM tickets WHERE resolved_at >= ?1 "
+		"UNION ALL SELECT resolved_at, 'resolved', queue FROM tickets WHERE resolved_at >= ?1 "
 		"AND resolved_at < ?2 AND (?3 IS NULL OR queue = ?3) ORDER BY 1",
 		since, until, queue, error);
 }
@@ -322,7 +322,9 @@ pd_store_escalated_open (PdStore *store, const char *queue, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
-		"SELECT t.id, t.assignee FROM tickets t WHERE t.queue = ? AND t.state NOT IN "
+		"SELECT t.id, t.assignee, (SELECT group_concat (x.target, ',') FROM sla_timers x "
+		"WHERE x.ticket_id = t.id AND x.kind = 'escalation') FROM tickets t WHERE t.queue = ? "
+		"AND t.state NOT IN "
 		"('resolved', 'closed') AND EXISTS (SELECT 1 FROM sla_timers x WHERE x.ticket_id = t.id "
 		"AND x.kind = 'escalation') ORDER BY t.id",
 		error);

@@ -24,7 +24,7 @@ gint64 pd_report_int (const PdReportRows *rows, guint r, guint c);
  * done_at (resolved or closed, else NULL), target, due_at. Ordered by id, target. */
 PdReportRows *pd_store_report_tickets (PdStore *store, gint64 since, gint64 until,
                                        const char *queue, GError **error);
-/* What happened per time in the window: at, what, where WHAT is "created" (a ticket),
+/* What happened per time in the window: at, what, queue, where WHAT is "created" (a ticket),
  * "in" (a customer's mail on a ticket), "reply" (an agent's answer to the customer),
  * "resolved". */
 PdReportRows *pd_store_report_activity (PdStore *store, gint64 since, gint64 until,
@@ -72,7 +72,8 @@ gboolean pd_store_metrics_handoffs (PdStore *store, gint64 *count_r, GError **er
 /* ---- follow-the-sun ---- */
 /* Open (not resolved/closed) tickets of QUEUE assigned to AGENT: id (GArray of gint64). */
 GArray *pd_store_open_assigned (PdStore *store, gint64 agent, const char *queue, GError **error);
-/* Open tickets of QUEUE whose SLA escalation fired: id, assignee (NULL when none). */
+/* Open tickets of QUEUE whose SLA escalation fired: id, assignee (NULL when none), the
+ * escalated targets ("first_response,resolution"). */
 PdReportRows *pd_store_escalated_open (PdStore *store, const char *queue, GError **error);
 /* Open tickets assigned to AGENT in any queue (its load). */
 gboolean pd_store_agent_load (PdStore *store, gint64 agent, gint64 *count_r, GError **error);

@@ -234,6 +234,25 @@ test_bad (void)
 	g_assert_error (error, PD_ERROR, PD_ERROR_CONFIG);
 }
 
+/* the zone a calendar counts in, for reports' days (sla2) */
+static void
+test_zone (void)
+{
+	g_autoptr (PdCalendar) tokyo = pd_calendar_new ("Asia/Tokyo", "Mon-Fri 09:00-17:00", NULL,
+	                                                NULL, NULL, NULL);
+	g_autoptr (PdCalendar) utc = pd_calendar_new (NULL, "Mon-Fri 09:00-17:00", NULL, NULL, NULL, NULL);
+
+	g_assert_nonnull (tokyo);
+	g_assert_cmpstr (pd_calendar_zone_name (tokyo), ==, "Asia/Tokyo");
+	int i = g_time_zone_find_interval (pd_calendar_zone (tokyo), G_TIME_TYPE_UNIVERSAL,
+	                                   t ("2026-11-30T00:00:00Z"));
+
+	g_assert_cmpint (i, >=, 0);
+	g_assert_cmpint (g_time_zone_get_offset (pd_calendar_zone (tokyo), i), ==, 9 * 3600);
+	g_assert_cmpstr (pd_calendar_zone_name (utc), ==, "UTC");
+	g_assert_cmpint (g_time_zone_get_offset (pd_calendar_zone (utc), 0), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,5 +265,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/calendar/ical", test_ical);
 	g_test_add_func ("/calendar/several-ranges", test_several_ranges);
 	g_test_add_func ("/calendar/bad", test_bad);
+	g_test_add_func ("/calendar/zone", test_zone);
 	return g_test_run ();
 }

@@ -154,6 +154,54 @@ test_shift (void)
 	g_assert_false (pd_shift_parse ("Europe/Berlin", "25:00-26:00", &bad));
 }
 
+/* the calendar's form for agents' hours: weekdays, several ranges, overnight (sla2) */
+static void
+test_shift_weekdays (void)
+{
+	PdShift week = { 0 }, split = { 0 }, night = { 0 }, bad = { 0 };
+
+	/* 2026-12-04 is a Friday; Berlin is UTC+1 in winter */
+	g_assert_true (pd_shift_parse ("Europe/Berlin", "Mon-Fri 09:00-17:00", &week));
+	g_assert_true (pd_shift_on (&week, t ("2026-12-04T08:00:00Z")));  /* Fri 09:00 */
+	g_assert_false (pd_shift_on (&week, t ("2026-12-05T10:00:00Z"))); /* Sat 11:00 */
+	g_assert_false (pd_shift_on (&week, t ("2026-12-06T10:00:00Z"))); /* Sun */
+	g_assert_true (pd_shift_on (&week, t ("2026-12-07T08:00:00Z")));  /* Mon */
+	/* over the weekend the last end is Friday's */
+	g_assert_cmpint (pd_shift_last_end (&week, t ("2026-12-06T12:00:00Z")), ==, t ("2026-12-04T16:00:00Z"));
+	g_assert_cmpint (pd_shift_last_end (&week, t ("2026-12-07T07:00:00Z")), ==, t ("2026-12-04T16:00:00Z"));
+	pd_shift_clear (&week);
+
+	g_assert_true (pd_shift_parse ("Europe/Berlin", "Mon-Thu 09:00-12:00, 13:00-17:00; Fri 09:00-13:00", &split));
+	g_assert_true (pd_shift_on (&split, t ("2026-12-03T10:00:00Z")));  /* Thu 11:00 */
+	g_assert_false (pd_shift_on (&split, t ("2026-12-03T11:30:00Z"))); /* Thu 12:30: lunch */
+	g_assert_true (pd_shift_on (&split, t ("2026-12-03T15:00:00Z")));  /* Thu 16:00 */
+	g_assert_false (pd_shift_on (&split, t ("2026-12-04T13:00:00Z"))); /* Fri 14:00 */
+	g_assert_cmpint (pd_shift_last_end (&split, t ("2026-12-03T11:30:00Z")), ==, t ("2026-12-03T11:00:00Z"));
+	g_assert_cmpint (pd_shift_last_end (&split, t ("2026-12-05T12:00:00Z")), ==, t ("2026-12-04T12:00:00Z"));
+	pd_shift_clear (&split);
+
+	/* overnight on weekdays: Monday night to Saturday morning */
+	g_assert_true (pd_shift_parse ("Europe/Berlin", "mon-fri 22:00-06:00", &night));
+	g_assert_true (pd_shift_on (&night, t ("2026-12-05T02:00:00Z")));  /* Sat 03:00: Friday's */
+	g_assert_false (pd_shift_on (&night, t ("2026-12-06T02:00:00Z"))); /* Sun 03:00 */
+	g_assert_false (pd_shift_on (&night, t ("2026-12-07T02:00:00Z"))); /* Mon 03:00: Sunday has none */
+	g_assert_true (pd_shift_on (&night, t ("2026-12-07T22:00:00Z")));  /* Mon 23:00 */
+	g_assert_cmpint (pd_shift_last_end (&night, t ("2026-12-07T12:00:00Z")), ==, t ("2026-12-05T05:00:00Z"));
+	pd_shift_clear (&night);
+
+	/* DST: the Sunday of the change in March (02:00 -> 03:00) */
+	g_assert_true (pd_shift_parse ("Europe/Berlin", "Sun 01:00-05:00", &night));
+	g_assert_cmpint (pd_shift_last_end (&night, t ("2026-03-29T12:00:00Z")), ==, t ("2026-03-29T03:00:00Z"));
+	pd_shift_clear (&night);
+
+	g_assert_false (pd_shift_parse ("UTC", "Mon-Fri", &bad));
+	g_assert_false (pd_shift_parse ("UTC", "Mon-Fro 09:00-17:00", &bad));
+	g_assert_false (pd_shift_parse ("UTC", "Mon-Fri 9-5", &bad));
+	g_assert_false (pd_shift_parse ("UTC", "Mon-Fri 09:00-17:00; ", &bad) == FALSE);
+	pd_shift_clear (&bad);
+	g_assert_false (pd_shift_parse ("Nowhere/City", "Mon-Fri 09:00-17:00", &bad));
+}
+
 static void
 test_sun_settings (void)
 {
@@ -186,6 +234,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/report/percent-duration", test_percent_duration);
 	g_test_add_func ("/report/render", test_render);
 	g_test_add_func ("/report/shift", test_shift);
+	g_test_add_func ("/report/shift-weekdays", test_shift_weekdays);
 	g_test_add_func ("/report/sun-settings", test_sun_settings);
 	return g_test_run ();
 }
