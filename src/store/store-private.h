@@ -49,6 +49,10 @@ gpointer pd_store_one (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, con
 /* A kb_articles row selected as id, slug, title, body, topics, locale, visibility, status,
  * version, created, updated (store/kb.c's ARTICLE_COLS) as a PdKbArticle. (transfer full) */
 gpointer pd_store_kb_article_from (sqlite3_stmt *stmt);
+/* A messages row selected as ticket.c's message list does (column 14: the raw bytes to
+ * derive the text from, or NULL) as a PdMessageRow. (transfer full) */
+gpointer pd_store_message_from (sqlite3_stmt *stmt);
+
 /* The raw bytes of message row M (a table name or alias) when its text is to be derived
  * from them (incoming, body not stored, the bytes still kept), else NULL. */
 #define PD_MESSAGE_RAW(m) \

@@ -278,7 +278,7 @@ gboolean pd_store_ticket_assignee (PdStore *store, gint64 id, gint64 *agent_r, G
 /* Participants of TICKET with ROLE (NULL = all). (transfer full: char*) */
 GPtrArray *pd_store_participants (PdStore *store, gint64 ticket, const char *role,
                                   GError **error);
-/* The last incoming message of TICKET from a non-agent, or NULL in ROW_R. */
+/* The last incoming message of TICKET from a non-agent, or NULL in ROW_R (body not read). */
 gboolean pd_store_last_customer_message (PdStore *store, gint64 ticket, PdMessageRow **row_r,
                                          GError **error);
 

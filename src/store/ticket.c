@@ -228,8 +228,8 @@ pd_store_message_add (PdStore *store, PdMessageRow *row, GError **error)
 	return TRUE;
 }
 
-static gpointer
-message_from (sqlite3_stmt *stmt)
+gpointer
+pd_store_message_from (sqlite3_stmt *stmt)
 {
 	PdMessageRow *m = g_new0 (PdMessageRow, 1);
 
@@ -268,7 +268,7 @@ pd_store_message_list (PdStore *store, gint64 ticket, GError **error)
 	if (stmt == NULL)
 		return NULL;
 	pd_bind_int (stmt, 1, ticket);
-	return pd_store_collect (store, stmt, message_from, (GDestroyNotify) pd_message_row_free,
+	return pd_store_collect (store, stmt, pd_store_message_from, (GDestroyNotify) pd_message_row_free,
 	                         error);
 }
 
