@@ -14,6 +14,7 @@
 #include "store/lists.h"
 #include "core/settings-route.h"
 #include "store/route.h"
+#include "mail/mail.h"
 
 #define SECRET_BYTES 32
 
@@ -149,6 +150,16 @@ pd_app_prepare_home (const char *home, GError **error)
 			             "addresses in mail sent before no longer verify", key, db);
 	}
 	return TRUE;
+}
+
+/* A message's text derived from its raw bytes, as processing got it (store.h: the text of
+ * incoming mail is not stored twice). No limits: the mail parsed once already. */
+static char *
+derive_text (GBytes *raw)
+{
+	g_autoptr (PdMail) mail = pd_mail_parse (raw, NULL, NULL);
+
+	return mail != NULL ? g_steal_pointer (&mail->body_text) : NULL;
 }
 
 static GBytes *
@@ -289,6 +300,7 @@ pd_app_open (PdAppFlags flags, GError **error)
 		return NULL;
 	}
 	build_views (app);
+	pd_store_set_text_deriver (derive_text);
 	app->store = pd_store_open (app->settings->database, app->settings->busy_timeout, error);
 	if (app->store == NULL)
 		return NULL;
@@ -315,6 +327,7 @@ pd_app_open_with_settings (PdSettings *settings, GError **error)
 	if (app->secret == NULL)
 		return NULL;
 	build_views (app);
+	pd_store_set_text_deriver (derive_text);
 	app->store = pd_store_open (settings->database, settings->busy_timeout, error);
 	if (app->store == NULL)
 		return NULL;

@@ -276,20 +276,26 @@ gboolean
 pd_store_last_customer_message (PdStore *store, gint64 ticket, PdMessageRow **row_r,
                                 GError **error)
 {
-	g_autoptr (GPtrArray) all = pd_store_message_list (store, ticket, error);
-	guint i;
+	/* the text is not read: a reply needs the Message-ID, and deriving the text of every
+	 * message of the ticket would parse them all under the write lock */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT id, ticket_id, intake_id, outbox_id, direction, class, reason, message_id,"
+		" from_addr, from_name, subject, NULL, threaded_by, created_at, NULL FROM messages"
+		" WHERE ticket_id = ? AND direction = 'in' AND class = 'human'"
+		" AND threaded_by IS NOT 'agent' ORDER BY id DESC LIMIT 1",
+		error);
+	g_autoptr (GPtrArray) rows = NULL;
 
 	*row_r = NULL;
-	if (all == NULL)
+	if (stmt == NULL)
 		return FALSE;
-	for (i = all->len; i > 0; i--) {
-		PdMessageRow *m = all->pdata[i - 1];
-
-		if (g_strcmp0 (m->direction, "in") == 0 && g_strcmp0 (m->klass, "human") == 0 &&
-		    g_strcmp0 (m->threaded_by, "agent") != 0) {
-			*row_r = g_ptr_array_steal_index (all, i - 1);
-			return TRUE;
-		}
-	}
+	pd_bind_int (stmt, 1, ticket);
+	rows = pd_store_collect (store, stmt, pd_store_message_from,
+	                         (GDestroyNotify) pd_message_row_free, error);
+	if (rows == NULL)
+		return FALSE;
+	if (rows->len > 0)
+		*row_r = g_ptr_array_steal_index (rows, 0);
 	return TRUE;
 }

@@ -43,25 +43,33 @@ convert_all (GConverter *conv, const guint8 *in, gsize len, GByteArray *out, GEr
 	}
 }
 
-void
-pd_bind_packed_text (sqlite3_stmt *stmt, int i, const char *text)
+/* TEXT deflated behind the magic, or NULL when it is short or does not shrink. */
+static GByteArray *
+pack (const char *text, gsize len)
 {
-	gsize len;
 	g_autoptr (GZlibCompressor) z = NULL;
 	GByteArray *out;
 
-	if (text == NULL || (len = strlen (text)) < MIN_PACK) {
-		sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
-		return;
-	}
+	if (text == NULL || len < MIN_PACK)
+		return NULL;
 	z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, 3);
 	out = g_byte_array_sized_new ((guint) (len / 3 + 64));
 	g_byte_array_append (out, (const guint8 *) MAGIC, MAGIC_LEN);
 	out = convert_all (G_CONVERTER (z), (const guint8 *) text, len, out, NULL);
-	if (out == NULL || out->len >= len) {
-		/* incompressible (or the converter failed): plain text it is */
-		if (out)
-			g_byte_array_unref (out);
+	if (out != NULL && out->len >= len) {
+		/* incompressible: plain text it is */
+		g_byte_array_unref (out);
+		return NULL;
+	}
+	return out;
+}
+
+void
+pd_bind_packed_text (sqlite3_stmt *stmt, int i, const char *text)
+{
+	GByteArray *out = pack (text, text ? strlen (text) : 0);
+
+	if (out == NULL) {
 		sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
 		return;
 	}
@@ -134,9 +142,80 @@ text_func (sqlite3_context *sc, int argc, sqlite3_value **argv)
 	g_byte_array_unref (out);
 }
 
+/* pd_pack(X): text X as it is stored, deflated when that is worth it (a message's text
+ * written by SQL, e.g. kept before its raw bytes go). */
+static void
+pack_func (sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+	GByteArray *out;
+
+	(void) argc;
+	if (sqlite3_value_type (argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null (sc);
+		return;
+	}
+	out = pack ((const char *) sqlite3_value_text (argv[0]), (gsize) sqlite3_value_bytes (argv[0]));
+	if (out == NULL) {
+		sqlite3_result_value (sc, argv[0]);
+		return;
+	}
+	sqlite3_result_blob (sc, out->data, (int) out->len, SQLITE_TRANSIENT);
+	g_byte_array_unref (out);
+}
+
+/* pd_derived_text(RAW): the text of the mail RAW, as processing stored it (NULL for NULL). */
+static void
+derived_func (sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+	g_autoptr (GBytes) raw = NULL;
+	char *text;
+
+	(void) argc;
+	if (sqlite3_value_type (argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null (sc);
+		return;
+	}
+	raw = g_bytes_new (sqlite3_value_blob (argv[0]), (gsize) sqlite3_value_bytes (argv[0]));
+	text = pd_store_derive_text (raw);
+	if (text == NULL)
+		sqlite3_result_null (sc);
+	else
+		sqlite3_result_text (sc, text, -1, g_free);
+}
+
 int
 pd_packed_register (sqlite3 *db)
 {
-	return sqlite3_create_function (db, "pd_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                                text_func, NULL, NULL);
+	int rc = sqlite3_create_function (db, "pd_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                                  text_func, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function (db, "pd_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+		                              pack_func, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function (db, "pd_derived_text", 1,
+		                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, derived_func,
+		                              NULL, NULL);
+	return rc;
+}
+
+/* Incoming mail's text (issue 10): derived from its raw bytes by the function the app set. */
+static PdTextDeriver deriver;
+
+void
+pd_store_set_text_deriver (PdTextDeriver fn)
+{
+	deriver = fn;
+}
+
+gboolean
+pd_store_derives_text (void)
+{
+	return deriver != NULL;
+}
+
+char *
+pd_store_derive_text (GBytes *raw)
+{
+	return deriver != NULL && raw != NULL ? deriver (raw) : NULL;
 }

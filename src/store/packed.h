@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include "store/store.h"
+
 /* Bind TEXT (NULL binds NULL) to parameter I, deflated when that is worth it. */
 void pd_bind_packed_text (sqlite3_stmt *stmt, int i, const char *text);
 
@@ -14,7 +16,13 @@ void pd_bind_packed_text (sqlite3_stmt *stmt, int i, const char *text);
  * does not inflate (a damaged row: logged). (transfer full) */
 char *pd_col_packed_text (sqlite3_stmt *stmt, int i);
 
-/* Register the SQL function pd_text(X) on DB: X inflated when packed, as text. */
+/* Register on DB the SQL functions pd_text(X): X inflated when packed, as text;
+ * pd_pack(X): text X deflated as pd_bind_packed_text would; pd_derived_text(RAW): the text
+ * of the mail RAW (pd_store_derive_text). */
 int pd_packed_register (sqlite3 *db);
+
+/* The text of the mail RAW through the function pd_store_set_text_deriver set; NULL when
+ * none is set. (transfer full) */
+char *pd_store_derive_text (GBytes *raw);
 
 #endif

@@ -52,7 +52,7 @@ static const struct {
 	  "SELECT ticket_id AS ticket, role FROM participants WHERE address = ?1 ORDER BY ticket_id" },
 	{ "messages",
 	  "SELECT id, ticket_id AS ticket, direction, class, reason, message_id, from_addr, from_name,"
-	  " subject, pd_text (body) AS body, created_at FROM messages WHERE from_addr = ?1"
+	  " subject, " PD_MESSAGE_TEXT ("messages") " AS body, created_at FROM messages WHERE from_addr = ?1"
 	  " OR ticket_id IN (SELECT id FROM tickets WHERE customer = ?1) ORDER BY id" },
 	{ "attachments",
 	  "SELECT a.message_id AS message, a.filename, a.content_type, a.size, a.sha256"
@@ -246,6 +246,11 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	/* mail to it, or that names it (a notification quoting it), and raw mail naming it */
 	if (!run (store, "DELETE FROM outbox WHERE lower (rcpt) = ?1"
 	                 " OR instr (lower (CAST (raw AS TEXT)), ?1) > 0", address, 0, &c->outbox, error) ||
+	    /* text derived from bytes about to go is kept (and scrubbed below) */
+	    !run (store, "UPDATE messages SET body = pd_pack (pd_derived_text (" PD_MESSAGE_RAW ("messages") "))"
+	                 " WHERE body IS NULL AND direction = 'in' AND intake_id IN (SELECT id FROM intake"
+	                 " WHERE body_id IN (SELECT id FROM bodies WHERE instr (lower (CAST (raw AS TEXT)), ?1) > 0))",
+	          address, 0, NULL, error) ||
 	    !run (store, "UPDATE intake SET body_id = NULL WHERE body_id IN (SELECT id FROM bodies"
 	                 " WHERE instr (lower (CAST (raw AS TEXT)), ?1) > 0)", address, 0,
 	          &c->raw_dropped, error) ||
@@ -280,10 +285,12 @@ pd_store_person_erase (PdStore *store, const char *address, gint64 now, PdPurgeC
 	          pseudonymised_r, error))
 		return FALSE;
 	/* text elsewhere that names it */
-	/* (a scrubbed text is stored plain: readers take packed and plain alike) */
+	/* (a scrubbed text is stored plain: readers take packed and plain alike; a derived text
+	 * that names it is stored scrubbed, since the kept bytes may name it encoded) */
 	if (!run (store, "UPDATE messages SET subject = pd_scrub (subject, ?1),"
-	                 " body = pd_scrub (pd_text (body), ?1), from_name = pd_scrub (from_name, ?1)"
-	                 " WHERE instr (lower (subject), ?1) > 0 OR instr (lower (pd_text (body)), ?1) > 0"
+	                 " body = pd_scrub (" PD_MESSAGE_TEXT ("messages") ", ?1), from_name = pd_scrub (from_name, ?1)"
+	                 " WHERE instr (lower (subject), ?1) > 0"
+	                 " OR instr (lower (" PD_MESSAGE_TEXT ("messages") "), ?1) > 0"
 	                 " OR instr (lower (from_name), ?1) > 0",
 	          address, 0, pseudonymised_r, error) ||
 	    !run (store, "UPDATE events SET actor = pd_scrub (actor, ?1), detail = pd_scrub (detail, ?1)"

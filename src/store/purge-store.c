@@ -287,8 +287,13 @@ pd_store_purge (PdStore *store, PdPurgeKind kind, gint64 cutoff, gint64 limit, P
 			return FALSE;
 		break;
 	case PD_PURGE_INTAKE_RAW:
-		/* the row stays (it is the record that the mail came, and the dedup key); the bytes go */
-		if (!run3 (store, "UPDATE intake SET body_id = NULL WHERE id IN (SELECT id FROM intake"
+		/* the row stays (it is the record that the mail came, and the dedup key); the bytes go,
+		 * and the text of its message, derived from them until now, is kept in the message */
+		if (!run3 (store, "UPDATE messages SET body = pd_pack (pd_derived_text (" PD_MESSAGE_RAW ("messages") "))"
+		                  " WHERE body IS NULL AND direction = 'in' AND intake_id IN (SELECT id FROM intake"
+		                  " WHERE state = 'done' AND processed_at < ?2 AND body_id IS NOT NULL"
+		                  " ORDER BY id LIMIT ?3)", NULL, cutoff, limit, NULL, error) ||
+		    !run3 (store, "UPDATE intake SET body_id = NULL WHERE id IN (SELECT id FROM intake"
 		                  " WHERE state = 'done' AND processed_at < ?2 AND body_id IS NOT NULL"
 		                  " ORDER BY id LIMIT ?3)",
 		           NULL, cutoff, limit, &c->raw_dropped, error))

@@ -49,4 +49,16 @@ gpointer pd_store_one (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, con
 /* A kb_articles row selected as id, slug, title, body, topics, locale, visibility, status,
  * version, created, updated (store/kb.c's ARTICLE_COLS) as a PdKbArticle. (transfer full) */
 gpointer pd_store_kb_article_from (sqlite3_stmt *stmt);
+/* A messages row selected as ticket.c's message list does (column 14: the raw bytes to
+ * derive the text from, or NULL) as a PdMessageRow. (transfer full) */
+gpointer pd_store_message_from (sqlite3_stmt *stmt);
+
+/* The raw bytes of message row M (a table name or alias) when its text is to be derived
+ * from them (incoming, body not stored, the bytes still kept), else NULL. */
+#define PD_MESSAGE_RAW(m) \
+	"(SELECT b.raw FROM intake i JOIN bodies b ON b.id = i.body_id WHERE i.id = " m \
+	".intake_id AND " m ".direction = 'in' AND " m ".body IS NULL)"
+/* The text of message row M as readers see it: stored (maybe packed) or derived. Needs
+ * pd_packed_register. */
+#define PD_MESSAGE_TEXT(m) "coalesce (pd_text (" m ".body), pd_derived_text (" PD_MESSAGE_RAW (m) "))"
 #endif

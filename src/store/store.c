@@ -2,6 +2,7 @@
  * migrations compiled in from db/ (GResource /org/postdesk/db/), transactions, and the
  * per-connection statement cache. Table-specific queries live in store-*.c. */
 #include "store/store-private.h"
+#include "store/packed.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -355,6 +356,12 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 	}
 	sqlite3_busy_timeout (store->db, busy_timeout_ms);
 	sqlite3_extended_result_codes (store->db, 1);
+	/* message text: packed, or derived from the raw bytes (SQL in purge and erasure reads it) */
+	rc = pd_packed_register (store->db);
+	if (rc != SQLITE_OK) {
+		pd_store_set_error (store, rc, "register functions", error);
+		return NULL;
+	}
 	/* The last connection to close would checkpoint the WAL into the database and delete it:
 	 * three more fsyncs (and one of the directory when the next process makes the WAL anew)
 	 * for every `deliver`, a process per message (issue 10). The WAL stays; the automatic

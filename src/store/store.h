@@ -122,6 +122,16 @@ typedef struct {
 	gint64 created_at;
 } PdMessageRow;
 void pd_message_row_free (PdMessageRow *row);
+
+/* Incoming mail's text is not stored a second time (issue 10): a message row of incoming
+ * mail whose intake row keeps the raw bytes leaves body NULL, and readers (message list,
+ * export, erasure) derive it from those bytes with FN, the mail parser's body text; the app
+ * sets it, since store must not call mail/. Before the bytes go (retention of intake_raw,
+ * erasure) the text is written into the row. Without FN, body is stored as before.
+ * Set once, before any thread uses a store. */
+typedef char *(*PdTextDeriver) (GBytes *raw);
+void pd_store_set_text_deriver (PdTextDeriver fn);
+gboolean pd_store_derives_text (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdMessageRow, pd_message_row_free)
 
 typedef struct {
@@ -268,7 +278,7 @@ gboolean pd_store_ticket_assignee (PdStore *store, gint64 id, gint64 *agent_r, G
 /* Participants of TICKET with ROLE (NULL = all). (transfer full: char*) */
 GPtrArray *pd_store_participants (PdStore *store, gint64 ticket, const char *role,
                                   GError **error);
-/* The last incoming message of TICKET from a non-agent, or NULL in ROW_R. */
+/* The last incoming message of TICKET from a non-agent, or NULL in ROW_R (body not read). */
 gboolean pd_store_last_customer_message (PdStore *store, gint64 ticket, PdMessageRow **row_r,
                                          GError **error);
 

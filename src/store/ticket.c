@@ -185,7 +185,21 @@ pd_store_is_participant (PdStore *store, gint64 ticket, const char *addr, gboole
 gboolean
 pd_store_message_add (PdStore *store, PdMessageRow *row, GError **error)
 {
-	sqlite3_stmt *stmt = pd_store_stmt (
+	gboolean derived = FALSE;
+	gint64 one;
+	sqlite3_stmt *stmt;
+
+	if (row->intake_id > 0 && row->body != NULL && pd_store_derives_text () &&
+	    g_strcmp0 (row->direction, "in") == 0) {
+		stmt = pd_store_stmt (store, "SELECT 1 FROM intake WHERE id = ? AND body_id IS NOT NULL",
+		                      error);
+		if (stmt == NULL)
+			return FALSE;
+		pd_bind_int (stmt, 1, row->intake_id);
+		if (!pd_store_lookup_int (store, stmt, &one, &derived, error))
+			return FALSE;
+	}
+	stmt = pd_store_stmt (
 		store,
 		"INSERT INTO messages (ticket_id, intake_id, outbox_id, direction, class, reason,"
 		" message_id, from_addr, from_name, subject, body, threaded_by, created_at)"
@@ -204,7 +218,8 @@ pd_store_message_add (PdStore *store, PdMessageRow *row, GError **error)
 	pd_bind_text (stmt, 8, row->from_addr);
 	pd_bind_text (stmt, 9, row->from_name);
 	pd_bind_text (stmt, 10, row->subject);
-	pd_bind_packed_text (stmt, 11, row->body); /* text of mail: deflated */
+	/* text of mail: derived from the raw bytes when they are kept, else deflated */
+	pd_bind_packed_text (stmt, 11, derived ? NULL : row->body);
 	pd_bind_text (stmt, 12, row->threaded_by);
 	pd_bind_int (stmt, 13, row->created_at);
 	if (!pd_store_exec_stmt (store, stmt, error))
@@ -213,8 +228,8 @@ pd_store_message_add (PdStore *store, PdMessageRow *row, GError **error)
 	return TRUE;
 }
 
-static gpointer
-message_from (sqlite3_stmt *stmt)
+gpointer
+pd_store_message_from (sqlite3_stmt *stmt)
 {
 	PdMessageRow *m = g_new0 (PdMessageRow, 1);
 
@@ -230,6 +245,11 @@ message_from (sqlite3_stmt *stmt)
 	m->from_name = pd_col_text (stmt, 9);
 	m->subject = pd_col_text (stmt, 10);
 	m->body = pd_col_packed_text (stmt, 11);
+	if (m->body == NULL && sqlite3_column_type (stmt, 14) == SQLITE_BLOB) {
+		g_autoptr (GBytes) raw = pd_col_bytes (stmt, 14);
+
+		m->body = pd_store_derive_text (raw);
+	}
 	m->threaded_by = pd_col_text (stmt, 12);
 	m->created_at = sqlite3_column_int64 (stmt, 13);
 	return m;
@@ -241,14 +261,14 @@ pd_store_message_list (PdStore *store, gint64 ticket, GError **error)
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"SELECT id, ticket_id, intake_id, outbox_id, direction, class, reason, message_id,"
-		" from_addr, from_name, subject, body, threaded_by, created_at FROM messages"
-		" WHERE ticket_id = ? ORDER BY id",
+		" from_addr, from_name, subject, body, threaded_by, created_at, " PD_MESSAGE_RAW ("messages")
+		" FROM messages WHERE ticket_id = ? ORDER BY id",
 		error);
 
 	if (stmt == NULL)
 		return NULL;
 	pd_bind_int (stmt, 1, ticket);
-	return pd_store_collect (store, stmt, message_from, (GDestroyNotify) pd_message_row_free,
+	return pd_store_collect (store, stmt, pd_store_message_from, (GDestroyNotify) pd_message_row_free,
 	                         error);
 }
 

@@ -448,6 +448,85 @@ test_busy_is_tempfail (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 }
 
+/* A stand-in for the mail parser: the text is the raw bytes after "text:". */
+static char *
+fake_derive (GBytes *raw)
+{
+	gsize len;
+	const char *p = g_bytes_get_data (raw, &len);
+
+	return len > 5 ? g_strndup (p + 5, len - 5) : NULL;
+}
+
+/* The text of incoming mail is derived from the raw bytes while they are kept (issue 10):
+ * messages.body stays NULL and pd_store_message_list gives the text; outgoing text, and
+ * incoming mail whose bytes were dropped, are stored as before. */
+static void
+test_message_text_derived (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdStore) store = open_store (f, 1000);
+	g_autoptr (GBytes) raw = g_bytes_new_static ("text:derived from bytes", 23);
+	g_autoptr (GBytes) raw2 = g_bytes_new_static ("text:the bytes that went", 24);
+	g_autoptr (GPtrArray) list = NULL;
+	PdMessageRow in = { 0 }, out = { 0 }, gone = { 0 };
+	const PdMessageRow *m;
+	gint64 intake, intake2, ticket;
+	char *state = NULL;
+
+	(void) data;
+	pd_store_set_text_deriver (fake_derive);
+	g_assert_true (pd_store_intake_add (store, raw, "deliver", "ann@x.example", "support@example.com",
+	                                    1, &intake, &state, &error));
+	g_assert_true (pd_store_intake_add (store, raw2, "deliver", "ann@x.example", "support@example.com",
+	                                    1, &intake2, &state, &error));
+	g_assert_true (pd_store_ticket_create (store, "support", "s", "ann@x.example", NULL, "normal", 1,
+	                                       &ticket, &error));
+	in.ticket_id = ticket;
+	in.intake_id = intake;
+	in.direction = (char *) "in";
+	in.klass = (char *) "human";
+	in.body = (char *) "derived from bytes";
+	in.created_at = 1;
+	g_assert_true (pd_store_message_add (store, &in, &error));
+	out.ticket_id = ticket;
+	out.direction = (char *) "out";
+	out.klass = (char *) "human";
+	out.body = (char *) "outgoing text";
+	out.created_at = 2;
+	g_assert_true (pd_store_message_add (store, &out, &error));
+	/* an intake row whose bytes are gone: its message keeps the text it was given */
+	gone = in;
+	gone.intake_id = intake2;
+	gone.body = (char *) "kept in the row";
+	gone.created_at = 3;
+	{
+		sqlite3 *db;
+
+		g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+		sqlite3_busy_timeout (db, 1000);
+		g_assert_cmpint (sqlite3_exec (db, "UPDATE intake SET body_id = NULL WHERE id = 2", NULL,
+		                               NULL, NULL), ==, SQLITE_OK);
+		sqlite3_close (db);
+	}
+	g_assert_true (pd_store_message_add (store, &gone, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM messages WHERE body IS NULL"), ==, 1);
+	g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM messages WHERE body IS NULL"
+	                                     " AND direction = 'in' AND intake_id = 1"), ==, 1);
+
+	list = pd_store_message_list (store, ticket, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (list->len, ==, 3);
+	m = list->pdata[0];
+	g_assert_cmpstr (m->body, ==, "derived from bytes");
+	m = list->pdata[1];
+	g_assert_cmpstr (m->body, ==, "outgoing text");
+	m = list->pdata[2];
+	g_assert_cmpstr (m->body, ==, "kept in the row");
+	pd_store_set_text_deriver (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -462,5 +541,6 @@ main (int argc, char **argv)
 	ADD ("outbox/auto-count-limit", test_outbox_auto_count_limit);
 	ADD ("batch/savepoints", test_batch_savepoints);
 	ADD ("busy-tempfail", test_busy_is_tempfail);
+	ADD ("message/text-derived", test_message_text_derived);
 	return g_test_run ();
 }
