@@ -524,7 +524,8 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 			goto fail;
 		}
 		existed = old != NULL;
-		if (!pd_store_kb_put (store, it->article, author, now, &id, &changed, error))
+		if (!pd_store_kb_put (store, it->article, author, now, &id, &changed, error) ||
+		    !pd_kb_stems_save (store, id, it->article, error))
 			goto fail;
 		stats.articles++;
 		if (!existed)
