@@ -267,6 +267,14 @@ reindex (PdStore *store, gint64 id, GError **error)
 }
 
 gboolean
+pd_store_kb_optimize (PdStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "INSERT INTO kb_fts (kb_fts) VALUES ('optimize')", error);
+
+	return stmt != NULL && pd_store_exec_stmt (store, stmt, error);
+}
+
+gboolean
 pd_store_kb_terms_stale (PdStore *store, GError **error)
 {
 	sqlite3_stmt *stmt = pd_store_stmt (store, "UPDATE kb_generation SET terms = ''", error);

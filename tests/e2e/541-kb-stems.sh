@@ -49,4 +49,11 @@ is "kb edit stores the new version's" "$(q "SELECT s.body FROM kb_stems s JOIN k
 check "unpublish it" pd kb unpublish wombat-care
 check "publish it" pd kb publish wombat-care
 is "every article's row is current after unpublish and publish" "$(current)" 55
+# a large import (64 or more changed) also merges the FTS5 index: still sound, still found
+mkdir -p "$TEST_TMP/many"
+for i in $(seq 1 70); do printf '# Sprocket %d manual\n\nThe sprocket%d needs oiling.\n' "$i" "$i" >"$TEST_TMP/many/sprocket-$i.md"; done
+check "import 70 more" pd kb import "$TEST_TMP/many"
+is "rows for them too" "$(current)" 125
+check "the merged index passes FTS5's integrity check" sqlite3 "$db" "INSERT INTO kb_fts (kb_fts) VALUES ('integrity-check')"
+is "and finds the new words" "$(pd kb search --json sprocket7 | jq -r '.[0].slug' 2>/dev/null)" sprocket-7
 finish
