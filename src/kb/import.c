@@ -524,7 +524,8 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 			goto fail;
 		}
 		existed = old != NULL;
-		if (!pd_store_kb_put (store, it->article, author, now, &id, &changed, error))
+		if (!pd_store_kb_put (store, it->article, author, now, &id, &changed, error) ||
+		    !pd_kb_stems_save (store, id, it->article, error))
 			goto fail;
 		stats.articles++;
 		if (!existed)
@@ -548,8 +549,11 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 			stats.documents += dchanged;
 		}
 	}
-	/* the suggester's word counts follow the articles in the same transaction */
-	if (!pd_store_kb_terms_refresh (store, error) || !pd_store_commit (store, error))
+	/* the suggester's word counts follow the articles in the same transaction; after many
+	 * changes the index is merged into one segment (cheaper queries, the same results) */
+	if (!pd_store_kb_terms_refresh (store, error) ||
+	    (stats.created + stats.updated >= 64 && !pd_store_kb_optimize (store, error)) ||
+	    !pd_store_commit (store, error))
 		goto fail;
 	if (stats_r)
 		*stats_r = stats;

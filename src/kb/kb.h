@@ -65,6 +65,11 @@ void pd_kb_suggestion_free (PdKbSuggestion *s);
 gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_r,
                         GError **error);
 
+/* Store the suggester's stems of article ID (db/027), just stored as A, unless those stored
+ * hold for its version: call after pd_store_kb_put, in its transaction. Without them
+ * pd_kb_suggest tokenises the article itself (slower, same suggestions). */
+gboolean pd_kb_stems_save (PdStore *store, gint64 id, const PdKbArticle *a, GError **error);
+
 /* The question in a mail's TEXT as pd_kb_suggest sees it (greetings, quotes and signatures
  * removed) in *QUESTION_R (may be NULL), and its content words: lower case, diacritics folded,
  * no stop words, each once, space-separated; "" when there is none. For counting the questions

@@ -21,6 +21,9 @@
 #define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
+/* The word rules' edition: the stems stored per article (db/027) hold only for the rules they
+ * were made with. Change it with stop_words, stem (), words () or terms (). */
+#define STEMMER 1
 
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
@@ -381,31 +384,90 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 	return TRUE;
 }
 
-/* The terms of A's title and topics; its body's terms wait for article_body (). */
+/* the stems of a stored list (db/027: space-separated) */
+static GPtrArray *
+split_stems (const char *list)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	const char *p = list, *e;
+
+	while (*p) {
+		for (e = p; *e && *e != ' '; e++)
+			;
+		if (e > p)
+			g_ptr_array_add (out, g_strndup (p, e - p));
+		p = *e ? e + 1 : e;
+	}
+	return out;
+}
+
+/* The terms of A's title and topics; its body's terms wait for article_body (). Stored stems
+ * when the candidate has them, else the text tokenised: the same terms either way. */
 static ArticleTerms *
-article_terms (const PdKbArticle *a)
+article_terms (const PdKbCandidate *a)
 {
 	ArticleTerms *t = g_hash_table_lookup (cache.articles, &a->id);
-	g_autofree char *head = NULL;
 
 	if (t != NULL)
 		return t;
-	head = g_strconcat (a->title, " ", a->topics, NULL);
 	t = g_new0 (ArticleTerms, 1);
-	t->head = terms (head);
+	if (a->head_stems != NULL) {
+		t->head = split_stems (a->head_stems);
+	} else {
+		g_autofree char *head = g_strconcat (a->title, " ", a->topics ? a->topics : "", NULL);
+
+		t->head = terms (head);
+	}
 	g_hash_table_insert (cache.articles, g_memdup2 (&a->id, sizeof a->id), t);
 	return t;
 }
 
+/* the terms of a body in Markdown */
 static GPtrArray *
-article_body (const PdKbArticle *a, ArticleTerms *t)
+body_terms (const char *markdown)
 {
-	if (t->body == NULL) {
-		g_autofree char *body = pd_kb_markdown_to_text (a->body);
+	g_autofree char *body = pd_kb_markdown_to_text (markdown ? markdown : "");
 
-		t->body = terms (body);
-	}
+	return terms (body);
+}
+
+static GPtrArray *
+article_body (const PdKbCandidate *a, ArticleTerms *t)
+{
+	if (t->body == NULL)
+		t->body = a->body_stems != NULL ? split_stems (a->body_stems) : body_terms (a->body);
 	return t->body;
+}
+
+static char *
+join_stems (GPtrArray *stems)
+{
+	GString *out = g_string_new (NULL);
+	guint i;
+
+	for (i = 0; i < stems->len; i++)
+		g_string_append_printf (out, "%s%s", i ? " " : "", (char *) stems->pdata[i]);
+	return g_string_free (out, FALSE);
+}
+
+gboolean
+pd_kb_stems_save (PdStore *store, gint64 id, const PdKbArticle *a, GError **error)
+{
+	g_autofree char *head = NULL, *head_list = NULL, *body_list = NULL;
+	g_autoptr (GPtrArray) head_terms = NULL;
+	g_autoptr (GPtrArray) body = NULL;
+	gboolean current;
+
+	if (!pd_store_kb_stems_current (store, id, STEMMER, &current, error))
+		return FALSE;
+	if (current)
+		return TRUE;
+	head = g_strconcat (a->title, " ", a->topics ? a->topics : "", NULL);
+	head_terms = terms (head);
+	body = body_terms (a->body);
+	head_list = join_stems (head_terms);
+	body_list = join_stems (body);
+	return pd_store_kb_stems_put (store, id, STEMMER, head_list, body_list, error);
 }
 
 /* Two stems are one word when equal, or when one extends the other by a few letters and the
@@ -452,7 +514,7 @@ by_weight (gconstpointer a, gconstpointer b)
 }
 
 typedef struct {
-	const PdKbArticle *a;
+	const PdKbCandidate *a;
 	ArticleTerms *at;
 	double qshare;       /* the question's weight the article covers, 0..1 */
 	guint matches;       /* question words found in it */
@@ -549,7 +611,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
 			                        ((Term *) by_w->pdata[i])->term);
 	}
-	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, error);
+	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, STEMMER, error);
 	if (cands == NULL)
 		return FALSE;
 	if (cands->len == 0)

@@ -63,6 +63,7 @@ archive_one (PdStore *store, gint64 campaign_id, gint64 now, gint64 *article_r, 
 	/* the slug is the campaign's own: an article left by a run that died before setting
 	 * article_id is the same article and is taken over */
 	return pd_store_kb_put (store, a, "postdesk-lists", now, article_r, NULL, error) &&
+	       pd_kb_stems_save (store, *article_r, a, error) &&
 	       pd_store_list_campaign_set_article (store, c->id, *article_r, error);
 }
 
