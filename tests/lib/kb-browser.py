@@ -5,6 +5,7 @@
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -27,7 +28,11 @@ def click_and_wait(element):
     """click, then wait until the page it leads to has replaced the current one"""
     html = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(html))
+    # while the old document is being replaced, asking about its node can fail with
+    # "Node with given id does not belong to the document" instead of a stale-element
+    # error: that too means the page is going, so ask again
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(html))
 
 
 opts = webdriver.ChromeOptions()

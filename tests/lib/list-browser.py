@@ -32,7 +32,11 @@ def click_and_wait(element):
     its main part"""
     html = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(html))
+    # while the old document is being replaced, asking about its node can fail with
+    # "Node with given id does not belong to the document" instead of a stale-element
+    # error: that too means the page is going, so ask again
+    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(html))
     WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))
 
 
