@@ -2,7 +2,8 @@
 # README's first session, as written: a home made by a plain `init` (its default listeners),
 # `postdesk serve`, then the README's lines (read from README.md): swaks to the SMTP
 # listener, `ticket list`, `outbox show 1`. Only the ports are this test's own (free ones
-# instead of 2424/2525) and the paths are the build's.
+# instead of 2424/2525/8025, so a postdesk already running on this machine does not get in
+# the way) and the paths are the build's.
 . "$(dirname "$0")/lib.sh"
 
 README="$POSTDESK_SRCDIR/README.md"
@@ -18,6 +19,8 @@ readme_block() {
 SMTP_PORT=$(free_port)
 LMTP_PORT=$(free_port)
 while [ "$LMTP_PORT" = "$SMTP_PORT" ]; do LMTP_PORT=$(free_port); done
+HTTP_PORT=$(free_port)
+while [ "$HTTP_PORT" = "$SMTP_PORT" ] || [ "$HTTP_PORT" = "$LMTP_PORT" ]; do HTTP_PORT=$(free_port); done
 WORK="$TEST_TMP/clone"
 mkdir -p "$WORK/build/src"
 ln -s "$POSTDESK" "$WORK/build/src/postdesk"
@@ -27,7 +30,8 @@ pd init >>"$LOG" || bail "init failed"
 check "init turns on the SMTP listener on 127.0.0.1:2525" grep -q '^smtp = 127.0.0.1:2525$' "$POSTDESK_HOME/postdesk.conf"
 check "init turns on the LMTP listener on 127.0.0.1:2424" grep -q '^lmtp = 127.0.0.1:2424$' "$POSTDESK_HOME/postdesk.conf"
 sed -i -e "s/^smtp = 127.0.0.1:2525\$/smtp = 127.0.0.1:$SMTP_PORT/" \
-	-e "s/^lmtp = 127.0.0.1:2424\$/lmtp = 127.0.0.1:$LMTP_PORT/" "$POSTDESK_HOME/postdesk.conf"
+	-e "s/^lmtp = 127.0.0.1:2424\$/lmtp = 127.0.0.1:$LMTP_PORT/" \
+	-e "s/^http = 127.0.0.1:8025\$/http = 127.0.0.1:$HTTP_PORT/" "$POSTDESK_HOME/postdesk.conf"
 "$POSTDESK" serve >>"$LOG" 2>&1 &
 pd_track $!
 check "serve listens for SMTP" wait_for 20 $PY -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT)).close()"
