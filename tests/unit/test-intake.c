@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "cmd/cli.h"
 #include "intake/intake.h"
+#include "test-tree.h"
 
 typedef struct {
 	char *home;
@@ -36,24 +37,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
 	f->app = pd_app_open (PD_APP_STORE, &error);
 	g_assert_no_error (error);
 	g_assert_nonnull (f->app);
-}
-
-static void
-remove_tree (const char *path)
-{
-	GDir *d = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (d == NULL) {
-		g_unlink (path);
-		return;
-	}
-	while ((name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *p = g_build_filename (path, name, NULL);
-		remove_tree (p);
-	}
-	g_dir_close (d);
-	g_rmdir (path);
 }
 
 static void

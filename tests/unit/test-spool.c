@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "intake/intake.h"
 #include "intake/spool.h"
+#include "test-tree.h"
 
 typedef struct {
 	char *home;
@@ -36,24 +37,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
 	g_assert_true (pd_cmd_init (1, argv, &error));
 	f->app = pd_app_open (PD_APP_STORE, &error);
 	g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-	GDir *d = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	if (d == NULL) {
-		g_unlink (path);
-		return;
-	}
-	while ((name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *p = g_build_filename (path, name, NULL);
-		remove_tree (p);
-	}
-	g_dir_close (d);
-	g_rmdir (path);
 }
 
 static void
