@@ -12,6 +12,7 @@
 #include "core/token.h"
 #include "intake/intake.h"
 #include "tickets/actions.h"
+#include "test-tree.h"
 
 typedef struct {
 	char *dir;
@@ -19,44 +20,16 @@ typedef struct {
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-	GDir *dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-
-		if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	if (dir != NULL)
-		g_dir_close (dir);
-	g_rmdir (path);
-}
-
-static void
 setup (Fixture *fx, gconstpointer data)
 {
 	const char *extra = data;
 	g_autoptr (GError) error = NULL;
-	g_autofree char *home = NULL, *conf = NULL, *text = NULL;
-	char *argv[] = { (char *) "init", NULL };
+	g_autofree char *text = NULL;
 
-	fx->dir = g_dir_make_tmp ("pd-actions.XXXXXX", &error);
-	g_assert_no_error (error);
-	home = g_build_filename (fx->dir, "home", NULL);
-	conf = g_build_filename (home, "postdesk.conf", NULL);
-	g_assert_cmpint (g_mkdir (home, 0700), ==, 0);
 	text = g_strdup_printf ("[postdesk]\ndomain = example.com\n\n"
 	                        "[queue support]\naddress = support@example.com\ntag = SUPPORT\n\n%s\n",
 	                        extra ? extra : "");
-	g_assert_true (g_file_set_contents (conf, text, -1, &error));
-	g_setenv ("POSTDESK_HOME", home, TRUE);
-	g_assert_true (pd_cmd_init (1, argv, &error));
-	g_assert_no_error (error);
+	fx->dir = test_home_new ("pd-actions.XXXXXX", text);
 	fx->app = pd_app_open (PD_APP_STORE, &error);
 	g_assert_no_error (error);
 	g_assert_nonnull (fx->app);

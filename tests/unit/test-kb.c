@@ -8,6 +8,7 @@
 #include "kb/kb.h"
 #include "kb/markdown.h"
 #include "store/kb.h"
+#include "test-tree.h"
 
 typedef struct {
 	const char *md;
@@ -166,21 +167,6 @@ fixture_set_up (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 	db = g_build_filename (f->dir, "kb.db", NULL);
 	f->store = pd_store_open (db, 1000, &error);
 	g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-	if (g_file_test (path, G_FILE_TEST_IS_DIR)) {
-		g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-		const char *name;
-
-		while (d && (name = g_dir_read_name (d)) != NULL) {
-			g_autofree char *child = g_build_filename (path, name, NULL);
-			remove_tree (child);
-		}
-	}
-	g_remove (path);
 }
 
 static void

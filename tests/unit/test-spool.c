@@ -25,16 +25,9 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
 	g_autoptr (GError) error = NULL;
-	g_autofree char *conf = NULL;
-	char *argv[] = { (char *) "init", NULL };
 
 	(void) data;
-	f->home = g_dir_make_tmp ("pd-test-spool.XXXXXX", &error);
-	g_assert_no_error (error);
-	conf = g_build_filename (f->home, "postdesk.conf", NULL);
-	g_assert_true (g_file_set_contents (conf, config, -1, &error));
-	g_setenv ("POSTDESK_HOME", f->home, TRUE);
-	g_assert_true (pd_cmd_init (1, argv, &error));
+	f->home = test_home_new ("pd-test-spool.XXXXXX", config);
 	f->app = pd_app_open (PD_APP_STORE, &error);
 	g_assert_no_error (error);
 }

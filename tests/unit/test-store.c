@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "store/store.h"
+#include "test-tree.h"
 
 typedef struct {
 	char *dir;
@@ -24,21 +25,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
 	f->dir = g_dir_make_tmp ("pd-test-store.XXXXXX", &error);
 	g_assert_no_error (error);
 	f->path = g_build_filename (f->dir, "postdesk.db", NULL);
-}
-
-static void
-remove_tree (const char *dir)
-{
-	GDir *d = g_dir_open (dir, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *p = g_build_filename (dir, name, NULL);
-		g_unlink (p);
-	}
-	if (d != NULL)
-		g_dir_close (d);
-	g_rmdir (dir);
 }
 
 static void

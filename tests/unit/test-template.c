@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include "core/error.h"
 #include "core/template.h"
+#include "test-tree.h"
 
 /* name=value; list "items" with two items (title, url) and "empty" with none;
  * flag "yes" = "1", "no" = "" */
@@ -279,23 +280,6 @@ write_file (const char *dir, const char *rel, const char *text)
 	g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
 	g_file_set_contents (path, text, -1, &error);
 	g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *dir)
-{
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	const char *name;
-
-	if (d == NULL) {
-		g_remove (dir);
-		return;
-	}
-	while ((name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *path = g_build_filename (dir, name, NULL);
-		remove_tree (path);
-	}
-	g_rmdir (dir);
 }
 
 static void
