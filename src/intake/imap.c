@@ -176,6 +176,10 @@ take_one (PdImapFetcher *f, PdApp *app, PdImapSession *s, const PdImapNew *n, gi
 	}
 	taking.spool = spool = pd_spool_new (app->home);
 	if (!pd_imap_session_fetch (s, n->uid, to_spool, &taking, &found, &local)) {
+		if (stopping (f))
+			pd_log_info ("imap %s: uid %u: stopping after %" G_GSIZE_FORMAT " of %u bytes;"
+			             " it stays in the mailbox", name, n->uid, pd_spool_size (spool),
+			             n->size);
 		if (!taking.too_big) {
 			g_propagate_error (error, g_steal_pointer (&local));
 			return FALSE;

@@ -47,19 +47,7 @@ check "the small message is fetched and processed" wait_for 60 state_is 1 done
 base=$(kb VmRSS)
 reset_peak
 
-# the big one: CRLF lines (as IMAP sends them), each numbered, so a piece lost, repeated or
-# out of order changes the bytes
-$PY - "$M/big.eml" "$SIZE_MB" <<'PY'
-import sys
-path, mb = sys.argv[1], int(sys.argv[2])
-with open(path, "wb") as f:
-    f.write(b"From: Big <big@customer.example>\r\nTo: support@example.com\r\nSubject: Big one\r\n"
-            b"Message-ID: <big-imap@customer.example>\r\n\r\n")
-    i = 0
-    while f.tell() < mb * 1000 * 1000:
-        f.write(b"%09d the quick brown fox jumps over the lazy dog, again and again.\r\n" % i)
-        i += 1
-PY
+make_big "$M/big.eml" "$SIZE_MB" one
 size=$(stat -c %s "$M/big.eml")
 sha=$(sha256sum <"$M/big.eml" | cut -d' ' -f1)
 imap_append support "$M/big.eml" || bail "could not append the big message"

@@ -3,7 +3,8 @@
 # 1 MB): nothing of it is stored, it stays in the mailbox untouched, and once the server can
 # be reached again the fetcher takes it in once, byte-identical, and moves it. The drop is made
 # by a TCP relay between serve and Dovecot that cuts the first connection after 5 MB from the
-# server, then turns connections away until the test has looked at the mailbox.
+# server, then turns connections away until the test has looked at the mailbox
+# (tests/lib/imap-relay.py).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-imap.sh"
 
@@ -12,62 +13,9 @@
 start_dovecot
 printf 'secret\n' >"$TEST_TMP/imap.pass"
 
-# relay.py PORT-FILE TARGET-PORT CUT-AFTER GATE CUT-MARK: relay to 127.0.0.1:TARGET-PORT; the
-# first connection that has carried CUT-AFTER bytes from the server is closed on both sides
-# (CUT-MARK written); after that, connections are closed at once until GATE exists
-cat >"$TEST_TMP/relay.py" <<'PY'
-import os, socket, sys, threading
-port_file, target, cut_after, gate, mark = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-cut = threading.Event()
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", 0))
-srv.listen(16)
-with open(port_file + ".tmp", "w") as f:
-    f.write("%d\n" % srv.getsockname()[1])
-os.rename(port_file + ".tmp", port_file)
-
-def close(*socks):
-    for s in socks:
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        s.close()
-
-def pump(a, b, from_server, count):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d:
-                break
-            if from_server and not cut.is_set():
-                count[0] += len(d)
-                if count[0] > cut_after:
-                    cut.set()
-                    open(mark, "w").write("%d\n" % count[0])
-                    break
-            b.sendall(d)
-    except OSError:
-        pass
-    close(a, b)
-
-while True:
-    c, _ = srv.accept()
-    if cut.is_set() and not os.path.exists(gate):
-        close(c)
-        continue
-    u = socket.create_connection(("127.0.0.1", target))
-    count = [0]
-    threading.Thread(target=pump, args=(c, u, False, count), daemon=True).start()
-    threading.Thread(target=pump, args=(u, c, True, count), daemon=True).start()
-PY
 GATE="$TEST_TMP/gate"
 CUT="$TEST_TMP/cut"
-$PY "$TEST_TMP/relay.py" "$TEST_TMP/relay.port" "$DOVE_PORT" $((5 * 1024 * 1024)) "$GATE" "$CUT" >>"$LOG" 2>&1 &
-pd_track $!
-wait_for 20 test -s "$TEST_TMP/relay.port" || bail "the relay did not start"
-RELAY_PORT=$(cat "$TEST_TMP/relay.port")
+start_relay --cut-after $((5 * 1024 * 1024)) --gate "$GATE" --mark "$CUT"
 
 pd_setup "[imap drop]" "url = imap://127.0.0.1:$RELAY_PORT/INBOX" "user = support" \
 	"password_file = $TEST_TMP/imap.pass" "ca_file = $DOVE_DIR/ca.pem" "after = move:Done" \
@@ -75,17 +23,7 @@ pd_setup "[imap drop]" "url = imap://127.0.0.1:$RELAY_PORT/INBOX" "user = suppor
 
 M="$TEST_TMP/mails"
 mkdir -p "$M"
-$PY - "$M/big.eml" 12 <<'PY'
-import sys
-path, mb = sys.argv[1], int(sys.argv[2])
-with open(path, "wb") as f:
-    f.write(b"From: Big <big@customer.example>\r\nTo: support@example.com\r\nSubject: Big dropped\r\n"
-            b"Message-ID: <big-drop@customer.example>\r\n\r\n")
-    i = 0
-    while f.tell() < mb * 1000 * 1000:
-        f.write(b"%09d the quick brown fox jumps over the lazy dog, again and again.\r\n" % i)
-        i += 1
-PY
+make_big "$M/big.eml" 12 dropped
 size=$(stat -c %s "$M/big.eml")
 sha=$(sha256sum <"$M/big.eml" | cut -d' ' -f1)
 imap_append support "$M/big.eml" || bail "could not append the big message"
