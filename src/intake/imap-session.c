@@ -1,5 +1,5 @@
 /* imap-session.c - one IMAP connection over libetpan: connect (TLS/STARTTLS), log in, select,
- * list new UIDs, fetch a message, move/flag it, IDLE. Blocking calls, one thread per
+ * list new UIDs, fetch a message (in pieces), move/flag it, IDLE. Blocking calls, one thread per
  * session; it keeps no state beyond the session and decides nothing about intake (imap.c). */
 #include "intake/imap-private.h"
 
@@ -363,7 +363,8 @@ fetch_piece (PdImapSession *s, guint32 uid, guint32 offset, PdImapSink sink, gpo
 		*len_r = body->sec_body_part ? body->sec_length : 0;
 		/* a server that ignored the range sends the whole message from octet 0: fine for
 		 * the first piece (the caller sees more than it asked for and stops), never later */
-		if (offset > 0 && *len_r > 0 && (body->sec_origin_octet != offset || *len_r > PD_IMAP_CHUNK)) {
+		if (offset > 0 && *len_r > 0 &&
+		    (body->sec_origin_octet != offset || *len_r > PD_IMAP_CHUNK)) {
 			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
 			             "UID FETCH %u: asked for octets from %u, the server sent %zu from %u",
 			             uid, offset, *len_r, body->sec_origin_octet);

@@ -1,9 +1,10 @@
 /* imap.c - the fetcher thread of one [imap NAME] account: open a PdApp of its own, connect,
- * then for each new UID: fetch (in pieces, through a spool), commit to intake, move/flag, remember the UID, process;
- * then IDLE (or poll) and repeat; reconnect with backoff (1 s doubling to 5 min) on trouble.
- * IMAP commands live in imap-session.c. The thread owns its PdApp and session; its account
- * section is fixed for its life (a changed one restarts it, pd_imap_fetchers_update), while
- * processing follows the settings current in the cell, message by message. */
+ * then for each new UID: fetch (in pieces, into a spool), commit to intake, move/flag,
+ * remember the UID, process; then IDLE (or poll) and repeat; reconnect with backoff (1 s
+ * doubling to 5 min) on trouble. IMAP commands live in imap-session.c. The thread owns its
+ * PdApp and session; its account section is fixed for its life (a changed one restarts it,
+ * pd_imap_fetchers_update), while processing follows the settings current in the cell,
+ * message by message. */
 #include "intake/imap.h"
 
 #include <errno.h>
