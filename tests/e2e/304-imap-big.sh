@@ -74,6 +74,35 @@ echo "# serve RSS before: $((base / 1024)) MB; peak while fetching and storing $
 check "fetching and storing ${SIZE_MB} MB adds less than 16 MB to serve's RSS (+$(((peak - base) / 1024)) MB)" \
 	test $((peak - base)) -lt $((16 * 1024 + SLACK_KB))
 
+# sizes at the edges of a piece (1 MB = 1048576 bytes): the last piece is full, then empty,
+# or one byte
+exact() { # FILE SIZE
+	$PY - "$1" "$2" <<-'PY'
+		import sys
+		path, size = sys.argv[1], int(sys.argv[2])
+		head = (b"From: Edge <edge@customer.example>\r\nTo: support@example.com\r\n"
+		        b"Subject: Edge %d\r\nMessage-ID: <edge-%d@customer.example>\r\n\r\n" % (size, size))
+		body = bytearray()
+		i = 0
+		while len(head) + len(body) < size:
+		    body += b"%07d edge of a piece\r\n" % i
+		    i += 1
+		data = head + body[:size - len(head) - 2] + b"\r\n"
+		assert len(data) == size
+		open(path, "wb").write(data)
+	PY
+}
+n=2
+for edge in 1048575 1048576 1048577 2097152; do
+	exact "$M/edge-$edge.eml" "$edge"
+	imap_append support "$M/edge-$edge.eml" || bail "could not append the $edge-byte message"
+	n=$((n + 1))
+	check "a message of $edge bytes is taken in" wait_for 60 state_is "$n" done
+	is "the $edge bytes stored are the bytes appended" \
+		"$(db "SELECT size || ' ' || sha256 FROM intake WHERE source = 'imap:big' ORDER BY id DESC LIMIT 1")" \
+		"$edge $(sha256sum <"$M/edge-$edge.eml" | cut -d' ' -f1)"
+done
+
 kill "$SERVE_PID"
 wait "$SERVE_PID"
 is "serve exits 0 on SIGTERM" "$?" 0
