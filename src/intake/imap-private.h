@@ -49,8 +49,20 @@ void pd_imap_session_close (PdImapSession *s, gboolean logout);
 
 /* The messages (PdImapNew) above AFTER_UID now in the mailbox, by UID. (transfer full) */
 GArray *pd_imap_session_new_uids (PdImapSession *s, guint32 after_uid, GError **error);
-/* The message's bytes (BODY.PEEK[]); NULL in RAW_R with TRUE if it is gone meanwhile. */
-gboolean pd_imap_session_fetch (PdImapSession *s, guint32 uid, GBytes **raw_r, GError **error);
+/* Bytes of a message asked for at once: the most a fetch holds in memory (libetpan reads a
+ * whole response before it returns it), whatever the message's size. */
+#define PD_IMAP_CHUNK (1024 * 1024)
+
+/* Takes the next LEN bytes of the message; FALSE (with ERROR) stops the fetch. */
+typedef gboolean (*PdImapSink) (gpointer data, const void *bytes, gsize len, GError **error);
+
+/* The message's bytes, in order, handed to SINK piece by piece: partial fetches
+ * BODY.PEEK[]<offset.PD_IMAP_CHUNK> until a short piece, so a big message never sits in
+ * memory whole. FOUND_R FALSE (and TRUE returned) if it is gone meanwhile; SINK may then
+ * have had some of it. A broken connection sets s->lost; a refusal by SINK returns its
+ * error with the session still usable. */
+gboolean pd_imap_session_fetch (PdImapSession *s, guint32 uid, PdImapSink sink, gpointer data,
+                                gboolean *found_r, GError **error);
 /* Apply the account's `after` to UID: move:FOLDER (MOVE, or COPY + \Deleted + expunge),
  * seen (\Seen), delete (\Deleted + expunge). */
 gboolean pd_imap_session_after (PdImapSession *s, guint32 uid, GError **error);

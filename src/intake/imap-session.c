@@ -1,5 +1,5 @@
 /* imap-session.c - one IMAP connection over libetpan: connect (TLS/STARTTLS), log in, select,
- * list new UIDs, fetch a message, move/flag it, IDLE. Blocking calls, one thread per
+ * list new UIDs, fetch a message (in pieces), move/flag it, IDLE. Blocking calls, one thread per
  * session; it keeps no state beyond the session and decides nothing about intake (imap.c). */
 #include "intake/imap-private.h"
 
@@ -312,45 +312,100 @@ pd_imap_session_changed (PdImapSession *s)
 	return exists (s) != s->exists_listed;
 }
 
-gboolean
-pd_imap_session_fetch (PdImapSession *s, guint32 uid, GBytes **raw_r, GError **error)
+/* The BODY[] item of UID in a FETCH response list, or NULL. */
+static struct mailimap_msg_att_body_section *
+find_body (clist *result, guint32 uid)
 {
-	struct mailimap_set *set = mailimap_set_new_single (uid);
-	struct mailimap_fetch_type *type = mailimap_fetch_type_new_fetch_att_list_empty ();
-	clist *result = NULL;
-	clistiter *it;
-	int rc;
+	clistiter *it, *j;
 
-	*raw_r = NULL;
-	mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_uid ());
-	mailimap_fetch_type_new_fetch_att_list_add (
-		type, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
-	rc = mailimap_uid_fetch (s->imap, set, type, &result);
-	mailimap_fetch_type_free (type);
-	mailimap_set_free (set);
-	if (rc != MAILIMAP_NO_ERROR)
-		return fail (s, rc, "UID FETCH (BODY.PEEK[])", error);
-	for (it = clist_begin (result); it && *raw_r == NULL; it = clist_next (it)) {
+	for (it = clist_begin (result); it; it = clist_next (it)) {
 		struct mailimap_msg_att *att = clist_content (it);
-		clistiter *j;
 
 		if (att_uid (att) != uid)
 			continue;
 		for (j = clist_begin (att->att_list); j; j = clist_next (j)) {
 			struct mailimap_msg_att_item *item = clist_content (j);
-			struct mailimap_msg_att_body_section *body;
 
-			if (item->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC ||
-			    item->att_data.att_static->att_type != MAILIMAP_MSG_ATT_BODY_SECTION)
-				continue;
-			body = item->att_data.att_static->att_data.att_body_section;
-			*raw_r = g_bytes_new (body->sec_body_part ? body->sec_body_part : "",
-			                      body->sec_body_part ? body->sec_length : 0);
-			break;
+			if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+			    item->att_data.att_static->att_type == MAILIMAP_MSG_ATT_BODY_SECTION)
+				return item->att_data.att_static->att_data.att_body_section;
+		}
+	}
+	return NULL;
+}
+
+/* One piece: UID FETCH UID (UID BODY.PEEK[]<OFFSET.PD_IMAP_CHUNK>), handed to SINK. LEN_R:
+ * the bytes it held; FOUND_R FALSE when the server sent no body (the message is gone). */
+static gboolean
+fetch_piece (PdImapSession *s, guint32 uid, guint32 offset, PdImapSink sink, gpointer data,
+             gsize *len_r, gboolean *found_r, GError **error)
+{
+	struct mailimap_set *set = mailimap_set_new_single (uid);
+	struct mailimap_fetch_type *type = mailimap_fetch_type_new_fetch_att_list_empty ();
+	struct mailimap_msg_att_body_section *body;
+	clist *result = NULL;
+	gboolean ok = TRUE;
+	int rc;
+
+	*len_r = 0;
+	mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_uid ());
+	mailimap_fetch_type_new_fetch_att_list_add (
+		type, mailimap_fetch_att_new_body_peek_section_partial (mailimap_section_new (NULL),
+		                                                       offset, PD_IMAP_CHUNK));
+	rc = mailimap_uid_fetch (s->imap, set, type, &result);
+	mailimap_fetch_type_free (type);
+	mailimap_set_free (set);
+	if (rc != MAILIMAP_NO_ERROR)
+		return fail (s, rc, "UID FETCH (BODY.PEEK[]<offset.length>)", error);
+	body = find_body (result, uid);
+	*found_r = body != NULL;
+	if (body != NULL) {
+		*len_r = body->sec_body_part ? body->sec_length : 0;
+		/* a server that ignored the range sends the whole message from octet 0: fine for
+		 * the first piece (the caller sees more than it asked for and stops), never later */
+		if (offset > 0 && *len_r > 0 &&
+		    (body->sec_origin_octet != offset || *len_r > PD_IMAP_CHUNK)) {
+			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+			             "UID FETCH %u: asked for octets from %u, the server sent %zu from %u",
+			             uid, offset, *len_r, body->sec_origin_octet);
+			ok = FALSE;
+		} else if (*len_r > 0) {
+			ok = sink (data, body->sec_body_part, *len_r, error);
 		}
 	}
 	mailimap_fetch_list_free (result);
-	return TRUE;
+	return ok;
+}
+
+gboolean
+pd_imap_session_fetch (PdImapSession *s, guint32 uid, PdImapSink sink, gpointer data,
+                       gboolean *found_r, GError **error)
+{
+	guint64 offset = 0;
+
+	*found_r = FALSE;
+	for (;;) {
+		gsize len;
+		gboolean found;
+
+		if (offset > G_MAXUINT32 - PD_IMAP_CHUNK) {
+			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+			             "UID FETCH %u: message larger than 4 GB", uid);
+			return FALSE;
+		}
+		if (!fetch_piece (s, uid, (guint32) offset, sink, data, &len, &found, error))
+			return FALSE;
+		if (!found) {
+			/* gone meanwhile (expunged by another client): what came so far is no use */
+			*found_r = FALSE;
+			return TRUE;
+		}
+		*found_r = TRUE;
+		offset += len;
+		/* a short piece is the end; a longer one, the whole message at once */
+		if (len != PD_IMAP_CHUNK)
+			return TRUE;
+	}
 }
 
 static gboolean

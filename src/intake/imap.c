@@ -1,9 +1,10 @@
 /* imap.c - the fetcher thread of one [imap NAME] account: open a PdApp of its own, connect,
- * then for each new UID: fetch, commit to intake, move/flag, remember the UID, process;
- * then IDLE (or poll) and repeat; reconnect with backoff (1 s doubling to 5 min) on trouble.
- * IMAP commands live in imap-session.c. The thread owns its PdApp and session; its account
- * section is fixed for its life (a changed one restarts it, pd_imap_fetchers_update), while
- * processing follows the settings current in the cell, message by message. */
+ * then for each new UID: fetch (in pieces, into a spool), commit to intake, move/flag,
+ * remember the UID, process; then IDLE (or poll) and repeat; reconnect with backoff (1 s
+ * doubling to 5 min) on trouble. IMAP commands live in imap-session.c. The thread owns its
+ * PdApp and session; its account section is fixed for its life (a changed one restarts it,
+ * pd_imap_fetchers_update), while processing follows the settings current in the cell,
+ * message by message. */
 #include "intake/imap.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "core/error.h"
 #include "intake/imap-private.h"
 #include "intake/intake.h"
+#include "intake/spool.h"
 #include "core/log.h"
 
 #define BACKOFF_MIN_S 1
@@ -113,39 +115,87 @@ process (PdApp *app, gint64 id, GError **error)
 }
 
 /* The largest message fetched at all: as `deliver`, over the limit is stored and quarantined,
- * far over it is left in the mailbox (logged) rather than loaded into memory. */
+ * far over it is left in the mailbox (logged) rather than copied into the home and the
+ * database. */
 static gsize
 hard_max (PdApp *app)
 {
 	return MIN ((gsize) 900 * 1024 * 1024, app->settings->max_message_size * 4);
 }
 
-/* Fetch, commit, move/flag, record one message. A refused move/flag (the server said NO)
- * is logged and the UID still recorded: the mail is safe, and one message the server will
- * not move must not hold up the rest. A lost connection returns FALSE: the next session
- * fetches the UID again and intake recognises it. */
+/* Where the pieces of a message go while it is fetched (PdImapSink). */
+typedef struct {
+	PdImapFetcher *f;
+	PdSpool *spool;
+	gsize max;           /* hard_max */
+	gboolean too_big;    /* the server's RFC822.SIZE said less than it sent */
+} Taking;
+
+static gboolean
+to_spool (gpointer data, const void *bytes, gsize len, GError **error)
+{
+	Taking *t = data;
+
+	/* a big message takes a while: stopping ends it between pieces, and it stays on the
+	 * server for the next start */
+	if (stopping (t->f)) {
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "stopping in the middle of a fetch");
+		return FALSE;
+	}
+	if (pd_spool_size (t->spool) + len > t->max) {
+		t->too_big = TRUE;
+		g_set_error (error, PD_ERROR, PD_ERROR_DATA, "larger than %" G_GSIZE_FORMAT " bytes",
+		             t->max);
+		return FALSE;
+	}
+	return pd_spool_append (t->spool, bytes, len, error);
+}
+
+/* Fetch, commit, move/flag, record one message. The bytes go through a spool (intake/spool.h:
+ * the first megabyte in memory, then an unlinked file in the home) and are committed as
+ * `deliver` commits stdin, in pieces: over the size limit the row is quarantined at once
+ * (QUARANTINED_R) and never parsed. A refused move/flag (the server said NO) is logged and
+ * the UID still recorded: the mail is safe, and one message the server will not move must
+ * not hold up the rest. A lost connection returns FALSE: the next session fetches the UID
+ * again (nothing was stored from a fetch that broke off) and intake recognises what it has. */
 static gboolean
 take_one (PdImapFetcher *f, PdApp *app, PdImapSession *s, const PdImapNew *n, gint64 *id_r,
-          GError **error)
+          gboolean *quarantined_r, GError **error)
 {
-	g_autoptr (GBytes) raw = NULL;
+	g_autoptr (PdSpool) spool = NULL;
 	g_autoptr (GError) local = NULL;
-	gboolean duplicate = FALSE;
+	gboolean duplicate = FALSE, found = FALSE;
 	const char *name = f->account->name;
+	Taking taking = { f, NULL, hard_max (app), FALSE };
 
 	*id_r = 0;
-	if (n->size > hard_max (app)) {
+	*quarantined_r = FALSE;
+	if (n->size > taking.max) {
 		pd_log_error ("imap %s: uid %u is %u bytes, far over the message size limit: left in"
 		              " the mailbox", name, n->uid, n->size);
 		return TRUE;
 	}
-	if (!pd_imap_session_fetch (s, n->uid, &raw, error))
-		return FALSE;
-	if (raw == NULL) {
+	taking.spool = spool = pd_spool_new (app->home);
+	if (!pd_imap_session_fetch (s, n->uid, to_spool, &taking, &found, &local)) {
+		if (stopping (f))
+			pd_log_info ("imap %s: uid %u: stopping after %" G_GSIZE_FORMAT " of %u bytes;"
+			             " it stays in the mailbox", name, n->uid, pd_spool_size (spool),
+			             n->size);
+		if (!taking.too_big) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		pd_log_error ("imap %s: uid %u is %s (the server announced %u), far over the message"
+		              " size limit: left in the mailbox", name, n->uid, local->message, n->size);
+		return TRUE;
+	}
+	if (!found) {
 		pd_log_info ("imap %s: uid %u vanished before it was fetched", name, n->uid);
 		return TRUE;
 	}
-	if (!pd_intake_accept (app, raw, f->source, NULL, NULL, id_r, &duplicate, error))
+	if (!pd_spool_finish (spool, error) ||
+	    !pd_spool_accept (spool, app, f->source, NULL, NULL, app->settings->max_message_size,
+	                      id_r, &duplicate, quarantined_r, error))
 		return FALSE;
 	if (!pd_imap_session_after (s, n->uid, &local)) {
 		if (s->lost) {
@@ -158,8 +208,10 @@ take_one (PdImapFetcher *f, PdApp *app, PdImapSession *s, const PdImapNew *n, gi
 		              " was refused: %s; it stays in the mailbox", name, n->uid, *id_r,
 		              f->account->after, local->message);
 	}
-	pd_log_info ("imap %s: uid %u -> intake=%" G_GINT64_FORMAT "%s after=%s", name, n->uid, *id_r,
-	             duplicate ? " (already stored)" : "", f->account->after);
+	pd_log_info ("imap %s: uid %u -> intake=%" G_GINT64_FORMAT " (%" G_GSIZE_FORMAT " bytes)%s%s"
+	             " after=%s", name, n->uid, *id_r, pd_spool_size (spool),
+	             duplicate ? " (already stored)" : "", *quarantined_r ? " (quarantined)" : "",
+	             f->account->after);
 	return TRUE;
 }
 
@@ -178,15 +230,16 @@ fetch_new (PdImapFetcher *f, PdApp **app_p, PdImapSession *s, guint32 *last_uid,
 		const PdImapNew *n = &g_array_index (news, PdImapNew, i);
 		PdApp *app;
 		gint64 id;
+		gboolean quarantined;
 
 		/* each message with the settings current when it is taken in (SIGHUP) */
 		pd_app_follow (app_p, f->cell);
 		app = *app_p;
-		if (!take_one (f, app, s, n, &id, error) ||
+		if (!take_one (f, app, s, n, &id, &quarantined, error) ||
 		    !pd_store_imap_set (app->store, f->account->name, s->uidvalidity, n->uid, error))
 			return FALSE;
 		*last_uid = n->uid;
-		if (id > 0 && !process (app, id, error))
+		if (id > 0 && !quarantined && !process (app, id, error))
 			return FALSE;
 	}
 	return TRUE;

@@ -173,3 +173,32 @@ make_mails() {
 # a busy timeout: a daemon's checkpoint on close, or the recovery after kill -9, holds a lock
 db() { sqlite3 -cmd '.timeout 10000' "$POSTDESK_HOME/postdesk.db" "$1"; }
 intake_count() { db "SELECT count(*) FROM intake WHERE source = 'imap:$1'"; }
+
+# make_big FILE MB TAG: a message of about MB megabytes (10^6 bytes) to support@example.com,
+# in CRLF lines (as IMAP sends them), each numbered, so a piece lost, repeated or out of
+# order changes the bytes
+make_big() {
+	$PY - "$1" "$2" "$3" <<-'PY'
+		import sys
+		path, mb, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+		with open(path, "wb") as f:
+		    f.write(b"From: Big <big@customer.example>\r\nTo: support@example.com\r\n"
+		            b"Subject: Big " + tag + b"\r\nMessage-ID: <big-" + tag +
+		            b"@customer.example>\r\n\r\n")
+		    i = 0
+		    while f.tell() < mb * 1000 * 1000:
+		        f.write(b"%09d the quick brown fox jumps over the lazy dog, again and again.\r\n" % i)
+		        i += 1
+	PY
+}
+
+# start_relay ARGS...: tests/lib/imap-relay.py between the test and Dovecot (see there for
+# ARGS); sets RELAY_PORT
+start_relay() {
+	rm -f "$TEST_TMP/relay.port"
+	$PY "$POSTDESK_SRCDIR/tests/lib/imap-relay.py" --port-file "$TEST_TMP/relay.port" \
+		--target "$DOVE_PORT" "$@" >>"$LOG" 2>&1 &
+	pd_track $!
+	wait_for 20 test -s "$TEST_TMP/relay.port" || bail "the relay did not start"
+	RELAY_PORT=$(cat "$TEST_TMP/relay.port")
+}
