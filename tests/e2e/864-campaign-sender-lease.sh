@@ -29,6 +29,9 @@ pd_track "$send_pid"
 sending() { [ "$(holder)" = "send $send_pid" ]; }
 check "send holds the part for its pass" wait_for 20 sending
 is "the holder's host is recorded" "$(db "SELECT host FROM campaign_sender")" "$(hostname)"
+is "announce status --json names the sender" \
+	"$(pd announce status 1 --json | jq -r '[.sender.kind, .sender.pid, .sender.host, .sender.expires_at > 0] | join(" ")')" \
+	"send $send_pid $(hostname) true"
 e1=$(expires)
 [ "$e1" -gt "$(now)" ] && ok "the lease runs into the future" || not_ok "the lease runs into the future ($e1)"
 serve_start
@@ -112,4 +115,5 @@ check "serve takes the part when it expires" wait_for 20 serving
 check "and sends campaign 5" wait_for 60 campaign_is 5 done
 serve_stop
 is "serve gives the part back when it stops" "$(db "SELECT count(*) FROM campaign_sender")" 0
+is "announce status --json: no sender" "$(pd announce status 5 --json | jq -c .sender)" null
 finish
