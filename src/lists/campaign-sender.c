@@ -156,10 +156,10 @@ holder_main (gpointer data)
 				renewed = now;
 			}
 			if (!still) {
-				pd_log_warn ("campaign sender: this process lost the part (its lease ran "
-				             "out); it sends no campaigns until it has it again");
 				h->held = FALSE;
 				h->fn (FALSE, h->data);
+				pd_log_warn ("campaign sender: this process lost the part (its lease ran "
+				             "out) and stopped sending campaigns until it has it again");
 			}
 		}
 		if (!h->held && h->wait && now != last_try) {

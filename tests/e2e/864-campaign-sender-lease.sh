@@ -21,7 +21,7 @@ now() { date +%s; }
 pidns=$(readlink /proc/self/ns/pid)
 
 # 1. serve starts while a send pass runs: it waits for that pass
-check "create campaign 1 (150 at 25/s)" pd announce create --list news --subject 'One' --body /dev/null --rate 25/s
+check "create campaign 1 (150 at 15/s: a 10 s pass)" pd announce create --list news --subject 'One' --body /dev/null --rate 15/s
 check "start it" pd announce start 1
 "$POSTDESK" send >"$TEST_TMP/send1.out" 2>>"$LOG" &
 send_pid=$!
@@ -35,7 +35,9 @@ is "announce status --json names the sender" \
 e1=$(expires)
 [ "$e1" -gt "$(now)" ] && ok "the lease runs into the future" || not_ok "the lease runs into the future ($e1)"
 serve_start
-sleep 2.5
+waits() { grep -q "waiting for send, pid $send_pid to finish" "$SERVE_LOG"; }
+check "serve sees the send pass and waits for it" wait_for 20 waits
+sleep 1.5
 is "serve leaves the part to the running send pass" "$(holder)" "send $send_pid"
 e2=$(expires)
 [ "$e2" -gt "$e1" ] && ok "send renews its lease while sending ($e1 -> $e2)" || not_ok "send renews its lease while sending ($e1 -> $e2)"
@@ -56,13 +58,16 @@ check "start it" pd announce start 2
 some() { [ "$(campaign_json 2 sent)" -ge 20 ]; }
 check "serve sends campaign 2" wait_for 30 some
 db "UPDATE campaign_sender SET host = 'elsewhere.example', pid = 4242, kind = 'send',
-    expires_at = strftime('%s') + 7"
-sleep 2.5
+    expires_at = strftime('%s') + 600"
+lost() { grep -q 'lost the part (its lease ran out) and stopped sending' "$SERVE_LOG"; }
+check "serve finds at its next renewal that it lost the part" wait_for 20 lost
 s1=$(campaign_json 2 sent)
 sleep 2
 s2=$(campaign_json 2 sent)
 is "serve sends nothing while another host holds the part" "$s2" "$s1"
 [ "$s1" -lt 150 ] && ok "campaign 2 was not finished ($s1)" || not_ok "campaign 2 was not finished ($s1)"
+is "serve has not taken it back" "$(holder)" "send 4242"
+db "UPDATE campaign_sender SET expires_at = strftime('%s')"
 check "serve takes the part back once that lease expired" wait_for 20 serving
 check "and finishes campaign 2" wait_for 60 campaign_is 2 done
 
@@ -71,7 +76,7 @@ serve_stop KILL
 is "serve killed with -9 leaves its row" "$(holder)" "serve $SERVE_PID"
 check "create campaign 3" pd announce create --list news --subject 'Three' --body /dev/null
 check "start it" pd announce start 3
-db "UPDATE campaign_sender SET host = 'elsewhere.example', expires_at = strftime('%s') + 5"
+db "UPDATE campaign_sender SET host = 'elsewhere.example', expires_at = strftime('%s') + 8"
 out=$(pd send)
 echo "$out" >>"$LOG"
 case $out in
@@ -80,7 +85,7 @@ case $out in
 esac
 is "nothing of campaign 3 sent" "$(campaign_json 3 sent)" 0
 expired() { [ "$(now)" -ge "$(expires)" ]; }
-check "that lease runs out" wait_for 20 expired
+check "that lease runs out (no renewal: its holder is dead)" wait_for 30 expired
 out=$(pd send)
 echo "$out" >>"$LOG"
 case $out in *"announcements: sent 150,"*) ok "send takes over an expired lease" ;; *) not_ok "send takes over an expired lease: $out" ;; esac
@@ -106,11 +111,14 @@ case $out in *"left to the running sender (send, pid $live)"*) ok "a live holder
 kill $live
 
 # 5. serve waits behind another host's live holder and takes over when its lease expires
-db "UPDATE campaign_sender SET host = 'elsewhere.example', pid = 4242, expires_at = strftime('%s') + 5"
+db "UPDATE campaign_sender SET host = 'elsewhere.example', pid = 4242, expires_at = strftime('%s') + 600"
 serve_start
-sleep 2
+waiting() { grep -q 'waiting for send, pid 4242 on elsewhere.example' "$SERVE_LOG"; }
+check "serve says whom it waits for" wait_for 20 waiting
+sleep 1
 is "serve waits behind another host's lease" "$(holder)" "send 4242"
 is "nothing of campaign 5 sent meanwhile" "$(campaign_json 5 sent)" 0
+db "UPDATE campaign_sender SET expires_at = strftime('%s')"
 check "serve takes the part when it expires" wait_for 20 serving
 check "and sends campaign 5" wait_for 60 campaign_is 5 done
 serve_stop
