@@ -5,7 +5,8 @@
 # request by mail, confirmed by mail or on the web page). The ledger says `enable` with how
 # (admin, mail, web) and what it was. A request alone (perhaps forged) changes nothing: the
 # subscriber stays disabled until the confirmation; an old confirm link from before the
-# disabling cannot bring them back.
+# disabling cannot bring them back. On a closed list the join policy does not stop a
+# disabled member from re-enabling (they are a member still), while a stranger is refused.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
 . "$(dirname "$0")/lib-listfb.sh"
@@ -93,4 +94,26 @@ n=$(rows erin)
 curl -s -o /dev/null -X POST "$erin_link"
 is "an old confirm link leaves erin disabled" "$(status_of erin)/$(rows erin)" "disabled/$n"
 serve_stop
+
+# 5. a closed list: its disabled member may re-enable by confirming; a stranger may not join
+check "a closed list" pd list create staff --address staff@example.com --policy closed
+check "fay is put on it" pd list subscribe staff fay@customer.example
+fay=$(sql "SELECT id FROM subscribers WHERE address = 'fay@customer.example'")
+sql "UPDATE subscribers SET status = 'disabled', bounce_score = 3.0 WHERE id = $fay;
+     INSERT INTO consent (subscriber_id, at, action, via, detail)
+     VALUES ($fay, strftime('%s'), 'disable', 'bounce', 'bounce score 3.00 reached 3.00')"
+sstatus() { pd list members staff --json | jq -r --arg a "$1@customer.example" '.[] | select(.address==$a) | .status'; }
+sask() {
+	mail "$TEST_TMP/s$1.$RANDOM.eml" "$1 <$1@customer.example>" staff-request@example.com "$2" <<<""
+	deliver "$(ls -t "$TEST_TMP"/s$1.*.eml | head -1)" --recipient staff-request@example.com >/dev/null
+}
+sask fay subscribe
+tok=$(last_outbox | grep -m1 '^Subject: confirm ' | tr -d '\r')
+check "fay, disabled on a closed list, gets a confirmation" test -n "$tok"
+is "and is still disabled" "$(sstatus fay)" disabled
+sask fay "${tok#Subject: }"
+is "her confirmation re-enables her" "$(sstatus fay)" active
+is "the ledger: enable via mail" "$(pd list ledger staff fay@customer.example --json | jq -c '.[-1] | [.action, .via, .detail]')" '["enable","mail","was disabled"]'
+sask gus subscribe
+is "a stranger is still refused by the closed list" "$(sstatus gus)" ""
 finish
