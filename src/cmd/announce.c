@@ -234,8 +234,29 @@ announce_set (int argc, char **argv, GError **error)
 	       pd_store_campaign_set_pace (app->store, id, r, pd, connections, error);
 }
 
+/* status --json: who sends campaigns now (lists4), null when nobody holds the part; a
+ * campaign that does not move while running is often waiting for that holder's lease */
 static void
-json_campaign (PdJson *j, const PdCampaignRow *c, const PdCampaignCounts *n)
+json_sender (PdJson *j, const PdCampaignSenderRow *h)
+{
+	pd_json_key (j, "sender");
+	if (h->host == NULL) {
+		pd_json_null (j);
+		return;
+	}
+	pd_json_object_begin (j);
+	pd_json_member_string (j, "kind", h->kind);
+	pd_json_member_string (j, "host", h->host);
+	pd_json_member_int (j, "pid", h->pid);
+	pd_json_member_int (j, "since", h->since);
+	pd_json_member_int (j, "expires_at", h->expires_at);
+	pd_json_object_end (j);
+}
+
+/* SENDER: the campaign sender's part (status --json), NULL to leave it out (list) */
+static void
+json_campaign (PdJson *j, const PdCampaignRow *c, const PdCampaignCounts *n,
+               const PdCampaignSenderRow *sender)
 {
 	pd_json_object_begin (j);
 	pd_json_member_int (j, "id", c->id);
@@ -257,6 +278,8 @@ json_campaign (PdJson *j, const PdCampaignRow *c, const PdCampaignCounts *n)
 	pd_json_member_int (j, "start_at", c->start_at);
 	pd_json_member_int (j, "started_at", c->started_at);
 	pd_json_member_int (j, "finished_at", c->finished_at);
+	if (sender != NULL)
+		json_sender (j, sender);
 	pd_json_object_end (j);
 }
 
@@ -331,8 +354,14 @@ announce_status (int argc, char **argv, GError **error)
 		last_t = t;
 		if (json || (follow && !tty)) {
 			PdJson *j = pd_json_new ();
+			PdCampaignSenderRow h;
 
-			json_campaign (j, c, &n);
+			if (!pd_store_campaign_sender_get (app->store, &h, error)) {
+				g_free (pd_json_free_to_string (j));
+				return FALSE;
+			}
+			json_campaign (j, c, &n, &h);
+			pd_campaign_sender_row_clear (&h);
 			pd_cli_print_json (pd_json_free_to_string (j));
 		} else if (follow) {
 			g_autofree char *line = progress_line (c, &n, rate, TRUE);
@@ -385,7 +414,7 @@ announce_list (int argc, char **argv, GError **error)
 			return FALSE;
 		}
 		if (json)
-			json_campaign (j, c, &n);
+			json_campaign (j, c, &n, NULL);
 		else
 			printf ("%6" G_GINT64_FORMAT "  %-9s %-16s sent %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
 			        "  %s\n", c->id, c->state, c->list_name, n.sent, c->total, c->subject);

@@ -423,7 +423,8 @@ list_subscribe (int argc, char **argv, GError **error)
 
 	if (!pd_cli_parse (&argc, &argv, "LIST ADDR",
 	                   "Subscribe ADDR at once (active, consent by admin). Use it for someone who "
-	                   "asked you. Someone who unsubscribed comes back only with --force.",
+	                   "asked you. Someone who unsubscribed comes back only with --force; one disabled by "
+	                   "bounces is re-enabled without it.",
 	                   entries, error) ||
 	    !need_args (argc, 3, "LIST and ADDR", error))
 		return FALSE;
@@ -441,7 +442,10 @@ list_subscribe (int argc, char **argv, GError **error)
 	}
 	if (!pd_store_commit (app->store, error))
 		return FALSE;
-	printf ("%s %s\n", addr, res == PD_SUB_ALREADY ? "was subscribed already" : "subscribed");
+	printf ("%s %s\n", addr,
+	        res == PD_SUB_ALREADY   ? "was subscribed already"
+	        : res == PD_SUB_ENABLED ? "re-enabled (was disabled)"
+	                                : "subscribed");
 	return TRUE;
 }
 

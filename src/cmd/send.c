@@ -7,7 +7,15 @@
 #include "core/error.h"
 #include "outbound/drain.h"
 #include "outbound/campaign-send.h"
-#include "lists/campaign.h"
+#include "lists/campaign-sender.h"
+
+/* the keeper lost the part (our lease ran out) or gives it back: the pass ends */
+static void
+part_held (gboolean holding, gpointer data)
+{
+	if (!holding)
+		g_atomic_int_set ((gint *) data, 1);
+}
 
 gboolean
 pd_cmd_send (int argc, char **argv, GError **error)
@@ -18,6 +26,8 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	PdSendStats stats;
 	PdCampaignSendStats cstats;
 	g_autofree char *holder = NULL;
+	PdCampaignHolder *keeper;
+	gint stop = 0;
 	gboolean ok;
 	const GOptionEntry entries[] = {
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
@@ -37,14 +47,17 @@ pd_cmd_send (int argc, char **argv, GError **error)
 	printf ("sent %u, to retry %u, failed %u\n", stats.sent, stats.retried, stats.failed);
 	/* then the announcements of running campaigns that are due now, unless serve (or
 	 * another send) sends them: one sender at a time keeps [campaign] rate overall */
-	if (!pd_campaign_sender_take (app, "send", FALSE, &holder, error))
+	if (!pd_campaign_sender_take (app, "send", &holder, error))
 		return FALSE;
 	if (holder != NULL) {
 		printf ("announcements: left to the running sender (%s)\n", holder);
 		return TRUE;
 	}
-	ok = pd_campaign_send_run (&app, NULL, NULL, 1000, &cstats, error);
-	if (!pd_campaign_sender_let_go (app, ok ? error : NULL) || !ok)
+	/* a long pass renews its lease as it goes (lists4): a serve starting meanwhile waits */
+	keeper = pd_campaign_holder_new (app->settings, "send", TRUE, FALSE, part_held, &stop);
+	ok = pd_campaign_send_run (&app, NULL, &stop, 1000, &cstats, error);
+	pd_campaign_holder_free (keeper); /* gives the part back */
+	if (!ok)
 		return FALSE;
 	if (cstats.sent + cstats.deferred + cstats.bounced + cstats.failed + cstats.skipped > 0)
 		printf ("announcements: sent %u, deferred %u, bounced %u, failed %u, skipped %u\n",

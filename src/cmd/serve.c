@@ -38,28 +38,9 @@ accept_list_address (const char *addr, gpointer data)
 }
 #include "outbound/campaign-send.h"
 
-/* lists3 (issue 12): serve is the one campaign sender while it runs (lists/campaign.h), so
- * a `postdesk send` meanwhile leaves campaigns to it and [campaign] rate holds overall */
-#include "lists/campaign.h"
-static void
-take_campaigns (PdApp *app)
-{
-	g_autoptr (GError) error = NULL;
-	g_autofree char *holder = NULL;
-
-	if (!pd_campaign_sender_take (app, "serve", TRUE, &holder, &error))
-		pd_log_warn ("cannot record serve as the campaign sender: %s", error->message);
-}
-
-static void
-let_go_campaigns (PdApp *app)
-{
-	g_autoptr (GError) error = NULL;
-
-	if (!pd_campaign_sender_let_go (app, &error))
-		pd_log_warn ("cannot clear serve as the campaign sender: %s", error->message);
-}
-
+/* lists3/lists4 (issue 12): serve sends campaigns only while it holds the one sender's part
+ * (lists/campaign-sender.h): its sender thread runs between taking it and losing it */
+#include "lists/campaign-sender.h"
 /* how long SIGTERM waits for sessions and commits in flight */
 #define DRAIN_SECONDS 20
 
@@ -74,9 +55,22 @@ typedef struct {
 	GPtrArray *fetchers;   /* PdImapFetcher*, freeing the array stops them (imap.h) */
 	PdSchedRunner *sched;  /* the SLA scheduler thread, its own connection */
 	PdCampaignSender *campaigns; /* the announcement sender thread (campaign-send.h) */
+	PdCampaignHolder *part; /* keeps the one campaign sender's part (lists4) */
 	PdHttpServer *http;    /* [serve] http: the knowledge base, on this loop and app->store */
 	gboolean stopping;
 } Serve;
+
+/* from the part's keeper thread: the sender thread runs only while serve holds the part */
+static void
+campaigns_held (gboolean holding, gpointer data)
+{
+	Serve *s = data;
+
+	if (holding && s->campaigns == NULL)
+		s->campaigns = pd_campaign_sender_new (s->settings);
+	else if (!holding)
+		g_clear_pointer (&s->campaigns, pd_campaign_sender_free);
+}
 
 /* ---- IMAP fetchers (intake/imap*.c) start and stop here ---- */
 
@@ -308,14 +302,13 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	reaper = g_timeout_add_seconds (1, reap_retired, &s);
 	if (ok) {
 		s.sched = pd_sched_runner_new (s.settings);
-		take_campaigns (app); /* lists3 (issue 12): before its thread sends anything */
-		s.campaigns = pd_campaign_sender_new (s.settings);
+		/* lists4 (issue 12): the sender thread starts once serve holds the part */
+		s.part = pd_campaign_holder_new (app->settings, "serve", FALSE, TRUE,
+		                                 campaigns_held, &s);
 		g_main_loop_run (loop);
 	}
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
-	g_clear_pointer (&s.campaigns, pd_campaign_sender_free);
-	if (ok)
-		let_go_campaigns (app); /* lists3 (issue 12) */
+	g_clear_pointer (&s.part, pd_campaign_holder_free); /* stops the sender, gives it back */
 	g_clear_pointer (&s.http, pd_http_server_free);
 	shut_down (&s);
 	pd_session_set_accept (NULL, NULL); /* lists (issue 12) */

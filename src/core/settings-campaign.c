@@ -108,8 +108,12 @@ pd_campaign_settings_load (GKeyFile *kf, GError **error)
 	    !get_seconds (kf, "stage_wait", 600, &c->stage_wait, error) ||
 	    !get_seconds (kf, "backoff", 60, &c->backoff, error) ||
 	    !get_seconds (kf, "backoff_max", 3600, &c->backoff_max, error) ||
-	    !get_seconds (kf, "lease", 300, &c->lease, error))
+	    !get_seconds (kf, "lease", 300, &c->lease, error) ||
+	    !get_seconds (kf, "sender_lease", 60, &c->sender_lease, error))
 		goto fail;
+	/* renewed every third of it, at most once a second: 3 s is the shortest that works */
+	if (c->sender_lease < 3)
+		c->sender_lease = 3;
 	if (c->lease < 10)
 		c->lease = 10;
 	if (c->backoff < 1)

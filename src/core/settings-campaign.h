@@ -20,6 +20,8 @@ typedef struct {
 	gint64 backoff;       /* backoff: first delay for a domain that answered 4xx, doubles */
 	gint64 backoff_max;   /* backoff_max: its longest delay */
 	gint64 lease;         /* lease: seconds a sender holds a row it took */
+	gint64 sender_lease;  /* sender_lease: seconds the one campaign sender's part lasts
+	                       * unrenewed (renewed every third of it; lists4) */
 } PdCampaignSettings;
 
 /* The [campaign] section of KF, defaults for what is missing. NULL with PD_ERROR_CONFIG.

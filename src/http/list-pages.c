@@ -167,9 +167,12 @@ confirm_page (Page *p)
 	page_data (p, data);
 	if (pd_http_is_get (p->msg)) {
 		pd_http_set_text (data, "action", action);
-		pd_template_data_set (data, p->request_open && strcmp (s, "pending") == 0 ? "pending"
-		                            : active                                      ? "active"
-		                                                                          : "gone",
+		/* a disabled subscriber's open request is confirmed the same way (lists4) */
+		gboolean waiting = strcmp (s, "pending") == 0 || strcmp (s, "disabled") == 0;
+
+		pd_template_data_set (data, p->request_open && waiting ? "pending"
+		                            : active                   ? "active"
+		                                                       : "gone",
 		                      "yes");
 		pd_http_page (p->srv, p->msg, SOUP_STATUS_OK, p->locale, "list-confirm", data);
 		return;

@@ -263,47 +263,6 @@ pd_campaign_cancel (PdApp *app, gint64 id, GError **error)
 	return move (app, id, "cancelled", error);
 }
 
-/* ---- the one sender ---- */
-
-gboolean
-pd_campaign_sender_take (PdApp *app, const char *kind, gboolean takeover, char **holder_r,
-                         GError **error)
-{
-	g_autofree char *host = NULL, *held_kind = NULL;
-	const char *me = g_get_host_name ();
-	gint64 pid = 0;
-	gboolean live;
-
-	*holder_r = NULL;
-	if (!pd_store_begin (app->store, error))
-		return FALSE;
-	if (!pd_store_campaign_sender_get (app->store, &host, &pid, &held_kind, error))
-		goto fail;
-	/* this host's processes can be asked; another host's holder is believed alive (one
-	 * database is used from one host; the next serve takes the part over in any case) */
-	live = host != NULL && !(g_strcmp0 (host, me) == 0 && pid == (gint64) getpid ()) &&
-	       (g_strcmp0 (host, me) != 0 || kill ((pid_t) pid, 0) == 0 || errno == EPERM);
-	if (live && !takeover) {
-		*holder_r = g_strdup_printf ("%s, pid %" G_GINT64_FORMAT "%s%s", held_kind, pid,
-		                             g_strcmp0 (host, me) != 0 ? " on " : "",
-		                             g_strcmp0 (host, me) != 0 ? host : "");
-		pd_store_rollback (app->store);
-		return TRUE;
-	}
-	if (!pd_store_campaign_sender_set (app->store, me, getpid (), kind, pd_now (), error))
-		goto fail;
-	return pd_store_commit (app->store, error);
-fail:
-	pd_store_rollback (app->store);
-	return FALSE;
-}
-
-gboolean
-pd_campaign_sender_let_go (PdApp *app, GError **error)
-{
-	return pd_store_campaign_sender_clear (app->store, g_get_host_name (), getpid (), error);
-}
-
 /* ---- the clock ---- */
 
 /* Queue the mail telling the owner why campaign C paused itself. Inside the transaction. */

@@ -54,16 +54,6 @@ gboolean pd_campaign_pause (PdApp *app, gint64 id, GError **error);
 gboolean pd_campaign_resume (PdApp *app, gint64 id, GError **error);
 gboolean pd_campaign_cancel (PdApp *app, gint64 id, GError **error);
 
-/* One process at a time sends campaigns, so [campaign] rate (applied by a sender to itself)
- * is the overall rate. Take the part for this process (KIND "serve" or "send"): *HOLDER_R is
- * NULL when taken, else a text naming the live process that holds it ("serve, pid 123").
- * TAKEOVER takes it whoever holds it (serve at its start). A holder on this host whose
- * process is gone counts as nobody. */
-gboolean pd_campaign_sender_take (PdApp *app, const char *kind, gboolean takeover,
-                                  char **holder_r, GError **error);
-/* Give the part back if this process holds it. */
-gboolean pd_campaign_sender_let_go (PdApp *app, GError **error);
-
 /* The campaign clock, run by the scheduler and by every sender pass: scheduled campaigns
  * whose time has come start; a running campaign whose current stage has no row left to send
  * is marked, waits stage_wait, then either releases the next stage or pauses itself (bounce

@@ -202,12 +202,19 @@ do_subscribe (PdApp *app, const PdListRow *list, const PdMail *mail, const char 
 	const char *who = mail->from->addr;
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autofree char *token = NULL, *url = NULL;
+	g_autoptr (PdSubscriberRow) known = NULL;
 	PdListPolicy policy = PD_LIST_CONFIRM;
 	gboolean customer = FALSE;
 	PdSubResult res;
 	gint64 id, ref = 0;
 
 	pd_list_policy_from_name (list->policy, &policy);
+	/* a member whose delivery bounces disabled is a member still: asking to be re-enabled is
+	 * not joining, so the join policy does not apply (Mailman lets them re-enable too) */
+	if (!pd_store_subscriber_find (app->store, list->id, who, &known, error))
+		return FALSE;
+	if (known != NULL && g_strcmp0 (known->status, "disabled") == 0)
+		policy = PD_LIST_OPEN;
 	if (policy == PD_LIST_CUSTOMERS &&
 	    !pd_store_list_known_customer (app->store, who, &customer, error))
 		return FALSE;

@@ -46,6 +46,16 @@ pd_subscriber_admin_add (PdStore *store, gint64 list, const char *addr, const ch
 		*result_r = PD_SUB_ALREADY;
 		return TRUE;
 	}
+	/* delivery stopped by bounces, not by the person: the administrator vouches for the
+	 * address again (Mailman's re-enable), no --force */
+	if (g_strcmp0 (row->status, "disabled") == 0 || g_strcmp0 (row->status, "bouncing") == 0) {
+		g_autofree char *detail = g_strdup_printf ("was %s", row->status);
+
+		*result_r = PD_SUB_ENABLED;
+		return pd_store_subscriber_set_status (store, row->id, "active", now, error) &&
+		       pd_store_consent_add (store, row->id, now, "enable", "admin", evidence, detail,
+		                             error);
+	}
 	return pd_store_subscriber_set_status (store, row->id, "active", now, error) &&
 	       pd_store_consent_add (store, row->id, now, "subscribe", "admin", evidence,
 	                             g_strcmp0 (row->status, "unsubscribed") == 0 ? "forced"
@@ -73,6 +83,11 @@ pd_subscriber_request (PdStore *store, gint64 list, const char *addr, const char
 		*result_r = PD_SUB_ALREADY;
 		return TRUE;
 	}
+	/* disabled by bounces: it stays so until the confirmation (a request can be forged, and
+	 * until then the address is still one that bounced); the request is the evidence */
+	if (g_strcmp0 (row->status, "disabled") == 0)
+		return pd_store_consent_add (store, row->id, now, "request", via, evidence, "disabled",
+		                             error);
 	/* pending again: a second request is recorded too, it is the evidence of this one */
 	return (g_strcmp0 (row->status, "pending") == 0 ||
 	        pd_store_subscriber_set_status (store, row->id, "pending", now, error)) &&
@@ -91,6 +106,13 @@ pd_subscriber_confirm (PdStore *store, gint64 id, const char *via, const char *e
 	if (g_strcmp0 (row->status, "active") == 0 || g_strcmp0 (row->status, "bouncing") == 0) {
 		*result_r = PD_SUB_ALREADY;
 		return TRUE;
+	}
+	if (g_strcmp0 (row->status, "disabled") == 0) {
+		/* the person's own confirmation re-enables delivery (Mailman's way) */
+		*result_r = PD_SUB_CHANGED;
+		return pd_store_subscriber_set_status (store, id, "active", now, error) &&
+		       pd_store_consent_add (store, id, now, "enable", via, evidence, "was disabled",
+		                             error);
 	}
 	if (g_strcmp0 (row->status, "pending") != 0) {
 		/* an old link after leaving: joining again takes a new request */

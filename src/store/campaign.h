@@ -77,12 +77,26 @@ gboolean pd_store_campaign_skip_unsent (PdStore *store, gint64 id, gint64 now,
  * after the cancel): 'skipped' like the rest. */
 gboolean pd_store_campaign_skip_stale (PdStore *store, gint64 now, gint64 *count_r,
                                        GError **error);
-/* The one process sending campaigns (db/029): HOST, PID and KIND ('serve' or 'send'), all
- * NULL/0 when nobody holds it; set (replacing any holder), and clear when HOST:PID holds it. */
-gboolean pd_store_campaign_sender_get (PdStore *store, char **host_r, gint64 *pid_r,
-                                       char **kind_r, GError **error);
-gboolean pd_store_campaign_sender_set (PdStore *store, const char *host, gint64 pid,
-                                       const char *kind, gint64 now, GError **error);
+/* The one process sending campaigns (db/029, db/035). The holder's row, or all NULL/0 when
+ * nobody holds it. (transfer full) */
+typedef struct {
+	char *host;
+	gint64 pid;
+	char *kind;        /* 'serve' or 'send' */
+	gint64 since;
+	gint64 expires_at; /* 0: a row written before db/035 (counts as expired) */
+	char *pidns;       /* the holder's pid namespace, NULL when unknown */
+} PdCampaignSenderRow;
+void pd_campaign_sender_row_clear (PdCampaignSenderRow *row);
+gboolean pd_store_campaign_sender_get (PdStore *store, PdCampaignSenderRow *row_r,
+                                       GError **error);
+/* Set the holder (replacing any): ROW's fields, since = NOW. */
+gboolean pd_store_campaign_sender_set (PdStore *store, const PdCampaignSenderRow *row,
+                                       gint64 now, GError **error);
+/* Renew HOST:PID's lease to EXPIRES_AT; *HELD_R FALSE when HOST:PID no longer holds it. */
+gboolean pd_store_campaign_sender_renew (PdStore *store, const char *host, gint64 pid,
+                                         gint64 expires_at, gboolean *held_r, GError **error);
+/* Clear the row when HOST:PID holds it. */
 gboolean pd_store_campaign_sender_clear (PdStore *store, const char *host, gint64 pid,
                                          GError **error);
 gboolean pd_store_campaign_set_pace (PdStore *store, gint64 id, double rate, gint64 per_domain,

@@ -2,8 +2,8 @@
 # One campaign sender at a time (issue 12, lists3): [campaign] rate is applied by a sender to
 # itself, so serve records itself as the campaign sender (db/029 campaign_sender) and a
 # `postdesk send` run meanwhile leaves campaigns to it (its outbox pass still runs). Without
-# serve, send takes the part for its pass and gives it back; a holder whose process is gone
-# counts as nobody.
+# serve, send takes the part for its pass and gives it back; a holder of this host whose
+# process is gone counts as nobody (the lease itself: 864).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
 . "$(dirname "$0")/lib-campaign.sh"
@@ -34,7 +34,8 @@ check "create a second" pd announce create --list news --subject 'Second' --body
 check "start it" pd announce start 2
 # a holder of this host whose process is gone (a serve killed with -9): nobody
 sleep 60 & dead=$!; kill -9 $dead; wait $dead 2>/dev/null
-db "INSERT INTO campaign_sender (id, host, pid, kind, since) VALUES (1, '$(hostname)', $dead, 'serve', 0)"
+db "INSERT INTO campaign_sender (id, host, pid, kind, since, expires_at, pidns)
+    VALUES (1, '$(hostname)', $dead, 'serve', 0, strftime('%s') + 600, '$(readlink /proc/self/ns/pid)')"
 out=$(pd send 2>>"$LOG")
 echo "$out" >>"$LOG"
 case $out in *"announcements: sent 60,"*) ok "send sends when the holder is gone" ;; *) not_ok "send sends when the holder is gone: $out" ;; esac
@@ -44,7 +45,8 @@ is "send gave the part back" "$(db "SELECT count(*) FROM campaign_sender")" 0
 sleep 30 & live=$!; pd_track "$live"
 check "create a third" pd announce create --list news --subject 'Third' --body /dev/null
 check "start it" pd announce start 3
-db "INSERT INTO campaign_sender (id, host, pid, kind, since) VALUES (1, '$(hostname)', $live, 'send', 0)"
+db "INSERT INTO campaign_sender (id, host, pid, kind, since, expires_at, pidns)
+    VALUES (1, '$(hostname)', $live, 'send', 0, strftime('%s') + 600, '$(readlink /proc/self/ns/pid)')"
 out=$(pd send 2>>"$LOG")
 case $out in *"left to the running sender (send, pid $live)"*) ok "a live send holds it" ;; *) not_ok "a live send holds it: $out" ;; esac
 is "nothing of the third sent" "$(campaign_json 3 sent)" 0

@@ -85,7 +85,7 @@ is "and adds no row for him" "$(ledger 2)" "bounce/bounce disable/bounce"
 sql "UPDATE subscribers SET bounce_score = 3.0, last_bounce_at = $((T0 + 400 * DAY)), bounce_score_at = NULL WHERE id = 2"
 mail "$TEST_TMP/bsub.eml" 'Bob <bob@customer.example>' news-request@example.com "subscribe" <<<""
 POSTDESK_NOW=$((T0 + 401 * DAY)) deliver "$TEST_TMP/bsub.eml" --recipient news-request@example.com >/dev/null
-is "a disabled subscriber may ask again: pending" "$(status 2)" pending
+is "a disabled subscriber may ask again: disabled until he confirms (lists4)" "$(status 2)" disabled
 tok=$(pd outbox show "$(pd outbox list --json | jq -r 'max_by(.id).id')" | grep -m1 '^Subject: confirm ' | tr -d '\r')
 check "the confirmation was queued" test -n "$tok"
 mail "$TEST_TMP/bconf.eml" 'Bob <bob@customer.example>' news-request@example.com "${tok#Subject: }" <<<""

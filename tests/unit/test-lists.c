@@ -516,6 +516,48 @@ test_admin_force (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (row->status, ==, "active");
 }
 
+/* lists4: a subscriber disabled by bounces comes back by an administrator (enable/admin, no
+ * force) or by their own confirmation (enable/mail); a request alone leaves them disabled. */
+static void
+test_reenable (Fixture *f, gconstpointer data)
+{
+	static const char *const statuses[] = { "disabled", "bouncing" };
+	PdSubResult res;
+	gint64 id, again;
+	g_autoptr (PdSubscriberRow) row = NULL;
+	guint i;
+
+	(void) data;
+	for (i = 0; i < G_N_ELEMENTS (statuses); i++) {
+		g_autofree char *addr = g_strdup_printf ("r%u@x.org", i);
+
+		g_test_message ("admin re-enables a %s subscriber", statuses[i]);
+		g_assert_true (pd_subscriber_admin_add (f->store, f->list, addr, NULL, "t", FALSE, 1,
+		                                        &id, &res, NULL));
+		g_assert_true (pd_store_subscriber_set_status (f->store, id, statuses[i], 2, NULL));
+		g_assert_true (pd_subscriber_admin_add (f->store, f->list, addr, NULL, "t", FALSE, 3,
+		                                        &again, &res, NULL));
+		g_assert_cmpint (again, ==, id);
+		g_assert_cmpint (res, ==, PD_SUB_ENABLED);
+		g_clear_pointer (&row, pd_subscriber_row_free);
+		row = pd_store_subscriber_get (f->store, id, NULL);
+		g_assert_cmpstr (row->status, ==, "active");
+	}
+	/* by mail: the request leaves the status, the confirmation enables */
+	g_assert_true (pd_store_subscriber_set_status (f->store, id, "disabled", 4, NULL));
+	g_assert_true (pd_subscriber_request (f->store, f->list, "r1@x.org", NULL, "mail", "m@x", 5,
+	                                      &again, &res, NULL));
+	g_assert_cmpint (res, ==, PD_SUB_CHANGED);
+	g_clear_pointer (&row, pd_subscriber_row_free);
+	row = pd_store_subscriber_get (f->store, id, NULL);
+	g_assert_cmpstr (row->status, ==, "disabled");
+	g_assert_true (pd_subscriber_confirm (f->store, id, "mail", "m2@x", 6, &res, NULL));
+	g_assert_cmpint (res, ==, PD_SUB_CHANGED);
+	g_clear_pointer (&row, pd_subscriber_row_free);
+	row = pd_store_subscriber_get (f->store, id, NULL);
+	g_assert_cmpstr (row->status, ==, "active");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -536,6 +578,8 @@ main (int argc, char **argv)
 	g_test_add ("/lists/store/campaign-kinds", Fixture, NULL, fixture_set_up,
 	            test_campaign_kinds, fixture_tear_down);
 	g_test_add ("/lists/store/admin-force", Fixture, NULL, fixture_set_up, test_admin_force,
+	            fixture_tear_down);
+	g_test_add ("/lists/store/reenable", Fixture, NULL, fixture_set_up, test_reenable,
 	            fixture_tear_down);
 	g_test_add ("/lists/store/delete-keeps-ledger", Fixture, NULL, fixture_set_up,
 	            test_delete_keeps_ledger, fixture_tear_down);
