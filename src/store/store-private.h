@@ -16,6 +16,10 @@ struct PdStore {
 	gboolean relaxed;   /* pd_store_set_durable FALSE: synchronous=NORMAL */
 };
 
+/* The name of the VFS pd_store_open opens with (wal-vfs.c: no directory sync per process for a
+ * WAL that exists), registered on the first call. (transfer none) */
+const char *pd_store_vfs (void);
+
 /* The cached, reset statement for SQL (a string literal). NULL with ERROR on failure. */
 sqlite3_stmt *pd_store_stmt (PdStore *store, const char *sql, GError **error);
 /* Step: SQLITE_ROW or SQLITE_DONE, or -1 with ERROR (busy/full/ioerr are TEMPFAIL). */
