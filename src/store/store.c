@@ -354,7 +354,7 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 		pd_store_set_error (store, rc, "open", error);
 		return NULL;
 	}
-	sqlite3_busy_timeout (store->db, busy_timeout_ms);
+	pd_store_set_busy_wait (store, busy_timeout_ms);
 	sqlite3_extended_result_codes (store->db, 1);
 	/* message text: packed, or derived from the raw bytes (SQL in purge and erasure reads it) */
 	rc = pd_packed_register (store->db);
