@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "kb/kb.h"
+#include "mail/xml-lazy.h"
 
 typedef struct {
 	char *name;
@@ -314,28 +315,28 @@ collect_error (void *data, xmlErrorPtr e)
 }
 
 static char *
-child_text (xmlNode *node, const char *name)
+child_text (const PdXml *xml, xmlNode *node, const char *name)
 {
 	xmlNode *c;
 
 	for (c = node->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && !strcmp ((const char *) c->name, name)) {
-			xmlChar *t = xmlNodeGetContent (c);
+			xmlChar *t = xml->xmlNodeGetContent (c);
 			char *s = g_strdup ((const char *) t);
 
-			xmlFree (t);
+			xml->free (t);
 			return s;
 		}
 	return NULL;
 }
 
 static char *
-attr (xmlNode *node, const char *name)
+attr (const PdXml *xml, xmlNode *node, const char *name)
 {
-	xmlChar *v = xmlGetProp (node, (const xmlChar *) name);
+	xmlChar *v = xml->xmlGetProp (node, (const xmlChar *) name);
 	char *s = v ? g_strdup ((const char *) v) : NULL;
 
-	xmlFree (v);
+	xml->free (v);
 	return s;
 }
 
@@ -351,49 +352,53 @@ parse_xml (const char *file, const char *text, gsize len, GPtrArray *items, GErr
 	xmlSchemaValidCtxtPtr vc = NULL;
 	xmlNode *root, *n;
 	gboolean ok = FALSE;
+	/* libxml2 is loaded only now: most commands never parse XML (mail/xml-lazy.h) */
+	const PdXml *xml = pd_xml (error);
 
+	if (xml == NULL)
+		return FALSE;
 	if ((xsd = pd_kb_xsd (error)) == NULL)
 		return FALSE;
-	pctx = xmlNewParserCtxt ();
-	doc = xmlCtxtReadMemory (pctx, text, (int) len, file, NULL,
+	pctx = xml->xmlNewParserCtxt ();
+	doc = xml->xmlCtxtReadMemory (pctx, text, (int) len, file, NULL,
 	                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
 	if (doc == NULL) {
-		const xmlError *e = xmlCtxtGetLastError (pctx);
+		const xmlError *e = xml->xmlCtxtGetLastError (pctx);
 
 		data_error (error, file, e ? e->line : 1, "not well-formed XML: %s",
 		            e && e->message ? g_strchomp (e->message) : "unreadable");
 		goto out;
 	}
-	sp = xmlSchemaNewMemParserCtxt (g_bytes_get_data (xsd, NULL), (int) g_bytes_get_size (xsd));
-	schema = sp ? xmlSchemaParse (sp) : NULL;
+	sp = xml->xmlSchemaNewMemParserCtxt (g_bytes_get_data (xsd, NULL), (int) g_bytes_get_size (xsd));
+	schema = sp ? xml->xmlSchemaParse (sp) : NULL;
 	if (schema == NULL) {
 		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "the compiled-in kb.xsd does not parse");
 		goto out;
 	}
-	vc = xmlSchemaNewValidCtxt (schema);
-	xmlSchemaSetValidStructuredErrors (vc, collect_error, errs);
-	if (xmlSchemaValidateDoc (vc, doc) != 0) {
+	vc = xml->xmlSchemaNewValidCtxt (schema);
+	xml->xmlSchemaSetValidStructuredErrors (vc, collect_error, errs);
+	if (xml->xmlSchemaValidateDoc (vc, doc) != 0) {
 		char *colon = strchr (errs->str, ':');
 
 		data_error (error, file, colon ? atol (errs->str) : 1, "does not match kb.xsd: %s",
 		            colon ? g_strchomp (colon + 1) : "invalid");
 		goto out;
 	}
-	root = xmlDocGetRootElement (doc);
+	root = xml->xmlDocGetRootElement (doc);
 	for (n = root->children; n; n = n->next) {
 		Item *it;
 		xmlNode *c;
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		it = item_new (file, xmlGetLineNo (n));
-		it->article->slug = attr (n, "slug");
-		it->article->locale = attr (n, "locale");
-		it->article->visibility = attr (n, "visibility");
-		it->article->status = attr (n, "status");
-		it->article->title = child_text (n, "title");
-		it->article->topics = child_text (n, "topics");
-		it->article->body = child_text (n, "body");
+		it = item_new (file, xml->xmlGetLineNo (n));
+		it->article->slug = attr (xml, n, "slug");
+		it->article->locale = attr (xml, n, "locale");
+		it->article->visibility = attr (xml, n, "visibility");
+		it->article->status = attr (xml, n, "status");
+		it->article->title = child_text (xml, n, "title");
+		it->article->topics = child_text (xml, n, "topics");
+		it->article->body = child_text (xml, n, "body");
 		for (c = n->children; c; c = c->next) {
 			ImportDoc *d;
 			xmlChar *t;
@@ -403,12 +408,12 @@ parse_xml (const char *file, const char *text, gsize len, GPtrArray *items, GErr
 			if (c->type != XML_ELEMENT_NODE || strcmp ((const char *) c->name, "document"))
 				continue;
 			d = g_new0 (ImportDoc, 1);
-			d->name = attr (c, "name");
-			d->type = attr (c, "type");
-			d->description = attr (c, "description");
-			t = xmlNodeGetContent (c);
+			d->name = attr (xml, c, "name");
+			d->type = attr (xml, c, "type");
+			d->description = attr (xml, c, "description");
+			t = xml->xmlNodeGetContent (c);
 			raw = g_base64_decode ((const char *) t, &dl);
-			xmlFree (t);
+			xml->free (t);
 			d->data = g_bytes_new_take (raw, dl);
 			g_ptr_array_add (it->docs, d);
 		}
@@ -421,14 +426,14 @@ parse_xml (const char *file, const char *text, gsize len, GPtrArray *items, GErr
 	ok = TRUE;
 out:
 	if (vc)
-		xmlSchemaFreeValidCtxt (vc);
+		xml->xmlSchemaFreeValidCtxt (vc);
 	if (schema)
-		xmlSchemaFree (schema);
+		xml->xmlSchemaFree (schema);
 	if (sp)
-		xmlSchemaFreeParserCtxt (sp);
+		xml->xmlSchemaFreeParserCtxt (sp);
 	if (doc)
-		xmlFreeDoc (doc);
-	xmlFreeParserCtxt (pctx);
+		xml->xmlFreeDoc (doc);
+	xml->xmlFreeParserCtxt (pctx);
 	return ok;
 }
 

@@ -7,6 +7,9 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
+#include "core/log.h"
+#include "mail/xml-lazy.h"
+
 /* Bigger bodies are cut: nobody reads the 17th megabyte of an HTML mail. */
 #define PD_HTML_MAX_INPUT (16 * 1024 * 1024)
 
@@ -104,6 +107,7 @@ repair_input (const char *html, gsize len)
 typedef struct {
 	const PdHtmlSax *sax;
 	gpointer data;
+	const PdXml *xml;
 	htmlParserCtxtPtr ctxt;
 	guint depth;         /* open elements */
 	guint implied_depth; /* DEPTH inside the open implied <p>, or 0 */
@@ -116,7 +120,7 @@ is_implied_p (Trampoline *t, const xmlChar *name, const xmlChar **attrs)
 {
 	const xmlChar *cur = t->ctxt->input->cur;
 
-	return attrs == NULL && t->implied_depth == 0 && xmlStrEqual (name, BAD_CAST "p") &&
+	return attrs == NULL && t->implied_depth == 0 && t->xml->xmlStrEqual (name, BAD_CAST "p") &&
 	       cur != NULL && cur[0] != '>' && !(cur[0] == '/' && cur[1] == '>');
 }
 
@@ -157,18 +161,21 @@ sax_text (void *ctx, const xmlChar *text, int len)
 void
 pd_html_parse (const char *html, gssize len, const PdHtmlSax *sax, gpointer data)
 {
-	static gsize initialised = 0;
 	g_autoptr (GString) input = NULL;
-	Trampoline t = { sax, data, NULL, 0, 0 };
+	g_autoptr (GError) error = NULL;
+	Trampoline t = { sax, data, NULL, NULL, 0, 0 };
 	htmlParserCtxtPtr ctxt;
 	gsize n;
 
 	g_return_if_fail (html != NULL || len == 0);
 	g_return_if_fail (sax != NULL);
 
-	if (g_once_init_enter (&initialised)) {
-		xmlInitParser ();
-		g_once_init_leave (&initialised, 1);
+	/* loaded on the first HTML part (mail/xml-lazy.h). pd_mail_parse checks first, so a mail
+	 * is quarantined with the reason rather than read as empty; other callers get no text */
+	t.xml = pd_xml (&error);
+	if (t.xml == NULL) {
+		pd_log_error ("%s", error->message);
+		return;
 	}
 	if (len < 0)
 		len = strlen (html);
@@ -177,7 +184,7 @@ pd_html_parse (const char *html, gssize len, const PdHtmlSax *sax, gpointer data
 	if (n == 0)
 		return;
 
-	ctxt = htmlCreateMemoryParserCtxt (input->str, (int) n);
+	ctxt = t.xml->htmlCreateMemoryParserCtxt (input->str, (int) n);
 	if (ctxt == NULL)
 		return;
 	memset (ctxt->sax, 0, sizeof *ctxt->sax);
@@ -188,13 +195,13 @@ pd_html_parse (const char *html, gssize len, const PdHtmlSax *sax, gpointer data
 	ctxt->sax->initialized = 1;
 	ctxt->userData = &t;
 	t.ctxt = ctxt;
-	htmlCtxtUseOptions (ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                                  HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-	xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
-	htmlParseDocument (ctxt);
+	t.xml->htmlCtxtUseOptions (ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                                         HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+	t.xml->xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+	t.xml->htmlParseDocument (ctxt);
 	if (ctxt->myDoc != NULL)
-		xmlFreeDoc (ctxt->myDoc);
-	htmlFreeParserCtxt (ctxt);
+		t.xml->xmlFreeDoc (ctxt->myDoc);
+	t.xml->htmlFreeParserCtxt (ctxt);
 }
 
 char *

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/strutil.h"
 #include "mail/html.h"
+#include "mail/xml-lazy.h"
 
 static void
 mail_init_once (void)
@@ -683,7 +684,13 @@ pd_mail_parse (GBytes *raw, const PdMailLimits *limits, GError **error)
 			char *text = pd_mail_part_text (GMIME_PART (w.plain), PD_MAIL_TEXT_MAX, &text_cut);
 			mail->body_text = bounded_text (text, text_cut, &mail->body_truncated);
 		} else if (mail->body_html != NULL) {
-			char *text = pd_html_to_text (mail->body_html, -1);
+			char *text;
+
+			/* libxml2 is loaded on the first HTML part: without it, this mail's error
+			 * (quarantined with the reason) rather than a ticket with no text */
+			if (pd_xml (error) == NULL)
+				return NULL;
+			text = pd_html_to_text (mail->body_html, -1);
 			mail->body_text = bounded_text (text, html_cut, &mail->body_truncated);
 			mail->body_from_html = TRUE;
 		} else {

@@ -434,6 +434,42 @@ test_busy_is_tempfail (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 }
 
+static gpointer
+release_later (gpointer holder)
+{
+	g_usleep (50 * 1000);
+	pd_store_rollback (holder);
+	return NULL;
+}
+
+/* A waiter gets the lock once the writer ahead of it lets go, within its timeout (busy.c's
+ * own wait, issue 10); and still gives up with TEMPFAIL when the timeout passes. */
+static void
+test_busy_waits_for_writer (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdStore) holder = open_store (f, 1000);
+	g_autoptr (PdStore) waiter = open_store (f, 30000);
+	g_autoptr (PdStore) impatient = open_store (f, 20);
+	g_autoptr (GError) error = NULL;
+	GThread *thread;
+	gint64 start;
+
+	(void) data;
+	g_assert_true (pd_store_begin (holder, &error));
+	start = g_get_monotonic_time ();
+	g_assert_false (pd_store_begin (impatient, &error));
+	g_assert_error (error, PD_ERROR, PD_ERROR_TEMPFAIL);
+	g_clear_error (&error);
+	/* it waited for its timeout, not less */
+	g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
+	thread = g_thread_new ("release", release_later, holder);
+	g_assert_true (pd_store_begin (waiter, &error));
+	g_assert_no_error (error);
+	g_thread_join (thread);
+	g_assert_true (pd_store_commit (waiter, &error));
+	g_assert_no_error (error);
+}
+
 /* A stand-in for the mail parser: the text is the raw bytes after "text:". */
 static char *
 fake_derive (GBytes *raw)
@@ -527,6 +563,7 @@ main (int argc, char **argv)
 	ADD ("outbox/auto-count-limit", test_outbox_auto_count_limit);
 	ADD ("batch/savepoints", test_batch_savepoints);
 	ADD ("busy-tempfail", test_busy_is_tempfail);
+	ADD ("busy/waits-for-writer", test_busy_waits_for_writer);
 	ADD ("message/text-derived", test_message_text_derived);
 	return g_test_run ();
 }
