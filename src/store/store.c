@@ -466,8 +466,8 @@ report_statements (PdStore *store)
 		int sorts = sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_SORT, 0);
 
 		if (runs > 0)
-			fprintf (stderr, "sql-stats runs=%d vm_steps=%d fullscan=%d sorts=%d %.*s\n", runs,
-			         steps, scan, sorts, 160, (const char *) sql);
+			fprintf (stderr, "sql-stats runs=%d vm_steps=%d fullscan=%d sorts=%d %s\n", runs,
+			         steps, scan, sorts, (const char *) sql);
 	}
 }
 
