@@ -539,9 +539,10 @@ static gboolean
 contains_ascii_ci (const char *text, const char *needle)
 {
 	gsize n = strlen (needle);
+	const char first[3] = { needle[0], g_ascii_toupper (needle[0]), '\0' };
 
-	for (const char *p = text; *p != '\0'; p++)
-		if (g_ascii_tolower (*p) == needle[0] && g_ascii_strncasecmp (p, needle, n) == 0)
+	for (const char *p = strpbrk (text, first); p != NULL; p = strpbrk (p + 1, first))
+		if (g_ascii_strncasecmp (p, needle, n) == 0)
 			return TRUE;
 	return FALSE;
 }
