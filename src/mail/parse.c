@@ -353,8 +353,11 @@ part_text (GMimePart *part, const char *charset, gboolean check_ascii, gboolean 
 	out = g_string_sized_new (MIN (max, 64 * 1024) + 8);
 	while (!*truncated_r && (n = g_mime_stream_read (filtered, buf, sizeof buf)) > 0) {
 		/* CR dropped, NUL as U+FFFD, at most MAX bytes: runs of other bytes go in whole */
+		/* the next NUL and CR at or after I, END for none, NULL before the first look */
+		const char *end = buf + n, *nul = NULL, *cr = NULL;
+
 		for (gssize i = 0; i < n;) {
-			gssize j = i;
+			gssize j;
 
 			if (out->len >= max) {
 				*truncated_r = TRUE;
@@ -369,8 +372,13 @@ part_text (GMimePart *part, const char *charset, gboolean check_ascii, gboolean 
 				i++;
 				continue;
 			}
-			while (j < n && (gsize) (j - i) < max - out->len && buf[j] != '\r' && buf[j] != '\0')
-				j++;
+			if ((nul == NULL || nul < buf + i) && (nul = memchr (buf + i, '\0', n - i)) == NULL)
+				nul = end;
+			if ((cr == NULL || cr < buf + i) && (cr = memchr (buf + i, '\r', n - i)) == NULL)
+				cr = end;
+			j = MIN (cr, nul) - buf;
+			if ((gsize) (j - i) > max - out->len)
+				j = i + (gssize) (max - out->len);
 			g_string_append_len (out, buf + i, j - i);
 			i = j;
 		}
