@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 #include "mail/mail.h"
+#include "filters/chain.h"
 
 typedef struct {
 	char *recipient;  /* lower-cased addr-spec, or NULL */
@@ -68,5 +69,7 @@ char *pd_bounce_header_in_block (const char *block, const char *name);
  * Bluebottle, SpamArrest, TMDA: "please confirm you are human"); the rule that said so
  * (transfer none, static) or NULL. The bounce filter leaves such mail to the autoreply one. */
 const char *pd_challenge_response_rule (const PdMail *mail);
+/* The same, judged once per mail and kept in CTX (the chain asks twice). */
+const char *pd_challenge_response_once (PdContext *ctx, const PdMail *mail);
 
 #endif

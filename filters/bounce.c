@@ -533,13 +533,27 @@ finish (PdContext *ctx, const PdMail *mail, const PdBounceParts *parts, PdClass 
 	return PD_STOP;
 }
 
+/* Whether TEXT holds NEEDLE (lower case, ASCII) in any case: strstr on a lower-cased copy,
+ * without the copy. */
+static gboolean
+contains_ascii_ci (const char *text, const char *needle)
+{
+	gsize n = strlen (needle);
+	const char first[3] = { needle[0], g_ascii_toupper (needle[0]), '\0' };
+
+	for (const char *p = strpbrk (text, first); p != NULL; p = strpbrk (p + 1, first))
+		if (g_ascii_strncasecmp (p, needle, n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 static PdVerdict
 bounce_run (PdContext *ctx, const PdMail *mail)
 {
 	/* a challenge-response filter's "confirm you are human" is the autoreply filter's */
-	if (pd_challenge_response_rule (mail) != NULL) {
+	if (pd_challenge_response_once (ctx, mail) != NULL) {
 		pd_context_note (ctx, "bounce: challenge-response (%s): left to the autoreply filter",
-		                 pd_challenge_response_rule (mail));
+		                 pd_challenge_response_once (ctx, mail));
 		return PD_CONTINUE;
 	}
 
@@ -579,8 +593,7 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	if (records->len == 0) {
 		const char *texts[] = { text, mail->body_text, NULL };
 		for (guint i = 0; texts[i] != NULL && records->len == 0; i++) {
-			g_autofree char *low = g_ascii_strdown (texts[i], -1);
-			if (strstr (low, "final-recipient:") == NULL)
+			if (!contains_ascii_ci (texts[i], "final-recipient:"))
 				continue;
 			g_ptr_array_unref (records);
 			records = pd_bounce_dsn_parse (texts[i]);
@@ -591,7 +604,13 @@ bounce_run (PdContext *ctx, const PdMail *mail)
 	gboolean daemon = daemon_sender (ctx, mail);
 	const char *subj = bounce_subject (mail->subject);
 	const char *family = NULL;
-	const char *phrase = bounce_phrase (text, &family);
+	/* the wording is looked for only where a rule below can use it (a daemon sender, a
+	 * bounce subject without the original, an automatic-mail signal, or --explain): a
+	 * person's mail has none of them, and a scan of its whole text for every phrase was a
+	 * tenth of its processing (issue 10) */
+	gboolean want_phrase = ctx->explain || daemon || (subj != NULL && !parts->has_original) ||
+	                       automatic_signal (mail) != NULL;
+	const char *phrase = want_phrase ? bounce_phrase (text, &family) : NULL;
 
 	if (ctx->explain) {
 		const char *automatic = automatic_signal (mail);

@@ -121,6 +121,9 @@ pd_chain_run (PdContext *ctx, const PdMail *mail, GError **error)
 {
 	guint i;
 
+	/* what the filters judged once per mail is about this mail only */
+	ctx->challenge_known = FALSE;
+	ctx->challenge = NULL;
 	for (i = 0; pd_filters[i] != NULL; i++) {
 		PdVerdict v = pd_filters[i]->run (ctx, mail);
 

@@ -132,6 +132,11 @@ typedef struct {
 	gint64 list_subscriber;      /* PD_LIST_REQ_UNSUBSCRIBE_ID: the signed subscriber id */
 
 	GError *error;               /* set with PD_FAIL */
+
+	/* issue 10: the challenge-response verdict, asked by the bounce and the autoreply
+	 * filters, judged once per mail (pd_challenge_response_once) */
+	gboolean challenge_known;
+	const char *challenge;       /* (static) the rule, or NULL */
 } PdContext;
 
 typedef enum {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -186,15 +187,34 @@ exec (PdStore *store, const char *sql, GError **error)
 	return TRUE;
 }
 
+/* exec () for the transaction statements a mail runs several of (BEGIN, SAVEPOINT,
+ * RELEASE, COMMIT): prepared once per connection like the others, not parsed per mail. */
+static gboolean
+exec_cached (PdStore *store, const char *sql, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, sql, error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	rc = sqlite3_step (stmt);
+	sqlite3_reset (stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		pd_store_set_error (store, rc, "exec", error);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 pd_store_begin (PdStore *store, GError **error)
 {
 	g_return_val_if_fail (!store->savepoint, FALSE);
 	if (!store->batch)
-		return exec (store, "BEGIN IMMEDIATE", error);
+		return exec_cached (store, "BEGIN IMMEDIATE", error);
 	/* a SAVEPOINT outside a transaction (SQLite rolled the batch back after an I/O error)
 	 * begins one of its own: the mail is still atomic */
-	if (!exec (store, "SAVEPOINT pd_one", error))
+	if (!exec_cached (store, "SAVEPOINT pd_one", error))
 		return FALSE;
 	store->savepoint = TRUE;
 	return TRUE;
@@ -204,11 +224,11 @@ gboolean
 pd_store_commit (PdStore *store, GError **error)
 {
 	if (store->batch) {
-		if (store->savepoint && exec (store, "RELEASE pd_one", error)) {
+		if (store->savepoint && exec_cached (store, "RELEASE pd_one", error)) {
 			store->savepoint = FALSE;
 			return TRUE;
 		}
-	} else if (exec (store, "COMMIT", error))
+	} else if (exec_cached (store, "COMMIT", error))
 		return TRUE;
 	pd_store_rollback (store);
 	return FALSE;
@@ -230,7 +250,7 @@ gboolean
 pd_store_batch_begin (PdStore *store, GError **error)
 {
 	g_return_val_if_fail (!store->batch, FALSE);
-	if (!exec (store, "BEGIN IMMEDIATE", error))
+	if (!exec_cached (store, "BEGIN IMMEDIATE", error))
 		return FALSE;
 	store->batch = TRUE;
 	store->savepoint = FALSE;
@@ -248,7 +268,7 @@ pd_store_batch_commit (PdStore *store, GError **error)
 		             "the batch transaction was rolled back by the database");
 		return FALSE;
 	}
-	if (exec (store, "COMMIT", error))
+	if (exec_cached (store, "COMMIT", error))
 		return TRUE;
 	pd_store_rollback (store);
 	return FALSE;
@@ -422,6 +442,40 @@ pd_store_is_durable (PdStore *store)
 #define WAL_KEEP (1024 * 1024)
 
 void
+pd_store_work (PdStore *store, PdStoreWork *work)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	memset (work, 0, sizeof *work);
+	while ((stmt = sqlite3_next_stmt (store->db, stmt)) != NULL) {
+		work->runs += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_RUN, 0);
+		work->vm_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+		work->fullscan_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+	}
+}
+
+/* POSTDESK_SQL_STATS: at close, each cached statement's runs and VM steps on stderr (where a
+ * process spends its queries; issue 10). */
+static void
+report_statements (PdStore *store)
+{
+	GHashTableIter iter;
+	gpointer sql, stmt;
+
+	g_hash_table_iter_init (&iter, store->stmts);
+	while (g_hash_table_iter_next (&iter, &sql, &stmt)) {
+		int runs = sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_RUN, 0);
+		int steps = sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+		int scan = sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+		int sorts = sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_SORT, 0);
+
+		if (runs > 0)
+			fprintf (stderr, "sql-stats runs=%d vm_steps=%d fullscan=%d sorts=%d %s\n", runs,
+			         steps, scan, sorts, (const char *) sql);
+	}
+}
+
+void
 pd_store_close (PdStore *store)
 {
 	GStatBuf st;
@@ -434,6 +488,8 @@ pd_store_close (PdStore *store)
 	    (wal = g_strconcat (store->path, "-wal", NULL)) &&
 	    g_stat (wal, &st) == 0 && st.st_size > WAL_KEEP)
 		sqlite3_wal_checkpoint_v2 (store->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (store->stmts && g_getenv ("POSTDESK_SQL_STATS") != NULL)
+		report_statements (store);
 	if (store->stmts)
 		g_hash_table_destroy (store->stmts);
 	if (store->db)

@@ -37,6 +37,14 @@ gboolean pd_store_is_durable (PdStore *store);
 void pd_store_set_autocheckpoint (PdStore *store, int pages);
 /* Copy what the WAL holds into the database now, blocking nobody (PASSIVE). */
 void pd_store_checkpoint (PdStore *store);
+/* The work this connection's cached statements have done so far: how many times they ran
+ * and SQLite's virtual machine steps (which grow with the rows a query visits). A caller
+ * compares two readings: issue 10's check that one mail's cost does not grow with its
+ * sender's history. */
+typedef struct {
+	gint64 runs, vm_steps, fullscan_steps;
+} PdStoreWork;
+void pd_store_work (PdStore *store, PdStoreWork *work);
 gboolean pd_store_batch_begin (PdStore *store, GError **error);
 gboolean pd_store_batch_commit (PdStore *store, GError **error);
 
@@ -149,6 +157,10 @@ gboolean pd_store_ticket_create (PdStore *store, const char *queue, const char *
                                  const char *priority, gint64 now, gint64 *id_r, GError **error);
 /* FALSE+NOTFOUND if no such ticket. (transfer full) */
 PdTicketRow *pd_store_ticket_get (PdStore *store, gint64 id, GError **error);
+/* pd_store_ticket_get without the message count (ROW->messages is -1): processing reads a
+ * ticket for every mail on it, and counting its messages grew with the ticket's history
+ * (issue 10: a loop from one address onto one ticket). */
+PdTicketRow *pd_store_ticket_head (PdStore *store, gint64 id, GError **error);
 GPtrArray *pd_store_ticket_list (PdStore *store, GError **error);
 gboolean pd_store_ticket_touch (PdStore *store, gint64 id, gint64 now, GError **error);
 /* The ticket's queue name, or NULL in QUEUE_R if there is no such ticket. */

@@ -110,6 +110,30 @@ pd_store_ticket_get (PdStore *store, gint64 id, GError **error)
 	return pd_store_one (store, stmt, ticket_from, "ticket", id, error);
 }
 
+static gpointer
+ticket_head_from (sqlite3_stmt *stmt)
+{
+	PdTicketRow *t = ticket_from (stmt);
+
+	t->messages = -1;
+	return t;
+}
+
+PdTicketRow *
+pd_store_ticket_head (PdStore *store, gint64 id, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT t.id, t.queue, t.subject, t.state, t.priority, t.customer, t.customer_name,"
+		" t.created_at, t.updated_at, -1 FROM tickets t WHERE t.id = ?",
+		error);
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_int (stmt, 1, id);
+	return pd_store_one (store, stmt, ticket_head_from, "ticket", id, error);
+}
+
 GPtrArray *
 pd_store_ticket_list (PdStore *store, GError **error)
 {

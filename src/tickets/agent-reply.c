@@ -385,7 +385,7 @@ gboolean
 pd_agent_reply_apply (PdApply *a, GError **error)
 {
 	gint64 ticket = a->ctx->ticket_id;
-	g_autoptr (PdTicketRow) t = pd_store_ticket_get (a->store, ticket, error);
+	g_autoptr (PdTicketRow) t = pd_store_ticket_head (a->store, ticket, error);
 	g_autofree char *new_text = NULL;
 	g_autoptr (PdAgentCommandBlock) block = NULL;
 	Plan p = { 0 };

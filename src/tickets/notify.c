@@ -165,7 +165,7 @@ add_suggestions (PdApply *a, gint64 ticket, PdTemplateData *data)
 gboolean
 pd_notify_agents (PdApply *a, gint64 ticket, GError **error)
 {
-	g_autoptr (PdTicketRow) t = pd_store_ticket_get (a->store, ticket, error);
+	g_autoptr (PdTicketRow) t = pd_store_ticket_head (a->store, ticket, error);
 	g_autoptr (GPtrArray) agents = NULL;
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autoptr (PdRendered) r = NULL;

@@ -49,7 +49,7 @@ pd_sla_compute (const PdSlaSettings *sla, const PdSlaTarget *target, gint64 star
 gboolean
 pd_sla_start (PdStore *store, const PdSettings *settings, gint64 ticket, GError **error)
 {
-	g_autoptr (PdTicketRow) t = pd_store_ticket_get (store, ticket, error);
+	g_autoptr (PdTicketRow) t = pd_store_ticket_head (store, ticket, error);
 	const PdSlaSettings *sla;
 	int p, i;
 

@@ -902,6 +902,43 @@ test_text_bounded (void)
 	g_assert_cmpuint (strlen (hmail->body_text), <=, PD_MAIL_TEXT_MAX + 200);
 }
 
+/* issue 10: a UTF-8 or ASCII text part is read without converting it when it is valid as it
+ * is; when it is not, it goes through the conversion as before: the text is the same either
+ * way (CRs dropped, NULs as U+FFFD, an invalid byte dropped by the conversion, 8-bit bytes in
+ * "us-ascii" text dropped too). */
+static void
+test_utf8_text_unconverted (void)
+{
+	static const struct {
+		const char *charset, *body, *want;
+	} cases[] = {
+		{ "utf-8", "caf\xc3\xa9 cr\xc3\xa8me\r\nline two\r\n", "caf\xc3\xa9 cr\xc3\xa8me\nline two" },
+		{ "UTF8", "plain ascii\r\n\r\nend\r\n", "plain ascii\n\nend" },
+		{ "us-ascii", "plain ascii\r\n", "plain ascii" },
+		{ "us-ascii", "caf\xc3\xa9\r\n", "caf" },
+		{ "utf-8", "caf\xe9 ok \xc3\xa9\r\n", "caf ok \xc3\xa9" },
+		{ "utf-8", "a\r\rb\r\n", "ab" }, /* a lone CR goes too */
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *text = g_strdup_printf ("From: a@b.c\r\nSubject: s\r\nMIME-Version: 1.0\r\n"
+		                                         "Content-Type: text/plain; charset=%s\r\n\r\n%s",
+		                                         cases[i].charset, cases[i].body);
+		g_autoptr (PdMail) mail = parse_ok (text);
+		g_autofree char *got = g_strchomp (g_strdup (mail->body_text));
+
+		g_assert_cmpstr (got, ==, cases[i].want);
+	}
+	{
+		/* NULs inside the text, no CR at all: each becomes U+FFFD, the rest stays */
+		static const char raw[] = "From: a@b.c\nContent-Type: text/plain; charset=utf-8\n\nab\0cd\0\0ef\n";
+		g_autoptr (PdMail) mail = parse_len (raw, sizeof raw - 1, NULL, NULL);
+
+		g_assert_nonnull (mail);
+		g_assert_cmpstr (mail->body_text, ==, "ab\xef\xbf\xbd" "cd\xef\xbf\xbd\xef\xbf\xbd" "ef\n");
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -928,5 +965,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/mail/nul-byte", test_nul_byte);
 	g_test_add_func ("/mail/colon-in-encoded-word", test_colon_in_encoded_word);
 	g_test_add_func ("/mail/limits/text-bounded", test_text_bounded);
+	g_test_add_func ("/mail/utf8-text-unconverted", test_utf8_text_unconverted);
 	return g_test_run ();
 }
