@@ -832,3 +832,104 @@ pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r, GErr
 	pd_bind_text (stmt, 2, end);
 	return pd_store_lookup_int (store, stmt, docs_r, NULL, error);
 }
+
+void
+pd_kb_related_free (PdKbRelated *r)
+{
+	if (r == NULL)
+		return;
+	g_free (r->term);
+	g_free (r->related);
+	g_free (r);
+}
+
+gboolean
+pd_store_kb_stems_each (PdStore *store, int stemmer, PdKbStemsFunc func, gpointer data,
+                        GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT s.head, s.body FROM kb_stems s JOIN kb_articles a ON a.id = s.article_id"
+		" WHERE s.version = a.version AND s.stemmer = ?1"
+		" AND a.status = 'published' AND a.visibility != 'internal'",
+		error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, stemmer);
+	while ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW)
+		if (!func ((const char *) sqlite3_column_text (stmt, 0),
+		           (const char *) sqlite3_column_text (stmt, 1), data, error)) {
+			sqlite3_reset (stmt);
+			return FALSE;
+		}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+gboolean
+pd_store_kb_related_replace (PdStore *store, GPtrArray *rows, GError **error)
+{
+	sqlite3_stmt *del = pd_store_stmt (store, "DELETE FROM kb_related", error);
+	sqlite3_stmt *ins;
+	guint i;
+
+	if (del == NULL || !pd_store_exec_stmt (store, del, error))
+		return FALSE;
+	ins = pd_store_stmt (store, "INSERT INTO kb_related (term, related, strength) VALUES (?, ?, ?)",
+	                     error);
+	if (ins == NULL)
+		return FALSE;
+	for (i = 0; i < rows->len; i++) {
+		const PdKbRelated *r = rows->pdata[i];
+
+		pd_bind_text (ins, 1, r->term);
+		pd_bind_text (ins, 2, r->related);
+		sqlite3_bind_double (ins, 3, r->strength);
+		if (!pd_store_exec_stmt (store, ins, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gpointer
+related_from (sqlite3_stmt *stmt)
+{
+	PdKbRelated *r = g_new0 (PdKbRelated, 1);
+
+	r->term = pd_col_text (stmt, 0);
+	r->related = pd_col_text (stmt, 1);
+	r->strength = sqlite3_column_double (stmt, 2);
+	return r;
+}
+
+GPtrArray *
+pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **error)
+{
+	/* one query for all of a mail's words: the words go in as one JSON array */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT term, related, strength FROM kb_related"
+		" WHERE term IN (SELECT value FROM json_each (?1)) ORDER BY term, strength DESC, related",
+		error);
+	g_autoptr (GString) json = g_string_new ("[");
+	guint i;
+
+	if (stmt == NULL)
+		return NULL;
+	for (i = 0; terms[i]; i++) {
+		const char *p;
+
+		g_string_append (json, i ? ",\"" : "\"");
+		for (p = terms[i]; *p; p++) /* stems: letters and digits; escape anyway */
+			if (*p == '"' || *p == '\\')
+				g_string_append_printf (json, "\\%c", *p);
+			else if ((guchar) *p >= 0x20)
+				g_string_append_c (json, *p);
+		g_string_append_c (json, '"');
+	}
+	g_string_append_c (json, ']');
+	pd_bind_text (stmt, 1, json->str);
+	return pd_store_collect (store, stmt, related_from, (GDestroyNotify) pd_kb_related_free, error);
+}
