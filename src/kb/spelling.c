@@ -7,6 +7,7 @@
 #include "kb/spelling.h"
 
 #define TYPO_MIN 5  /* the shortest word whose typo is still recognisable */
+#define ABBREV_MIN 4 /* the shortest word taken for a longer one's start */
 #define PART_MIN 3  /* the shortest part of two words written as one */
 
 gboolean
@@ -60,6 +61,9 @@ pd_kb_spelled_like (const char *stem, const char *word)
 	gsize ls = strlen (stem), lw = strlen (word);
 
 	if (pd_kb_same_word (stem, word))
+		return TRUE;
+	/* the article's word shortened: "stats" for "statistics", "config" for "configuration" */
+	if (lw >= ABBREV_MIN && lw < ls && strncmp (stem, word, lw) == 0)
 		return TRUE;
 	return MIN (ls, lw) >= TYPO_MIN && one_edit (stem, ls, word, lw);
 }

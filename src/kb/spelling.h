@@ -14,7 +14,8 @@ gboolean pd_kb_same_word (const char *a, const char *b);
 gboolean pd_kb_spelling_worth (const char *stem);
 
 /* Whether the unknown STEM is WORD misspelled: one letter left out, added, changed, or two
- * neighbours swapped (Damerau), or the same word by pd_kb_same_word. */
+ * neighbours swapped (Damerau); the same word by pd_kb_same_word; or WORD shortened (its
+ * first 4 or more letters: "stat" for "statistic"). */
 gboolean pd_kb_spelled_like (const char *stem, const char *word);
 
 /* Whether the unknown STEM is in WORDS (an article's stems): pd_kb_spelled_like one of them,
