@@ -121,7 +121,7 @@ pd_kb_related_rebuild (PdStore *store, int stemmer, GError **error)
 	l.docs = g_array_new (FALSE, FALSE, sizeof (guint));
 	l.articles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 	ok = pd_store_kb_stems_each (store, stemmer, read_article, &l, error);
-	max_docs = (guint) (MAX_SHARE * l.articles->len);
+	max_docs = MAX ((guint) (MAX_SHARE * l.articles->len), MIN_SHARED + 1); /* a tiny kb: still some */
 	for (i = 0; ok && i < l.articles->len; i++) {
 		GArray *ids = l.articles->pdata[i];
 		guint cand[MAX_WORDS], n = 0;
