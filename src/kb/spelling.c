@@ -68,7 +68,8 @@ pd_kb_spelled_like (const char *stem, const char *word)
 	return MIN (ls, lw) >= TYPO_MIN && one_edit (stem, ls, word, lw);
 }
 
-/* whether WORDS holds PART (a part of a run-together word: its start is not stemmed) */
+/* whether WORDS holds PART, the end of a run-together word (stemmed with it: "thread" may
+ * stand for "threaded") */
 static gboolean
 holds_part (GPtrArray *words, const char *part, gsize len)
 {
@@ -92,9 +93,15 @@ pd_kb_spelled_in (GPtrArray *words, const char *stem)
 	for (i = 0; i < words->len; i++)
 		if (pd_kb_spelled_like (stem, words->pdata[i]))
 			return TRUE;
-	/* "multithread" = "multi" + "thread", when the article has both */
-	for (k = PART_MIN; k + PART_MIN <= n; k++)
-		if (holds_part (words, stem, k) && holds_part (words, stem + k, n - k))
+	/* "bigendian" = "big" + "endian", when the article has both: each of its words that starts
+	 * STEM, then the rest (one pass over the words each, not one per split) */
+	for (i = 0; i < words->len; i++) {
+		const char *w = words->pdata[i];
+
+		k = strlen (w);
+		if (k >= PART_MIN && k + PART_MIN <= n && strncmp (stem, w, k) == 0 &&
+		    holds_part (words, stem + k, n - k))
 			return TRUE;
+	}
 	return FALSE;
 }

@@ -372,8 +372,10 @@ static gboolean
 cache_check (PdStore *store, GError **error)
 {
 	g_autofree char *key = NULL;
+	gint64 docs;
 
-	if (!pd_store_kb_generation (store, &key, error))
+	/* one query for the generation and, when the word counts are current, the size */
+	if (!pd_store_kb_state (store, &key, &docs, error))
 		return FALSE;
 	if (cache.key != NULL && strcmp (cache.key, key) == 0)
 		return TRUE;
@@ -381,8 +383,9 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
 	g_clear_pointer (&cache.related, g_hash_table_unref);
 	g_clear_pointer (&cache.key, g_free);
-	if (!pd_store_kb_terms_size (store, &cache.n_docs, error) ||
-	    !pd_store_kb_terms_fresh (store, key, &cache.terms_fresh, error))
+	cache.terms_fresh = docs >= 0;
+	cache.n_docs = docs;
+	if (!cache.terms_fresh && !pd_store_kb_fts_size (store, &cache.n_docs, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	cache.articles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
@@ -391,6 +394,18 @@ cache_check (PdStore *store, GError **error)
 	                                       (GDestroyNotify) g_ptr_array_unref);
 	cache.key = g_steal_pointer (&key);
 	return TRUE;
+}
+
+/* remember TERM's weight from DF, the articles that hold it, and return it */
+static double
+weight_put (const char *term, gint64 df)
+{
+	double *w = g_new (double, 1);
+
+	/* a word in most articles says little; one in none says nothing we can use */
+	*w = df <= 0 ? 0.0 : ln (1.0 + (double) cache.n_docs / (double) df);
+	g_hash_table_insert (cache.weights, g_strdup (term), w);
+	return *w;
 }
 
 static gboolean
@@ -413,11 +428,39 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 		if (!pd_store_kb_fts_count (store, q, &df, error))
 			return FALSE;
 	}
-	/* a word in most articles says little; one in none says nothing we can use */
-	*weight_r = df == 0 ? 0.0 : ln (1.0 + (double) cache.n_docs / (double) df);
-	cached = g_new (double, 1);
-	*cached = *weight_r;
-	g_hash_table_insert (cache.weights, g_strdup (term), cached);
+	*weight_r = weight_put (term, df);
+	return TRUE;
+}
+
+/* Weigh those of TERMS (stems) not weighed yet, in one query: a
+ * fresh process (one `deliver`) pays for one statement instead of one per word. Only with
+ * current word counts; else term_weight () counts each in the index. */
+static gboolean
+weights_prefetch (PdStore *store, GPtrArray *terms, GError **error)
+{
+	g_autoptr (GPtrArray) want = NULL;
+	g_autoptr (GHashTable) seen = NULL;
+	g_autofree gint64 *docs = NULL;
+	guint i;
+
+	if (!cache.terms_fresh)
+		return TRUE;
+	want = g_ptr_array_new ();
+	seen = g_hash_table_new (g_str_hash, g_str_equal);
+	for (i = 0; i < terms->len; i++) {
+		const char *t = terms->pdata[i];
+
+		if (!g_hash_table_contains (cache.weights, t) && g_hash_table_add (seen, (gpointer) t))
+			g_ptr_array_add (want, (gpointer) t);
+	}
+	if (want->len < 2)
+		return TRUE; /* term_weight () does one as cheaply */
+	docs = g_new0 (gint64, want->len);
+	g_ptr_array_add (want, NULL);
+	if (!pd_store_kb_terms_docs_many (store, (const char *const *) want->pdata, docs, error))
+		return FALSE;
+	for (i = 0; i + 1 < want->len; i++)
+		weight_put (want->pdata[i], MIN (docs[i], cache.n_docs));
 	return TRUE;
 }
 
@@ -653,7 +696,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	guint i, j, n_real = 0;
 	gboolean related_ready = FALSE;
 
-	if (!cache_check (store, error))
+	if (!cache_check (store, error) || !weights_prefetch (store, qterms, error))
 		return FALSE;
 	for (i = 0; i < qterms->len; i++) {
 		double w;
@@ -751,6 +794,18 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		                      c->title_matches + rest_n, c->title_matches, qterms->len);
 	}
 	qsort (scored, cands->len, sizeof *scored, by_bound);
+	/* the title words of the candidates that may be scored, weighed in one query */
+	{
+		g_autoptr (GPtrArray) heads = g_ptr_array_new ();
+
+		for (i = 0; i < cands->len && scored[i].bound >= THRESHOLD; i++)
+			for (j = 0; j < scored[i].at->head->len; j++)
+				g_ptr_array_add (heads, scored[i].at->head->pdata[j]);
+		if (!weights_prefetch (store, heads, error)) {
+			g_free (scored);
+			return FALSE;
+		}
+	}
 	for (i = 0; i < cands->len; i++) {
 		Scored *c = &scored[i];
 		double title_total = 0, title_hit = 0, score, covered = 0;

@@ -904,20 +904,13 @@ related_from (sqlite3_stmt *stmt)
 	return r;
 }
 
-GPtrArray *
-pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **error)
+/* TERMS (NULL-terminated) as a JSON array of strings (transfer full) */
+static char *
+json_strings (const char *const *terms)
 {
-	/* one query for all of a mail's words: the words go in as one JSON array */
-	sqlite3_stmt *stmt = pd_store_stmt (
-		store,
-		"SELECT term, related, strength FROM kb_related"
-		" WHERE term IN (SELECT value FROM json_each (?1)) ORDER BY term, strength DESC, related",
-		error);
-	g_autoptr (GString) json = g_string_new ("[");
+	GString *json = g_string_new ("[");
 	guint i;
 
-	if (stmt == NULL)
-		return NULL;
 	for (i = 0; terms[i]; i++) {
 		const char *p;
 
@@ -930,6 +923,75 @@ pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **erro
 		g_string_append_c (json, '"');
 	}
 	g_string_append_c (json, ']');
-	pd_bind_text (stmt, 1, json->str);
+	return g_string_free (json, FALSE);
+}
+
+gboolean
+pd_store_kb_state (PdStore *store, char **generation_r, gint64 *docs_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT salt || ':' || n, CASE WHEN terms = salt || ':' || n THEN docs ELSE -1 END"
+		" FROM kb_generation",
+		error);
+	int rc;
+
+	*generation_r = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW) {
+		*generation_r = pd_col_text (stmt, 0);
+		*docs_r = sqlite3_column_int64 (stmt, 1);
+	}
+	sqlite3_reset (stmt);
+	if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "kb_generation has no row");
+	return rc == SQLITE_ROW;
+}
+
+gboolean
+pd_store_kb_terms_docs_many (PdStore *store, const char *const *prefixes, gint64 *docs_r,
+                             GError **error)
+{
+	/* every term that starts with a prefix sorts below it + the last code point */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT j.key, (SELECT coalesce (sum (docs), 0) FROM kb_terms"
+		"  WHERE term >= j.value AND term < j.value || ?2)"
+		" FROM json_each (?1) j",
+		error);
+	g_autofree char *json = json_strings (prefixes);
+	guint n = g_strv_length ((char **) prefixes);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, json);
+	pd_bind_text (stmt, 2, "\xf4\x8f\xbf\xbf");
+	while ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW) {
+		gint64 i = sqlite3_column_int64 (stmt, 0);
+
+		if (i >= 0 && i < n)
+			docs_r[i] = sqlite3_column_int64 (stmt, 1);
+	}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+GPtrArray *
+pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **error)
+{
+	/* one query for all of a mail's words: the words go in as one JSON array */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT term, related, strength FROM kb_related"
+		" WHERE term IN (SELECT value FROM json_each (?1)) ORDER BY term, strength DESC, related",
+		error);
+	g_autofree char *json = json_strings (terms);
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_text (stmt, 1, json);
 	return pd_store_collect (store, stmt, related_from, (GDestroyNotify) pd_kb_related_free, error);
 }
