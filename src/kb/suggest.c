@@ -27,7 +27,7 @@
 #define COMMON_MIN 500     /* ... and more than this many */
 /* The word rules' edition: the stems stored per article (db/027) hold only for the rules they
  * were made with. Change it with stop_words, stem (), words () or terms (). */
-#define STEMMER 1
+#define STEMMER 2
 
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
@@ -107,9 +107,23 @@ stem (const char *w)
 	return s;
 }
 
-/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit
- * and where a capital follows a small letter. words_ascii (): the same for ASCII TEXT, without
- * normalising it or the Unicode tables. */
+/* Add the word W to OUT. A number of one or two digits joined to a unit ("64-bit", "64bit",
+ * "4GB": NEXT, the character after it, is a letter, or a hyphen before one AFTER) is marked
+ * with '#' for terms (), which keeps it, where other short numbers (versions, counts) go. */
+static void
+word_add (GPtrArray *out, GString *w, gunichar next, gunichar after)
+{
+	if (w->len <= 2 && g_ascii_isdigit (w->str[0]) && g_ascii_isdigit (w->str[w->len - 1]) &&
+	    (g_unichar_isalpha (next) || (next == '-' && g_unichar_isalpha (after))))
+		g_ptr_array_add (out, g_strdup_printf ("#%s", w->str));
+	else
+		g_ptr_array_add (out, g_strndup (w->str, w->len));
+}
+
+/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit,
+ * where a capital follows a small letter and where a letter follows a digit ("64bit"); a
+ * short number joined to a unit is marked (word_add ()). words_ascii (): the same for ASCII
+ * TEXT, without normalising it or the Unicode tables. */
 static GPtrArray *
 words_ascii (const char *text)
 {
@@ -121,8 +135,9 @@ words_ascii (const char *text)
 	for (p = text; ; p++) {
 		char c = *p;
 
-		if (g_ascii_isupper (c) && g_ascii_islower (prev) && w->len > 0) {
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+		if (((g_ascii_isupper (c) && g_ascii_islower (prev)) || (g_ascii_isalpha (c) && g_ascii_isdigit (prev))) &&
+		    w->len > 0) {
+			word_add (out, w, (guchar) c, 0);
 			g_string_truncate (w, 0);
 		}
 		prev = c;
@@ -132,7 +147,7 @@ words_ascii (const char *text)
 			continue;
 		}
 		if (w->len > 0)
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+			word_add (out, w, (guchar) c, c ? (guchar) p[1] : 0);
 		g_string_truncate (w, 0);
 		if (c == 0)
 			break;
@@ -166,8 +181,9 @@ words (const char *text)
 		if (c != 0 && g_unichar_ismark (c))
 			continue;
 		/* an identifier's parts are words: "FlateDecode", "inflateInit" */
-		if (g_unichar_isupper (c) && g_unichar_islower (prev) && w->len > 0) {
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+		if (((g_unichar_isupper (c) && g_unichar_islower (prev)) ||
+		     (g_unichar_isalpha (c) && g_unichar_isdigit (prev))) && w->len > 0) {
+			word_add (out, w, c, 0);
 			g_string_truncate (w, 0);
 		}
 		prev = c;
@@ -177,7 +193,7 @@ words (const char *text)
 			continue;
 		}
 		if (w->len > 0)
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+			word_add (out, w, c, c ? g_utf8_get_char (g_utf8_next_char (p)) : 0);
 		g_string_truncate (w, 0);
 		if (c == 0)
 			break;
@@ -199,7 +215,9 @@ terms (const char *text)
 		const char *w = ws->pdata[i];
 		char *s;
 
-		if (strlen (w) < 2 || is_stop (w) || (g_ascii_isdigit (w[0]) && strlen (w) < 3))
+		if (w[0] == '#') /* a short number joined to a unit (word_add ()) */
+			w++;
+		else if (strlen (w) < 2 || is_stop (w) || (g_ascii_isdigit (w[0]) && strlen (w) < 3))
 			continue;
 		/* a number is no word to stem ("2000" is not "200"); a stop word's other forms
 		 * ("needs", "looks") are stop words too */
@@ -708,6 +726,8 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			/* a word the knowledge base never uses: the question is partly about something
 			 * it does not know, and it counts against the coverage; unless it is a typo of
 			 * (or two run-together) words of an article, found when the article is scored */
+			if (g_ascii_isdigit (((char *) qterms->pdata[i])[0]))
+				continue; /* a number no article has (a size, a count) names no topic */
 			w = UNKNOWN_SHARE * ln (1.0 + (double) cache.n_docs);
 			total += w;
 			if (!pd_kb_spelling_worth (qterms->pdata[i]))
@@ -909,7 +929,8 @@ pd_kb_question_words (const char *text, char **question_r)
 	for (i = 0; i < ws->len; i++) {
 		const char *w = ws->pdata[i];
 
-		if (strlen (w) < 2 || is_stop (w) || g_ascii_isdigit (w[0]) || !g_hash_table_add (seen, (gpointer) w))
+		if (strlen (w) < 2 || is_stop (w) || g_ascii_isdigit (w[0]) || w[0] == '#' ||
+		    !g_hash_table_add (seen, (gpointer) w))
 			continue;
 		g_string_append_printf (out, "%s%s", out->len ? " " : "", w);
 	}
