@@ -7,7 +7,8 @@
  * (suggest.c) then gives an article part of the credit for a question word it lacks when it
  * has a related one ("unpack" asked, "decompress" written). Words are counted per article, so
  * one long article cannot make its words synonyms; pairs are counted only within an article
- * and only among the candidate words, which keeps a rebuild of 100,000 articles short. */
+ * and only among its 24 rarest candidate words (in at most 100 articles), which keeps a
+ * rebuild of 100,000 articles short. */
 #include <string.h>
 
 #include "kb/related.h"
@@ -15,9 +16,10 @@
 
 #define MIN_SHARED 2      /* articles the two words must share */
 #define MIN_OVERLAP 0.5   /* shared / either's articles (Jaccard) */
-#define MAX_SHARE 0.25    /* a word in more than this share of the articles is no candidate */
+#define MAX_SHARE 0.25    /* a word in more than this share of the articles is no candidate, */
+#define MAX_DOCS 100      /* ... nor one in more than this many (a large kb: cost, and vagueness) */
 #define MAX_RELATED 8     /* kept per word, strongest first */
-#define MAX_WORDS 256     /* candidate words per article that pairs are counted among */
+#define MAX_WORDS 24      /* an article's rarest candidate words that pairs are counted among */
 #define SMALL_KB 5000     /* rebuilt after one article's change up to this many articles */
 
 typedef struct {
@@ -108,7 +110,7 @@ gboolean
 pd_kb_related_rebuild (PdStore *store, int stemmer, GError **error)
 {
 	Learn l = { 0 };
-	g_autoptr (GHashTable) pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	g_autoptr (GHashTable) pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_kb_related_free);
 	g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_kb_related_free);
 	GHashTableIter it;
@@ -121,34 +123,45 @@ pd_kb_related_rebuild (PdStore *store, int stemmer, GError **error)
 	l.docs = g_array_new (FALSE, FALSE, sizeof (guint));
 	l.articles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 	ok = pd_store_kb_stems_each (store, stemmer, read_article, &l, error);
-	max_docs = MAX ((guint) (MAX_SHARE * l.articles->len), MIN_SHARED + 1); /* a tiny kb: still some */
+	/* a tiny kb: still some */
+	max_docs = MAX (MIN ((guint) (MAX_SHARE * l.articles->len), MAX_DOCS), MIN_SHARED + 1);
 	for (i = 0; ok && i < l.articles->len; i++) {
 		GArray *ids = l.articles->pdata[i];
 		guint cand[MAX_WORDS], n = 0;
 
-		for (j = 0; j < ids->len && n < MAX_WORDS; j++) {
-			guint id = g_array_index (ids, guint, j), d = g_array_index (l.docs, guint, id);
+		/* the article's rarest candidates (a word in few articles tells most about them),
+		 * kept sorted by how many articles hold them */
+		for (j = 0; j < ids->len; j++) {
+			guint id = g_array_index (ids, guint, j), d = g_array_index (l.docs, guint, id), m;
 
-			if (d >= MIN_SHARED && d <= max_docs)
-				cand[n++] = id;
+			if (d < MIN_SHARED || d > max_docs)
+				continue;
+			if (n == MAX_WORDS && d >= g_array_index (l.docs, guint, cand[n - 1]))
+				continue;
+			m = n < MAX_WORDS ? n++ : n - 1;
+			while (m > 0 && g_array_index (l.docs, guint, cand[m - 1]) > d) {
+				cand[m] = cand[m - 1];
+				m--;
+			}
+			cand[m] = id;
 		}
 		for (j = 0; j < n; j++)
 			for (k = j + 1; k < n; k++) {
 				guint a = MIN (cand[j], cand[k]), b = MAX (cand[j], cand[k]);
 				gint64 pk = ((gint64) a << 32) | b;
-				gpointer c = g_hash_table_lookup (pairs, &pk);
+				guint *c = g_hash_table_lookup (pairs, &pk);
 
-				if (c == NULL)
-					g_hash_table_insert (pairs, g_memdup2 (&pk, sizeof pk), GUINT_TO_POINTER (1));
-				else
-					g_hash_table_insert (pairs, g_memdup2 (&pk, sizeof pk),
-					                     GUINT_TO_POINTER (GPOINTER_TO_UINT (c) + 1));
+				if (c == NULL) {
+					c = g_new0 (guint, 1);
+					g_hash_table_insert (pairs, g_memdup2 (&pk, sizeof pk), c);
+				}
+				(*c)++;
 			}
 	}
 	g_hash_table_iter_init (&it, pairs);
 	while (ok && g_hash_table_iter_next (&it, &key, &value)) {
 		gint64 pk = *(gint64 *) key;
-		guint a = (guint) (pk >> 32), b = (guint) (pk & 0xffffffff), shared = GPOINTER_TO_UINT (value);
+		guint a = (guint) (pk >> 32), b = (guint) (pk & 0xffffffff), shared = *(guint *) value;
 		double overlap;
 
 		if (shared < MIN_SHARED)
