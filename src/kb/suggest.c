@@ -1,9 +1,11 @@
 /* suggest.c - which published articles answer a customer's mail. The question is isolated
- * (quotes and signatures via quote.h, then greetings and closings), its words are folded,
- * stemmed and stripped of stop words; candidates come from FTS5, and each is scored against
- * the best possible match: the share of the question's term weight (IDF) the article covers,
- * title matches counting fully and body matches partly, together with how much of the
- * article's title the question covers. Below the threshold nothing is suggested. */
+ * (quotes and signatures via quote.h, then greetings, closings and a trailing block of short
+ * signature lines), its words are folded, stemmed and stripped of stop words; candidates come
+ * from FTS5, and each is scored against the best possible match: the share of the question's
+ * term weight (IDF) the article covers, title matches counting fully and body matches partly,
+ * a word no article has met by its spelling (spelling.c) and a missing word partly by a
+ * related one the knowledge base taught itself (related.c, db/030), together with how much of
+ * the article's title the question covers. Below the threshold nothing is suggested. */
 #include <stdlib.h>
 #include <string.h>
 

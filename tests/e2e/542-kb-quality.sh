@@ -46,18 +46,19 @@ for set in kb kb-heldout; do
 	eval "${set//-/_}_s1=$s1 ${set//-/_}_s3=$s3 ${set//-/_}_su=$ssu ${set//-/_}_na=$na ${set//-/_}_nu=$nu ${set//-/_}_psu=$psu"
 done
 
-# floors, below the figures measured when this test was written (see README, issue 11 kbq)
+# floors, below the figures measured with the kbq changes (tuning: top-1 70/83, top-3 73/83,
+# unanswerable 2/40; held out: 19/30, 20/30, 1/15 - before them 17/30, 19/30, 1/15)
 floor() { # LABEL GOT OF MIN-PERCENT
 	check "$1: $2/$3 >= $4%" test "$(($2 * 100))" -ge "$(($4 * $3))"
 }
 ceiling() { # LABEL GOT OF MAX-PERCENT
 	check "$1: $2/$3 <= $4%" test "$(($2 * 100))" -le "$(($4 * $3))"
 }
-floor "tuning set, top-1" "$kb_s1" "$kb_na" 78
-floor "tuning set, top-3" "$kb_s3" "$kb_na" 82
+floor "tuning set, top-1" "$kb_s1" "$kb_na" 83
+floor "tuning set, top-3" "$kb_s3" "$kb_na" 86
 ceiling "tuning set, unanswerable with a suggestion" "$kb_su" "$kb_nu" 5
-floor "held-out set, top-1" "$kb_heldout_s1" "$kb_heldout_na" 53
-floor "held-out set, top-3" "$kb_heldout_s3" "$kb_heldout_na" 60
+floor "held-out set, top-1" "$kb_heldout_s1" "$kb_heldout_na" 60
+floor "held-out set, top-3" "$kb_heldout_s3" "$kb_heldout_na" 63
 ceiling "held-out set, unanswerable with a suggestion" "$kb_heldout_su" "$kb_heldout_nu" 7
 check "held out: fewer unanswerable mails get a suggestion than with plain BM25" \
 	test "$kb_heldout_su" -lt "$kb_heldout_psu"
