@@ -10,3 +10,6 @@ CREATE TABLE kb_related (
 	strength REAL NOT NULL,
 	PRIMARY KEY (term, related)
 ) WITHOUT ROWID;
+-- What kb_related was learned from: the generation (db/019 "salt:n") and the word rules'
+-- edition, "salt:n:edition"; an import that changed nothing leaves a current table alone.
+ALTER TABLE kb_generation ADD COLUMN related TEXT NOT NULL DEFAULT '';

@@ -71,8 +71,9 @@ gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray *
 gboolean pd_kb_stems_save (PdStore *store, gint64 id, const PdKbArticle *a, GError **error);
 
 /* Learn the knowledge base's own synonyms again (db/030, kb/related.c) from the stored stems,
- * in the transaction that changed articles, after pd_kb_stems_save: always when ONE is FALSE
- * (an import), and after ONE article's change only while the knowledge base is small. */
+ * in the transaction that changed articles, after pd_kb_stems_save: when ONE is FALSE (an
+ * import) unless already learned from this generation and word rules, and after ONE article's
+ * change only while the knowledge base is small. */
 gboolean pd_kb_related_update (PdStore *store, gboolean one, GError **error);
 
 /* The question in a mail's TEXT as pd_kb_suggest sees it (greetings, quotes and signatures

@@ -183,12 +183,23 @@ pd_kb_related_rebuild (PdStore *store, int stemmer, GError **error)
 			g_ptr_array_add (kept, pd_kb_related_copy (r));
 	}
 	if (ok)
-		ok = pd_store_kb_related_replace (store, kept, error);
+		ok = pd_store_kb_related_replace (store, kept, error) &&
+		     pd_store_kb_related_mark (store, stemmer, error);
 	g_ptr_array_unref (l.articles);
 	g_array_unref (l.docs);
 	g_hash_table_unref (l.ids);
 	g_ptr_array_unref (l.stems);
 	return ok;
+}
+
+gboolean
+pd_kb_related_refresh (PdStore *store, int stemmer, GError **error)
+{
+	gboolean current;
+
+	if (!pd_store_kb_related_current (store, stemmer, &current, error))
+		return FALSE;
+	return current || pd_kb_related_rebuild (store, stemmer, error);
 }
 
 gboolean
@@ -198,5 +209,5 @@ pd_kb_related_follow (PdStore *store, int stemmer, GError **error)
 
 	if (!pd_store_kb_terms_size (store, &n, error))
 		return FALSE;
-	return n > SMALL_KB || pd_kb_related_rebuild (store, stemmer, error);
+	return n > SMALL_KB || pd_kb_related_refresh (store, stemmer, error);
 }

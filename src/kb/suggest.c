@@ -985,5 +985,5 @@ gboolean
 pd_kb_related_update (PdStore *store, gboolean one, GError **error)
 {
 	return one ? pd_kb_related_follow (store, STEMMER, error)
-	           : pd_kb_related_rebuild (store, STEMMER, error);
+	           : pd_kb_related_refresh (store, STEMMER, error);
 }

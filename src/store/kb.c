@@ -995,3 +995,32 @@ pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **erro
 	pd_bind_text (stmt, 1, json);
 	return pd_store_collect (store, stmt, related_from, (GDestroyNotify) pd_kb_related_free, error);
 }
+
+gboolean
+pd_store_kb_related_current (PdStore *store, int stemmer, gboolean *current_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT count(*) FROM kb_generation WHERE related = salt || ':' || n || ':' || ?1",
+		error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, stemmer);
+	if (!pd_store_lookup_int (store, stmt, &n, NULL, error))
+		return FALSE;
+	*current_r = n > 0;
+	return TRUE;
+}
+
+gboolean
+pd_store_kb_related_mark (PdStore *store, int stemmer, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "UPDATE kb_generation SET related = salt || ':' || n || ':' || ?1", error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, stemmer);
+	return pd_store_exec_stmt (store, stmt, error);
+}

@@ -169,6 +169,11 @@ typedef gboolean (*PdKbStemsFunc) (const char *head, const char *body, gpointer 
 gboolean pd_store_kb_stems_each (PdStore *store, int stemmer, PdKbStemsFunc func, gpointer data,
                                  GError **error);
 gboolean pd_store_kb_related_replace (PdStore *store, GPtrArray *rows, GError **error);
+/* Whether kb_related was learned from the current generation with word rules STEMMER
+ * (CURRENT_R); mark it so. */
+gboolean pd_store_kb_related_current (PdStore *store, int stemmer, gboolean *current_r,
+                                      GError **error);
+gboolean pd_store_kb_related_mark (PdStore *store, int stemmer, GError **error);
 GPtrArray *pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **error);
 
 /* The article with ID, or NULL with PD_ERROR_NOTFOUND. */

@@ -23,6 +23,16 @@ is "words in one article only are never related" \
 before=$(q "SELECT term, related, strength FROM kb_related ORDER BY 1, 2" | sha256sum)
 check "import the same articles again" pd kb import "$DATA/articles"
 is "the same words learned again" "$(q "SELECT term, related, strength FROM kb_related ORDER BY 1, 2" | sha256sum)" "$before"
+# an import that changes nothing leaves the table alone (a row planted here survives it)...
+q "INSERT INTO kb_related VALUES ('plant', 'seed', 0.75)"
+check "import the same articles once more" pd kb import "$DATA/articles"
+is "nothing changed: not learned again" "$(q "SELECT count(*) FROM kb_related WHERE term = 'plant'")" 1
+# ... one that changes an article learns again
+mkdir -p "$TEST_TMP/changed"
+cp "$DATA/articles/zlib-y2k.md" "$TEST_TMP/changed/"
+printf '\nDates are no concern of zlib.\n' >>"$TEST_TMP/changed/zlib-y2k.md"
+check "import a changed article" pd kb import "$TEST_TMP/changed"
+is "an article changed: learned again" "$(q "SELECT count(*) FROM kb_related WHERE term = 'plant'")" 0
 
 # read by the suggester: without the table, the second article of 024 scores less
 with=$(score 024.eml zlib-install-shared-library)
