@@ -1,6 +1,8 @@
 /* test-kb-suggest.c - pd_kb_suggest on a small knowledge base: the question, not the quote,
  * the greeting or the signature, decides; drafts and internal articles are never suggested;
- * an unrelated mail gets nothing; scores are within 0..1 and best first; nothing is stored. */
+ * an unrelated mail gets nothing; scores are within 0..1 and best first; nothing is stored.
+ * And the parts of issue 11's kbq work: spelling (typos, run-together words, shortened
+ * words), the signature block without "-- ", and the synonyms learned from the articles. */
 #include <glib/gstdio.h>
 #include <string.h>
 
