@@ -22,6 +22,7 @@
 #define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
 #define RELATED_CREDIT 0.5 /* a question word an article lacks, for a related word it has (db/030) */
+#define SPELLING_CREDIT 0.75 /* a word no article has, met by its spelling (spelling.c) */
 #define MIX 0.6            /* the question's coverage vs the title's coverage */
 #define CANDIDATES 20      /* FTS5 candidates scored per mail */
 #define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
@@ -841,11 +842,14 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		for (j = 0; j < known->len; j++) {
 			const Term *t = known->pdata[j];
 
+			/* a word met by its spelling is weaker evidence than the word itself */
+			double sure = t->typo ? SPELLING_CREDIT : 1.0;
+
 			if (has_term (c->at->head, t)) {
-				covered += t->weight;
+				covered += sure * t->weight;
 				c->matches++;
 			} else if (has_term (body, t)) {
-				covered += BODY_CREDIT * t->weight;
+				covered += sure * BODY_CREDIT * t->weight;
 				c->matches++;
 			} else {
 				double r;
