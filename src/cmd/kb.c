@@ -73,7 +73,8 @@ store_article (PdApp *app, PdKbArticle *a, const char *author, gboolean *changed
 	if (!pd_store_kb_put (app->store, a, author_or_default (author), pd_now (), &id, changed_r,
 	                      error) ||
 	    !pd_kb_stems_save (app->store, id, a, error) ||
-	    !pd_store_kb_terms_refresh (app->store, error)) {
+	    !pd_store_kb_terms_refresh (app->store, error) ||
+	    !pd_kb_related_update (app->store, TRUE, error)) {
 		pd_store_rollback (app->store);
 		return FALSE;
 	}

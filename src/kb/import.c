@@ -556,7 +556,7 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 	}
 	/* the suggester's word counts follow the articles in the same transaction; after many
 	 * changes the index is merged into one segment (cheaper queries, the same results) */
-	if (!pd_store_kb_terms_refresh (store, error) ||
+	if (!pd_store_kb_terms_refresh (store, error) || !pd_kb_related_update (store, FALSE, error) ||
 	    (stats.created + stats.updated >= 64 && !pd_store_kb_optimize (store, error)) ||
 	    !pd_store_commit (store, error))
 		goto fail;

@@ -70,6 +70,12 @@ gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray *
  * pd_kb_suggest tokenises the article itself (slower, same suggestions). */
 gboolean pd_kb_stems_save (PdStore *store, gint64 id, const PdKbArticle *a, GError **error);
 
+/* Learn the knowledge base's own synonyms again (db/030, kb/related.c) from the stored stems,
+ * in the transaction that changed articles, after pd_kb_stems_save: when ONE is FALSE (an
+ * import) unless already learned from this generation and word rules, and after ONE article's
+ * change only while the knowledge base is small. */
+gboolean pd_kb_related_update (PdStore *store, gboolean one, GError **error);
+
 /* The question in a mail's TEXT as pd_kb_suggest sees it (greetings, quotes and signatures
  * removed) in *QUESTION_R (may be NULL), and its content words: lower case, diacritics folded,
  * no stop words, each once, space-separated; "" when there is none. For counting the questions

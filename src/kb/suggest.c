@@ -1,21 +1,28 @@
 /* suggest.c - which published articles answer a customer's mail. The question is isolated
- * (quotes and signatures via quote.h, then greetings and closings), its words are folded,
- * stemmed and stripped of stop words; candidates come from FTS5, and each is scored against
- * the best possible match: the share of the question's term weight (IDF) the article covers,
- * title matches counting fully and body matches partly, together with how much of the
- * article's title the question covers. Below the threshold nothing is suggested. */
+ * (quotes and signatures via quote.h, then greetings, closings and a trailing block of short
+ * signature lines), its words are folded, stemmed and stripped of stop words; candidates come
+ * from FTS5, and each is scored against the best possible match: the share of the question's
+ * term weight (IDF) the article covers, title matches counting fully and body matches partly,
+ * a word no article has met by its spelling (spelling.c) and a missing word partly by a
+ * related one the knowledge base taught itself (related.c, db/030), together with how much of
+ * the article's title the question covers. Below the threshold nothing is suggested. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "kb/kb.h"
 #include "kb/markdown.h"
+#include "kb/related.h"
+#include "kb/spelling.h"
 #include "mail/quote.h"
+#include "store/kb.h"
 
 /* tuned on tests/data/kb (see tests/unit/test-kb-suggest.c for the figures) */
 #define THRESHOLD 0.30     /* the least score suggested */
 #define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
+#define RELATED_CREDIT 0.5 /* a question word an article lacks, for a related word it has (db/030) */
+#define SPELLING_CREDIT 0.75 /* a word no article has, met by its spelling (spelling.c) */
 #define MIX 0.6            /* the question's coverage vs the title's coverage */
 #define CANDIDATES 20      /* FTS5 candidates scored per mail */
 #define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
@@ -23,7 +30,7 @@
 #define COMMON_MIN 500     /* ... and more than this many */
 /* The word rules' edition: the stems stored per article (db/027) hold only for the rules they
  * were made with. Change it with stop_words, stem (), words () or terms (). */
-#define STEMMER 1
+#define STEMMER 2
 
 static const char *const stop_words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
@@ -103,9 +110,23 @@ stem (const char *w)
 	return s;
 }
 
-/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit
- * and where a capital follows a small letter. words_ascii (): the same for ASCII TEXT, without
- * normalising it or the Unicode tables. */
+/* Add the word W to OUT. A number of one or two digits joined to a unit ("64-bit", "64bit",
+ * "4GB": NEXT, the character after it, is a letter, or a hyphen before one AFTER) is marked
+ * with '#' for terms (), which keeps it, where other short numbers (versions, counts) go. */
+static void
+word_add (GPtrArray *out, GString *w, gunichar next, gunichar after)
+{
+	if (w->len <= 2 && g_ascii_isdigit (w->str[0]) && g_ascii_isdigit (w->str[w->len - 1]) &&
+	    (g_unichar_isalpha (next) || (next == '-' && g_unichar_isalpha (after))))
+		g_ptr_array_add (out, g_strdup_printf ("#%s", w->str));
+	else
+		g_ptr_array_add (out, g_strndup (w->str, w->len));
+}
+
+/* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit,
+ * where a capital follows a small letter and where a letter follows a digit ("64bit"); a
+ * short number joined to a unit is marked (word_add ()). words_ascii (): the same for ASCII
+ * TEXT, without normalising it or the Unicode tables. */
 static GPtrArray *
 words_ascii (const char *text)
 {
@@ -117,8 +138,9 @@ words_ascii (const char *text)
 	for (p = text; ; p++) {
 		char c = *p;
 
-		if (g_ascii_isupper (c) && g_ascii_islower (prev) && w->len > 0) {
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+		if (((g_ascii_isupper (c) && g_ascii_islower (prev)) || (g_ascii_isalpha (c) && g_ascii_isdigit (prev))) &&
+		    w->len > 0) {
+			word_add (out, w, (guchar) c, 0);
 			g_string_truncate (w, 0);
 		}
 		prev = c;
@@ -128,7 +150,7 @@ words_ascii (const char *text)
 			continue;
 		}
 		if (w->len > 0)
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+			word_add (out, w, (guchar) c, c ? (guchar) p[1] : 0);
 		g_string_truncate (w, 0);
 		if (c == 0)
 			break;
@@ -162,8 +184,9 @@ words (const char *text)
 		if (c != 0 && g_unichar_ismark (c))
 			continue;
 		/* an identifier's parts are words: "FlateDecode", "inflateInit" */
-		if (g_unichar_isupper (c) && g_unichar_islower (prev) && w->len > 0) {
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+		if (((g_unichar_isupper (c) && g_unichar_islower (prev)) ||
+		     (g_unichar_isalpha (c) && g_unichar_isdigit (prev))) && w->len > 0) {
+			word_add (out, w, c, 0);
 			g_string_truncate (w, 0);
 		}
 		prev = c;
@@ -173,7 +196,7 @@ words (const char *text)
 			continue;
 		}
 		if (w->len > 0)
-			g_ptr_array_add (out, g_strndup (w->str, w->len));
+			word_add (out, w, c, c ? g_utf8_get_char (g_utf8_next_char (p)) : 0);
 		g_string_truncate (w, 0);
 		if (c == 0)
 			break;
@@ -195,7 +218,9 @@ terms (const char *text)
 		const char *w = ws->pdata[i];
 		char *s;
 
-		if (strlen (w) < 2 || is_stop (w) || (g_ascii_isdigit (w[0]) && strlen (w) < 3))
+		if (w[0] == '#') /* a short number joined to a unit (word_add ()) */
+			w++;
+		else if (strlen (w) < 2 || is_stop (w) || (g_ascii_isdigit (w[0]) && strlen (w) < 3))
 			continue;
 		/* a number is no word to stem ("2000" is not "200"); a stop word's other forms
 		 * ("needs", "looks") are stop words too */
@@ -214,6 +239,33 @@ static gboolean
 line_matches (const char *line, const char *pattern)
 {
 	return g_regex_match_simple (pattern, line, G_REGEX_CASELESS, 0);
+}
+
+/* A signature without its "-- " line: the short lines that end the mail ("Tina", "Raj Patel /
+ * Senior Developer / +44 20 ...") once a longer line has said something. A short last line
+ * that asks ("Why?") stays. */
+#define SIGNATURE_WORDS 4
+static void
+drop_signature (GString *q)
+{
+	gsize end = q->len;
+
+	while (end > 0) {
+		gsize start = end - 1, i;
+		guint nwords = 0;
+
+		while (start > 0 && q->str[start - 1] != '\n')
+			start--;
+		for (i = start; i < end; i++)
+			nwords += (i == start || g_ascii_isspace (q->str[i - 1])) && !g_ascii_isspace (q->str[i]);
+		if (nwords > SIGNATURE_WORDS)
+			break; /* the question's last line */
+		if (start == 0 || (end >= 2 && q->str[end - 2] == '?'))
+			return; /* nothing but short lines, or a short question: keep them all */
+		end = start;
+	}
+	if (end < q->len)
+		g_string_truncate (q, end);
 }
 
 #define GREETING "(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|to whom)\\b"
@@ -257,12 +309,14 @@ question (const char *text)
 		started = TRUE;
 		g_string_append_printf (out, "%s\n", rest ? rest : line);
 	}
+	drop_signature (out);
 	return g_string_free (out, FALSE);
 }
 
 typedef struct {
 	char *term;
-	double weight; /* IDF in the published articles; 0 = unknown to the knowledge base */
+	double weight;  /* IDF in the published articles */
+	gboolean typo;  /* a word no article has: found by its spelling (spelling.c) */
 } Term;
 
 static void
@@ -331,6 +385,7 @@ static struct {
 	gint64 n_docs;        /* articles in the index */
 	GHashTable *weights;  /* stem -> double* */
 	GHashTable *articles; /* gint64* id -> ArticleTerms* */
+	GHashTable *related;  /* stem -> GPtrArray* of PdKbRelated (db/030), empty: none */
 } cache;
 
 /* Make the cache the one of STORE's current generation (call with the lock held). */
@@ -338,22 +393,40 @@ static gboolean
 cache_check (PdStore *store, GError **error)
 {
 	g_autofree char *key = NULL;
+	gint64 docs;
 
-	if (!pd_store_kb_generation (store, &key, error))
+	/* one query for the generation and, when the word counts are current, the size */
+	if (!pd_store_kb_state (store, &key, &docs, error))
 		return FALSE;
 	if (cache.key != NULL && strcmp (cache.key, key) == 0)
 		return TRUE;
 	g_clear_pointer (&cache.weights, g_hash_table_unref);
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
+	g_clear_pointer (&cache.related, g_hash_table_unref);
 	g_clear_pointer (&cache.key, g_free);
-	if (!pd_store_kb_terms_size (store, &cache.n_docs, error) ||
-	    !pd_store_kb_terms_fresh (store, key, &cache.terms_fresh, error))
+	cache.terms_fresh = docs >= 0;
+	cache.n_docs = docs;
+	if (!cache.terms_fresh && !pd_store_kb_fts_size (store, &cache.n_docs, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	cache.articles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
 	                                        (GDestroyNotify) article_terms_free);
+	cache.related = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+	                                       (GDestroyNotify) g_ptr_array_unref);
 	cache.key = g_steal_pointer (&key);
 	return TRUE;
+}
+
+/* remember TERM's weight from DF, the articles that hold it, and return it */
+static double
+weight_put (const char *term, gint64 df)
+{
+	double *w = g_new (double, 1);
+
+	/* a word in most articles says little; one in none says nothing we can use */
+	*w = df <= 0 ? 0.0 : ln (1.0 + (double) cache.n_docs / (double) df);
+	g_hash_table_insert (cache.weights, g_strdup (term), w);
+	return *w;
 }
 
 static gboolean
@@ -376,11 +449,39 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 		if (!pd_store_kb_fts_count (store, q, &df, error))
 			return FALSE;
 	}
-	/* a word in most articles says little; one in none says nothing we can use */
-	*weight_r = df == 0 ? 0.0 : ln (1.0 + (double) cache.n_docs / (double) df);
-	cached = g_new (double, 1);
-	*cached = *weight_r;
-	g_hash_table_insert (cache.weights, g_strdup (term), cached);
+	*weight_r = weight_put (term, df);
+	return TRUE;
+}
+
+/* Weigh those of TERMS (stems) not weighed yet, in one query: a
+ * fresh process (one `deliver`) pays for one statement instead of one per word. Only with
+ * current word counts; else term_weight () counts each in the index. */
+static gboolean
+weights_prefetch (PdStore *store, GPtrArray *terms, GError **error)
+{
+	g_autoptr (GPtrArray) want = NULL;
+	g_autoptr (GHashTable) seen = NULL;
+	g_autofree gint64 *docs = NULL;
+	guint i;
+
+	if (!cache.terms_fresh)
+		return TRUE;
+	want = g_ptr_array_new ();
+	seen = g_hash_table_new (g_str_hash, g_str_equal);
+	for (i = 0; i < terms->len; i++) {
+		const char *t = terms->pdata[i];
+
+		if (!g_hash_table_contains (cache.weights, t) && g_hash_table_add (seen, (gpointer) t))
+			g_ptr_array_add (want, (gpointer) t);
+	}
+	if (want->len < 2)
+		return TRUE; /* term_weight () does one as cheaply */
+	docs = g_new0 (gint64, want->len);
+	g_ptr_array_add (want, NULL);
+	if (!pd_store_kb_terms_docs_many (store, (const char *const *) want->pdata, docs, error))
+		return FALSE;
+	for (i = 0; i + 1 < want->len; i++)
+		weight_put (want->pdata[i], MIN (docs[i], cache.n_docs));
 	return TRUE;
 }
 
@@ -470,21 +571,7 @@ pd_kb_stems_save (PdStore *store, gint64 id, const PdKbArticle *a, GError **erro
 	return pd_store_kb_stems_put (store, id, STEMMER, head_list, body_list, error);
 }
 
-/* Two stems are one word when equal, or when one extends the other by a few letters and the
- * shorter is no mere fragment ("compress" ~ "compressor", but not "app" ~ "applicat"). */
-static gboolean
-same_word (const char *a, const char *b)
-{
-	gsize la = strlen (a), lb = strlen (b);
-
-	if (la > lb) {
-		const char *t = a;
-		gsize lt = la;
-		a = b, la = lb;
-		b = t, lb = lt;
-	}
-	return g_str_has_prefix (b, a) && (la == lb || (la >= 4 && lb - la <= 3));
-}
+#define same_word pd_kb_same_word
 
 static gboolean
 contains_prefix (GPtrArray *set, const char *term)
@@ -495,6 +582,72 @@ contains_prefix (GPtrArray *set, const char *term)
 		if (same_word (set->pdata[i], term))
 			return TRUE;
 	return FALSE;
+}
+
+/* Whether the question's term T is in SET (an article's stems): the same word, or for a word
+ * no article has, one a typo away or two of SET's words written as one (spelling.c). */
+static gboolean
+has_term (GPtrArray *set, const Term *t)
+{
+	return t->typo ? pd_kb_spelled_in (set, t->term) : contains_prefix (set, t->term);
+}
+
+/* whether the question's term T is the article's stem S */
+static gboolean
+is_term (const Term *t, const char *s)
+{
+	return t->typo ? pd_kb_spelled_like (t->term, s) : same_word (t->term, s);
+}
+
+/* Fetch the related words (db/030) of those of TERMS not yet in the cache, in one query. */
+static gboolean
+related_fetch (PdStore *store, GPtrArray *terms, GError **error)
+{
+	g_autoptr (GPtrArray) want = g_ptr_array_new ();
+	g_autoptr (GPtrArray) rows = NULL;
+	guint i;
+
+	for (i = 0; i < terms->len; i++) {
+		const Term *t = terms->pdata[i];
+
+		if (!t->typo && !g_hash_table_contains (cache.related, t->term)) {
+			g_ptr_array_add (want, t->term);
+			g_hash_table_insert (cache.related, g_strdup (t->term),
+			                     g_ptr_array_new_with_free_func ((GDestroyNotify) pd_kb_related_free));
+		}
+	}
+	if (want->len == 0)
+		return TRUE;
+	g_ptr_array_add (want, NULL);
+	rows = pd_store_kb_related_for (store, (const char *const *) want->pdata, error);
+	if (rows == NULL)
+		return FALSE;
+	for (i = 0; i < rows->len; i++) {
+		PdKbRelated *r = rows->pdata[i];
+
+		g_ptr_array_add (g_hash_table_lookup (cache.related, r->term), r);
+		rows->pdata[i] = NULL;
+	}
+	return TRUE;
+}
+
+/* The credit (0..RELATED_CREDIT) for the question's term T, which the article lacks, from the
+ * strongest related word the article has in its title or topics (HEAD), or less in its BODY. */
+static double
+related_credit (const Term *t, GPtrArray *head, GPtrArray *body)
+{
+	GPtrArray *rel = t->typo ? NULL : g_hash_table_lookup (cache.related, t->term);
+	double best = 0;
+	guint i;
+
+	for (i = 0; rel != NULL && i < rel->len; i++) {
+		const PdKbRelated *r = rel->pdata[i];
+		double c = contains_prefix (head, r->related) ? r->strength
+		           : contains_prefix (body, r->related) ? BODY_CREDIT * r->strength : 0;
+
+		best = MAX (best, c);
+	}
+	return RELATED_CREDIT * best;
 }
 
 static gint
@@ -530,7 +683,8 @@ by_bound (const void *a, const void *b)
 	return x->bound < y->bound ? 1 : x->bound > y->bound ? -1 : strcmp (x->a->slug, y->a->slug);
 }
 
-/* SCORE with the penalties: one shared word is no answer, nor is an article whose title
+/* SCORE with the penalties: one shared word is no answer (when the question has more than one
+ * content word, known to the articles or not), nor is an article whose title
  * shares none of the question's words */
 static double
 penalised (double score, guint matches, guint title_matches, guint n_known)
@@ -560,9 +714,10 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	g_autoptr (GString) match = g_string_new (NULL);
 	Scored *scored;
 	double total = 0, common_weight;
-	guint i, j;
+	guint i, j, n_real = 0;
+	gboolean related_ready = FALSE;
 
-	if (!cache_check (store, error))
+	if (!cache_check (store, error) || !weights_prefetch (store, qterms, error))
 		return FALSE;
 	for (i = 0; i < qterms->len; i++) {
 		double w;
@@ -572,8 +727,19 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			return FALSE;
 		if (w <= 0) {
 			/* a word the knowledge base never uses: the question is partly about something
-			 * it does not know (or a typo); it counts against the coverage */
-			total += UNKNOWN_SHARE * ln (1.0 + (double) cache.n_docs);
+			 * it does not know, and it counts against the coverage; unless it is a typo of
+			 * (or two run-together) words of an article, found when the article is scored */
+			if (g_ascii_isdigit (((char *) qterms->pdata[i])[0]))
+				continue; /* a number no article has (a size, a count) names no topic */
+			w = UNKNOWN_SHARE * ln (1.0 + (double) cache.n_docs);
+			total += w;
+			if (!pd_kb_spelling_worth (qterms->pdata[i]))
+				continue;
+			t = g_new0 (Term, 1);
+			t->term = g_strdup (qterms->pdata[i]);
+			t->weight = w;
+			t->typo = TRUE;
+			g_ptr_array_add (known, t);
 			continue;
 		}
 		t = g_new0 (Term, 1);
@@ -581,8 +747,9 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		t->weight = w;
 		total += w;
 		g_ptr_array_add (known, t);
+		n_real++;
 	}
-	if (known->len == 0 || max == 0)
+	if (n_real == 0 || max == 0)
 		return TRUE;
 	/* Candidates come from the title and topics columns: an article whose title and topics
 	 * share no word of the question is never suggested (penalised () and the title's share
@@ -593,7 +760,8 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	common_weight = ln (1.0 + (double) cache.n_docs / MAX (COMMON_SHARE * cache.n_docs, COMMON_MIN));
 	by_w = g_ptr_array_sized_new (known->len); /* borrows the terms */
 	for (i = 0; i < known->len; i++)
-		g_ptr_array_add (by_w, known->pdata[i]);
+		if (!((Term *) known->pdata[i])->typo) /* not in the index: finds nothing there */
+			g_ptr_array_add (by_w, known->pdata[i]);
 	g_ptr_array_sort (by_w, by_weight);
 	for (i = 0; i < by_w->len && i < MATCH_TERMS; i++) {
 		const Term *t = by_w->pdata[i];
@@ -636,7 +804,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		for (j = 0; j < known->len; j++) {
 			const Term *t = known->pdata[j];
 
-			if (contains_prefix (c->at->head, t->term)) {
+			if (has_term (c->at->head, t)) {
 				head += t->weight;
 				c->title_matches++;
 			} else {
@@ -646,9 +814,21 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		}
 		c->bound = penalised (MIX * (head + BODY_CREDIT * rest) / total +
 		                      (c->title_matches ? 1 - MIX : 0),
-		                      c->title_matches + rest_n, c->title_matches, known->len);
+		                      c->title_matches + rest_n, c->title_matches, qterms->len);
 	}
 	qsort (scored, cands->len, sizeof *scored, by_bound);
+	/* the title words of the candidates that may be scored, weighed in one query */
+	{
+		g_autoptr (GPtrArray) heads = g_ptr_array_new ();
+
+		for (i = 0; i < cands->len && scored[i].bound >= THRESHOLD; i++)
+			for (j = 0; j < scored[i].at->head->len; j++)
+				g_ptr_array_add (heads, scored[i].at->head->pdata[j]);
+		if (!weights_prefetch (store, heads, error)) {
+			g_free (scored);
+			return FALSE;
+		}
+	}
 	for (i = 0; i < cands->len; i++) {
 		Scored *c = &scored[i];
 		double title_total = 0, title_hit = 0, score, covered = 0;
@@ -662,12 +842,28 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		for (j = 0; j < known->len; j++) {
 			const Term *t = known->pdata[j];
 
-			if (contains_prefix (c->at->head, t->term)) {
-				covered += t->weight;
+			/* a word met by its spelling is weaker evidence than the word itself */
+			double sure = t->typo ? SPELLING_CREDIT : 1.0;
+
+			if (has_term (c->at->head, t)) {
+				covered += sure * t->weight;
 				c->matches++;
-			} else if (contains_prefix (body, t->term)) {
-				covered += BODY_CREDIT * t->weight;
+			} else if (has_term (body, t)) {
+				covered += sure * BODY_CREDIT * t->weight;
 				c->matches++;
+			} else {
+				double r;
+
+				if (!related_ready) {
+					if (!related_fetch (store, known, error)) {
+						g_free (scored);
+						return FALSE;
+					}
+					related_ready = TRUE;
+				}
+				r = related_credit (t, c->at->head, body);
+				covered += r * t->weight;
+				c->matches += r > 0;
 			}
 		}
 		c->qshare = covered / total;
@@ -682,7 +878,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			}
 			title_total += w;
 			for (k = 0; k < known->len && !in_q; k++)
-				in_q = same_word (((Term *) known->pdata[k])->term, c->at->head->pdata[j]);
+				in_q = is_term (known->pdata[k], c->at->head->pdata[j]);
 			if (in_q) {
 				title_hit += w;
 				title_matches++;
@@ -690,7 +886,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		}
 		/* the question explained by the article, and the article's title found in the question */
 		score = penalised (MIX * c->qshare + (1 - MIX) * (title_total > 0 ? title_hit / title_total : 0),
-		                   c->matches, title_matches, known->len);
+		                   c->matches, title_matches, qterms->len);
 		if (score >= THRESHOLD) {
 			PdKbSuggestion *s = g_new0 (PdKbSuggestion, 1);
 			s->slug = g_strdup (c->a->slug);
@@ -739,7 +935,8 @@ pd_kb_question_words (const char *text, char **question_r)
 	for (i = 0; i < ws->len; i++) {
 		const char *w = ws->pdata[i];
 
-		if (strlen (w) < 2 || is_stop (w) || g_ascii_isdigit (w[0]) || !g_hash_table_add (seen, (gpointer) w))
+		if (strlen (w) < 2 || is_stop (w) || g_ascii_isdigit (w[0]) || w[0] == '#' ||
+		    !g_hash_table_add (seen, (gpointer) w))
 			continue;
 		g_string_append_printf (out, "%s%s", out->len ? " " : "", w);
 	}
@@ -786,4 +983,11 @@ pd_kb_suggest_plain (PdStore *store, const char *text, guint max, GPtrArray **re
 	}
 	*results_r = results;
 	return TRUE;
+}
+
+gboolean
+pd_kb_related_update (PdStore *store, gboolean one, GError **error)
+{
+	return one ? pd_kb_related_follow (store, STEMMER, error)
+	           : pd_kb_related_refresh (store, STEMMER, error);
 }

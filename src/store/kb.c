@@ -832,3 +832,195 @@ pd_store_kb_terms_docs (PdStore *store, const char *prefix, gint64 *docs_r, GErr
 	pd_bind_text (stmt, 2, end);
 	return pd_store_lookup_int (store, stmt, docs_r, NULL, error);
 }
+
+void
+pd_kb_related_free (PdKbRelated *r)
+{
+	if (r == NULL)
+		return;
+	g_free (r->term);
+	g_free (r->related);
+	g_free (r);
+}
+
+gboolean
+pd_store_kb_stems_each (PdStore *store, int stemmer, PdKbStemsFunc func, gpointer data,
+                        GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT s.head, s.body FROM kb_stems s JOIN kb_articles a ON a.id = s.article_id"
+		" WHERE s.version = a.version AND s.stemmer = ?1"
+		" AND a.status = 'published' AND a.visibility != 'internal'",
+		error);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, stemmer);
+	while ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW)
+		if (!func ((const char *) sqlite3_column_text (stmt, 0),
+		           (const char *) sqlite3_column_text (stmt, 1), data, error)) {
+			sqlite3_reset (stmt);
+			return FALSE;
+		}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+gboolean
+pd_store_kb_related_replace (PdStore *store, GPtrArray *rows, GError **error)
+{
+	sqlite3_stmt *del = pd_store_stmt (store, "DELETE FROM kb_related", error);
+	sqlite3_stmt *ins;
+	guint i;
+
+	if (del == NULL || !pd_store_exec_stmt (store, del, error))
+		return FALSE;
+	ins = pd_store_stmt (store, "INSERT INTO kb_related (term, related, strength) VALUES (?, ?, ?)",
+	                     error);
+	if (ins == NULL)
+		return FALSE;
+	for (i = 0; i < rows->len; i++) {
+		const PdKbRelated *r = rows->pdata[i];
+
+		pd_bind_text (ins, 1, r->term);
+		pd_bind_text (ins, 2, r->related);
+		sqlite3_bind_double (ins, 3, r->strength);
+		if (!pd_store_exec_stmt (store, ins, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gpointer
+related_from (sqlite3_stmt *stmt)
+{
+	PdKbRelated *r = g_new0 (PdKbRelated, 1);
+
+	r->term = pd_col_text (stmt, 0);
+	r->related = pd_col_text (stmt, 1);
+	r->strength = sqlite3_column_double (stmt, 2);
+	return r;
+}
+
+/* TERMS (NULL-terminated) as a JSON array of strings (transfer full) */
+static char *
+json_strings (const char *const *terms)
+{
+	GString *json = g_string_new ("[");
+	guint i;
+
+	for (i = 0; terms[i]; i++) {
+		const char *p;
+
+		g_string_append (json, i ? ",\"" : "\"");
+		for (p = terms[i]; *p; p++) /* stems: letters and digits; escape anyway */
+			if (*p == '"' || *p == '\\')
+				g_string_append_printf (json, "\\%c", *p);
+			else if ((guchar) *p >= 0x20)
+				g_string_append_c (json, *p);
+		g_string_append_c (json, '"');
+	}
+	g_string_append_c (json, ']');
+	return g_string_free (json, FALSE);
+}
+
+gboolean
+pd_store_kb_state (PdStore *store, char **generation_r, gint64 *docs_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT salt || ':' || n, CASE WHEN terms = salt || ':' || n THEN docs ELSE -1 END"
+		" FROM kb_generation",
+		error);
+	int rc;
+
+	*generation_r = NULL;
+	if (stmt == NULL)
+		return FALSE;
+	rc = pd_store_step (store, stmt, error);
+	if (rc == SQLITE_ROW) {
+		*generation_r = pd_col_text (stmt, 0);
+		*docs_r = sqlite3_column_int64 (stmt, 1);
+	}
+	sqlite3_reset (stmt);
+	if (rc == SQLITE_DONE)
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "kb_generation has no row");
+	return rc == SQLITE_ROW;
+}
+
+gboolean
+pd_store_kb_terms_docs_many (PdStore *store, const char *const *prefixes, gint64 *docs_r,
+                             GError **error)
+{
+	/* every term that starts with a prefix sorts below it + the last code point */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT j.key, (SELECT coalesce (sum (docs), 0) FROM kb_terms"
+		"  WHERE term >= j.value AND term < j.value || ?2)"
+		" FROM json_each (?1) j",
+		error);
+	g_autofree char *json = json_strings (prefixes);
+	guint n = g_strv_length ((char **) prefixes);
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, json);
+	pd_bind_text (stmt, 2, "\xf4\x8f\xbf\xbf");
+	while ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW) {
+		gint64 i = sqlite3_column_int64 (stmt, 0);
+
+		if (i >= 0 && i < n)
+			docs_r[i] = sqlite3_column_int64 (stmt, 1);
+	}
+	sqlite3_reset (stmt);
+	return rc == SQLITE_DONE;
+}
+
+GPtrArray *
+pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **error)
+{
+	/* one query for all of a mail's words: the words go in as one JSON array */
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store,
+		"SELECT term, related, strength FROM kb_related"
+		" WHERE term IN (SELECT value FROM json_each (?1)) ORDER BY term, strength DESC, related",
+		error);
+	g_autofree char *json = json_strings (terms);
+
+	if (stmt == NULL)
+		return NULL;
+	pd_bind_text (stmt, 1, json);
+	return pd_store_collect (store, stmt, related_from, (GDestroyNotify) pd_kb_related_free, error);
+}
+
+gboolean
+pd_store_kb_related_current (PdStore *store, int stemmer, gboolean *current_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT count(*) FROM kb_generation WHERE related = salt || ':' || n || ':' || ?1",
+		error);
+	gint64 n;
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, stemmer);
+	if (!pd_store_lookup_int (store, stmt, &n, NULL, error))
+		return FALSE;
+	*current_r = n > 0;
+	return TRUE;
+}
+
+gboolean
+pd_store_kb_related_mark (PdStore *store, int stemmer, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "UPDATE kb_generation SET related = salt || ':' || n || ':' || ?1", error);
+
+	if (stmt == NULL)
+		return FALSE;
+	sqlite3_bind_int (stmt, 1, stemmer);
+	return pd_store_exec_stmt (store, stmt, error);
+}

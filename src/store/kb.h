@@ -144,6 +144,38 @@ gboolean pd_store_kb_stems_current (PdStore *store, gint64 id, int stemmer, gboo
 gboolean pd_store_kb_stems_put (PdStore *store, gint64 id, int stemmer, const char *head,
                                 const char *body, GError **error);
 
+/* What the suggester checks first, in one query: the generation (as pd_store_kb_generation)
+ * and the number of indexed articles when the word counts are current, else -1. And the word
+ * counts of many PREFIXES (NULL-terminated; as pd_store_kb_terms_docs) in one query, into
+ * DOCS_R[i]. */
+gboolean pd_store_kb_state (PdStore *store, char **generation_r, gint64 *docs_r, GError **error);
+gboolean pd_store_kb_terms_docs_many (PdStore *store, const char *const *prefixes, gint64 *docs_r,
+                                      GError **error);
+
+/* Synonyms learned from the articles (db/030 kb_related, src/kb/related.c). STEMS_EACH calls
+ * FUNC with the stored stems (head, body) of every suggestable article (published, not
+ * internal) whose row holds for STEMMER; FALSE from FUNC stops with ERROR set by it.
+ * RELATED_REPLACE: the table becomes ROWS (PdKbRelated). RELATED_FOR: the rows whose term is
+ * one of TERMS (NULL-terminated), in one query. */
+typedef struct {
+	char *term;
+	char *related;
+	double strength;
+} PdKbRelated;
+
+void pd_kb_related_free (PdKbRelated *r);
+typedef gboolean (*PdKbStemsFunc) (const char *head, const char *body, gpointer data,
+                                   GError **error);
+gboolean pd_store_kb_stems_each (PdStore *store, int stemmer, PdKbStemsFunc func, gpointer data,
+                                 GError **error);
+gboolean pd_store_kb_related_replace (PdStore *store, GPtrArray *rows, GError **error);
+/* Whether kb_related was learned from the current generation with word rules STEMMER
+ * (CURRENT_R); mark it so. */
+gboolean pd_store_kb_related_current (PdStore *store, int stemmer, gboolean *current_r,
+                                      GError **error);
+gboolean pd_store_kb_related_mark (PdStore *store, int stemmer, GError **error);
+GPtrArray *pd_store_kb_related_for (PdStore *store, const char *const *terms, GError **error);
+
 /* The article with ID, or NULL with PD_ERROR_NOTFOUND. */
 PdKbArticle *pd_store_kb_get_by_id (PdStore *store, gint64 id, GError **error);
 
