@@ -292,8 +292,13 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	pd_log_info ("serving %s (relay %s, every %d s)", app->home,
 	             app->settings->relay ? app->settings->relay : "none: mail stays queued",
 	             app->settings->send_interval);
+	/* lists3 (issue 12): before the campaign thread sends anything. And before the worker
+	 * starts: a backlog of pending mail keeps the write lock busy, and this loop, blocked in
+	 * SQLite's busy handler, accepted no connection until the backlog was done (issue 10) */
+	take_campaigns (app);
 	s.ingest = pd_ingest_new (s.settings, error);
 	if (s.ingest == NULL) {
+		let_go_campaigns (app);
 		g_ptr_array_unref (s.retired);
 		pd_settings_cell_free (s.settings);
 		return FALSE;
@@ -308,19 +313,17 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	reaper = g_timeout_add_seconds (1, reap_retired, &s);
 	if (ok) {
 		s.sched = pd_sched_runner_new (s.settings);
-		take_campaigns (app); /* lists3 (issue 12): before its thread sends anything */
 		s.campaigns = pd_campaign_sender_new (s.settings);
 		g_main_loop_run (loop);
 	}
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	g_clear_pointer (&s.campaigns, pd_campaign_sender_free);
-	if (ok)
-		let_go_campaigns (app); /* lists3 (issue 12) */
 	g_clear_pointer (&s.http, pd_http_server_free);
 	shut_down (&s);
 	pd_session_set_accept (NULL, NULL); /* lists (issue 12) */
 	g_source_remove (reaper);
 	pd_ingest_free (s.ingest);
+	let_go_campaigns (app); /* lists3 (issue 12); with the worker stopped: no wait for it */
 	/* a second SIGTERM from now on must not turn this clean exit into a kill */
 	signal (SIGTERM, SIG_IGN);
 	signal (SIGINT, SIG_IGN);
