@@ -29,6 +29,13 @@
  * at every mail, the worker's turns under steady intake were one mail each, each after a
  * quiet spell, and processing fell behind */
 #define WORK_SHARE 1000
+/* after a turn of T µs the worker leaves the write lock free for T / WORK_REST before its
+ * next one (parsing ahead counts): other connections (`deliver`, the CLI, the scheduler, the
+ * HTTP pages) wait for it in SQLite's busy handler, which looks again after up to 100 ms, and
+ * back-to-back turns through a backlog gave them a few µs in each 10 ms */
+#define WORK_REST 8
+/* how often serve's threads look again at a lock another connection holds */
+#define BUSY_POLL 1000
 /* serve's connections checkpoint the WAL only past this many pages (a safety net): the worker
  * does it every CHECKPOINT_EVERY µs, outside its turn, where no 250 waits for it */
 #define AUTOCHECKPOINT_PAGES 16384
@@ -49,6 +56,15 @@ typedef struct {
 /* the sentinel that stops a thread */
 static Job stop_job;
 
+/* How a thread of serve waits for a write lock that another connection holds (a `deliver`,
+ * the CLI, serve's scheduler...): see busy_wait. */
+typedef struct {
+	PdIngest *ingest;
+	int timeout_ms;     /* [postdesk] busy_timeout */
+	gint64 since;       /* when this wait began */
+	gboolean beginning; /* the worker, beginning a batch inside its turn */
+} BusyWait;
+
 struct PdIngest {
 	GAsyncQueue *commits;  /* Job* for the writer */
 	GAsyncQueue *rows;     /* intake ids (GINT_TO_POINTER is too small: gint64 boxed) */
@@ -58,6 +74,7 @@ struct PdIngest {
 	gint backlog; /* rows committed and not yet processed (queued, or found by a scan) */
 	gboolean said_no_relay; /* the worker's */
 	gulong test_delay; /* µs added to each mail's processing, inside the turn (tests only) */
+	gint64 rest_until; /* the worker's: no turn before this (WORK_REST) */
 
 	/* turns at the database: the writer goes first */
 	GMutex lock;
@@ -93,6 +110,35 @@ job_free (Job *job)
 		job->destroy (job->data);
 	g_main_context_unref (job->context);
 	g_free (job);
+}
+
+/* SQLite's busy handler for serve's two connections: look again every BUSY_POLL µs (the
+ * default back-off sleeps up to 100 ms between looks, and a 250 waited that long after the
+ * lock was free), up to busy_timeout. The worker beginning a batch gives up at once when the
+ * writer waits for the turn: the writer should not wait for a worker that waits for someone
+ * else (the batch is tried again after the writer's commit). */
+static int
+busy_wait (gpointer data, int count)
+{
+	BusyWait *w = data;
+	gint64 now = g_get_monotonic_time ();
+
+	if (count == 0)
+		w->since = now;
+	if (w->beginning && g_atomic_int_get (&w->ingest->writer_wants))
+		return 0;
+	if (now - w->since >= (gint64) w->timeout_ms * 1000)
+		return 0;
+	g_usleep (BUSY_POLL);
+	return 1;
+}
+
+/* Install busy_wait on APP's connection (again after pd_app_follow opened a new one). */
+static void
+set_busy_wait (PdApp *app, BusyWait *w)
+{
+	w->timeout_ms = app->settings->busy_timeout;
+	pd_store_set_busy_handler (app->store, busy_wait, w, w->timeout_ms);
 }
 
 /* The writer's turn at the database: marks it busy for the worker. An open processing
@@ -236,6 +282,7 @@ writer_main (gpointer data)
 	g_autoptr (PdApp) app = open_app (ing, &error);
 	g_autoptr (GPtrArray) batch = g_ptr_array_new ();
 	gboolean stop = FALSE;
+	BusyWait wait = { ing, 0, 0, FALSE };
 
 	started (ing, error);
 	if (app == NULL)
@@ -258,6 +305,7 @@ writer_main (gpointer data)
 			continue;
 		pd_app_follow (&app, ing->settings);
 		pd_store_set_autocheckpoint (app->store, AUTOCHECKPOINT_PAGES);
+		set_busy_wait (app, &wait);
 		writer_begin (ing);
 		if (!commit_batch (app, batch, &local)) {
 			/* one bad message must not fail the others: retry them one by one */
@@ -365,7 +413,7 @@ settle_one (PdApp *app, PdIntakePrepared *p)
  * alone (its savepoint) and quarantined or left pending, the others commit. A batch the
  * database refuses to commit leaves its rows pending for the next scan. */
 static void
-process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
+process_rows (PdIngest *ing, PdApp *app, BusyWait *wait, const gint64 *ids, guint n)
 {
 	PdIntakePrepared ready[WORK_BATCH];
 	guint i = 0, n_ready = 0, next_ready = 0;
@@ -386,14 +434,25 @@ process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
 			n_ready++;
 		}
 
+		if (g_get_monotonic_time () < ing->rest_until)
+			g_usleep (ing->rest_until - g_get_monotonic_time ());
 		worker_wait_turn (ing);
+		start = g_get_monotonic_time ();
+		wait->beginning = TRUE;
 		if (!pd_store_batch_begin (app->store, &error)) {
+			/* (only the writer clears writer_wants, and not before this turn ends) */
+			gboolean yielded = g_error_matches (error, PD_ERROR, PD_ERROR_TEMPFAIL) &&
+			                   g_atomic_int_get (&ing->writer_wants);
+
+			wait->beginning = FALSE;
 			worker_end_turn (ing);
+			if (yielded)
+				continue; /* the writer goes first; this batch comes after its commit */
 			pd_log_warn ("%s; %u intake rows left pending", error->message, n - i);
 			g_atomic_int_add (&ing->backlog, -(gint) (n - i));
 			break;
 		}
-		start = g_get_monotonic_time ();
+		wait->beginning = FALSE;
 		do {
 			settle_one (app, &ready[next_ready]);
 			if (ing->test_delay > 0)
@@ -411,6 +470,7 @@ process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
 		else
 			pd_log_debug ("processing batch of %u committed", i - first);
 		worker_end_turn (ing);
+		ing->rest_until = g_get_monotonic_time () + (g_get_monotonic_time () - start) / WORK_REST;
 	}
 	for (; next_ready < n_ready; next_ready++)
 		pd_intake_prepared_clear (&ready[next_ready]);
@@ -419,7 +479,7 @@ process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
 /* The periodic step: rows left pending (a crash, a tempfail, `deliver` cut short) and the
  * outbox. */
 static void
-tick (PdIngest *ing, PdApp *app)
+tick (PdIngest *ing, PdApp *app, BusyWait *wait)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) rows = pd_store_intake_list (app->store, "pending", &error);
@@ -431,7 +491,7 @@ tick (PdIngest *ing, PdApp *app)
 		g_array_append_val (ids, ((const PdIntakeRow *) rows->pdata[i])->id);
 	/* a row both queued and found here counts twice for a moment: back-pressure is coarse */
 	g_atomic_int_add (&ing->backlog, (gint) ids->len);
-	process_rows (ing, app, (const gint64 *) ids->data, ids->len);
+	process_rows (ing, app, wait, (const gint64 *) ids->data, ids->len);
 	/* with no relay the sender only says so: once is enough */
 	if (error == NULL && (app->settings->relay != NULL || !ing->said_no_relay))
 		pd_sender_run (app, FALSE, &stats, &error);
@@ -445,12 +505,13 @@ tick (PdIngest *ing, PdApp *app)
  * commit before anything leaves (pd_store_set_durable). The turn the writer waits for is
  * shorter by an fsync. */
 static void
-worker_follow (PdIngest *ing, PdApp **app)
+worker_follow (PdIngest *ing, PdApp **app, BusyWait *wait)
 {
 	g_autoptr (GError) error = NULL;
 
 	pd_app_follow (app, ing->settings);
 	pd_store_set_autocheckpoint ((*app)->store, AUTOCHECKPOINT_PAGES);
+	set_busy_wait (*app, wait);
 	if (!pd_store_set_durable ((*app)->store, FALSE, &error))
 		pd_log_warn ("%s; processing commits wait for the disk", error->message);
 }
@@ -464,6 +525,7 @@ worker_main (gpointer data)
 	gint64 ids[WORK_BATCH];
 	gint64 next_tick, last_checkpoint = 0;
 	gboolean stop = FALSE;
+	BusyWait wait = { ing, 0, 0, FALSE };
 
 	if (app != NULL && !pd_store_set_durable (app->store, FALSE, &error))
 		g_clear_pointer (&app, pd_app_free);
@@ -477,8 +539,8 @@ worker_main (gpointer data)
 		guint n = 0;
 
 		if (now >= next_tick) {
-			worker_follow (ing, &app);
-			tick (ing, app);
+			worker_follow (ing, &app, &wait);
+			tick (ing, app, &wait);
 			next_tick = g_get_monotonic_time () +
 			            (gint64) app->settings->send_interval * G_USEC_PER_SEC;
 			continue;
@@ -495,8 +557,8 @@ worker_main (gpointer data)
 		}
 		if (n == 0)
 			continue;
-		worker_follow (ing, &app);
-		process_rows (ing, app, ids, n);
+		worker_follow (ing, &app, &wait);
+		process_rows (ing, app, &wait, ids, n);
 		if (g_get_monotonic_time () - last_checkpoint >= CHECKPOINT_EVERY) {
 			pd_store_checkpoint (app->store);
 			last_checkpoint = g_get_monotonic_time ();

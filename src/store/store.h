@@ -37,6 +37,13 @@ gboolean pd_store_is_durable (PdStore *store);
 void pd_store_set_autocheckpoint (PdStore *store, int pages);
 /* Copy what the WAL holds into the database now, blocking nobody (PASSIVE). */
 void pd_store_checkpoint (PdStore *store);
+/* Wait for a lock another connection holds with FN (DATA, COUNT) instead of busy_timeout
+ * (sqlite3_busy_handler: nonzero retries, 0 gives up with SQLITE_BUSY). serve's threads poll
+ * more often than SQLite's back-off, whose sleeps reach 100 ms, and its worker gives up the
+ * lock it waits for when a listener's commit wants it (issue 10). FN NULL: busy_timeout
+ * again, TIMEOUT_MS. */
+void pd_store_set_busy_handler (PdStore *store, int (*fn) (gpointer data, int count),
+                                gpointer data, int timeout_ms);
 gboolean pd_store_batch_begin (PdStore *store, GError **error);
 gboolean pd_store_batch_commit (PdStore *store, GError **error);
 
