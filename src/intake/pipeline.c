@@ -15,9 +15,11 @@
 #include <string.h>
 
 #define MAX_BATCH 512
-/* the worker waits for DEFER_QUIET µs without a commit before starting a message, but for
- * at most DEFER_MAX µs per message: under load the CPU goes to accepting (the rows are
- * durable and wait), and processing still advances */
+/* a worker that has processed as many rows as the writer committed waits for DEFER_QUIET µs
+ * without a commit before starting a batch, but for at most DEFER_MAX µs: the CPU goes to
+ * accepting, and rows found by the scan (older, durable) still advance. A worker behind the
+ * writer (owed) takes every turn the writer leaves: it keeps pace with intake, and the
+ * writer's next group is larger for it (one fsync for more mail) */
 #define DEFER_QUIET 2000
 #define DEFER_MAX 20000
 /* a processing batch: at most WORK_BATCH rows, and no new row once it has held the write
@@ -81,6 +83,7 @@ struct PdIngest {
 	GCond cond;
 	gboolean busy; /* the writer is committing a batch */
 	gint64 last_commit; /* when it last finished one (monotonic) */
+	gint owed; /* atomic: rows the writer committed beyond those the worker processed since */
 	gboolean worker_busy; /* the worker holds its turn: a processing batch is open */
 	gint writer_wants;    /* atomic: the writer waits for that batch; it ends after this mail */
 
@@ -167,18 +170,22 @@ writer_end (PdIngest *ing)
 	g_mutex_unlock (&ing->lock);
 }
 
-/* The worker starts a batch only while the writer is idle, and after a short quiet spell
- * (DEFER_QUIET, bounded by DEFER_MAX); it then holds its turn (worker_busy) until the batch
+/* The worker starts a batch only while the writer is idle and no writer waits, and, unless
+ * it is behind the writer (owed), after a short quiet spell (DEFER_QUIET, bounded by
+ * DEFER_MAX); it then holds its turn (worker_busy) until the batch
  * commits, and a writer that comes meanwhile ends the batch after the current mail once the
  * batch has had WORK_SHARE (parsing is done before the turn, so a mail is short); the writer
  * waits for that on the condition, not in SQLite's busy handler. Measured with 8 LMTP
  * sessions of 12 KB (before batches): holding a lock for the whole processing made every 250 wait for a
  * parse (1,070/s, p99 26 ms); no turns at all let the busy handler's sleeps pile up (p99
- * 336 ms); turns alone gave 2,070/s, turns with the quiet spell 2,700-2,900/s. */
+ * 336 ms); turns alone gave 2,070/s, turns with the quiet spell 2,700-2,900/s. Later
+ * (issue 10, lmtp), with the quiet spell for every batch, processing made 150-350 mails/s
+ * while 8 sessions sent 1,000-1,700/s, and its backlog grew to max_pending. */
 static void
 worker_wait_turn (PdIngest *ing)
 {
 	gint64 until = g_get_monotonic_time () + DEFER_MAX;
+	gboolean keep_pace = g_atomic_int_get (&ing->owed) > 0;
 
 	g_mutex_lock (&ing->lock);
 	/* while batches keep coming, let them have the CPU, for at most DEFER_MAX per message.
@@ -186,7 +193,7 @@ worker_wait_turn (PdIngest *ing)
 	 * take the turn again before the writer wakes up to take it (it did, batch after batch,
 	 * and a 250 waited 100-190 ms for a whole backlog of batches: issue 10) */
 	while (ing->busy || g_atomic_int_get (&ing->writer_wants) ||
-	       (g_get_monotonic_time () - ing->last_commit < DEFER_QUIET &&
+	       (!keep_pace && g_get_monotonic_time () - ing->last_commit < DEFER_QUIET &&
 	        g_get_monotonic_time () < until)) {
 		if (ing->busy || g_atomic_int_get (&ing->writer_wants))
 			g_cond_wait (&ing->cond, &ing->lock);
@@ -338,8 +345,10 @@ writer_main (gpointer data)
 			for (r = 0; r < one->results->len; r++) {
 				const PdIngestResult *res = &g_array_index (one->results, PdIngestResult, r);
 
-				if (res->error == NULL)
+				if (res->error == NULL) {
 					queue_row (ing, res->id);
+					g_atomic_int_inc (&ing->owed);
+				}
 				pd_log_debug ("intake=%" G_GINT64_FORMAT " committed (batch of %u)%s", res->id,
 				              batch->len, res->duplicate ? " duplicate" : "");
 			}
@@ -461,6 +470,9 @@ process_rows (PdIngest *ing, PdApp *app, BusyWait *wait, const gint64 *ids, guin
 			next_ready++;
 			i++;
 			g_atomic_int_add (&ing->backlog, -1);
+			/* (only this thread takes from it: it never goes below 0) */
+			if (g_atomic_int_get (&ing->owed) > 0)
+				g_atomic_int_add (&ing->owed, -1);
 		} while (next_ready < n_ready && g_get_monotonic_time () - start < WORK_BUDGET &&
 		         !(g_atomic_int_get (&ing->writer_wants) &&
 		           g_get_monotonic_time () - start >= WORK_SHARE));
