@@ -30,10 +30,10 @@
  * per mail, and the worker's share of the lock stays about WORK_BUDGET per DEFER_MAX) */
 #define WORK_BATCH 64
 #define WORK_BUDGET 10000
-/* a writer waiting for the turn ends the batch after the mail being processed (a savepoint
- * boundary). It once did so only after WORK_SHARE (1 ms) of batch: cut at every mail, with a
- * quiet spell before every turn, processing fell behind. A worker behind the writer no longer
- * waits for a quiet spell (owed, KEEP_PACE), and the floor made the 250s wait for it */
+/* (a writer waiting for the turn ends the batch after the mail being processed, a savepoint
+ * boundary. It once did so only after 1 ms of batch, because cut at every mail with a quiet
+ * spell before every turn processing fell behind; with KEEP_PACE that floor only made the
+ * 250s wait) */
 /* after a turn of T µs the worker leaves the write lock free for T / WORK_REST before its
  * next one (parsing ahead counts): other connections (`deliver`, the CLI, the scheduler, the
  * HTTP pages) wait for it in SQLite's busy handler, which looks again after up to 100 ms, and
@@ -119,8 +119,8 @@ job_free (Job *job)
 }
 
 /* SQLite's busy handler for serve's two connections: look again every BUSY_POLL µs (the
- * default back-off sleeps up to 100 ms between looks, and a 250 waited that long after the
- * lock was free), up to busy_timeout. The worker beginning a batch gives up at once when the
+ * default back-off sleeps up to 100 ms between looks, so a 250 could wait that long after
+ * the lock was free), up to busy_timeout. The worker beginning a batch gives up at once when the
  * writer waits for the turn: the writer should not wait for a worker that waits for someone
  * else (the batch is tried again after the writer's commit). */
 static int
@@ -174,16 +174,16 @@ writer_end (PdIngest *ing)
 }
 
 /* The worker starts a batch only while the writer is idle and no writer waits, and, unless
- * it is KEEP_PACE rows behind the writer (owed), after a short quiet spell (DEFER_QUIET, bounded by
- * DEFER_MAX); it then holds its turn (worker_busy) until the batch
- * commits, and a writer that comes meanwhile ends the batch after the current mail (parsing
- * is done before the turn, so a mail is short); the writer
- * waits for that on the condition, not in SQLite's busy handler. Measured with 8 LMTP
- * sessions of 12 KB (before batches): holding a lock for the whole processing made every 250 wait for a
- * parse (1,070/s, p99 26 ms); no turns at all let the busy handler's sleeps pile up (p99
- * 336 ms); turns alone gave 2,070/s, turns with the quiet spell 2,700-2,900/s. Later
- * (issue 10, lmtp), with the quiet spell for every batch, processing made 150-350 mails/s
- * while 8 sessions sent 1,000-1,700/s, and its backlog grew to max_pending. */
+ * it is KEEP_PACE rows behind the writer (owed), after a short quiet spell (DEFER_QUIET,
+ * bounded by DEFER_MAX); it then holds its turn (worker_busy) until the batch commits, and a
+ * writer that comes meanwhile ends the batch after the current mail (parsing is done before
+ * the turn, so a mail is short); the writer waits for that on the condition, not in SQLite's
+ * busy handler. Measured with 8 LMTP sessions of 12 KB (before batches): holding a lock for
+ * the whole processing made every 250 wait for a parse (1,070/s, p99 26 ms); no turns at all
+ * let the busy handler's sleeps pile up (p99 336 ms); turns alone gave 2,070/s, turns with
+ * the quiet spell 2,700-2,900/s. Later (issue 10, lmtp), with the quiet spell before every
+ * batch, processing made 150-350 mails/s while 8 sessions sent 1,000-1,700/s, and the backlog
+ * grew for as long as intake lasted. */
 static void
 worker_wait_turn (PdIngest *ing)
 {
