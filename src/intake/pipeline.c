@@ -15,9 +15,14 @@
 #include <string.h>
 
 #define MAX_BATCH 512
-/* the worker waits for DEFER_QUIET µs without a commit before starting a message, but for
- * at most DEFER_MAX µs per message: under load the CPU goes to accepting (the rows are
- * durable and wait), and processing still advances */
+/* the worker waits for DEFER_QUIET µs without a commit before starting a batch, but for at
+ * most DEFER_MAX µs: the CPU goes to accepting, the rows wait durably, and processing still
+ * advances. A worker KEEP_PACE rows or more behind the writer (owed) takes every turn the
+ * writer leaves instead: under sustained intake it keeps pace, its backlog stays about
+ * KEEP_PACE rows, and the writer's next group is larger for it (one fsync for more mail).
+ * Below that the quiet spell spares the 250s the wait for a mail being processed (one LMTP
+ * session: p50 0.6 ms with the quiet spell, 2.4 ms when every commit was followed by a turn) */
+#define KEEP_PACE 64
 #define DEFER_QUIET 2000
 #define DEFER_MAX 20000
 /* a processing batch: at most WORK_BATCH rows, and no new row once it has held the write
@@ -25,10 +30,17 @@
  * per mail, and the worker's share of the lock stays about WORK_BUDGET per DEFER_MAX) */
 #define WORK_BATCH 64
 #define WORK_BUDGET 10000
-/* a writer waiting for the turn ends the batch, but not before it has had WORK_SHARE µs: cut
- * at every mail, the worker's turns under steady intake were one mail each, each after a
- * quiet spell, and processing fell behind */
-#define WORK_SHARE 1000
+/* (a writer waiting for the turn ends the batch after the mail being processed, a savepoint
+ * boundary. It once did so only after 1 ms of batch, because cut at every mail with a quiet
+ * spell before every turn processing fell behind; with KEEP_PACE that floor only made the
+ * 250s wait) */
+/* after a turn of T µs the worker leaves the write lock free for T / WORK_REST before its
+ * next one (parsing ahead counts): other connections (`deliver`, the CLI, the scheduler, the
+ * HTTP pages) wait for it in SQLite's busy handler, which looks again after up to 100 ms, and
+ * back-to-back turns through a backlog gave them a few µs in each 10 ms */
+#define WORK_REST 8
+/* how often serve's threads look again at a lock another connection holds */
+#define BUSY_POLL 1000
 /* serve's connections checkpoint the WAL only past this many pages (a safety net): the worker
  * does it every CHECKPOINT_EVERY µs, outside its turn, where no 250 waits for it */
 #define AUTOCHECKPOINT_PAGES 16384
@@ -49,6 +61,15 @@ typedef struct {
 /* the sentinel that stops a thread */
 static Job stop_job;
 
+/* How a thread of serve waits for a write lock that another connection holds (a `deliver`,
+ * the CLI, serve's scheduler...): see busy_wait. */
+typedef struct {
+	PdIngest *ingest;
+	int timeout_ms;     /* [postdesk] busy_timeout */
+	gint64 since;       /* when this wait began */
+	gboolean beginning; /* the worker, beginning a batch inside its turn */
+} BusyWait;
+
 struct PdIngest {
 	GAsyncQueue *commits;  /* Job* for the writer */
 	GAsyncQueue *rows;     /* intake ids (GINT_TO_POINTER is too small: gint64 boxed) */
@@ -57,12 +78,15 @@ struct PdIngest {
 	gint in_flight;
 	gint backlog; /* rows committed and not yet processed (queued, or found by a scan) */
 	gboolean said_no_relay; /* the worker's */
+	gulong test_delay; /* µs added to each mail's processing, inside the turn (tests only) */
+	gint64 rest_until; /* the worker's: no turn before this (WORK_REST) */
 
 	/* turns at the database: the writer goes first */
 	GMutex lock;
 	GCond cond;
 	gboolean busy; /* the writer is committing a batch */
 	gint64 last_commit; /* when it last finished one (monotonic) */
+	gint owed; /* atomic: rows the writer committed beyond those the worker processed since */
 	gboolean worker_busy; /* the worker holds its turn: a processing batch is open */
 	gint writer_wants;    /* atomic: the writer waits for that batch; it ends after this mail */
 
@@ -94,6 +118,35 @@ job_free (Job *job)
 	g_free (job);
 }
 
+/* SQLite's busy handler for serve's two connections: look again every BUSY_POLL µs (the
+ * default back-off sleeps up to 100 ms between looks, so a 250 could wait that long after
+ * the lock was free), up to busy_timeout. The worker beginning a batch gives up at once when the
+ * writer waits for the turn: the writer should not wait for a worker that waits for someone
+ * else (the batch is tried again after the writer's commit). */
+static int
+busy_wait (gpointer data, int count)
+{
+	BusyWait *w = data;
+	gint64 now = g_get_monotonic_time ();
+
+	if (count == 0)
+		w->since = now;
+	if (w->beginning && g_atomic_int_get (&w->ingest->writer_wants))
+		return 0;
+	if (now - w->since >= (gint64) w->timeout_ms * 1000)
+		return 0;
+	g_usleep (BUSY_POLL);
+	return 1;
+}
+
+/* Install busy_wait on APP's connection (again after pd_app_follow opened a new one). */
+static void
+set_busy_wait (PdApp *app, BusyWait *w)
+{
+	w->timeout_ms = app->settings->busy_timeout;
+	pd_store_set_busy_handler (app->store, busy_wait, w, w->timeout_ms);
+}
+
 /* The writer's turn at the database: marks it busy for the worker. An open processing
  * batch is asked to end after its current mail, and the writer waits for that here rather
  * than in SQLite's busy handler, whose sleeps (1, 2, 5, 10 ms...) were most of LMTP's p99
@@ -120,24 +173,32 @@ writer_end (PdIngest *ing)
 	g_mutex_unlock (&ing->lock);
 }
 
-/* The worker starts a batch only while the writer is idle, and after a short quiet spell
- * (DEFER_QUIET, bounded by DEFER_MAX); it then holds its turn (worker_busy) until the batch
- * commits, and a writer that comes meanwhile ends the batch after the current mail once the
- * batch has had WORK_SHARE (parsing is done before the turn, so a mail is short); the writer
- * waits for that on the condition, not in SQLite's busy handler. Measured with 8 LMTP
- * sessions of 12 KB (before batches): holding a lock for the whole processing made every 250 wait for a
- * parse (1,070/s, p99 26 ms); no turns at all let the busy handler's sleeps pile up (p99
- * 336 ms); turns alone gave 2,070/s, turns with the quiet spell 2,700-2,900/s. */
+/* The worker starts a batch only while the writer is idle and no writer waits, and, unless
+ * it is KEEP_PACE rows behind the writer (owed), after a short quiet spell (DEFER_QUIET,
+ * bounded by DEFER_MAX); it then holds its turn (worker_busy) until the batch commits, and a
+ * writer that comes meanwhile ends the batch after the current mail (parsing is done before
+ * the turn, so a mail is short); the writer waits for that on the condition, not in SQLite's
+ * busy handler. Measured with 8 LMTP sessions of 12 KB (before batches): holding a lock for
+ * the whole processing made every 250 wait for a parse (1,070/s, p99 26 ms); no turns at all
+ * let the busy handler's sleeps pile up (p99 336 ms); turns alone gave 2,070/s, turns with
+ * the quiet spell 2,700-2,900/s. Later (issue 10, lmtp), with the quiet spell before every
+ * batch, processing made 150-350 mails/s while 8 sessions sent 1,000-1,700/s, and the backlog
+ * grew for as long as intake lasted. */
 static void
 worker_wait_turn (PdIngest *ing)
 {
 	gint64 until = g_get_monotonic_time () + DEFER_MAX;
+	gboolean keep_pace = g_atomic_int_get (&ing->owed) >= KEEP_PACE;
 
 	g_mutex_lock (&ing->lock);
-	/* while batches keep coming, let them have the CPU, for at most DEFER_MAX per message */
-	while (ing->busy || (g_get_monotonic_time () - ing->last_commit < DEFER_QUIET &&
-	                     g_get_monotonic_time () < until)) {
-		if (ing->busy)
+	/* while batches keep coming, let them have the CPU, for at most DEFER_MAX per message.
+	 * A writer waiting for the turn goes first: the worker ends its batch for it and must not
+	 * take the turn again before the writer wakes up to take it (it did, batch after batch,
+	 * and a 250 waited 100-190 ms for a whole backlog of batches: issue 10) */
+	while (ing->busy || g_atomic_int_get (&ing->writer_wants) ||
+	       (!keep_pace && g_get_monotonic_time () - ing->last_commit < DEFER_QUIET &&
+	        g_get_monotonic_time () < until)) {
+		if (ing->busy || g_atomic_int_get (&ing->writer_wants))
 			g_cond_wait (&ing->cond, &ing->lock);
 		else
 			g_cond_wait_until (&ing->cond, &ing->lock, MIN (until, ing->last_commit + DEFER_QUIET));
@@ -231,6 +292,7 @@ writer_main (gpointer data)
 	g_autoptr (PdApp) app = open_app (ing, &error);
 	g_autoptr (GPtrArray) batch = g_ptr_array_new ();
 	gboolean stop = FALSE;
+	BusyWait wait = { ing, 0, 0, FALSE };
 
 	started (ing, error);
 	if (app == NULL)
@@ -253,6 +315,7 @@ writer_main (gpointer data)
 			continue;
 		pd_app_follow (&app, ing->settings);
 		pd_store_set_autocheckpoint (app->store, AUTOCHECKPOINT_PAGES);
+		set_busy_wait (app, &wait);
 		writer_begin (ing);
 		if (!commit_batch (app, batch, &local)) {
 			/* one bad message must not fail the others: retry them one by one */
@@ -285,8 +348,10 @@ writer_main (gpointer data)
 			for (r = 0; r < one->results->len; r++) {
 				const PdIngestResult *res = &g_array_index (one->results, PdIngestResult, r);
 
-				if (res->error == NULL)
+				if (res->error == NULL) {
 					queue_row (ing, res->id);
+					g_atomic_int_inc (&ing->owed);
+				}
 				pd_log_debug ("intake=%" G_GINT64_FORMAT " committed (batch of %u)%s", res->id,
 				              batch->len, res->duplicate ? " duplicate" : "");
 			}
@@ -360,7 +425,7 @@ settle_one (PdApp *app, PdIntakePrepared *p)
  * alone (its savepoint) and quarantined or left pending, the others commit. A batch the
  * database refuses to commit leaves its rows pending for the next scan. */
 static void
-process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
+process_rows (PdIngest *ing, PdApp *app, BusyWait *wait, const gint64 *ids, guint n)
 {
 	PdIntakePrepared ready[WORK_BATCH];
 	guint i = 0, n_ready = 0, next_ready = 0;
@@ -381,29 +446,45 @@ process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
 			n_ready++;
 		}
 
+		if (g_get_monotonic_time () < ing->rest_until)
+			g_usleep (ing->rest_until - g_get_monotonic_time ());
 		worker_wait_turn (ing);
+		start = g_get_monotonic_time ();
+		wait->beginning = TRUE;
 		if (!pd_store_batch_begin (app->store, &error)) {
+			/* (only the writer clears writer_wants, and not before this turn ends) */
+			gboolean yielded = g_error_matches (error, PD_ERROR, PD_ERROR_TEMPFAIL) &&
+			                   g_atomic_int_get (&ing->writer_wants);
+
+			wait->beginning = FALSE;
 			worker_end_turn (ing);
+			if (yielded)
+				continue; /* the writer goes first; this batch comes after its commit */
 			pd_log_warn ("%s; %u intake rows left pending", error->message, n - i);
 			g_atomic_int_add (&ing->backlog, -(gint) (n - i));
 			break;
 		}
-		start = g_get_monotonic_time ();
+		wait->beginning = FALSE;
 		do {
 			settle_one (app, &ready[next_ready]);
+			if (ing->test_delay > 0)
+				g_usleep (ing->test_delay);
 			pd_intake_prepared_clear (&ready[next_ready]);
 			next_ready++;
 			i++;
 			g_atomic_int_add (&ing->backlog, -1);
+			/* (only this thread takes from it: it never goes below 0) */
+			if (g_atomic_int_get (&ing->owed) > 0)
+				g_atomic_int_add (&ing->owed, -1);
 		} while (next_ready < n_ready && g_get_monotonic_time () - start < WORK_BUDGET &&
-		         !(g_atomic_int_get (&ing->writer_wants) &&
-		           g_get_monotonic_time () - start >= WORK_SHARE));
+		         !g_atomic_int_get (&ing->writer_wants));
 		if (!pd_store_batch_commit (app->store, &error))
 			pd_log_warn ("processing batch of %u: %s; its rows stay pending", i - first,
 			             error->message);
 		else
 			pd_log_debug ("processing batch of %u committed", i - first);
 		worker_end_turn (ing);
+		ing->rest_until = g_get_monotonic_time () + (g_get_monotonic_time () - start) / WORK_REST;
 	}
 	for (; next_ready < n_ready; next_ready++)
 		pd_intake_prepared_clear (&ready[next_ready]);
@@ -412,7 +493,7 @@ process_rows (PdIngest *ing, PdApp *app, const gint64 *ids, guint n)
 /* The periodic step: rows left pending (a crash, a tempfail, `deliver` cut short) and the
  * outbox. */
 static void
-tick (PdIngest *ing, PdApp *app)
+tick (PdIngest *ing, PdApp *app, BusyWait *wait)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) rows = pd_store_intake_list (app->store, "pending", &error);
@@ -424,7 +505,7 @@ tick (PdIngest *ing, PdApp *app)
 		g_array_append_val (ids, ((const PdIntakeRow *) rows->pdata[i])->id);
 	/* a row both queued and found here counts twice for a moment: back-pressure is coarse */
 	g_atomic_int_add (&ing->backlog, (gint) ids->len);
-	process_rows (ing, app, (const gint64 *) ids->data, ids->len);
+	process_rows (ing, app, wait, (const gint64 *) ids->data, ids->len);
 	/* with no relay the sender only says so: once is enough */
 	if (error == NULL && (app->settings->relay != NULL || !ing->said_no_relay))
 		pd_sender_run (app, FALSE, &stats, &error);
@@ -438,12 +519,13 @@ tick (PdIngest *ing, PdApp *app)
  * commit before anything leaves (pd_store_set_durable). The turn the writer waits for is
  * shorter by an fsync. */
 static void
-worker_follow (PdIngest *ing, PdApp **app)
+worker_follow (PdIngest *ing, PdApp **app, BusyWait *wait)
 {
 	g_autoptr (GError) error = NULL;
 
 	pd_app_follow (app, ing->settings);
 	pd_store_set_autocheckpoint ((*app)->store, AUTOCHECKPOINT_PAGES);
+	set_busy_wait (*app, wait);
 	if (!pd_store_set_durable ((*app)->store, FALSE, &error))
 		pd_log_warn ("%s; processing commits wait for the disk", error->message);
 }
@@ -457,6 +539,7 @@ worker_main (gpointer data)
 	gint64 ids[WORK_BATCH];
 	gint64 next_tick, last_checkpoint = 0;
 	gboolean stop = FALSE;
+	BusyWait wait = { ing, 0, 0, FALSE };
 
 	if (app != NULL && !pd_store_set_durable (app->store, FALSE, &error))
 		g_clear_pointer (&app, pd_app_free);
@@ -470,8 +553,8 @@ worker_main (gpointer data)
 		guint n = 0;
 
 		if (now >= next_tick) {
-			worker_follow (ing, &app);
-			tick (ing, app);
+			worker_follow (ing, &app, &wait);
+			tick (ing, app, &wait);
 			next_tick = g_get_monotonic_time () +
 			            (gint64) app->settings->send_interval * G_USEC_PER_SEC;
 			continue;
@@ -488,8 +571,8 @@ worker_main (gpointer data)
 		}
 		if (n == 0)
 			continue;
-		worker_follow (ing, &app);
-		process_rows (ing, app, ids, n);
+		worker_follow (ing, &app, &wait);
+		process_rows (ing, app, &wait, ids, n);
 		if (g_get_monotonic_time () - last_checkpoint >= CHECKPOINT_EVERY) {
 			pd_store_checkpoint (app->store);
 			last_checkpoint = g_get_monotonic_time ();
@@ -506,6 +589,10 @@ pd_ingest_new (PdSettingsCell *settings, GError **error)
 	PdIngest *ing = g_new0 (PdIngest, 1);
 
 	ing->settings = settings;
+	/* a test hook: slow processing (under the write lock) without a slow filter; e2e 290 */
+	if (g_getenv ("POSTDESK_TEST_PROCESS_DELAY_MS") != NULL)
+		ing->test_delay = 1000 * (gulong) g_ascii_strtoull (
+			g_getenv ("POSTDESK_TEST_PROCESS_DELAY_MS"), NULL, 10);
 	ing->commits = g_async_queue_new ();
 	ing->rows = g_async_queue_new_full (g_free);
 	g_mutex_init (&ing->lock);

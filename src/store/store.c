@@ -426,6 +426,16 @@ pd_store_checkpoint (PdStore *store)
 		pd_log_warn ("database %s: checkpoint: %s", store->path, sqlite3_errmsg (store->db));
 }
 
+void
+pd_store_set_busy_handler (PdStore *store, int (*fn) (gpointer data, int count), gpointer data,
+                           int timeout_ms)
+{
+	if (fn != NULL)
+		sqlite3_busy_handler (store->db, fn, data);
+	else
+		pd_store_set_busy_wait (store, timeout_ms);
+}
+
 gboolean
 pd_store_is_durable (PdStore *store)
 {

@@ -45,6 +45,13 @@ typedef struct {
 	gint64 runs, vm_steps, fullscan_steps;
 } PdStoreWork;
 void pd_store_work (PdStore *store, PdStoreWork *work);
+/* Wait for a lock another connection holds with FN (DATA, COUNT) instead of busy_timeout
+ * (sqlite3_busy_handler: nonzero retries, 0 gives up with SQLITE_BUSY). serve's threads poll
+ * more often than SQLite's back-off, whose sleeps reach 100 ms, and its worker gives up the
+ * lock it waits for when a listener's commit wants it (issue 10). FN NULL: the usual short
+ * jittered waits (busy.c) again, up to TIMEOUT_MS. */
+void pd_store_set_busy_handler (PdStore *store, int (*fn) (gpointer data, int count),
+                                gpointer data, int timeout_ms);
 gboolean pd_store_batch_begin (PdStore *store, GError **error);
 gboolean pd_store_batch_commit (PdStore *store, GError **error);
 
