@@ -115,22 +115,73 @@ finish_message (const PdSettings *settings, GBytes *raw, GError **error)
 	return signed_raw;
 }
 
+/* Give the outcomes in OUTCOMES back to the dispatcher, each in its Job; a 250 counts as
+ * uncommitted from here on. */
+static void
+hand_back (Run *r, GPtrArray *outcomes)
+{
+	guint sent = 0, i;
+
+	if (outcomes->len == 0)
+		return;
+	for (i = 0; i < outcomes->len; i++) {
+		PdSmtpOutcome *o = outcomes->pdata[i];
+
+		if (o->result == PD_SMTP_SENT)
+			sent++;
+	}
+	if (sent > 0) {
+		g_mutex_lock (&r->lock);
+		r->uncommitted += sent;
+		g_mutex_unlock (&r->lock);
+	}
+	for (i = 0; i < outcomes->len; i++) {
+		PdSmtpOutcome *o = outcomes->pdata[i];
+		Job *j = o->tag;
+
+		j->result = o->result;
+		j->reply = g_steal_pointer (&o->reply);
+		g_async_queue_push (r->results, j);
+	}
+	g_ptr_array_set_size (outcomes, 0);
+}
+
+/* One connection. Messages are submitted to the relay pipelined (smtp-client.h): a message's
+ * content goes out with the next message's envelope, so its outcome comes back one message
+ * later; when no next message is at hand, the waiting one's content goes alone (a message
+ * never waits on the relay for a job). A row is 'sent' only with its own 250. */
 static gpointer
 worker_main (gpointer data)
 {
 	Run *r = data;
 	g_autoptr (PdSmtp) smtp = pd_smtp_new (&r->ss);
+	g_autoptr (GPtrArray) outcomes =
+		g_ptr_array_new_with_free_func ((GDestroyNotify) pd_smtp_outcome_free);
 	const PdSettings *settings = r->settings;
 
 	for (;;) {
-		Job *j = g_async_queue_pop (r->jobs);
+		Job *j;
 		g_autoptr (GError) error = NULL;
 		g_autoptr (GBytes) raw = NULL;
 		g_autofree char *verp = NULL;
 
-		if (j == &stop_job)
+		if (pd_smtp_pending (smtp)) {
+			j = g_async_queue_try_pop (r->jobs);
+			if (j == NULL) {
+				pd_smtp_flush (smtp, outcomes);
+				hand_back (r, outcomes);
+				continue;
+			}
+		} else
+			j = g_async_queue_pop (r->jobs);
+		if (j == &stop_job) {
+			pd_smtp_flush (smtp, outcomes);
+			hand_back (r, outcomes);
 			break;
-		/* the duplicate window stays bounded: no new message while a batch waits */
+		}
+		/* the duplicate window stays bounded: no new message while a batch waits. A
+		 * message waiting for its content is not in the relay's hands yet: it waits here
+		 * too, and goes when the next one does */
 		g_mutex_lock (&r->lock);
 		while (r->uncommitted >= r->limit)
 			g_cond_wait (&r->cond, &r->lock);
@@ -143,17 +194,13 @@ worker_main (gpointer data)
 		if (raw == NULL) {
 			j->result = PD_SMTP_PERMFAIL;
 			j->reply = g_strdup_printf ("not composed: %s", error->message);
+			g_async_queue_push (r->results, j);
 		} else {
 			const char *rcpts[] = { j->address, NULL };
 
-			j->result = pd_smtp_send (smtp, verp, rcpts, raw, &j->reply);
+			pd_smtp_submit (smtp, verp, rcpts, raw, j, outcomes);
+			hand_back (r, outcomes);
 		}
-		if (j->result == PD_SMTP_SENT) {
-			g_mutex_lock (&r->lock);
-			r->uncommitted++;
-			g_mutex_unlock (&r->lock);
-		}
-		g_async_queue_push (r->results, j);
 	}
 	return NULL;
 }
@@ -305,11 +352,14 @@ release_buffer (Run *r, Camp *c, GError **error)
 	return pd_store_commit (store, error);
 }
 
-/* "4xx ..." from the relay: the recipient's domain said later (not our relay connection). */
+/* "4xx ..." from the relay: the recipient's domain said later (not our relay connection).
+ * 421 is the relay closing the connection (shutting down, too many errors or connections):
+ * the relay's trouble, not the domain's. */
 static gboolean
 domain_tempfail (const char *reply)
 {
-	return reply && reply[0] == '4' && g_ascii_isdigit (reply[1]) && g_ascii_isdigit (reply[2]);
+	return reply && reply[0] == '4' && g_ascii_isdigit (reply[1]) && g_ascii_isdigit (reply[2]) &&
+	       strncmp (reply, "421", 3) != 0;
 }
 
 /* Commit the results in RESULTS (Job*) in one transaction. */
@@ -672,8 +722,9 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 				break;
 			}
 		}
-		/* feed the workers: at most two messages waiting per connection */
-		while (r.inflight < 2 * MAX (r.workers, 1)) {
+		/* feed the workers: at most three messages per connection, its waiting one (see
+		 * worker_main) included, so the next is at hand when a reply comes */
+		while (r.inflight < 3 * MAX (r.workers, 1)) {
 			if ((j = next_job (&r, mono (), error, &failed)) == NULL)
 				break;
 			g_async_queue_push (r.jobs, j);
@@ -691,8 +742,14 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 		else if ((t - idle_since) * 1000 >= idle_ms)
 			break;
 		if (!anything) {
-			/* wait for a result, a rate token or the next look at the ledger */
-			j = g_async_queue_timeout_pop (r.results, r.inflight > 0 ? 5000 : 20000);
+			/* wait for a result, a rate token, the next look at the ledger or the commit
+			 * of the results that wait */
+			guint64 wait_us = r.inflight > 0 ? 5000 : 20000;
+
+			if (results->len > 0)
+				wait_us = (guint64) CLAMP (COMMIT_AGE_US - (mono () - oldest) * 1e6, 500.0,
+				                           (double) wait_us);
+			j = g_async_queue_timeout_pop (r.results, wait_us);
 			if (j != NULL) {
 				if (results->len == 0)
 					oldest = mono ();
