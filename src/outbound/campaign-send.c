@@ -19,6 +19,10 @@
 #define FETCH 64          /* rows leased per transaction */
 #define COMMIT_AGE_US 20000 /* a 250 waits at most this long for its commit */
 #define MAX_ATTEMPTS 30   /* a domain answered 4xx this often: the row fails */
+/* jobs handed to the workers at most (started or not): enough that a worker finds its next
+ * message at hand while this thread leases rows or waits to be scheduled (else it sends the
+ * waiting message alone, a round trip more); the dispatcher is woken when half are gone */
+#define FEED(workers) MAX (8 * (workers), 64u)
 
 typedef struct {
 	gint64 id;
@@ -71,7 +75,6 @@ typedef struct {
 	PdSmtpSettings ss;
 	char *password;
 	GAsyncQueue *jobs;
-	GAsyncQueue *results;
 	GPtrArray *threads;
 	guint workers;      /* live workers (sentinels sent subtract) */
 	guint inflight;     /* jobs handed out whose result has not come back */
@@ -80,6 +83,14 @@ typedef struct {
 	GCond cond;
 	guint uncommitted;
 	guint limit;
+	/* results back from the workers (Job*), under LOCK. The dispatcher is woken for them
+	 * only when it has something to do (a commit's worth, all in flight back, the workers'
+	 * queue running low): not once per message */
+	GPtrArray *done;
+	GCond wake;
+	gboolean sleeping;  /* the dispatcher waits on WAKE */
+	guint wake_done;    /* ... until DONE holds this many */
+	guint wake_queue;   /* ... or fewer jobs than this wait for a worker */
 	GHashTable *camps;  /* gint64* id -> Camp* */
 	GHashTable *domains; /* char* -> Domain* */
 	double next_send;   /* the overall rate */
@@ -115,6 +126,17 @@ finish_message (const PdSettings *settings, GBytes *raw, GError **error)
 	return signed_raw;
 }
 
+/* Under R->lock, after a result was added: wake the dispatcher if it waits for this. */
+static void
+wake_dispatcher (Run *r)
+{
+	if (r->sleeping && (r->done->len >= r->wake_done ||
+	                    (guint) MAX (0, g_async_queue_length (r->jobs)) < r->wake_queue)) {
+		r->sleeping = FALSE;
+		g_cond_signal (&r->wake);
+	}
+}
+
 /* Give the outcomes in OUTCOMES back to the dispatcher, each in its Job; a 250 counts as
  * uncommitted from here on. */
 static void
@@ -124,25 +146,20 @@ hand_back (Run *r, GPtrArray *outcomes)
 
 	if (outcomes->len == 0)
 		return;
-	for (i = 0; i < outcomes->len; i++) {
-		PdSmtpOutcome *o = outcomes->pdata[i];
-
-		if (o->result == PD_SMTP_SENT)
-			sent++;
-	}
-	if (sent > 0) {
-		g_mutex_lock (&r->lock);
-		r->uncommitted += sent;
-		g_mutex_unlock (&r->lock);
-	}
+	g_mutex_lock (&r->lock);
 	for (i = 0; i < outcomes->len; i++) {
 		PdSmtpOutcome *o = outcomes->pdata[i];
 		Job *j = o->tag;
 
 		j->result = o->result;
 		j->reply = g_steal_pointer (&o->reply);
-		g_async_queue_push (r->results, j);
+		if (j->result == PD_SMTP_SENT)
+			sent++;
+		g_ptr_array_add (r->done, j);
 	}
+	r->uncommitted += sent;
+	wake_dispatcher (r);
+	g_mutex_unlock (&r->lock);
 	g_ptr_array_set_size (outcomes, 0);
 }
 
@@ -166,7 +183,8 @@ worker_main (gpointer data)
 		g_autofree char *verp = NULL;
 
 		if (pd_smtp_pending (smtp)) {
-			j = g_async_queue_try_pop (r->jobs);
+			/* a moment for the next message to ride with the waiting one's content */
+			j = g_async_queue_timeout_pop (r->jobs, 1000);
 			if (j == NULL) {
 				pd_smtp_flush (smtp, outcomes);
 				hand_back (r, outcomes);
@@ -194,7 +212,10 @@ worker_main (gpointer data)
 		if (raw == NULL) {
 			j->result = PD_SMTP_PERMFAIL;
 			j->reply = g_strdup_printf ("not composed: %s", error->message);
-			g_async_queue_push (r->results, j);
+			g_mutex_lock (&r->lock);
+			g_ptr_array_add (r->done, j);
+			wake_dispatcher (r);
+			g_mutex_unlock (&r->lock);
 		} else {
 			const char *rcpts[] = { j->address, NULL };
 
@@ -269,9 +290,30 @@ per_domain_interval (Run *r, const Camp *c)
 	return n > 0 ? 60.0 / n : 0;
 }
 
-/* Lease up to FETCH due rows of C into its buffer. FALSE only on a store error. */
+static gboolean lease_rows_txn (Run *r, Camp *c, GError **error);
+
+/* Lease up to FETCH due rows of C into its buffer. FALSE only on a store error. The lease is
+ * committed without waiting for the disk (a third of the sender's fsyncs otherwise, and the
+ * dispatcher feeds no worker while it waits): it only needs to survive the process, which a
+ * relaxed WAL commit does; the next durable commit (the 250s') carries it to disk before
+ * anything it leads to is recorded, and if the machine dies first the rows are simply due
+ * again, as with a lease that ran out. */
 static gboolean
 lease_rows (Run *r, Camp *c, GError **error)
+{
+	PdStore *store = (*r->app)->store;
+	gboolean durable = pd_store_is_durable (store), ok;
+
+	if (durable && !pd_store_set_durable (store, FALSE, error))
+		return FALSE;
+	ok = lease_rows_txn (r, c, error);
+	if (durable && !pd_store_set_durable (store, TRUE, ok ? error : NULL))
+		ok = FALSE;
+	return ok;
+}
+
+static gboolean
+lease_rows_txn (Run *r, Camp *c, GError **error)
 {
 	PdApp *app = *r->app;
 	gint64 now = pd_now ();
@@ -667,7 +709,8 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 	r.ss.helo = s->helo ? s->helo : s->domain;
 	r.ss.timeout = 120;
 	r.jobs = g_async_queue_new ();
-	r.results = g_async_queue_new ();
+	r.done = g_ptr_array_new ();
+	g_cond_init (&r.wake);
 	r.threads = g_ptr_array_new ();
 	r.held = g_ptr_array_new ();
 	r.camps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) camp_free);
@@ -700,15 +743,19 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 				last_reclaim = t;
 			last_refresh = t;
 		}
-		/* results: commit when a batch is full, when the oldest waited long enough, or when
-		 * nothing else is in flight */
-		while ((j = g_async_queue_try_pop (r.results)) != NULL) {
+		/* results: commit when half a batch waits (the workers go on sending the other
+		 * half meanwhile instead of all stopping at the limit while this thread is woken and
+		 * commits), when the oldest waited long enough, or when nothing else is in flight */
+		g_mutex_lock (&r.lock);
+		if (r.done->len > 0) {
 			if (results->len == 0)
 				oldest = t;
-			g_ptr_array_add (results, j);
-			r.inflight--;
+			r.inflight -= r.done->len;
+			g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.done));
+			r.done = g_ptr_array_new ();
 			anything = TRUE;
 		}
+		g_mutex_unlock (&r.lock);
 		if (r.held->len > 0) {
 			if (results->len == 0)
 				oldest = t;
@@ -716,15 +763,16 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 			r.held = g_ptr_array_new ();
 		}
 		if (results->len > 0 &&
-		    (results->len >= r.limit || r.inflight == 0 || (t - oldest) * 1e6 >= COMMIT_AGE_US)) {
+		    (results->len * 2 >= r.limit || r.inflight == 0 || (t - oldest) * 1e6 >= COMMIT_AGE_US)) {
 			if (!commit_results (&r, results, error)) {
 				ok = FALSE;
 				break;
 			}
 		}
-		/* feed the workers: at most three messages per connection, its waiting one (see
-		 * worker_main) included, so the next is at hand when a reply comes */
-		while (r.inflight < 3 * MAX (r.workers, 1)) {
+		/* feed the workers: a few messages per connection, its waiting one (see worker_main)
+		 * included, so the next is at hand when a reply comes and a worker never waits
+		 * for this thread to be scheduled; not started ones are given back at the end */
+		while (r.inflight < FEED (r.workers)) {
 			if ((j = next_job (&r, mono (), error, &failed)) == NULL)
 				break;
 			g_async_queue_push (r.jobs, j);
@@ -744,18 +792,22 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 		if (!anything) {
 			/* wait for a result, a rate token, the next look at the ledger or the commit
 			 * of the results that wait */
-			guint64 wait_us = r.inflight > 0 ? 5000 : 20000;
+			gint64 wait_us = r.inflight > 0 ? 5000 : 20000;
 
 			if (results->len > 0)
-				wait_us = (guint64) CLAMP (COMMIT_AGE_US - (mono () - oldest) * 1e6, 500.0,
-				                           (double) wait_us);
-			j = g_async_queue_timeout_pop (r.results, wait_us);
-			if (j != NULL) {
-				if (results->len == 0)
-					oldest = mono ();
-				g_ptr_array_add (results, j);
-				r.inflight--;
+				wait_us = (gint64) CLAMP (COMMIT_AGE_US - (mono () - oldest) * 1e6, 500.0,
+				                          (double) wait_us);
+			g_mutex_lock (&r.lock);
+			if (r.done->len == 0) {
+				guint half = (r.limit + 1) / 2;
+
+				r.wake_done = MAX (1, MIN (r.inflight, half > results->len ? half - results->len : 1));
+				r.wake_queue = FEED (r.workers) / 2;
+				r.sleeping = TRUE;
+				g_cond_wait_until (&r.wake, &r.lock, g_get_monotonic_time () + wait_us);
+				r.sleeping = FALSE;
 			}
+			g_mutex_unlock (&r.lock);
 		}
 	}
 out:
@@ -786,14 +838,9 @@ out:
 	g_mutex_unlock (&r.lock);
 	for (guint i = 0; i < r.threads->len; i++)
 		g_thread_join (r.threads->pdata[i]);
-	while (r.inflight > 0) {
-		Job *j = g_async_queue_try_pop (r.results);
-
-		if (j == NULL)
-			break;
-		g_ptr_array_add (results, j);
-		r.inflight--;
-	}
+	/* every worker has ended: all it had is in DONE */
+	r.inflight -= MIN (r.inflight, r.done->len);
+	g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.done));
 	g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.held));
 	if (ok && !commit_results (&r, results, error))
 		ok = FALSE;
@@ -803,7 +850,7 @@ out:
 	/* after a store error the leases run out and the rows are sent by the next run */
 	g_ptr_array_unref (r.threads);
 	g_async_queue_unref (r.jobs);
-	g_async_queue_unref (r.results);
+	g_cond_clear (&r.wake);
 	g_hash_table_unref (r.camps);
 	g_hash_table_unref (r.domains);
 	g_mutex_clear (&r.lock);
