@@ -623,7 +623,9 @@ direct_pipelined (Direct *d, const char *from, GPtrArray *tos, GBytes *data, gpo
 		g_autofree char *r = NULL;
 
 		if ((code = direct_reply (d, &r)) == 0) {
-			outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, g_steal_pointer (&r));
+			/* a 421 before the hang-up says more than the hang-up */
+			outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL,
+			             failure ? g_steal_pointer (&failure) : g_steal_pointer (&r));
 			return;
 		}
 		/* RFC 2920: after a refused MAIL or every RCPT refused, DATA gets 503/554; the
