@@ -163,6 +163,20 @@ hand_back (Run *r, GPtrArray *outcomes)
 	g_ptr_array_set_size (outcomes, 0);
 }
 
+/* The duplicate window stays bounded: no message's content goes to the relay while a batch
+ * of 250s waits for its commit. Checked before every write that carries a "." (a submit
+ * that finishes the waiting message, or a flush), so each worker past this point adds at
+ * most one 250: at most batch - 1 + connections copies are accepted and uncommitted at any
+ * time. A message waiting for its content is not in the relay's hands: it may wait here. */
+static void
+wait_for_room (Run *r)
+{
+	g_mutex_lock (&r->lock);
+	while (r->uncommitted >= r->limit)
+		g_cond_wait (&r->cond, &r->lock);
+	g_mutex_unlock (&r->lock);
+}
+
 /* One connection. Messages are submitted to the relay pipelined (smtp-client.h): a message's
  * content goes out with the next message's envelope, so its outcome comes back one message
  * later; when no next message is at hand, the waiting one's content goes alone (a message
@@ -186,6 +200,7 @@ worker_main (gpointer data)
 			/* a moment for the next message to ride with the waiting one's content */
 			j = g_async_queue_timeout_pop (r->jobs, 1000);
 			if (j == NULL) {
+				wait_for_room (r);
 				pd_smtp_flush (smtp, outcomes);
 				hand_back (r, outcomes);
 				continue;
@@ -193,17 +208,12 @@ worker_main (gpointer data)
 		} else
 			j = g_async_queue_pop (r->jobs);
 		if (j == &stop_job) {
+			wait_for_room (r);
 			pd_smtp_flush (smtp, outcomes);
 			hand_back (r, outcomes);
 			break;
 		}
-		/* the duplicate window stays bounded: no new message while a batch waits. A
-		 * message waiting for its content is not in the relay's hands yet: it waits here
-		 * too, and goes when the next one does */
-		g_mutex_lock (&r->lock);
-		while (r->uncommitted >= r->limit)
-			g_cond_wait (&r->cond, &r->lock);
-		g_mutex_unlock (&r->lock);
+		wait_for_room (r);
 
 		raw = pd_campaign_mail_compose (j->mail, j->id, j->subscriber, j->address, j->name,
 		                                &verp, &error);
