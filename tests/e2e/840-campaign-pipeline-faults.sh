@@ -49,5 +49,8 @@ summary=$(check_sink news 0)
 rc=$?
 echo "# $summary" >>"$LOG"
 is "every other address exactly once, headers right" "$rc" 0
+check "a 451 to MAIL slowed the recipient's domain" \
+	grep -q 'answered "451 4.3.0 try again later (scripted MAIL)": slowed' "$SERVE_LOG"
+is "a 421 slowed no domain (the relay's trouble, not the domain's)" "$(grep -c 'answered "421' "$SERVE_LOG")" 0
 is "no domain left slowed" "$(db "SELECT count(*) FROM domain_pace WHERE next_at > strftime('%s')")" 0
 finish

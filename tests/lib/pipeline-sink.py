@@ -13,6 +13,7 @@
 # {"n", "mail_from", "rcpt", "data", "t"}, flushed before its 250 goes out), so
 # campaign-check.py reads it; events are lines {"event": ...}.
 #   --reject-local PREFIX       550 to RCPTs whose local part starts with PREFIX
+#   --tempfail-domain D:SECONDS 451 to RCPTs of domain D for the first SECONDS
 #   --tempfail-mail-every N     451 to every Nth MAIL (counted over all connections)
 #   --drop-at-dot-every N       the Nth "." gets no reply: the connection is closed (the
 #                               message is not accepted)
@@ -33,6 +34,7 @@ lock = threading.Lock()
 counters = {"mail": 0, "dot": 0, "n": 0}
 args = None
 out = None
+tempfail = {}  # domain: until (monotonic)
 
 
 def bump(name):
@@ -61,6 +63,9 @@ class Handler(socketserver.BaseRequestHandler):
     def setup(self):
         self.buf = b""
         self.request.settimeout(60)
+        # each reply is its own small write: without this, Nagle holds the second reply of
+        # a group until the client's delayed ACK (40 ms a group)
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def fill(self):
         data = self.request.recv(65536)
@@ -139,7 +144,12 @@ class Handler(socketserver.BaseRequestHandler):
                     self.reply("503 5.5.1 Error: need MAIL command")
                     continue
                 addr = cmd.split(":", 1)[1].strip().strip("<>")
-                local = addr.rpartition("@")[0].lower()
+                local, _, domain = addr.lower().rpartition("@")
+                until = tempfail.get(domain)
+                if until is not None and time.monotonic() < until:
+                    event("451", rcpt=addr)
+                    self.reply("451 4.7.1 try again later (scripted for %s)" % domain)
+                    continue
                 if args.reject_local and local.startswith(args.reject_local):
                     event("550", rcpt=addr)
                     self.reply("550 5.1.1 <%s>: no such user (scripted)" % addr)
@@ -198,12 +208,16 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--no-pipelining", action="store_true")
     p.add_argument("--reject-local", default="")
+    p.add_argument("--tempfail-domain", action="append")
     p.add_argument("--tempfail-mail-every", type=int, default=0)
     p.add_argument("--drop-at-dot-every", type=int, default=0)
     p.add_argument("--drop-after-dot-every", type=int, default=0)
     p.add_argument("--421-at-mail-every", dest="mail421_every", type=int, default=0)
     args = p.parse_args()
     out = open(args.out, "a")
+    for spec in args.tempfail_domain or []:
+        d, _, secs = spec.rpartition(":")
+        tempfail[d.lower()] = time.monotonic() + float(secs)
     server = Server(("127.0.0.1", args.port), Handler)
     with open(args.port_file + ".tmp", "w") as f:
         f.write("%d\n" % server.server_address[1])
