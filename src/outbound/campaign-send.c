@@ -562,6 +562,7 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 	GHashTableIter it;
 	gpointer key, value;
 	guint want = 0;
+	gboolean stopped = FALSE;
 
 	if (!pd_campaign_tick (app, pd_now (), error) ||
 	    (running = pd_store_campaign_list (app->store, "running", error)) == NULL ||
@@ -609,6 +610,27 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 		/* its mail may still be in a worker's hands: the Camp stays until the run ends */
 		if (!release_buffer (r, c, error))
 			return FALSE;
+		stopped = TRUE;
+	}
+	if (stopped) {
+		/* and so do its jobs handed out but not started (the workers' queue holds up to
+		 * FEED): they are held back and given back with the next commit */
+		GQueue keep = G_QUEUE_INIT;
+		Job *j;
+
+		while ((j = g_async_queue_try_pop (r->jobs)) != NULL) {
+			Camp *c = j == &stop_job ? NULL : g_hash_table_lookup (r->camps, &j->campaign);
+
+			if (c != NULL && !c->seen) {
+				j->held = TRUE;
+				j->result = PD_SMTP_TEMPFAIL;
+				g_ptr_array_add (r->held, j);
+				r->inflight--;
+			} else
+				g_queue_push_tail (&keep, j);
+		}
+		while ((j = g_queue_pop_head (&keep)) != NULL)
+			g_async_queue_push (r->jobs, j);
 	}
 	for (guint i = 0; i < pace->len; i++) {
 		PdDomainPace *p = pace->pdata[i];

@@ -14,6 +14,7 @@
 # campaign-check.py reads it; events are lines {"event": ...}.
 #   --reject-local PREFIX       550 to RCPTs whose local part starts with PREFIX
 #   --tempfail-domain D:SECONDS 451 to RCPTs of domain D for the first SECONDS
+#   --dot-delay S               wait S seconds before answering each "." (a slow relay)
 #   --tempfail-mail-every N     451 to every Nth MAIL (counted over all connections)
 #   --drop-at-dot-every N       the Nth "." gets no reply: the connection is closed (the
 #                               message is not accepted)
@@ -178,6 +179,8 @@ class Handler(socketserver.BaseRequestHandler):
             if ln == ".":
                 break
             lines.append(ln[1:] if ln.startswith(".") else ln)
+        if args.dot_delay > 0:
+            time.sleep(args.dot_delay)
         count = bump("dot")
         if self.buf.upper().startswith(b"MAIL"):
             event("cross")
@@ -209,6 +212,7 @@ def main():
     p.add_argument("--no-pipelining", action="store_true")
     p.add_argument("--reject-local", default="")
     p.add_argument("--tempfail-domain", action="append")
+    p.add_argument("--dot-delay", type=float, default=0.0)
     p.add_argument("--tempfail-mail-every", type=int, default=0)
     p.add_argument("--drop-at-dot-every", type=int, default=0)
     p.add_argument("--drop-after-dot-every", type=int, default=0)
