@@ -1,7 +1,7 @@
 #!/bin/bash
 # A pause stops a pipelining sender within about a second: the messages it had handed to its
 # connections but not started (the workers' queue holds up to 64) are given back, not sent
-# after the pause. A slow relay (50 ms per message, one connection: 20 a second) makes the
+# after the pause. A slow relay (100 ms per message, one connection: 10 a second) makes the
 # difference visible: after `announce pause` at most a second's worth arrives, not the queue.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
