@@ -91,6 +91,10 @@ typedef struct {
 	gboolean sleeping;  /* the dispatcher waits on WAKE */
 	guint wake_done;    /* ... until DONE holds this many */
 	guint wake_queue;   /* ... or fewer jobs than this wait for a worker */
+	/* domains that just answered 4xx, under LOCK: char* -> double* (monotonic seconds until
+	 * which the workers hold their jobs back), bridging the moment until the dispatcher has
+	 * recorded the back-off and taken the domain's queued jobs back */
+	GHashTable *hot;
 	GHashTable *camps;  /* gint64* id -> Camp* */
 	GHashTable *domains; /* char* -> Domain* */
 	double next_send;   /* the overall rate */
@@ -126,6 +130,8 @@ finish_message (const PdSettings *settings, GBytes *raw, GError **error)
 	return signed_raw;
 }
 
+static gboolean domain_tempfail (const char *reply);
+
 /* Under R->lock, after a result was added: wake the dispatcher if it waits for this. */
 static void
 wake_dispatcher (Run *r)
@@ -155,12 +161,36 @@ hand_back (Run *r, GPtrArray *outcomes)
 		j->reply = g_steal_pointer (&o->reply);
 		if (j->result == PD_SMTP_SENT)
 			sent++;
+		else if (j->result == PD_SMTP_TEMPFAIL && domain_tempfail (j->reply)) {
+			double *until = g_new (double, 1);
+
+			*until = mono () + 0.2;
+			g_hash_table_replace (r->hot, g_strdup (j->domain), until);
+		}
 		g_ptr_array_add (r->done, j);
 	}
 	r->uncommitted += sent;
 	wake_dispatcher (r);
 	g_mutex_unlock (&r->lock);
 	g_ptr_array_set_size (outcomes, 0);
+}
+
+/* Whether J's domain just answered 4xx on some connection: then J is not tried now but held
+ * (given back or deferred with the next commit, no attempt counted). Under R->lock. */
+static gboolean
+domain_hot (Run *r, const Job *j)
+{
+	double *until;
+
+	if (g_hash_table_size (r->hot) == 0)
+		return FALSE;
+	until = g_hash_table_lookup (r->hot, j->domain);
+	if (until == NULL)
+		return FALSE;
+	if (*until > mono ())
+		return TRUE;
+	g_hash_table_remove (r->hot, j->domain);
+	return FALSE;
 }
 
 /* The duplicate window stays bounded: no message's content goes to the relay while a batch
@@ -214,6 +244,16 @@ worker_main (gpointer data)
 			break;
 		}
 		wait_for_room (r);
+		g_mutex_lock (&r->lock);
+		if (domain_hot (r, j)) {
+			j->held = TRUE;
+			j->result = PD_SMTP_TEMPFAIL;
+			g_ptr_array_add (r->done, j);
+			wake_dispatcher (r);
+			g_mutex_unlock (&r->lock);
+			continue;
+		}
+		g_mutex_unlock (&r->lock);
 
 		raw = pd_campaign_mail_compose (j->mail, j->id, j->subscriber, j->address, j->name,
 		                                &verp, &error);
@@ -414,6 +454,35 @@ domain_tempfail (const char *reply)
 	       strncmp (reply, "421", 3) != 0;
 }
 
+/* Take back the jobs queued to the workers and not started whose campaign is no longer
+ * running or whose domain is slowed now: they are held (given back or deferred with the next
+ * commit, no attempt counted), not sent. The queue holds up to FEED jobs: without this a
+ * pause would let them all out, and a domain answering 4xx would get one try per queued row. */
+static void
+take_back_queued (Run *r)
+{
+	GQueue keep = G_QUEUE_INIT;
+	gint64 now = pd_now ();
+	Job *j;
+
+	if (r->held == NULL)
+		return; /* the run is ending: the workers are gone, nothing is queued */
+	while ((j = g_async_queue_try_pop (r->jobs)) != NULL) {
+		Camp *c = j == &stop_job ? NULL : g_hash_table_lookup (r->camps, &j->campaign);
+		Domain *d = j == &stop_job ? NULL : g_hash_table_lookup (r->domains, j->domain);
+
+		if ((c != NULL && !c->seen) || (d != NULL && d->next_at > now)) {
+			j->held = TRUE;
+			j->result = PD_SMTP_TEMPFAIL;
+			g_ptr_array_add (r->held, j);
+			r->inflight--;
+		} else
+			g_queue_push_tail (&keep, j);
+	}
+	while ((j = g_queue_pop_head (&keep)) != NULL)
+		g_async_queue_push (r->jobs, j);
+}
+
 /* Commit the results in RESULTS (Job*) in one transaction. */
 static gboolean
 commit_results (Run *r, GPtrArray *results, GError **error)
@@ -422,7 +491,7 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 	const PdCampaignSettings *cs = app->settings->campaign;
 	gint64 now = pd_now ();
 	guint sent = 0, relay_trouble = 0, i;
-	gboolean ok = TRUE;
+	gboolean ok = TRUE, slowed = FALSE;
 
 	if (results->len == 0)
 		return TRUE;
@@ -477,6 +546,7 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 					d->next_at = now + d->backoff;
 					ok = pd_store_domain_pace_set (app->store, j->domain, d->backoff, d->next_at,
 					                               now, error);
+					slowed = TRUE;
 					pd_log_info ("domain=%s answered \"%s\": slowed, next try in %" G_GINT64_FORMAT " s",
 					             j->domain, reply, d->backoff);
 				}
@@ -505,6 +575,8 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 	g_cond_broadcast (&r->cond);
 	g_mutex_unlock (&r->lock);
 	g_ptr_array_set_size (results, 0);
+	if (slowed)
+		take_back_queued (r);
 	return TRUE;
 }
 
@@ -612,26 +684,8 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 			return FALSE;
 		stopped = TRUE;
 	}
-	if (stopped) {
-		/* and so do its jobs handed out but not started (the workers' queue holds up to
-		 * FEED): they are held back and given back with the next commit */
-		GQueue keep = G_QUEUE_INIT;
-		Job *j;
-
-		while ((j = g_async_queue_try_pop (r->jobs)) != NULL) {
-			Camp *c = j == &stop_job ? NULL : g_hash_table_lookup (r->camps, &j->campaign);
-
-			if (c != NULL && !c->seen) {
-				j->held = TRUE;
-				j->result = PD_SMTP_TEMPFAIL;
-				g_ptr_array_add (r->held, j);
-				r->inflight--;
-			} else
-				g_queue_push_tail (&keep, j);
-		}
-		while ((j = g_queue_pop_head (&keep)) != NULL)
-			g_async_queue_push (r->jobs, j);
-	}
+	if (stopped)
+		take_back_queued (r); /* and so do its jobs handed out but not started */
 	for (guint i = 0; i < pace->len; i++) {
 		PdDomainPace *p = pace->pdata[i];
 		Domain *d = domain_get (r, p->domain);
@@ -743,6 +797,7 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 	r.jobs = g_async_queue_new ();
 	r.done = g_ptr_array_new ();
 	g_cond_init (&r.wake);
+	r.hot = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	r.threads = g_ptr_array_new ();
 	r.held = g_ptr_array_new ();
 	r.camps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) camp_free);
@@ -883,6 +938,7 @@ out:
 	g_ptr_array_unref (r.threads);
 	g_async_queue_unref (r.jobs);
 	g_cond_clear (&r.wake);
+	g_hash_table_unref (r.hot);
 	g_hash_table_unref (r.camps);
 	g_hash_table_unref (r.domains);
 	g_mutex_clear (&r.lock);
