@@ -19,6 +19,10 @@
 #define FETCH 64          /* rows leased per transaction */
 #define COMMIT_AGE_US 20000 /* a 250 waits at most this long for its commit */
 #define MAX_ATTEMPTS 30   /* a domain answered 4xx this often: the row fails */
+/* jobs handed to the workers at most (started or not): enough that a worker finds its next
+ * message at hand while this thread leases rows or waits to be scheduled (else it sends the
+ * waiting message alone, a round trip more); the dispatcher is woken when half are gone */
+#define FEED(workers) MAX (8 * (workers), 64u)
 
 typedef struct {
 	gint64 id;
@@ -71,7 +75,6 @@ typedef struct {
 	PdSmtpSettings ss;
 	char *password;
 	GAsyncQueue *jobs;
-	GAsyncQueue *results;
 	GPtrArray *threads;
 	guint workers;      /* live workers (sentinels sent subtract) */
 	guint inflight;     /* jobs handed out whose result has not come back */
@@ -80,6 +83,18 @@ typedef struct {
 	GCond cond;
 	guint uncommitted;
 	guint limit;
+	/* results back from the workers (Job*), under LOCK. The dispatcher is woken for them
+	 * only when it has something to do (a commit's worth, all in flight back, the workers'
+	 * queue running low): not once per message */
+	GPtrArray *done;
+	GCond wake;
+	gboolean sleeping;  /* the dispatcher waits on WAKE */
+	guint wake_done;    /* ... until DONE holds this many */
+	guint wake_queue;   /* ... or fewer jobs than this wait for a worker */
+	/* domains that just answered 4xx, under LOCK: char* -> double* (monotonic seconds until
+	 * which the workers hold their jobs back), bridging the moment until the dispatcher has
+	 * recorded the back-off and taken the domain's queued jobs back */
+	GHashTable *hot;
 	GHashTable *camps;  /* gint64* id -> Camp* */
 	GHashTable *domains; /* char* -> Domain* */
 	double next_send;   /* the overall rate */
@@ -115,25 +130,129 @@ finish_message (const PdSettings *settings, GBytes *raw, GError **error)
 	return signed_raw;
 }
 
+static gboolean domain_tempfail (const char *reply);
+
+/* Under R->lock, after a result was added: wake the dispatcher if it waits for this. */
+static void
+wake_dispatcher (Run *r)
+{
+	if (r->sleeping && (r->done->len >= r->wake_done ||
+	                    (guint) MAX (0, g_async_queue_length (r->jobs)) < r->wake_queue)) {
+		r->sleeping = FALSE;
+		g_cond_signal (&r->wake);
+	}
+}
+
+/* Give the outcomes in OUTCOMES back to the dispatcher, each in its Job; a 250 counts as
+ * uncommitted from here on. */
+static void
+hand_back (Run *r, GPtrArray *outcomes)
+{
+	guint sent = 0, i;
+
+	if (outcomes->len == 0)
+		return;
+	g_mutex_lock (&r->lock);
+	for (i = 0; i < outcomes->len; i++) {
+		PdSmtpOutcome *o = outcomes->pdata[i];
+		Job *j = o->tag;
+
+		j->result = o->result;
+		j->reply = g_steal_pointer (&o->reply);
+		if (j->result == PD_SMTP_SENT)
+			sent++;
+		else if (j->result == PD_SMTP_TEMPFAIL && domain_tempfail (j->reply)) {
+			double *until = g_new (double, 1);
+
+			*until = mono () + 0.2;
+			g_hash_table_replace (r->hot, g_strdup (j->domain), until);
+		}
+		g_ptr_array_add (r->done, j);
+	}
+	r->uncommitted += sent;
+	wake_dispatcher (r);
+	g_mutex_unlock (&r->lock);
+	g_ptr_array_set_size (outcomes, 0);
+}
+
+/* Whether J's domain just answered 4xx on some connection: then J is not tried now but held
+ * (given back or deferred with the next commit, no attempt counted). Under R->lock. */
+static gboolean
+domain_hot (Run *r, const Job *j)
+{
+	double *until;
+
+	if (g_hash_table_size (r->hot) == 0)
+		return FALSE;
+	until = g_hash_table_lookup (r->hot, j->domain);
+	if (until == NULL)
+		return FALSE;
+	if (*until > mono ())
+		return TRUE;
+	g_hash_table_remove (r->hot, j->domain);
+	return FALSE;
+}
+
+/* The duplicate window stays bounded: no message's content goes to the relay while a batch
+ * of 250s waits for its commit. Checked before every write that carries a "." (a submit
+ * that finishes the waiting message, or a flush), so each worker past this point adds at
+ * most one 250: at most batch - 1 + connections copies are accepted and uncommitted at any
+ * time. A message waiting for its content is not in the relay's hands: it may wait here. */
+static void
+wait_for_room (Run *r)
+{
+	g_mutex_lock (&r->lock);
+	while (r->uncommitted >= r->limit)
+		g_cond_wait (&r->cond, &r->lock);
+	g_mutex_unlock (&r->lock);
+}
+
+/* One connection. Messages are submitted to the relay pipelined (smtp-client.h): a message's
+ * content goes out with the next message's envelope, so its outcome comes back one message
+ * later; when no next message is at hand, the waiting one's content goes alone (a message
+ * never waits on the relay for a job). A row is 'sent' only with its own 250. */
 static gpointer
 worker_main (gpointer data)
 {
 	Run *r = data;
 	g_autoptr (PdSmtp) smtp = pd_smtp_new (&r->ss);
+	g_autoptr (GPtrArray) outcomes =
+		g_ptr_array_new_with_free_func ((GDestroyNotify) pd_smtp_outcome_free);
 	const PdSettings *settings = r->settings;
 
 	for (;;) {
-		Job *j = g_async_queue_pop (r->jobs);
+		Job *j;
 		g_autoptr (GError) error = NULL;
 		g_autoptr (GBytes) raw = NULL;
 		g_autofree char *verp = NULL;
 
-		if (j == &stop_job)
+		if (pd_smtp_pending (smtp)) {
+			/* a moment for the next message to ride with the waiting one's content */
+			j = g_async_queue_timeout_pop (r->jobs, 1000);
+			if (j == NULL) {
+				wait_for_room (r);
+				pd_smtp_flush (smtp, outcomes);
+				hand_back (r, outcomes);
+				continue;
+			}
+		} else
+			j = g_async_queue_pop (r->jobs);
+		if (j == &stop_job) {
+			wait_for_room (r);
+			pd_smtp_flush (smtp, outcomes);
+			hand_back (r, outcomes);
 			break;
-		/* the duplicate window stays bounded: no new message while a batch waits */
+		}
+		wait_for_room (r);
 		g_mutex_lock (&r->lock);
-		while (r->uncommitted >= r->limit)
-			g_cond_wait (&r->cond, &r->lock);
+		if (domain_hot (r, j)) {
+			j->held = TRUE;
+			j->result = PD_SMTP_TEMPFAIL;
+			g_ptr_array_add (r->done, j);
+			wake_dispatcher (r);
+			g_mutex_unlock (&r->lock);
+			continue;
+		}
 		g_mutex_unlock (&r->lock);
 
 		raw = pd_campaign_mail_compose (j->mail, j->id, j->subscriber, j->address, j->name,
@@ -143,17 +262,16 @@ worker_main (gpointer data)
 		if (raw == NULL) {
 			j->result = PD_SMTP_PERMFAIL;
 			j->reply = g_strdup_printf ("not composed: %s", error->message);
+			g_mutex_lock (&r->lock);
+			g_ptr_array_add (r->done, j);
+			wake_dispatcher (r);
+			g_mutex_unlock (&r->lock);
 		} else {
 			const char *rcpts[] = { j->address, NULL };
 
-			j->result = pd_smtp_send (smtp, verp, rcpts, raw, &j->reply);
+			pd_smtp_submit (smtp, verp, rcpts, raw, j, outcomes);
+			hand_back (r, outcomes);
 		}
-		if (j->result == PD_SMTP_SENT) {
-			g_mutex_lock (&r->lock);
-			r->uncommitted++;
-			g_mutex_unlock (&r->lock);
-		}
-		g_async_queue_push (r->results, j);
 	}
 	return NULL;
 }
@@ -222,9 +340,30 @@ per_domain_interval (Run *r, const Camp *c)
 	return n > 0 ? 60.0 / n : 0;
 }
 
-/* Lease up to FETCH due rows of C into its buffer. FALSE only on a store error. */
+static gboolean lease_rows_txn (Run *r, Camp *c, GError **error);
+
+/* Lease up to FETCH due rows of C into its buffer. FALSE only on a store error. The lease is
+ * committed without waiting for the disk (a third of the sender's fsyncs otherwise, and the
+ * dispatcher feeds no worker while it waits): it only needs to survive the process, which a
+ * relaxed WAL commit does; the next durable commit (the 250s') carries it to disk before
+ * anything it leads to is recorded, and if the machine dies first the rows are simply due
+ * again, as with a lease that ran out. */
 static gboolean
 lease_rows (Run *r, Camp *c, GError **error)
+{
+	PdStore *store = (*r->app)->store;
+	gboolean durable = pd_store_is_durable (store), ok;
+
+	if (durable && !pd_store_set_durable (store, FALSE, error))
+		return FALSE;
+	ok = lease_rows_txn (r, c, error);
+	if (durable && !pd_store_set_durable (store, TRUE, ok ? error : NULL))
+		ok = FALSE;
+	return ok;
+}
+
+static gboolean
+lease_rows_txn (Run *r, Camp *c, GError **error)
 {
 	PdApp *app = *r->app;
 	gint64 now = pd_now ();
@@ -305,11 +444,43 @@ release_buffer (Run *r, Camp *c, GError **error)
 	return pd_store_commit (store, error);
 }
 
-/* "4xx ..." from the relay: the recipient's domain said later (not our relay connection). */
+/* "4xx ..." from the relay: the recipient's domain said later (not our relay connection).
+ * 421 is the relay closing the connection (shutting down, too many errors or connections):
+ * the relay's trouble, not the domain's. */
 static gboolean
 domain_tempfail (const char *reply)
 {
-	return reply && reply[0] == '4' && g_ascii_isdigit (reply[1]) && g_ascii_isdigit (reply[2]);
+	return reply && reply[0] == '4' && g_ascii_isdigit (reply[1]) && g_ascii_isdigit (reply[2]) &&
+	       strncmp (reply, "421", 3) != 0;
+}
+
+/* Take back the jobs queued to the workers and not started whose campaign is no longer
+ * running or whose domain is slowed now: they are held (given back or deferred with the next
+ * commit, no attempt counted), not sent. The queue holds up to FEED jobs: without this a
+ * pause would let them all out, and a domain answering 4xx would get one try per queued row. */
+static void
+take_back_queued (Run *r)
+{
+	GQueue keep = G_QUEUE_INIT;
+	gint64 now = pd_now ();
+	Job *j;
+
+	if (r->held == NULL)
+		return; /* the run is ending: the workers are gone, nothing is queued */
+	while ((j = g_async_queue_try_pop (r->jobs)) != NULL) {
+		Camp *c = j == &stop_job ? NULL : g_hash_table_lookup (r->camps, &j->campaign);
+		Domain *d = j == &stop_job ? NULL : g_hash_table_lookup (r->domains, j->domain);
+
+		if ((c != NULL && !c->seen) || (d != NULL && d->next_at > now)) {
+			j->held = TRUE;
+			j->result = PD_SMTP_TEMPFAIL;
+			g_ptr_array_add (r->held, j);
+			r->inflight--;
+		} else
+			g_queue_push_tail (&keep, j);
+	}
+	while ((j = g_queue_pop_head (&keep)) != NULL)
+		g_async_queue_push (r->jobs, j);
 }
 
 /* Commit the results in RESULTS (Job*) in one transaction. */
@@ -320,7 +491,7 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 	const PdCampaignSettings *cs = app->settings->campaign;
 	gint64 now = pd_now ();
 	guint sent = 0, relay_trouble = 0, i;
-	gboolean ok = TRUE;
+	gboolean ok = TRUE, slowed = FALSE;
 
 	if (results->len == 0)
 		return TRUE;
@@ -375,6 +546,7 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 					d->next_at = now + d->backoff;
 					ok = pd_store_domain_pace_set (app->store, j->domain, d->backoff, d->next_at,
 					                               now, error);
+					slowed = TRUE;
 					pd_log_info ("domain=%s answered \"%s\": slowed, next try in %" G_GINT64_FORMAT " s",
 					             j->domain, reply, d->backoff);
 				}
@@ -403,6 +575,8 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 	g_cond_broadcast (&r->cond);
 	g_mutex_unlock (&r->lock);
 	g_ptr_array_set_size (results, 0);
+	if (slowed)
+		take_back_queued (r);
 	return TRUE;
 }
 
@@ -460,6 +634,7 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 	GHashTableIter it;
 	gpointer key, value;
 	guint want = 0;
+	gboolean stopped = FALSE;
 
 	if (!pd_campaign_tick (app, pd_now (), error) ||
 	    (running = pd_store_campaign_list (app->store, "running", error)) == NULL ||
@@ -507,7 +682,10 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 		/* its mail may still be in a worker's hands: the Camp stays until the run ends */
 		if (!release_buffer (r, c, error))
 			return FALSE;
+		stopped = TRUE;
 	}
+	if (stopped)
+		take_back_queued (r); /* and so do its jobs handed out but not started */
 	for (guint i = 0; i < pace->len; i++) {
 		PdDomainPace *p = pace->pdata[i];
 		Domain *d = domain_get (r, p->domain);
@@ -617,7 +795,9 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 	r.ss.helo = s->helo ? s->helo : s->domain;
 	r.ss.timeout = 120;
 	r.jobs = g_async_queue_new ();
-	r.results = g_async_queue_new ();
+	r.done = g_ptr_array_new ();
+	g_cond_init (&r.wake);
+	r.hot = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	r.threads = g_ptr_array_new ();
 	r.held = g_ptr_array_new ();
 	r.camps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) camp_free);
@@ -650,15 +830,19 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 				last_reclaim = t;
 			last_refresh = t;
 		}
-		/* results: commit when a batch is full, when the oldest waited long enough, or when
-		 * nothing else is in flight */
-		while ((j = g_async_queue_try_pop (r.results)) != NULL) {
+		/* results: commit when half a batch waits (the workers go on sending the other
+		 * half meanwhile instead of all stopping at the limit while this thread is woken and
+		 * commits), when the oldest waited long enough, or when nothing else is in flight */
+		g_mutex_lock (&r.lock);
+		if (r.done->len > 0) {
 			if (results->len == 0)
 				oldest = t;
-			g_ptr_array_add (results, j);
-			r.inflight--;
+			r.inflight -= r.done->len;
+			g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.done));
+			r.done = g_ptr_array_new ();
 			anything = TRUE;
 		}
+		g_mutex_unlock (&r.lock);
 		if (r.held->len > 0) {
 			if (results->len == 0)
 				oldest = t;
@@ -666,14 +850,16 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 			r.held = g_ptr_array_new ();
 		}
 		if (results->len > 0 &&
-		    (results->len >= r.limit || r.inflight == 0 || (t - oldest) * 1e6 >= COMMIT_AGE_US)) {
+		    (results->len * 2 >= r.limit || r.inflight == 0 || (t - oldest) * 1e6 >= COMMIT_AGE_US)) {
 			if (!commit_results (&r, results, error)) {
 				ok = FALSE;
 				break;
 			}
 		}
-		/* feed the workers: at most two messages waiting per connection */
-		while (r.inflight < 2 * MAX (r.workers, 1)) {
+		/* feed the workers: a few messages per connection, its waiting one (see worker_main)
+		 * included, so the next is at hand when a reply comes and a worker never waits
+		 * for this thread to be scheduled; not started ones are given back at the end */
+		while (r.inflight < FEED (r.workers)) {
 			if ((j = next_job (&r, mono (), error, &failed)) == NULL)
 				break;
 			g_async_queue_push (r.jobs, j);
@@ -691,14 +877,24 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 		else if ((t - idle_since) * 1000 >= idle_ms)
 			break;
 		if (!anything) {
-			/* wait for a result, a rate token or the next look at the ledger */
-			j = g_async_queue_timeout_pop (r.results, r.inflight > 0 ? 5000 : 20000);
-			if (j != NULL) {
-				if (results->len == 0)
-					oldest = mono ();
-				g_ptr_array_add (results, j);
-				r.inflight--;
+			/* wait for a result, a rate token, the next look at the ledger or the commit
+			 * of the results that wait */
+			gint64 wait_us = r.inflight > 0 ? 5000 : 20000;
+
+			if (results->len > 0)
+				wait_us = (gint64) CLAMP (COMMIT_AGE_US - (mono () - oldest) * 1e6, 500.0,
+				                          (double) wait_us);
+			g_mutex_lock (&r.lock);
+			if (r.done->len == 0) {
+				guint half = (r.limit + 1) / 2;
+
+				r.wake_done = MAX (1, MIN (r.inflight, half > results->len ? half - results->len : 1));
+				r.wake_queue = FEED (r.workers) / 2;
+				r.sleeping = TRUE;
+				g_cond_wait_until (&r.wake, &r.lock, g_get_monotonic_time () + wait_us);
+				r.sleeping = FALSE;
 			}
+			g_mutex_unlock (&r.lock);
 		}
 	}
 out:
@@ -729,14 +925,9 @@ out:
 	g_mutex_unlock (&r.lock);
 	for (guint i = 0; i < r.threads->len; i++)
 		g_thread_join (r.threads->pdata[i]);
-	while (r.inflight > 0) {
-		Job *j = g_async_queue_try_pop (r.results);
-
-		if (j == NULL)
-			break;
-		g_ptr_array_add (results, j);
-		r.inflight--;
-	}
+	/* every worker has ended: all it had is in DONE */
+	r.inflight -= MIN (r.inflight, r.done->len);
+	g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.done));
 	g_ptr_array_extend_and_steal (results, g_steal_pointer (&r.held));
 	if (ok && !commit_results (&r, results, error))
 		ok = FALSE;
@@ -746,7 +937,8 @@ out:
 	/* after a store error the leases run out and the rows are sent by the next run */
 	g_ptr_array_unref (r.threads);
 	g_async_queue_unref (r.jobs);
-	g_async_queue_unref (r.results);
+	g_cond_clear (&r.wake);
+	g_hash_table_unref (r.hot);
 	g_hash_table_unref (r.camps);
 	g_hash_table_unref (r.domains);
 	g_mutex_clear (&r.lock);

@@ -9,7 +9,12 @@
  * it and its 'sent' was not committed yet: at most [campaign] batch (250s awaiting their
  * commit) + the campaign's connections (messages in the relay's hands) per kill. Nothing is
  * lost: every row not committed as sent is still 'sending' under the dead sender's lease and
- * is sent again once the lease is freed (at once when the dead process was on this host). */
+ * is sent again once the lease is freed (at once when the dead process was on this host).
+ * Each connection pipelines across messages (pd_smtp_submit): a message's content goes out
+ * with the next message's envelope and its 250 is read one message later. That does not widen
+ * the window: a message whose envelope was accepted but whose content has not gone out is not
+ * delivered (the relay drops it with the connection), and the batch check stands before every
+ * write that carries a "." (so each connection adds at most one unread 250). */
 #ifndef PD_CAMPAIGN_SEND_H
 #define PD_CAMPAIGN_SEND_H
 

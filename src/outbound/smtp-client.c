@@ -5,7 +5,9 @@
  * Two ways to talk: a plain smtp:// relay without AUTH or STARTTLS (the usual local Postfix)
  * is spoken to directly over a socket, with RFC 2920 PIPELINING when the relay offers it:
  * MAIL, RCPT and DATA go in one write and their replies are read together, so a message costs
- * two round trips, not four. TLS and AUTH go through one libcurl easy handle (no pipelining
+ * two round trips, not four; with pd_smtp_submit() the next message's commands ride with this
+ * one's content and "." (RFC 2920 lets the content open a group), so a stream of messages
+ * costs one round trip each. TLS and AUTH go through one libcurl easy handle (no pipelining
  * there); the relay's reply is then read from curl's debug stream. */
 #include "outbound/smtp-client.h"
 
@@ -29,6 +31,11 @@ typedef struct {
 	gboolean pipelining;  /* the relay said PIPELINING to EHLO */
 	gboolean need_rset;   /* the last transaction ended in an error: RSET before the next */
 	GString *in;          /* bytes read and not yet taken as lines */
+	/* Cross-message pipelining: the message whose DATA got its 354 and whose content goes
+	 * out at the head of the next group (or in pd_smtp_flush()). NULL: none. */
+	GBytes *waiting;
+	gpointer waiting_tag;
+	GByteArray *out;      /* the group being written, kept: no allocation per message */
 } Direct;
 
 struct PdSmtp {
@@ -64,36 +71,43 @@ global_init (gpointer unused)
 	return NULL;
 }
 
-/* A copy of DATA with every bare LF made CRLF, ending in CRLF; with DOT_STUFF, a line that
- * begins with "." gets another in front (RFC 5321 4.5.2). (transfer full) */
+/* Append DATA (LEN bytes) to OUT with every bare LF made CRLF, ending in CRLF (unless empty);
+ * with DOT_STUFF, a line that begins with "." gets another in front (RFC 5321 4.5.2). A line
+ * at a time: memchr finds the line ends. */
+static void
+crlf_append (GByteArray *out, const char *p, gsize len, gboolean dot_stuff)
+{
+	const char *line = p, *end = p + len;
+
+	while (line < end) {
+		const char *nl = memchr (line, '\n', (gsize) (end - line));
+		gsize n;
+
+		if (dot_stuff && *line == '.')
+			g_byte_array_append (out, (const guint8 *) ".", 1);
+		if (nl == NULL) {
+			g_byte_array_append (out, (const guint8 *) line, (guint) (end - line));
+			g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+			break;
+		}
+		n = (gsize) (nl - line);
+		if (n > 0 && nl[-1] == '\r')
+			n--;
+		g_byte_array_append (out, (const guint8 *) line, (guint) n);
+		g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+		line = nl + 1;
+	}
+}
+
+/* A copy of DATA as crlf_append() makes it. (transfer full) */
 static GBytes *
 crlf_copy (GBytes *data, gboolean dot_stuff)
 {
-	gsize len, i, start = 0;
+	gsize len;
 	const char *p = g_bytes_get_data (data, &len);
 	GByteArray *out = g_byte_array_sized_new (len + len / 32 + 8);
-	gboolean bol = TRUE;
 
-	for (i = 0; i < len; i++) {
-		if (bol && dot_stuff && p[i] == '.') {
-			g_byte_array_append (out, (const guint8 *) p + start, i - start);
-			g_byte_array_append (out, (const guint8 *) ".", 1);
-			start = i;
-		}
-		bol = FALSE;
-		if (p[i] == '\n') {
-			if (i == 0 || p[i - 1] != '\r') {
-				g_byte_array_append (out, (const guint8 *) p + start, i - start);
-				g_byte_array_append (out, (const guint8 *) "\r", 1);
-				start = i;
-			}
-			bol = TRUE;
-		}
-	}
-	g_byte_array_append (out, (const guint8 *) p + start, len - start);
-	if (out->len > 0 && !(out->len >= 2 && out->data[out->len - 2] == '\r' &&
-	                      out->data[out->len - 1] == '\n'))
-		g_byte_array_append (out, (const guint8 *) "\r\n", 2);
+	crlf_append (out, p, len, dot_stuff);
 	return g_byte_array_free_to_bytes (out);
 }
 
@@ -216,6 +230,8 @@ direct_close (Direct *d)
 	d->fd = -1;
 	g_string_truncate (d->in, 0);
 	d->need_rset = FALSE;
+	/* a message waiting for its content is not delivered: the relay drops its envelope */
+	g_clear_pointer (&d->waiting, g_bytes_unref);
 }
 
 /* Write all of BUF. On failure the connection is closed and *WHY_R says why. */
@@ -399,6 +415,27 @@ envelope_result (long code)
 	return code >= 500 && code < 600 && code != 530 ? PD_SMTP_PERMFAIL : PD_SMTP_TEMPFAIL;
 }
 
+/* What the reply CODE to the end of a message's content means. */
+static PdSmtpResult
+content_result (long code)
+{
+	if (code >= 200 && code < 300)
+		return PD_SMTP_SENT;
+	return code >= 500 && code < 600 ? PD_SMTP_PERMFAIL : PD_SMTP_TEMPFAIL;
+}
+
+static void
+outcome_add (GPtrArray *outcomes, gpointer tag, PdSmtpResult result, char *reply)
+{
+	PdSmtpOutcome *o = g_new (PdSmtpOutcome, 1);
+
+	o->tag = tag;
+	o->result = result;
+	o->reply = reply; /* (transfer full) */
+	g_ptr_array_add (outcomes, o);
+}
+
+/* One message, one command and one reply at a time: a relay without PIPELINING. */
 static PdSmtpResult
 direct_send (Direct *d, const char *from, GPtrArray *tos, GBytes *data, char **reply_r)
 {
@@ -431,49 +468,24 @@ direct_send (Direct *d, const char *from, GPtrArray *tos, GBytes *data, char **r
 	g_string_append (cmds, "DATA\r\n");
 	replies = tos->len + 2;
 
-	if (d->pipelining) {
-		/* RFC 2920: the whole group in one write, DATA last; then every reply in order */
-		if (!direct_write (d, cmds->str, cmds->len, &why))
+	/* one command, one reply */
+	const char *line = cmds->str;
+
+	for (i = 0; i < replies && failure == NULL; i++) {
+		const char *end = strstr (line, "\r\n") + 2;
+		g_autofree char *r = NULL;
+
+		if (!direct_write (d, line, (gsize) (end - line), &why))
 			goto tempfail;
-		for (i = 0; i < replies; i++) {
-			g_autofree char *r = NULL;
-
-			if ((code = direct_reply (d, &r)) == 0) {
-				why = g_steal_pointer (&r);
-				goto tempfail;
-			}
-			if (i < replies - 1 ? code >= 400 : code != 354) {
-				if (failure == NULL) {
-					failure = g_steal_pointer (&r);
-					fail_code = code;
-				}
-			}
+		if ((code = direct_reply (d, &r)) == 0) {
+			why = g_steal_pointer (&r);
+			goto tempfail;
 		}
-		if (failure != NULL && code == 354) {
-			/* some recipient was refused but the relay waits for the message: there is
-			 * no way to cancel DATA but to hang up, which drops the transaction */
-			direct_close (d);
+		if (i < replies - 1 ? code >= 400 : code != 354) {
+			failure = g_steal_pointer (&r);
+			fail_code = code;
 		}
-	} else {
-		/* one command, one reply */
-		const char *line = cmds->str;
-
-		for (i = 0; i < replies && failure == NULL; i++) {
-			const char *end = strstr (line, "\r\n") + 2;
-			g_autofree char *r = NULL;
-
-			if (!direct_write (d, line, (gsize) (end - line), &why))
-				goto tempfail;
-			if ((code = direct_reply (d, &r)) == 0) {
-				why = g_steal_pointer (&r);
-				goto tempfail;
-			}
-			if (i < replies - 1 ? code >= 400 : code != 354) {
-				failure = g_steal_pointer (&r);
-				fail_code = code;
-			}
-			line = end;
-		}
+		line = end;
 	}
 	if (failure != NULL) {
 		if (d->fd >= 0)
@@ -500,9 +512,7 @@ direct_send (Direct *d, const char *from, GPtrArray *tos, GBytes *data, char **r
 		}
 		if (reply_r)
 			*reply_r = g_steal_pointer (&r);
-		if (code >= 200 && code < 300)
-			return PD_SMTP_SENT;
-		return code >= 500 && code < 600 ? PD_SMTP_PERMFAIL : PD_SMTP_TEMPFAIL;
+		return content_result (code);
 	}
 
 tempfail:
@@ -511,6 +521,175 @@ tempfail:
 	if (reply_r)
 		*reply_r = g_steal_pointer (&why);
 	return PD_SMTP_TEMPFAIL;
+}
+
+/* The content of the waiting message and its end, appended to D->out; the message is no
+ * longer waiting (its outcome comes with the reply to this "."). */
+static gpointer
+take_waiting (Direct *d)
+{
+	gsize len;
+	const char *p = g_bytes_get_data (d->waiting, &len);
+
+	crlf_append (d->out, p, len, TRUE);
+	g_byte_array_append (d->out, (const guint8 *) ".\r\n", 3);
+	g_clear_pointer (&d->waiting, g_bytes_unref);
+	return d->waiting_tag;
+}
+
+/* Read the reply to the "." of the message TAG and add its outcome. FALSE: the connection
+ * is gone (the outcome says why), nothing more can be read. */
+static gboolean
+read_content_reply (Direct *d, gpointer tag, GPtrArray *outcomes, char **why_r)
+{
+	char *r = NULL;
+	long code = direct_reply (d, &r);
+
+	if (code == 0) {
+		/* no 250 was read: not delivered as far as we know, it goes again */
+		*why_r = g_strdup (r);
+		outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, r);
+		return FALSE;
+	}
+	outcome_add (outcomes, tag, content_result (code), r);
+	return TRUE;
+}
+
+/* RFC 2920 across messages, on a connected relay that offers PIPELINING: one write carries
+ * the waiting message's content and "." (or an RSET after a failed envelope), then this
+ * message's MAIL, RCPT... and DATA, last in the group as the RFC wants; the replies are read
+ * in order. The content of this message waits for the next group: it may only follow a 354. */
+static void
+direct_pipelined (Direct *d, const char *from, GPtrArray *tos, GBytes *data, gpointer tag,
+                  GPtrArray *outcomes)
+{
+	g_autofree char *why = NULL, *failure = NULL;
+	gpointer before = NULL;
+	gboolean had_waiting = d->waiting != NULL, rset = FALSE, hang_up = FALSE;
+	long code = 0, fail_code = 0;
+	guint i, replies;
+
+	g_byte_array_set_size (d->out, 0);
+	if (had_waiting)
+		before = take_waiting (d);
+	else if (d->need_rset) {
+		/* the last envelope failed (after a refused RCPT the relay still holds the MAIL):
+		 * RSET may stand anywhere in a group */
+		g_byte_array_append (d->out, (const guint8 *) "RSET\r\n", 6);
+		rset = TRUE;
+	}
+	d->need_rset = FALSE;
+	{
+		g_autofree char *mail = g_strdup_printf ("MAIL FROM:%s\r\n", from);
+
+		g_byte_array_append (d->out, (const guint8 *) mail, (guint) strlen (mail));
+	}
+	for (i = 0; i < tos->len; i++) {
+		const char *to = tos->pdata[i];
+
+		g_byte_array_append (d->out, (const guint8 *) "RCPT TO:", 8);
+		g_byte_array_append (d->out, (const guint8 *) to, (guint) strlen (to));
+		g_byte_array_append (d->out, (const guint8 *) "\r\n", 2);
+	}
+	g_byte_array_append (d->out, (const guint8 *) "DATA\r\n", 6);
+	replies = tos->len + 2;
+
+	if (!direct_write (d, (const char *) d->out->data, d->out->len, &why)) {
+		/* whatever the relay got of it, no 250 was read: both go again */
+		if (had_waiting)
+			outcome_add (outcomes, before, PD_SMTP_TEMPFAIL, g_strdup (why));
+		outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, g_steal_pointer (&why));
+		return;
+	}
+	if (had_waiting && !read_content_reply (d, before, outcomes, &why)) {
+		outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, g_steal_pointer (&why));
+		return;
+	}
+	if (rset) {
+		g_autofree char *r = NULL;
+
+		if ((code = direct_reply (d, &r)) == 0) {
+			outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, g_steal_pointer (&r));
+			return;
+		}
+		if (code != 250) {
+			/* the relay is confused: this message for later, a fresh connection then */
+			failure = g_steal_pointer (&r);
+			fail_code = 451;
+			hang_up = TRUE; /* once the rest is read */
+		}
+	}
+	for (i = 0; i < replies; i++) {
+		g_autofree char *r = NULL;
+
+		if ((code = direct_reply (d, &r)) == 0) {
+			/* a 421 before the hang-up says more than the hang-up */
+			outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL,
+			             failure ? g_steal_pointer (&failure) : g_steal_pointer (&r));
+			return;
+		}
+		/* RFC 2920: after a refused MAIL or every RCPT refused, DATA gets 503/554; the
+		 * first failure is the one that says why */
+		if ((i < replies - 1 ? code >= 400 : code != 354) && failure == NULL) {
+			failure = g_steal_pointer (&r);
+			fail_code = code;
+		}
+	}
+	if (failure == NULL) {
+		d->waiting = g_bytes_ref (data);
+		d->waiting_tag = tag;
+		return;
+	}
+	if (code == 354 || hang_up)
+		/* some recipient was refused but the relay waits for the message: there is no way
+		 * to cancel DATA but to hang up, which drops the transaction */
+		direct_close (d);
+	else
+		d->need_rset = TRUE;
+	outcome_add (outcomes, tag, envelope_result (fail_code), g_steal_pointer (&failure));
+}
+
+/* The waiting message's content alone, and its reply. */
+static void
+direct_flush (Direct *d, GPtrArray *outcomes)
+{
+	g_autofree char *why = NULL;
+	gpointer tag;
+
+	if (d->waiting == NULL)
+		return;
+	g_byte_array_set_size (d->out, 0);
+	tag = take_waiting (d);
+	if (!direct_write (d, (const char *) d->out->data, d->out->len, &why)) {
+		outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, g_steal_pointer (&why));
+		return;
+	}
+	read_content_reply (d, tag, outcomes, &why);
+}
+
+/* One message to a direct relay: pipelined when it can be, else one command at a time. */
+static void
+direct_submit (Direct *d, const char *from, GPtrArray *tos, GBytes *data, gpointer tag,
+               GPtrArray *outcomes)
+{
+	char *reply = NULL;
+	PdSmtpResult result;
+
+	if (d->fd < 0) {
+		g_autofree char *why = NULL;
+
+		if (!direct_connect (d, &why)) {
+			/* no connection: nothing was delivered; the next message opens a new one */
+			outcome_add (outcomes, tag, PD_SMTP_TEMPFAIL, g_steal_pointer (&why));
+			return;
+		}
+	}
+	if (d->pipelining) {
+		direct_pipelined (d, from, tos, data, tag, outcomes);
+		return;
+	}
+	result = direct_send (d, from, tos, data, &reply);
+	outcome_add (outcomes, tag, result, reply);
 }
 
 /* A direct connection for SETTINGS when the relay is plain smtp:// with no AUTH and no
@@ -543,6 +722,7 @@ direct_new (const PdSmtpSettings *settings)
 		d->timeout = settings->timeout > 0 ? settings->timeout : 60;
 		d->fd = -1;
 		d->in = g_string_new (NULL);
+		d->out = g_byte_array_new ();
 	}
 	curl_free (scheme);
 	curl_free (host);
@@ -556,9 +736,11 @@ direct_free (Direct *d)
 {
 	if (d == NULL)
 		return;
-	if (d->fd >= 0) {
+	if (d->fd >= 0 && d->waiting == NULL) {
 		g_autofree char *why = NULL, *r = NULL;
 
+		/* (while a message waits for its content the relay is in DATA: QUIT would be
+		 * content; closing drops that message, which was not delivered) */
 		if (direct_write (d, "QUIT\r\n", 6, &why))
 			direct_reply (d, &r);
 		direct_close (d);
@@ -567,6 +749,7 @@ direct_free (Direct *d)
 	g_free (d->port);
 	g_free (d->helo);
 	g_string_free (d->in, TRUE);
+	g_byte_array_unref (d->out);
 	g_free (d);
 }
 
@@ -679,11 +862,21 @@ pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBy
 
 	if (smtp->direct != NULL) {
 		g_autoptr (GPtrArray) tos = g_ptr_array_new_with_free_func (g_free);
+		g_autoptr (GPtrArray) outcomes =
+			g_ptr_array_new_with_free_func ((GDestroyNotify) pd_smtp_outcome_free);
+		PdSmtpOutcome *o;
 
+		g_return_val_if_fail (smtp->direct->waiting == NULL, PD_SMTP_TEMPFAIL);
 		for (gsize i = 0; rcpts[i] != NULL; i++)
 			g_ptr_array_add (tos, envelope_address (rcpts[i]));
 		curl_slist_free_all (rcpt_list);
-		return direct_send (smtp->direct, from, tos, data, reply_r);
+		direct_submit (smtp->direct, from, tos, data, NULL, outcomes);
+		direct_flush (smtp->direct, outcomes);
+		g_assert (outcomes->len == 1);
+		o = outcomes->pdata[0];
+		if (reply_r)
+			*reply_r = g_steal_pointer (&o->reply);
+		return o->result;
 	}
 
 	smtp->upload = to_crlf (data);
@@ -717,6 +910,61 @@ pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBy
 			*reply_r = g_strdup (curl_easy_strerror (res));
 	}
 	return result;
+}
+
+void
+pd_smtp_outcome_free (PdSmtpOutcome *outcome)
+{
+	if (outcome == NULL)
+		return;
+	g_free (outcome->reply);
+	g_free (outcome);
+}
+
+void
+pd_smtp_submit (PdSmtp *smtp, const char *mail_from, const char *const *rcpts, GBytes *data,
+                gpointer tag, GPtrArray *outcomes)
+{
+	g_return_if_fail (smtp != NULL && mail_from != NULL && rcpts != NULL && rcpts[0] != NULL &&
+	                  data != NULL && outcomes != NULL);
+
+	if (smtp->direct != NULL) {
+		g_autoptr (GPtrArray) tos = g_ptr_array_new_with_free_func (g_free);
+		g_autofree char *from = envelope_address (mail_from);
+
+		for (gsize i = 0; rcpts[i] != NULL; i++) {
+			char *to = envelope_address (rcpts[i]);
+
+			if (to == NULL || from == NULL) {
+				g_free (to);
+				outcome_add (outcomes, tag, PD_SMTP_PERMFAIL,
+				             g_strdup_printf ("invalid envelope address <%s>",
+				                              from ? rcpts[i] : mail_from));
+				return;
+			}
+			g_ptr_array_add (tos, to);
+		}
+		direct_submit (smtp->direct, from, tos, data, tag, outcomes);
+	} else {
+		char *reply = NULL;
+		PdSmtpResult result = pd_smtp_send (smtp, mail_from, rcpts, data, &reply);
+
+		outcome_add (outcomes, tag, result, reply);
+	}
+}
+
+void
+pd_smtp_flush (PdSmtp *smtp, GPtrArray *outcomes)
+{
+	g_return_if_fail (smtp != NULL && outcomes != NULL);
+	if (smtp->direct != NULL)
+		direct_flush (smtp->direct, outcomes);
+}
+
+gboolean
+pd_smtp_pending (PdSmtp *smtp)
+{
+	return smtp->direct != NULL && smtp->direct->waiting != NULL;
 }
 
 const char *

@@ -34,9 +34,40 @@ PdSmtp *pd_smtp_new (const PdSmtpSettings *settings);
  * from MAIL_FROM ("" = null sender) to RCPTS (NULL-terminated, at least one; bare addresses).
  * The connection is kept open between calls and reused.
  * REPLY_R (transfer full, may be NULL) gets the relay's last reply (lines joined by "\n") or,
- * when there is no relevant reply, curl's error text. */
+ * when there is no relevant reply, curl's error text. Not while a submitted message is pending
+ * (see pd_smtp_submit()). */
 PdSmtpResult pd_smtp_send (PdSmtp *smtp, const char *mail_from, const char *const *rcpts,
                            GBytes *data, char **reply_r);
+
+/* Cross-message pipelining (RFC 2920), for a sender with a stream of messages. With a plain
+ * relay that offers PIPELINING, pd_smtp_submit() writes the previous message's body and "."
+ * and this message's MAIL, RCPT and DATA in one write and reads their replies together: one
+ * round trip per message. A message's result is known only once the reply to its own "." has
+ * been read, in a later pd_smtp_submit() or in pd_smtp_flush(); until then the relay has
+ * accepted its envelope but not its content, so it is not delivered. With any other relay
+ * (no PIPELINING, TLS, AUTH) pd_smtp_submit() delivers at once, like pd_smtp_send().
+ * Every message submitted gets exactly one outcome. */
+typedef struct {
+	gpointer tag;        /* the caller's, as given to pd_smtp_submit() */
+	PdSmtpResult result; /* as pd_smtp_send()'s */
+	char *reply;         /* as REPLY_R of pd_smtp_send() (transfer full) */
+} PdSmtpOutcome;
+
+void pd_smtp_outcome_free (PdSmtpOutcome *outcome);
+
+/* Hand over one message (arguments as for pd_smtp_send()) and append to OUTCOMES
+ * (PdSmtpOutcome*, the caller frees them) every outcome that became known: the previous
+ * message's, and this one's when it failed before its content or the relay does not
+ * pipeline. A message still waiting for its content is finished by the next call or by
+ * pd_smtp_flush(); do not leave one waiting long (the relay times out). */
+void pd_smtp_submit (PdSmtp *smtp, const char *mail_from, const char *const *rcpts,
+                     GBytes *data, gpointer tag, GPtrArray *outcomes);
+
+/* Send the content of the message still waiting, if any, and append its outcome. */
+void pd_smtp_flush (PdSmtp *smtp, GPtrArray *outcomes);
+
+/* Whether a submitted message's outcome is still to come. */
+gboolean pd_smtp_pending (PdSmtp *smtp);
 
 /* The name of RESULT ("sent", "tempfail", "permfail"). (transfer none) */
 const char *pd_smtp_result_name (PdSmtpResult result);

@@ -468,6 +468,266 @@ test_auth (Fixture *f, gconstpointer data)
 	}
 }
 
+/* ---- cross-message pipelining, against tests/lib/pipeline-sink.py (strict, scripted) ---- */
+
+/* Start pipeline-sink.py with EXTRA arguments (NULL-terminated); its record goes to
+ * DIR/sink.jsonl. */
+static gboolean
+psink_start (Fixture *f, const char *const *extra)
+{
+	const char *srcdir = g_getenv ("POSTDESK_SRCDIR");
+	g_autofree char *script = g_build_filename (srcdir && *srcdir ? srcdir : ".", "tests", "lib",
+	                                            "pipeline-sink.py", NULL);
+	g_autofree char *out = g_build_filename (f->dir, "sink.jsonl", NULL);
+	g_autofree char *port_file = g_build_filename (f->dir, "port", NULL);
+	g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+	g_autoptr (GError) error = NULL;
+
+	g_ptr_array_add (argv, (char *) python ());
+	g_ptr_array_add (argv, script);
+	g_ptr_array_add (argv, "--out");
+	g_ptr_array_add (argv, out);
+	g_ptr_array_add (argv, "--port-file");
+	g_ptr_array_add (argv, port_file);
+	for (gsize i = 0; extra && extra[i]; i++)
+		g_ptr_array_add (argv, (char *) extra[i]);
+	g_ptr_array_add (argv, NULL);
+	if (!g_spawn_async (NULL, (char **) argv->pdata, NULL,
+	                    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, die_with_parent,
+	                    NULL, &f->pid, &error)) {
+		g_test_message ("cannot run %s: %s", script, error->message);
+		return FALSE;
+	}
+	for (int i = 0; i < 400; i++) {
+		g_autofree char *text = NULL;
+
+		if (g_file_get_contents (port_file, &text, NULL, NULL)) {
+			f->port = atoi (text);
+			f->url = g_strdup_printf ("smtp://127.0.0.1:%d", f->port);
+			return f->port > 0;
+		}
+		g_usleep (50 * 1000);
+	}
+	return FALSE;
+}
+
+#define PSINK(f, ...)                                                                          \
+	G_STMT_START                                                                           \
+	{                                                                                      \
+		const char *const extra_[] = { __VA_ARGS__, NULL };                            \
+		if (!psink_start ((f), extra_)) {                                              \
+			g_test_fail_printf ("pipeline-sink.py did not start");                 \
+			return;                                                                \
+		}                                                                              \
+	}                                                                                      \
+	G_STMT_END
+
+/* How many lines of the sink's record contain NEEDLE. */
+static guint
+psink_count (Fixture *f, const char *needle)
+{
+	g_autofree char *path = g_build_filename (f->dir, "sink.jsonl", NULL);
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+	guint n = 0;
+
+	if (!g_file_get_contents (path, &text, NULL, NULL))
+		return 0;
+	lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i]; i++)
+		if (strstr (lines[i], needle))
+			n++;
+	return n;
+}
+
+static void
+submit_one (PdSmtp *smtp, const char *to, guint tag, GPtrArray *outcomes)
+{
+	const char *rcpts[] = { to, NULL };
+	g_autofree char *text = g_strdup_printf ("Subject: m%u\n\n.dot line %u\nbody\n", tag, tag);
+	g_autoptr (GBytes) data = g_bytes_new (text, strlen (text));
+
+	pd_smtp_submit (smtp, "bounces@example.com", rcpts, data, GUINT_TO_POINTER (tag), outcomes);
+}
+
+/* The outcome of TAG in OUTCOMES (there must be exactly one). */
+static PdSmtpOutcome *
+outcome_of (GPtrArray *outcomes, guint tag)
+{
+	PdSmtpOutcome *found = NULL;
+
+	for (guint i = 0; i < outcomes->len; i++) {
+		PdSmtpOutcome *o = outcomes->pdata[i];
+
+		if (GPOINTER_TO_UINT (o->tag) == tag) {
+			g_assert_null (found);
+			found = o;
+		}
+	}
+	g_assert_nonnull (found);
+	return found;
+}
+
+static GPtrArray *
+outcomes_new (void)
+{
+	return g_ptr_array_new_with_free_func ((GDestroyNotify) pd_smtp_outcome_free);
+}
+
+/* A message's outcome comes with the next submit (its content rode with the next envelope),
+ * the last one's with the flush; the next MAIL arrived with the previous "."; content never
+ * before its 354; dot-stuffing intact. */
+static void
+test_pipeline_deferred (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdSmtp) smtp = NULL;
+	g_autoptr (GPtrArray) outcomes = outcomes_new ();
+	PdSmtpSettings s;
+	(void) data;
+
+	PSINK (f, "--reject-local", "nobody");
+	s = settings_for (f);
+	smtp = pd_smtp_new (&s);
+	submit_one (smtp, "a@example.org", 1, outcomes);
+	g_assert_cmpuint (outcomes->len, ==, 0);
+	g_assert_true (pd_smtp_pending (smtp));
+	g_assert_cmpuint (psink_count (f, "\"n\":"), ==, 0); /* not delivered: no content yet */
+	submit_one (smtp, "b@example.org", 2, outcomes);
+	g_assert_cmpuint (outcomes->len, ==, 1);
+	g_assert_cmpint (outcome_of (outcomes, 1)->result, ==, PD_SMTP_SENT);
+	g_assert_true (g_str_has_prefix (outcome_of (outcomes, 1)->reply, "250 "));
+	submit_one (smtp, "c@example.org", 3, outcomes);
+	g_assert_cmpuint (outcomes->len, ==, 2);
+	pd_smtp_flush (smtp, outcomes);
+	g_assert_false (pd_smtp_pending (smtp));
+	g_assert_cmpuint (outcomes->len, ==, 3);
+	for (guint t = 1; t <= 3; t++)
+		g_assert_cmpint (outcome_of (outcomes, t)->result, ==, PD_SMTP_SENT);
+	pd_smtp_flush (smtp, outcomes); /* nothing waits: nothing happens */
+	g_assert_cmpuint (outcomes->len, ==, 3);
+	g_assert_cmpuint (psink_count (f, "\"n\":"), ==, 3);
+	g_assert_cmpuint (psink_count (f, "\\n.dot line 2\\nbody\\n\""), ==, 1);
+	g_assert_cmpuint (psink_count (f, "\"cross\""), ==, 2);
+	g_assert_cmpuint (psink_count (f, "\"violation\""), ==, 0);
+	/* pd_smtp_send on the same connection still works (and still pipelines its envelope) */
+	{
+		g_autofree char *reply = NULL;
+
+		g_assert_cmpint (send_one (smtp, "a@b.example", "d@example.org", "Subject: x\n\ny\n",
+		                           &reply), ==, PD_SMTP_SENT);
+	}
+	g_assert_cmpuint (psink_count (f, "\"n\":"), ==, 4);
+}
+
+/* A refused RCPT (DATA then gets 554) and a tempfailed MAIL in the stream: their outcomes at
+ * once, the message before them still sent, RSET before the next MAIL (the sink answers a
+ * MAIL in an open transaction 503 "nested"), the connection goes on. */
+static void
+test_pipeline_refusals (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdSmtp) smtp = NULL;
+	g_autoptr (GPtrArray) outcomes = outcomes_new ();
+	PdSmtpSettings s;
+	(void) data;
+
+	PSINK (f, "--reject-local", "nobody", "--tempfail-mail-every", "4");
+	s = settings_for (f);
+	smtp = pd_smtp_new (&s);
+	submit_one (smtp, "a@example.org", 1, outcomes);
+	submit_one (smtp, "nobody@example.org", 2, outcomes); /* 550 */
+	g_assert_cmpuint (outcomes->len, ==, 2);
+	g_assert_cmpint (outcome_of (outcomes, 1)->result, ==, PD_SMTP_SENT);
+	g_assert_cmpint (outcome_of (outcomes, 2)->result, ==, PD_SMTP_PERMFAIL);
+	g_assert_true (g_str_has_prefix (outcome_of (outcomes, 2)->reply, "550 "));
+	g_assert_false (pd_smtp_pending (smtp));
+	submit_one (smtp, "c@example.org", 3, outcomes);  /* after an RSET */
+	submit_one (smtp, "d@example.org", 4, outcomes);  /* the 4th MAIL: 451 */
+	g_assert_cmpint (outcome_of (outcomes, 3)->result, ==, PD_SMTP_SENT);
+	g_assert_cmpint (outcome_of (outcomes, 4)->result, ==, PD_SMTP_TEMPFAIL);
+	g_assert_true (g_str_has_prefix (outcome_of (outcomes, 4)->reply, "451 "));
+	submit_one (smtp, "e@example.org", 5, outcomes);
+	pd_smtp_flush (smtp, outcomes);
+	g_assert_cmpint (outcome_of (outcomes, 5)->result, ==, PD_SMTP_SENT);
+	g_assert_cmpuint (outcomes->len, ==, 5);
+	g_assert_cmpuint (psink_count (f, "\"nested\""), ==, 0);
+	g_assert_cmpuint (psink_count (f, "\"violation\""), ==, 0);
+	g_assert_cmpuint (psink_count (f, "\"n\":"), ==, 3);
+	g_assert_cmpuint (psink_count (f, "nobody@"), ==, 1); /* the 550 event, no message */
+}
+
+/* The relay hangs up at a "." (no reply), after a 250 (before the pipelined envelope is
+ * answered), and with 421 to a MAIL: every message whose 250 was not read is a tempfail, the
+ * one whose 250 was read is sent, and the next submit connects again. */
+static void
+test_pipeline_hangups (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdSmtp) smtp = NULL;
+	g_autoptr (GPtrArray) outcomes = outcomes_new ();
+	PdSmtpSettings s;
+	(void) data;
+
+	/* counted over the run: the 2nd and 4th "." get no reply, the 3rd is answered then
+	 * hung up on; the 4th MAIL gets 421 (a MAIL that came with a dropped "." is not
+	 * counted: the sink hung up before it) */
+	PSINK (f, "--drop-at-dot-every", "2", "--drop-after-dot-every", "3",
+	       "--421-at-mail-every", "4");
+	s = settings_for (f);
+	smtp = pd_smtp_new (&s);
+	submit_one (smtp, "a@example.org", 1, outcomes); /* MAIL 1 */
+	submit_one (smtp, "b@example.org", 2, outcomes); /* "." 1, MAIL 2 */
+	submit_one (smtp, "c@example.org", 3, outcomes); /* "." 2 dropped: 2 and 3 lost */
+	g_assert_cmpuint (outcomes->len, ==, 3);
+	g_assert_cmpint (outcome_of (outcomes, 1)->result, ==, PD_SMTP_SENT);
+	g_assert_cmpint (outcome_of (outcomes, 2)->result, ==, PD_SMTP_TEMPFAIL);
+	g_assert_cmpint (outcome_of (outcomes, 3)->result, ==, PD_SMTP_TEMPFAIL);
+	g_assert_false (pd_smtp_pending (smtp));
+	submit_one (smtp, "d@example.org", 4, outcomes); /* a new connection, MAIL 3 */
+	submit_one (smtp, "e@example.org", 5, outcomes); /* "." 3: 250, then the hang-up */
+	g_assert_cmpint (outcome_of (outcomes, 4)->result, ==, PD_SMTP_SENT);
+	g_assert_cmpint (outcome_of (outcomes, 5)->result, ==, PD_SMTP_TEMPFAIL);
+	submit_one (smtp, "f@example.org", 6, outcomes); /* MAIL 4: 421 */
+	g_assert_cmpint (outcome_of (outcomes, 6)->result, ==, PD_SMTP_TEMPFAIL);
+	g_test_message ("6: %s", outcome_of (outcomes, 6)->reply);
+	g_assert_true (g_str_has_prefix (outcome_of (outcomes, 6)->reply, "421 "));
+	submit_one (smtp, "g@example.org", 7, outcomes); /* MAIL 5 */
+	pd_smtp_flush (smtp, outcomes);                   /* "." 4 dropped */
+	g_assert_cmpint (outcome_of (outcomes, 7)->result, ==, PD_SMTP_TEMPFAIL);
+	submit_one (smtp, "h@example.org", 8, outcomes); /* MAIL 6 */
+	pd_smtp_flush (smtp, outcomes);                   /* "." 5 */
+	g_assert_cmpint (outcome_of (outcomes, 8)->result, ==, PD_SMTP_SENT);
+	g_assert_cmpuint (outcomes->len, ==, 8);
+	g_assert_cmpuint (psink_count (f, "\"n\":"), ==, 3); /* 1, 4, 8 */
+	g_assert_cmpuint (psink_count (f, "\"violation\""), ==, 0);
+}
+
+/* No PIPELINING: each submit delivers at once, one command at a time. */
+static void
+test_pipeline_lockstep (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PdSmtp) smtp = NULL;
+	g_autoptr (GPtrArray) outcomes = outcomes_new ();
+	PdSmtpSettings s;
+	(void) data;
+
+	PSINK (f, "--no-pipelining", "--reject-local", "nobody");
+	s = settings_for (f);
+	smtp = pd_smtp_new (&s);
+	submit_one (smtp, "a@example.org", 1, outcomes);
+	g_assert_false (pd_smtp_pending (smtp));
+	g_assert_cmpuint (outcomes->len, ==, 1);
+	g_assert_cmpint (outcome_of (outcomes, 1)->result, ==, PD_SMTP_SENT);
+	submit_one (smtp, "nobody@example.org", 2, outcomes);
+	g_assert_cmpint (outcome_of (outcomes, 2)->result, ==, PD_SMTP_PERMFAIL);
+	submit_one (smtp, "c@example.org", 3, outcomes);
+	g_assert_cmpint (outcome_of (outcomes, 3)->result, ==, PD_SMTP_SENT);
+	pd_smtp_flush (smtp, outcomes);
+	g_assert_cmpuint (outcomes->len, ==, 3);
+	g_assert_cmpuint (psink_count (f, "\"violation\""), ==, 0);
+	g_assert_cmpuint (psink_count (f, "\"nested\""), ==, 0);
+	g_assert_cmpuint (psink_count (f, "\"cross\""), ==, 0);
+	g_assert_cmpuint (psink_count (f, "\"n\":"), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -486,5 +746,13 @@ main (int argc, char **argv)
 	g_test_add_func ("/smtp/nothing-listening", test_nothing_listening);
 	g_test_add_func ("/smtp/timeout", test_timeout);
 	g_test_add_func ("/smtp/bad-address", test_bad_address);
+	g_test_add ("/smtp/pipeline/deferred", Fixture, NULL, fixture_setup, test_pipeline_deferred,
+	            fixture_teardown);
+	g_test_add ("/smtp/pipeline/refusals", Fixture, NULL, fixture_setup, test_pipeline_refusals,
+	            fixture_teardown);
+	g_test_add ("/smtp/pipeline/hangups", Fixture, NULL, fixture_setup, test_pipeline_hangups,
+	            fixture_teardown);
+	g_test_add ("/smtp/pipeline/lockstep", Fixture, NULL, fixture_setup, test_pipeline_lockstep,
+	            fixture_teardown);
 	return g_test_run ();
 }
