@@ -30,6 +30,13 @@ typedef struct {
 /* The message as bytes with CRLF line ends. (transfer full) */
 GBytes *pd_compose (const PdComposeSpec *spec, GError **error);
 
+/* The two writers pd_compose chooses between, with the Date DATE (NULL: now), for tests:
+ * GMime's, which takes every message, and the direct one, which gives the same bytes or
+ * NULL (no error) for a message it leaves to GMime. POSTDESK_COMPOSE_GMIME=1 in the
+ * environment makes pd_compose use GMime's for all. (transfer full) */
+GBytes *pd_compose_gmime (const PdComposeSpec *spec, GDateTime *date, GError **error);
+GBytes *pd_compose_direct (const PdComposeSpec *spec, GDateTime *date);
+
 /* A new Message-ID in DOMAIN, "pd.<time>.<random>@DOMAIN", without <>. The "pd." prefix
  * and our domain are how loop.c recognises our own mail. (transfer full) */
 char *pd_compose_message_id (const char *domain);

@@ -1,0 +1,13 @@
+/* compose-direct.h - the common outgoing message written without GMime's object model
+ * (compose.c chooses; this file only writes). */
+#ifndef PD_COMPOSE_DIRECT_H
+#define PD_COMPOSE_DIRECT_H
+
+#include "mail/compose.h"
+
+/* The bytes GMime would give for SPEC dated NOW, or NULL when SPEC holds something this
+ * writer leaves to GMime (attachments, HTML, a name or address it would encode, a header
+ * that replaces one of ours). GMime must be initialised. (transfer full) */
+GBytes *pd_compose_direct_write (const PdComposeSpec *spec, GDateTime *now);
+
+#endif
