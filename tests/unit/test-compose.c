@@ -198,6 +198,61 @@ test_shapes (void)
 	g_assert_true (check_same (&spec, 2, "long references"));
 	refs[3] = NULL;
 	g_assert_true (check_same (&spec, 3, "three references"));
+	/* mailboxes around the line length where GMime folds them (From, To, Reply-To, Cc);
+	 * the cases found by e2e 286: a From line of exactly 78 is folded */
+	for (guint len = 20; len < 60; len++) {
+		g_autofree char *name = g_strnfill (len, 'n');
+		g_autofree char *local = g_strnfill (len, 'a');
+		g_autofree char *addr = g_strdup_printf ("%s@example.org", local);
+		const char *ccs[] = { "ann@example.org", addr, NULL };
+		PdComposeSpec m = spec;
+		guint direct = 0;
+
+		for (guint k = 4; k < len - 1; k += 7)
+			name[k] = ' ';
+		m.from_name = name;
+		direct += check_same (&m, len, "From");
+		m.from_name = NULL;
+		m.from_addr = addr;
+		direct += check_same (&m, len, "From, address alone");
+		m.from_addr = spec.from_addr;
+		m.to_name = name;
+		direct += check_same (&m, len, "To");
+		m.to_name = NULL;
+		m.reply_to = addr;
+		direct += check_same (&m, len, "Reply-To");
+		m.reply_to = NULL;
+		m.cc = ccs;
+		direct += check_same (&m, len, "Cc");
+		/* short enough lines are written directly */
+		if (len < 40)
+			g_assert_cmpuint (direct, ==, 5);
+	}
+	/* header values of every length around the fold: threading, X-Loop, Subject, a
+	 * template's own header */
+	for (guint len = 50; len < 85; len++) {
+		g_autofree char *id = g_strnfill (len, 'i');
+		g_autofree char *loop = g_strnfill (len, 'l');
+		g_autofree char *subject = g_strnfill (len, 's');
+		g_autofree char *value = g_strnfill (len, 'v');
+		const char *ids2[] = { "root@example.com", id, NULL };
+		g_autoptr (GPtrArray) extra = g_ptr_array_new ();
+		PdComposeSpec m = spec;
+
+		id[len / 2] = '@';
+		loop[len / 2] = '@';
+		subject[len / 3] = ' ';
+		value[len / 4] = ' ';
+		g_ptr_array_add (extra, "X-Ticket-Note");
+		g_ptr_array_add (extra, value);
+		m.in_reply_to = id;
+		m.references = ids2;
+		m.loop_address = loop;
+		m.auto_submitted = "auto-replied";
+		m.subject = subject;
+		m.extra_headers = extra;
+		g_assert_true (check_same (&m, len, "lengths around the fold"));
+	}
 	/* with an attachment or HTML, GMime's path */
 	spec.html = "<p>x</p>";
 	g_assert_false (check_same (&spec, 4, "html"));
