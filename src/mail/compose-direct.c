@@ -268,12 +268,11 @@ append_body (GString *out, const char *body)
 		g_string_append (out, "\r\n");
 }
 
-/* At most MAX ids: the first (thread root) and the most recent ones (as compose.c). */
-static char *
-id_list (const char *const *ids, guint max)
+char *
+pd_compose_id_list (const char *const *ids, guint max)
 {
 	GString *s = g_string_new (NULL);
-	guint n = g_strv_length ((char **) ids), i;
+	guint n = ids ? g_strv_length ((char **) ids) : 0, i;
 
 	for (i = 0; i < n; i++) {
 		if (n > max && i > 0 && i < n - (max - 1))
@@ -331,7 +330,7 @@ pd_compose_direct_write (const PdComposeSpec *spec, GDateTime *now)
 		append_header (out, "In-Reply-To", v, NULL);
 	}
 	if (spec->references && spec->references[0]) {
-		g_autofree char *v = id_list (spec->references, 10);
+		g_autofree char *v = pd_compose_id_list (spec->references, 10);
 		append_header (out, "References", v, NULL);
 	}
 	if (spec->auto_submitted) {

@@ -10,4 +10,8 @@
  * that replaces one of ours). GMime must be initialised. (transfer full) */
 GBytes *pd_compose_direct_write (const PdComposeSpec *spec, GDateTime *now);
 
+/* IDS as "<a> <b> ...", at most MAX: the first (thread root) and the most recent ones; the
+ * References value of both writers. (transfer full) */
+char *pd_compose_id_list (const char *const *ids, guint max);
+
 #endif

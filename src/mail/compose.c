@@ -17,21 +17,6 @@ pd_compose_message_id (const char *domain)
 	                        g_random_int (), g_random_int (), domain);
 }
 
-static char *
-id_list (const char *const *ids, guint max)
-{
-	GString *s = g_string_new (NULL);
-	guint n = ids ? g_strv_length ((char **) ids) : 0, i;
-
-	/* at most MAX ids: the first (thread root) and the most recent ones */
-	for (i = 0; i < n; i++) {
-		if (n > max && i > 0 && i < n - (max - 1))
-			continue;
-		g_string_append_printf (s, "%s<%s>", s->len ? " " : "", ids[i]);
-	}
-	return g_string_free (s, FALSE);
-}
-
 static void
 add_attachment (GMimeMultipart *mixed, const PdAttachment *a)
 {
@@ -110,7 +95,7 @@ pd_compose_gmime (const PdComposeSpec *spec, GDateTime *date, GError **error)
 		g_mime_object_set_header (obj, "In-Reply-To", v, NULL);
 	}
 	if (spec->references && spec->references[0]) {
-		g_autofree char *v = id_list (spec->references, 10);
+		g_autofree char *v = pd_compose_id_list (spec->references, 10);
 		g_mime_object_set_header (obj, "References", v, NULL);
 	}
 	if (spec->auto_submitted) {

@@ -1,5 +1,5 @@
-/* compose.h - build an outgoing RFC 5322 message with GMime: addresses, subject (RFC 2047
- * where needed), threading ids, the automatic-mail headers, a UTF-8 text body.
+/* compose.h - build an outgoing RFC 5322 message as GMime writes it: addresses, subject
+ * (RFC 2047 where needed), threading ids, the automatic-mail headers, a UTF-8 text body.
  * Pure: no store, no templates; the caller decides what goes in. */
 #ifndef PD_COMPOSE_H
 #define PD_COMPOSE_H
