@@ -252,6 +252,10 @@ test_shapes (void)
 		m.subject = subject;
 		m.extra_headers = extra;
 		g_assert_true (check_same (&m, len, "lengths around the fold"));
+		/* our own Message-Id, written directly up to the line length */
+		m.message_id = id;
+		if (check_same (&m, len, "Message-Id") != (len + 14 <= 78))
+			g_error ("Message-Id of %u: the direct writer should take it up to 64", len);
 	}
 	/* with an attachment or HTML, GMime's path */
 	spec.html = "<p>x</p>";
