@@ -67,8 +67,10 @@ test_table (void)
 	g_autofree char *body998 = g_strdup_printf ("Hello,\n%s\nbye\n", line998);
 	g_autofree char *body999 = g_strdup_printf ("Hello,\n%s\nbye\n", line999);
 	g_autofree char *longbody = g_strdup_printf ("Hello,\n%s%s\n", long_line, long_line);
-	g_autofree char *subj78 = g_strdup_printf ("[SUPPORT #1] %s", g_strnfill (78 - 9 - 13, 'x'));
-	g_autofree char *subj79 = g_strdup_printf ("[SUPPORT #1] %s", g_strnfill (79 - 9 - 13, 'x'));
+	g_autofree char *x56 = g_strnfill (78 - 9 - 13, 'x');
+	g_autofree char *x57 = g_strnfill (79 - 9 - 13, 'x');
+	g_autofree char *subj78 = g_strdup_printf ("[SUPPORT #1] %s", x56);
+	g_autofree char *subj79 = g_strdup_printf ("[SUPPORT #1] %s", x57);
 	const Case cases[] = {
 		{ "plain ack", TRUE, "Support", "Jo Bloggs", "[SUPPORT #1] my printer", "a@b",
 		  "Hello Jo,\n\nthank you.\n\n-- \nSupport\n" },
@@ -179,7 +181,7 @@ test_shapes (void)
 {
 	const char *cc[] = { "ann@example.org", "bob@example.net", NULL };
 	const char *refs[13];
-	g_autofree char *ids[12] = { NULL };
+	char *ids[12];
 	PdComposeSpec spec = { 0 };
 
 	for (guint i = 0; i < 12; i++)
@@ -260,6 +262,8 @@ test_shapes (void)
 	/* with an attachment or HTML, GMime's path */
 	spec.html = "<p>x</p>";
 	g_assert_false (check_same (&spec, 4, "html"));
+	for (guint i = 0; i < 12; i++)
+		g_free (ids[i]);
 }
 
 /* The built-in templates, rendered as ack.c and notify.c render them. */

@@ -345,7 +345,7 @@ test_render_edits (void)
 	g_autoptr (GError) error = NULL;
 	g_autofree char *home = g_dir_make_tmp ("postdesk-test-XXXXXX", &error);
 	g_autofree char *path = g_build_filename (home, "templates/en/ack.txt", NULL);
-	g_autofree char *s = NULL;
+	char *s;
 	struct stat st;
 	struct timespec times[2];
 	FILE *f;
