@@ -97,7 +97,9 @@ find_close (const char *p, const char *name)
 	g_autofree char *close = g_strdup_printf ("{{/%s}}", name);
 	int depth = 1;
 
-	while (*p) {
+	/* every tag starts with "{{": look only where one does (one position on, to see
+	 * "{{{#x}}" as "{" and a tag) */
+	while ((p = strstr (p, "{{")) != NULL) {
 		if (g_str_has_prefix (p, open1) || g_str_has_prefix (p, open2))
 			depth++;
 		else if (g_str_has_prefix (p, close) && --depth == 0)

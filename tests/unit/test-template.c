@@ -85,6 +85,9 @@ static const Case cases[] = {
 	{ "nested lists", "{{#outer}}{{o}}({{#inner}}{{i}}{{o}}{{/inner}}){{/outer}}", FALSE,
 	  "A(1A2A)B()" },
 	{ "same-name nested section", "{{#yes}}a{{#yes}}b{{/yes}}c{{/yes}}", FALSE, "abc" },
+	/* braces next to tags: as the expander has always read them (pinned when its close
+	 * search learnt to jump from "{{" to "{{") */
+	{ "brace before tags", "{{#yes}}{{{#yes}}x{{{/yes}}}{{/yes}}", FALSE, "x}" },
 	{ "section alone on its line eats its newlines",
 	  "Hello\n{{#yes}}\nshown\n{{/yes}}\n{{#no}}\nhidden\n{{/no}}\nBye\n", FALSE,
 	  "Hello\nshown\nBye\n" },
