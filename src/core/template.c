@@ -1,9 +1,12 @@
 /* template.c - the {{ }} expander and the template lookup (home override, then the
- * templates compiled into the binary, locale falling back to en). */
+ * templates compiled into the binary, locale falling back to en), read once per process
+ * while the file is unchanged. */
 #include "core/template.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 
@@ -94,7 +97,9 @@ find_close (const char *p, const char *name)
 	g_autofree char *close = g_strdup_printf ("{{/%s}}", name);
 	int depth = 1;
 
-	while (*p) {
+	/* every tag starts with "{{": look only where one does (one position on, to see
+	 * "{{{#x}}" as "{" and a tag) */
+	while ((p = strstr (p, "{{")) != NULL) {
 		if (g_str_has_prefix (p, open1) || g_str_has_prefix (p, open2))
 			depth++;
 		else if (g_str_has_prefix (p, close) && --depth == 0)
@@ -231,7 +236,110 @@ pd_rendered_header (const PdRendered *r, const char *name)
 	return NULL;
 }
 
-static char *
+/* Templates are read once per process and kept while their file stays the same: a stat per
+ * render (the file's identity, size and change times) is what lets an edit reach a running
+ * serve, and costs less than opening and reading it each time. Built-in templates never
+ * change. Each text is a NUL-terminated GBytes, shared by reference: a render holds its own
+ * while a newer version replaces it in the cache. */
+typedef struct {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	GBytes *text;
+} CachedFile;
+
+static GMutex cache_lock;
+static GHashTable *file_cache;     /* path -> CachedFile* */
+static GHashTable *resource_cache; /* resource path -> GBytes*, or NULL: not built in */
+
+static void
+cached_file_free (CachedFile *c)
+{
+	g_bytes_unref (c->text);
+	g_free (c);
+}
+
+static gboolean
+same_file (const CachedFile *c, const struct stat *st)
+{
+	return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
+	       c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	       c->ctime.tv_sec == st->st_ctim.tv_sec && c->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+/* The text of the file at PATH, from the cache when unchanged; NULL when there is no such
+ * file or it cannot be read. (transfer full) */
+static GBytes *
+file_text (const char *path)
+{
+	struct stat st;
+	CachedFile *c;
+	char *text = NULL;
+	gsize len;
+	GBytes *bytes = NULL;
+
+	if (g_stat (path, &st) != 0)
+		return NULL;
+	g_mutex_lock (&cache_lock);
+	if (file_cache == NULL)
+		file_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+		                                    (GDestroyNotify) cached_file_free);
+	c = g_hash_table_lookup (file_cache, path);
+	if (c != NULL && same_file (c, &st))
+		bytes = g_bytes_ref (c->text);
+	g_mutex_unlock (&cache_lock);
+	if (bytes != NULL)
+		return bytes;
+	/* read outside the lock; kept under the stat taken before reading, so a change while
+	 * reading shows as a different file at the next render and is read again */
+	if (!g_file_get_contents (path, &text, &len, NULL))
+		return NULL;
+	bytes = g_bytes_new_take (text, len + 1); /* with its NUL */
+	c = g_new0 (CachedFile, 1);
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	c->size = st.st_size;
+	c->mtime = st.st_mtim;
+	c->ctime = st.st_ctim;
+	c->text = g_bytes_ref (bytes);
+	g_mutex_lock (&cache_lock);
+	g_hash_table_replace (file_cache, g_strdup (path), c);
+	g_mutex_unlock (&cache_lock);
+	return bytes;
+}
+
+/* The built-in template at resource path RES, or NULL. (transfer full) */
+static GBytes *
+resource_text (const char *res)
+{
+	GBytes *bytes = NULL, *found;
+	gpointer value;
+
+	g_mutex_lock (&cache_lock);
+	if (resource_cache == NULL)
+		resource_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+		                                        (GDestroyNotify) g_bytes_unref);
+	if (g_hash_table_lookup_extended (resource_cache, res, NULL, &value)) {
+		bytes = value ? g_bytes_ref (value) : NULL;
+		g_mutex_unlock (&cache_lock);
+		return bytes;
+	}
+	g_mutex_unlock (&cache_lock);
+	found = g_resources_lookup_data (res, 0, NULL);
+	if (found != NULL) {
+		bytes = g_bytes_new_take (g_strndup (g_bytes_get_data (found, NULL), g_bytes_get_size (found)),
+		                          g_bytes_get_size (found) + 1);
+		g_bytes_unref (found);
+	}
+	g_mutex_lock (&cache_lock);
+	g_hash_table_replace (resource_cache, g_strdup (res), bytes ? g_bytes_ref (bytes) : NULL);
+	g_mutex_unlock (&cache_lock);
+	return bytes;
+}
+
+/* The template's text, NUL-terminated. (transfer full) */
+static GBytes *
 load_template (const char *home, const char *locale, const char *name, GError **error)
 {
 	const char *locales[] = { locale, "en" };
@@ -241,16 +349,12 @@ load_template (const char *home, const char *locale, const char *name, GError **
 		g_autofree char *file = g_strdup_printf ("%s.txt", name);
 		g_autofree char *path = g_build_filename (home, "templates", locales[i], file, NULL);
 		g_autofree char *res = g_strdup_printf ("/org/postdesk/templates/%s/%s", locales[i], file);
-		char *text = NULL;
-		g_autoptr (GBytes) bytes = NULL;
+		GBytes *bytes;
 
 		if (strchr (locales[i], '/') || strstr (locales[i], ".."))
 			continue; /* a locale is a folder name, never a path */
-		if (g_file_get_contents (path, &text, NULL, NULL))
-			return text;
-		bytes = g_resources_lookup_data (res, 0, NULL);
-		if (bytes != NULL)
-			return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+		if ((bytes = file_text (path)) != NULL || (bytes = resource_text (res)) != NULL)
+			return bytes;
 	}
 	g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "no template %s for locale %s", name, locale);
 	return NULL;
@@ -260,7 +364,8 @@ PdRendered *
 pd_template_render (const char *home, const char *locale, const char *name,
                     const PdTemplateData *data, GError **error)
 {
-	g_autofree char *text = load_template (home, locale, name, error);
+	g_autoptr (GBytes) bytes = load_template (home, locale, name, error);
+	const char *text = bytes ? g_bytes_get_data (bytes, NULL) : NULL;
 	g_autofree char *head = NULL, *headers = NULL;
 	g_auto (GStrv) lines = NULL;
 	g_autoptr (PdRendered) r = NULL;

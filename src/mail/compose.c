@@ -1,31 +1,20 @@
-/* compose.c - GMime message construction for outgoing mail. */
+/* compose.c - outgoing mail. Two writers give the same bytes: the direct one (compose-direct.c)
+ * for the common message (a text body, no attachment, header values it can write as GMime
+ * writes them), and GMime's object model for everything else. The GMime path is also the
+ * reference the direct one is tested against (tests/unit/test-compose.c). */
 #include "mail/compose.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "mail/compose-direct.h"
 
 char *
 pd_compose_message_id (const char *domain)
 {
 	return g_strdup_printf ("pd.%" G_GINT64_FORMAT ".%08x%08x@%s", g_get_real_time () / 1000000,
 	                        g_random_int (), g_random_int (), domain);
-}
-
-static char *
-id_list (const char *const *ids, guint max)
-{
-	GString *s = g_string_new (NULL);
-	guint n = ids ? g_strv_length ((char **) ids) : 0, i;
-
-	/* at most MAX ids: the first (thread root) and the most recent ones */
-	for (i = 0; i < n; i++) {
-		if (n > max && i > 0 && i < n - (max - 1))
-			continue;
-		g_string_append_printf (s, "%s<%s>", s->len ? " " : "", ids[i]);
-	}
-	return g_string_free (s, FALSE);
 }
 
 static void
@@ -59,18 +48,10 @@ add_attachment (GMimeMultipart *mixed, const PdAttachment *a)
 	g_object_unref (part);
 }
 
-GBytes *
-pd_compose (const PdComposeSpec *spec, GError **error)
+static gboolean
+check_spec (const PdComposeSpec *spec, GError **error)
 {
 	static gsize init = 0;
-	GMimeMessage *msg;
-	GMimeTextPart *part;
-	GMimeObject *body;
-	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-	GMimeObject *obj;
-	GMimeFormatOptions *opts;
-	g_autofree char *text = NULL;
-	guint i;
 
 	if (g_once_init_enter (&init)) {
 		g_mime_init ();
@@ -78,8 +59,25 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 	}
 	if (spec->from_addr == NULL || spec->to_addr == NULL || spec->message_id == NULL) {
 		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "compose: from, to and id are needed");
-		return NULL;
+		return FALSE;
 	}
+	return TRUE;
+}
+
+GBytes *
+pd_compose_gmime (const PdComposeSpec *spec, GDateTime *date, GError **error)
+{
+	GMimeMessage *msg;
+	GMimeTextPart *part;
+	GMimeObject *body;
+	g_autoptr (GDateTime) now = date ? g_date_time_ref (date) : g_date_time_new_now_local ();
+	GMimeObject *obj;
+	GMimeFormatOptions *opts;
+	g_autofree char *text = NULL;
+	guint i;
+
+	if (!check_spec (spec, error))
+		return NULL;
 	msg = g_mime_message_new (TRUE);
 	obj = GMIME_OBJECT (msg);
 	g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_FROM, spec->from_name, spec->from_addr);
@@ -97,7 +95,7 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 		g_mime_object_set_header (obj, "In-Reply-To", v, NULL);
 	}
 	if (spec->references && spec->references[0]) {
-		g_autofree char *v = id_list (spec->references, 10);
+		g_autofree char *v = pd_compose_id_list (spec->references, 10);
 		g_mime_object_set_header (obj, "References", v, NULL);
 	}
 	if (spec->auto_submitted) {
@@ -153,4 +151,32 @@ pd_compose (const PdComposeSpec *spec, GError **error)
 	g_mime_format_options_free (opts);
 	g_object_unref (msg);
 	return g_bytes_new (text, strlen (text));
+}
+
+GBytes *
+pd_compose_direct (const PdComposeSpec *spec, GDateTime *date)
+{
+	g_autoptr (GDateTime) now = date ? g_date_time_ref (date) : g_date_time_new_now_local ();
+
+	if (!check_spec (spec, NULL))
+		return NULL;
+	return pd_compose_direct_write (spec, now);
+}
+
+GBytes *
+pd_compose (const PdComposeSpec *spec, GError **error)
+{
+	/* POSTDESK_COMPOSE_GMIME=1: every message through GMime, to compare */
+	static gint gmime_only = -1;
+	g_autoptr (GDateTime) now = NULL;
+	GBytes *bytes;
+
+	if (g_atomic_int_get (&gmime_only) < 0)
+		g_atomic_int_set (&gmime_only, g_strcmp0 (g_getenv ("POSTDESK_COMPOSE_GMIME"), "1") == 0);
+	if (!check_spec (spec, error))
+		return NULL;
+	now = g_date_time_new_now_local ();
+	if (!g_atomic_int_get (&gmime_only) && (bytes = pd_compose_direct_write (spec, now)) != NULL)
+		return bytes;
+	return pd_compose_gmime (spec, now, error);
 }

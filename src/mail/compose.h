@@ -1,5 +1,5 @@
-/* compose.h - build an outgoing RFC 5322 message with GMime: addresses, subject (RFC 2047
- * where needed), threading ids, the automatic-mail headers, a UTF-8 text body.
+/* compose.h - build an outgoing RFC 5322 message as GMime writes it: addresses, subject
+ * (RFC 2047 where needed), threading ids, the automatic-mail headers, a UTF-8 text body.
  * Pure: no store, no templates; the caller decides what goes in. */
 #ifndef PD_COMPOSE_H
 #define PD_COMPOSE_H
@@ -29,6 +29,13 @@ typedef struct {
 
 /* The message as bytes with CRLF line ends. (transfer full) */
 GBytes *pd_compose (const PdComposeSpec *spec, GError **error);
+
+/* The two writers pd_compose chooses between, with the Date DATE (NULL: now), for tests:
+ * GMime's, which takes every message, and the direct one, which gives the same bytes or
+ * NULL (no error) for a message it leaves to GMime. POSTDESK_COMPOSE_GMIME=1 in the
+ * environment makes pd_compose use GMime's for all. (transfer full) */
+GBytes *pd_compose_gmime (const PdComposeSpec *spec, GDateTime *date, GError **error);
+GBytes *pd_compose_direct (const PdComposeSpec *spec, GDateTime *date);
 
 /* A new Message-ID in DOMAIN, "pd.<time>.<random>@DOMAIN", without <>. The "pd." prefix
  * and our domain are how loop.c recognises our own mail. (transfer full) */

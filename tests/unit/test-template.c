@@ -4,6 +4,9 @@
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include "core/error.h"
 #include "core/template.h"
 #include "test-tree.h"
@@ -82,6 +85,9 @@ static const Case cases[] = {
 	{ "nested lists", "{{#outer}}{{o}}({{#inner}}{{i}}{{o}}{{/inner}}){{/outer}}", FALSE,
 	  "A(1A2A)B()" },
 	{ "same-name nested section", "{{#yes}}a{{#yes}}b{{/yes}}c{{/yes}}", FALSE, "abc" },
+	/* braces next to tags: as the expander has always read them (pinned when its close
+	 * search learnt to jump from "{{" to "{{") */
+	{ "brace before tags", "{{#yes}}{{{#yes}}x{{{/yes}}}{{/yes}}", FALSE, "x}" },
 	{ "section alone on its line eats its newlines",
 	  "Hello\n{{#yes}}\nshown\n{{/yes}}\n{{#no}}\nhidden\n{{/no}}\nBye\n", FALSE,
 	  "Hello\nshown\nBye\n" },
@@ -322,6 +328,64 @@ test_render_home_override (void)
 	remove_tree (home);
 }
 
+static char *
+render_subject (const char *home)
+{
+	g_autoptr (PdTemplateData) d = pd_template_data_new ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdRendered) r = pd_template_render (home, "en", "ack", d, &error);
+
+	g_assert_no_error (error);
+	return g_strdup (pd_rendered_header (r, "Subject"));
+}
+
+/* Templates are kept per process while their file is unchanged: every edit must still reach
+ * the next render, also one that keeps the size, also one written in place with the old
+ * modification time put back; a removed file falls back to the built-in template. */
+static void
+test_render_edits (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *home = g_dir_make_tmp ("postdesk-test-XXXXXX", &error);
+	g_autofree char *path = g_build_filename (home, "templates/en/ack.txt", NULL);
+	char *s;
+	struct stat st;
+	struct timespec times[2];
+	FILE *f;
+
+	g_assert_no_error (error);
+	write_file (home, "templates/en/ack.txt", "Subject: one\n\nbody\n");
+	g_assert_cmpstr ((s = render_subject (home)), ==, "one");
+	g_free (s);
+	g_assert_cmpstr ((s = render_subject (home)), ==, "one");
+	g_free (s);
+	/* replaced (a new file), same size */
+	write_file (home, "templates/en/ack.txt", "Subject: two\n\nbody\n");
+	g_assert_cmpstr ((s = render_subject (home)), ==, "two");
+	g_free (s);
+	/* written in place, same size, the modification time put back */
+	g_assert_cmpint (g_stat (path, &st), ==, 0);
+	g_usleep (50000); /* a later change time, also where the clock is coarse */
+	f = fopen (path, "r+");
+	g_assert_nonnull (f);
+	g_assert_cmpint (fputs ("Subject: six\n\nbody\n", f), >=, 0);
+	g_assert_cmpint (fclose (f), ==, 0);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+	g_assert_cmpstr ((s = render_subject (home)), ==, "six");
+	g_free (s);
+	/* removed: the built-in one */
+	g_assert_cmpint (g_unlink (path), ==, 0);
+	s = render_subject (home);
+	g_assert_true (g_str_has_prefix (s, "["));
+	g_free (s);
+	write_file (home, "templates/en/ack.txt", "Subject: back\n\nbody\n");
+	g_assert_cmpstr ((s = render_subject (home)), ==, "back");
+	g_free (s);
+	remove_tree (home);
+}
+
 static void
 check_builtin_ack (PdRendered *r)
 {
@@ -475,5 +539,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/template/render/articles", test_render_articles);
 	g_test_add_func ("/template/render/header-names", test_render_header_names);
 	g_test_add_func ("/template/render/errors", test_render_errors);
+	g_test_add_func ("/template/render/edits", test_render_edits);
 	return g_test_run ();
 }
