@@ -15,6 +15,7 @@
 #include "kb/related.h"
 #include "kb/spelling.h"
 #include "mail/quote.h"
+#include "store/kb-rank.h"
 #include "store/kb.h"
 
 /* tuned on tests/data/kb (see tests/unit/test-kb-suggest.c for the figures) */
@@ -28,6 +29,7 @@
 #define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
+#define WARM_AFTER 8       /* mails of one generation after which a process counts as warm */
 /* The word rules' edition: the stems stored per article (db/027) hold only for the rules they
  * were made with. Change it with stop_words, stem (), words () or terms (). */
 #define STEMMER 2
@@ -386,6 +388,7 @@ static struct {
 	GHashTable *weights;  /* stem -> double* */
 	GHashTable *articles; /* gint64* id -> ArticleTerms* */
 	GHashTable *related;  /* stem -> GPtrArray* of PdKbRelated (db/030), empty: none */
+	guint mails;          /* suggested for in this generation (WARM_AFTER) */
 } cache;
 
 /* Make the cache the one of STORE's current generation (call with the lock held). */
@@ -406,6 +409,7 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.key, g_free);
 	cache.terms_fresh = docs >= 0;
 	cache.n_docs = docs;
+	cache.mails = 0;
 	if (!cache.terms_fresh && !pd_store_kb_fts_size (store, &cache.n_docs, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -712,6 +716,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	g_autoptr (GPtrArray) by_w = NULL;
 	g_autoptr (GPtrArray) cands = NULL;
 	g_autoptr (GString) match = g_string_new (NULL);
+	g_autoptr (GPtrArray) keys = NULL;
 	Scored *scored;
 	double total = 0, common_weight;
 	guint i, j, n_real = 0;
@@ -763,6 +768,9 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		if (!((Term *) known->pdata[i])->typo) /* not in the index: finds nothing there */
 			g_ptr_array_add (by_w, known->pdata[i]);
 	g_ptr_array_sort (by_w, by_weight);
+	/* each phrase's key for the ranking's remembered document counts (kb-rank.c): the
+	 * phrase with its columns */
+	keys = g_ptr_array_new_with_free_func (g_free);
 	for (i = 0; i < by_w->len && i < MATCH_TERMS; i++) {
 		const Term *t = by_w->pdata[i];
 
@@ -770,16 +778,23 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		if (t->weight < common_weight)
 			break;
 		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{title topics} : (", t->term);
+		g_ptr_array_add (keys, g_strconcat ("head:", t->term, NULL));
 	}
 	if (match->len > 0)
 		g_string_append_c (match, ')');
 	if (match->len == 0) {
 		/* only common words: the articles that have all of (up to 3 of) them */
-		for (i = 0; i < by_w->len && i < 3; i++)
+		for (i = 0; i < by_w->len && i < 3; i++) {
 			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
 			                        ((Term *) by_w->pdata[i])->term);
+			g_ptr_array_add (keys, g_strconcat ("all:", ((Term *) by_w->pdata[i])->term, NULL));
+		}
 	}
-	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, STEMMER, error);
+	g_ptr_array_add (keys, NULL);
+	cache.mails++;
+	cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER, match->str,
+	                                       (const char *const *) keys->pdata, CANDIDATES,
+	                                       STEMMER, error);
 	if (cands == NULL)
 		return FALSE;
 	if (cands->len == 0)
