@@ -716,7 +716,6 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	g_autoptr (GPtrArray) by_w = NULL;
 	g_autoptr (GPtrArray) cands = NULL;
 	g_autoptr (GString) match = g_string_new (NULL);
-	g_autoptr (GPtrArray) keys = NULL;
 	Scored *scored;
 	double total = 0, common_weight;
 	guint i, j, n_real = 0;
@@ -768,9 +767,6 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		if (!((Term *) known->pdata[i])->typo) /* not in the index: finds nothing there */
 			g_ptr_array_add (by_w, known->pdata[i]);
 	g_ptr_array_sort (by_w, by_weight);
-	/* each phrase's key for the ranking's remembered document counts (kb-rank.c): the
-	 * phrase with its columns */
-	keys = g_ptr_array_new_with_free_func (g_free);
 	for (i = 0; i < by_w->len && i < MATCH_TERMS; i++) {
 		const Term *t = by_w->pdata[i];
 
@@ -778,23 +774,20 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		if (t->weight < common_weight)
 			break;
 		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{title topics} : (", t->term);
-		g_ptr_array_add (keys, g_strconcat ("head:", t->term, NULL));
 	}
-	if (match->len > 0)
+	cache.mails++;
+	if (match->len > 0) {
 		g_string_append_c (match, ')');
-	if (match->len == 0) {
+		/* an OR: ranked from one scan of the index (store/kb-rank.c), the same candidates */
+		cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER,
+		                                       match->str, CANDIDATES, STEMMER, error);
+	} else {
 		/* only common words: the articles that have all of (up to 3 of) them */
-		for (i = 0; i < by_w->len && i < 3; i++) {
+		for (i = 0; i < by_w->len && i < 3; i++)
 			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
 			                        ((Term *) by_w->pdata[i])->term);
-			g_ptr_array_add (keys, g_strconcat ("all:", ((Term *) by_w->pdata[i])->term, NULL));
-		}
+		cands = pd_store_kb_candidates (store, match->str, CANDIDATES, STEMMER, error);
 	}
-	g_ptr_array_add (keys, NULL);
-	cache.mails++;
-	cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER, match->str,
-	                                       (const char *const *) keys->pdata, CANDIDATES,
-	                                       STEMMER, error);
 	if (cands == NULL)
 		return FALSE;
 	if (cands->len == 0)

@@ -1,15 +1,15 @@
-/* kb-rank.c - the suggester's candidate query, ranked by FTS5's own bm25 () computed the same
- * way (the same formula, operations and order: the same doubles, so the same 20 candidates
- * and the same order among equal ranks), with what does not change between mails kept per
- * knowledge-base generation instead of read again for every mail:
- * - each phrase's document count (bm25's IDF), which bm25 () gets by running the phrase
- *   through the whole index once more per query (a prefix phrase: every matching term's
- *   list merged again);
- * - in a warm process (serve, `kb suggest` of many mails), every article's size in tokens,
- *   which bm25 () reads per matching row with one docsize query (a page read at 100,000
- *   articles). A fresh process (`deliver`) never loads it: it costs about 10 ms at 100,000.
- * The state is per connection (registered with the function) and forgotten when the
- * connection closes. */
+/* kb-rank.c - the suggester's candidates (pd_store_kb_candidates: the 20 rows FTS5's bm25 ()
+ * ranks first for an OR of prefix phrases) from one scan of the index instead of two. bm25 ()
+ * counts each phrase's documents by running the phrase through the index once more per query
+ * (a prefix phrase: every matching term's list merged again), and reads each matching row's
+ * size with one docsize query. Here one pass (pd_kb_collect) keeps what bm25 () reads of
+ * each row; a phrase's documents are the rows in which it has an instance (every row it
+ * matches is in the OR's scan); bm25 () is computed with the same formula, operations and
+ * order (the same doubles), and the rows sorted as SQLite's sorter for ORDER BY ... LIMIT
+ * keeps them (equal ranks: the row scanned first). PD_KB_RANK_CHECK=1 compares every result
+ * with FTS5's own (tests/e2e/544). In a warm process (serve, `kb suggest` of many mails) every
+ * article's size is read once per generation (about 10 ms at 100,000 articles) instead of
+ * one query per matching row; a fresh `deliver` never does. */
 #include <math.h>
 #include <string.h>
 
@@ -20,19 +20,17 @@
 
 typedef struct {
 	char *generation;  /* what the rest holds for */
-	GHashTable *hits;  /* phrase key -> gint64* documents holding the phrase */
 	gint32 *sizes;     /* rowid -> tokens in the row, -1 none; NULL: not loaded */
 	gint64 n_sizes;
-	const char *const *keys; /* the current query's phrase keys (during a query only) */
-} RankState;
-
-/* per statement, like bm25 ()'s Fts5Bm25Data */
-typedef struct {
+	/* the one-scan ranking (candidates_scan ()): each matching row's size and phrase
+	 * frequencies, in the order FTS5 returns them */
+	gboolean collecting;
 	int n_phrase;
-	double avgdl;
-	double *idf;
-	double *freq;
-} RankData;
+	sqlite3_int64 n_row, n_token;
+	GArray *rowids;  /* sqlite3_int64 */
+	GArray *sizes_d; /* double D per row */
+	GArray *freqs;   /* double, n_phrase per row */
+} RankState;
 
 static void
 rank_state_free (gpointer p)
@@ -40,130 +38,75 @@ rank_state_free (gpointer p)
 	RankState *s = p;
 
 	g_free (s->generation);
-	g_hash_table_unref (s->hits);
 	g_free (s->sizes);
+	g_array_unref (s->rowids);
+	g_array_unref (s->sizes_d);
+	g_array_unref (s->freqs);
 	g_free (s);
 }
 
+/* the tokens in the current row, as bm25 () reads them (xColumnSize (-1)) */
 static int
-count_cb (const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
+row_size (const Fts5ExtensionApi *api, Fts5Context *fts, RankState *st, double *d_r)
 {
-	(void) api;
-	(void) fts;
-	(*(gint64 *) user)++;
-	return SQLITE_OK;
+	sqlite3_int64 row = api->xRowid (fts);
+	int n_tok = -1, rc = SQLITE_OK;
+
+	if (st->sizes != NULL && row >= 0 && row < st->n_sizes)
+		n_tok = st->sizes[row];
+	if (n_tok < 0)
+		rc = api->xColumnSize (fts, -1, &n_tok);
+	*d_r = (double) n_tok;
+	return rc;
 }
 
+/* pd_kb_collect (kb_fts, weights...): what bm25 () reads of the row, kept for
+ * candidates_scan (); returns nothing */
 static void
-rank_data_free (gpointer p)
+collect_fn (const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_val,
+            sqlite3_value **vals)
 {
-	RankData *d = p;
-
-	g_free (d->idf);
-	g_free (d->freq);
-	g_free (d);
-}
-
-static int
-rank_data (const Fts5ExtensionApi *api, Fts5Context *fts, RankState *st, RankData **data_r)
-{
-	RankData *p = api->xGetAuxdata (fts, 0);
-	sqlite3_int64 n_row = 0, n_token = 0;
-	int rc = SQLITE_OK, i, n_keys = 0;
-
-	if (p != NULL) {
-		*data_r = p;
-		return SQLITE_OK;
-	}
-	p = g_malloc0 (sizeof *p);
-	p->n_phrase = api->xPhraseCount (fts);
-	p->idf = g_new0 (double, p->n_phrase);
-	p->freq = g_new0 (double, p->n_phrase);
-	while (st->keys != NULL && st->keys[n_keys] != NULL)
-		n_keys++;
-	rc = api->xRowCount (fts, &n_row);
-	if (rc == SQLITE_OK)
-		rc = api->xColumnTotalSize (fts, -1, &n_token);
-	if (rc == SQLITE_OK)
-		p->avgdl = (double) n_token / (double) n_row;
-	for (i = 0; rc == SQLITE_OK && i < p->n_phrase; i++) {
-		const char *key = n_keys == p->n_phrase ? st->keys[i] : NULL;
-		gint64 *cached = key != NULL ? g_hash_table_lookup (st->hits, key) : NULL;
-		sqlite3_int64 n_hit = 0;
-
-		if (cached != NULL) {
-			n_hit = *cached;
-		} else {
-			gint64 counted = 0;
-
-			rc = api->xQueryPhrase (fts, i, &counted, count_cb);
-			n_hit = counted;
-			if (rc == SQLITE_OK && key != NULL)
-				g_hash_table_insert (st->hits, g_strdup (key), g_memdup2 (&counted, sizeof counted));
-		}
-		if (rc == SQLITE_OK) {
-			/* bm25 ()'s IDF, with its floor */
-			double idf = log ((n_row - n_hit + 0.5) / (n_hit + 0.5));
-
-			if (idf <= 0.0)
-				idf = 1e-6;
-			p->idf[i] = idf;
-		}
-	}
-	if (rc == SQLITE_OK)
-		rc = api->xSetAuxdata (fts, p, rank_data_free);
-	if (rc != SQLITE_OK) {
-		g_free (p->idf);
-		g_free (p->freq);
-		g_free (p);
-		return rc;
-	}
-	*data_r = p;
-	return SQLITE_OK;
-}
-
-/* pd_kb_rank (kb_fts, weights...): bm25 (kb_fts, weights...), operation for operation */
-static void
-rank_fn (const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int n_val,
-         sqlite3_value **vals)
-{
-	const double k1 = 1.2, b = 0.75;
 	RankState *st = api->xUserData (fts);
-	RankData *p = NULL;
-	double score = 0.0, D = 0.0;
-	int rc, i, n_inst = 0;
+	sqlite3_int64 row = api->xRowid (fts);
+	double *freq, D = 0.0;
+	int rc = SQLITE_OK, i, n_inst = 0;
 
-	rc = rank_data (api, fts, st, &p);
-	if (rc == SQLITE_OK) {
-		memset (p->freq, 0, sizeof (double) * p->n_phrase);
-		rc = api->xInstCount (fts, &n_inst);
+	if (!st->collecting) {
+		sqlite3_result_error (ctx, "pd_kb_collect outside the suggester's scan", -1);
+		return;
 	}
-	for (i = 0; rc == SQLITE_OK && i < n_inst; i++) {
-		int ip, ic, io;
+	if (st->rowids->len == 0) {
+		st->n_phrase = api->xPhraseCount (fts);
+		rc = api->xRowCount (fts, &st->n_row);
+		if (rc == SQLITE_OK)
+			rc = api->xColumnTotalSize (fts, -1, &st->n_token);
+	} else if (api->xPhraseCount (fts) != st->n_phrase) {
+		rc = SQLITE_ERROR;
+	}
+	if (rc == SQLITE_OK) {
+		g_array_set_size (st->freqs, st->freqs->len + st->n_phrase);
+		freq = &g_array_index (st->freqs, double, st->freqs->len - st->n_phrase);
+		memset (freq, 0, sizeof (double) * st->n_phrase);
+		rc = api->xInstCount (fts, &n_inst);
+		for (i = 0; rc == SQLITE_OK && i < n_inst; i++) {
+			int ip, ic, io;
 
-		rc = api->xInst (fts, i, &ip, &ic, &io);
-		if (rc == SQLITE_OK) {
-			double w = n_val > ic ? sqlite3_value_double (vals[ic]) : 1.0;
-			p->freq[ip] += w;
+			rc = api->xInst (fts, i, &ip, &ic, &io);
+			if (rc == SQLITE_OK && ip >= 0 && ip < st->n_phrase) {
+				double w = n_val > ic ? sqlite3_value_double (vals[ic]) : 1.0;
+				freq[ip] += w;
+			}
 		}
 	}
-	if (rc == SQLITE_OK) {
-		sqlite3_int64 row = api->xRowid (fts);
-		int n_tok = -1;
-
-		if (st->sizes != NULL && row >= 0 && row < st->n_sizes)
-			n_tok = st->sizes[row];
-		if (n_tok < 0)
-			rc = api->xColumnSize (fts, -1, &n_tok);
-		D = (double) n_tok;
-	}
-	for (i = 0; rc == SQLITE_OK && i < p->n_phrase; i++)
-		score += p->idf[i] * ((p->freq[i] * (k1 + 1.0)) /
-		                      (p->freq[i] + k1 * (1 - b + b * D / p->avgdl)));
 	if (rc == SQLITE_OK)
-		sqlite3_result_double (ctx, -1.0 * score);
-	else
+		rc = row_size (api, fts, st, &D);
+	if (rc != SQLITE_OK) {
 		sqlite3_result_error_code (ctx, rc);
+		return;
+	}
+	g_array_append_val (st->rowids, row);
+	g_array_append_val (st->sizes_d, D);
+	sqlite3_result_null (ctx);
 }
 
 /* the tokens of each row (kb_fts_docsize: one varint per column, unindexed ones 0) */
@@ -263,11 +206,13 @@ state_for (PdStore *store, GError **error)
 		return NULL;
 	}
 	st = g_new0 (RankState, 1);
-	st->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	st->rowids = g_array_new (FALSE, FALSE, sizeof (sqlite3_int64));
+	st->sizes_d = g_array_new (FALSE, FALSE, sizeof (double));
+	st->freqs = g_array_new (FALSE, FALSE, sizeof (double));
 	g_mutex_lock (&states_lock);
 	g_hash_table_insert (states, store->db, st);
 	g_mutex_unlock (&states_lock);
-	rc = api->xCreateFunction (api, "pd_kb_rank", st, rank_fn, state_forget);
+	rc = api->xCreateFunction (api, "pd_kb_collect", st, collect_fn, state_forget);
 	if (rc != SQLITE_OK) {
 		state_forget (st);
 		pd_store_set_error (store, rc, "fts5 function", error);
@@ -291,45 +236,161 @@ candidate_from (sqlite3_stmt *stmt)
 	return c;
 }
 
+typedef struct {
+	double key;   /* what ORDER BY bm25 () sorts on: -score */
+	guint seq;    /* the row's place in FTS5's scan: SQLite's sorter keeps the earlier of equals */
+	sqlite3_int64 rowid;
+} Ranked;
+
+static int
+by_rank (const void *a, const void *b)
+{
+	const Ranked *x = a, *y = b;
+
+	if (x->key < y->key)
+		return -1;
+	if (x->key > y->key)
+		return 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The ids of the LIMIT best rows for MATCH_EXPR, an OR of phrases each of which holds every
+ * row it matches in the scan: one scan (pd_kb_collect) gives each row's frequencies and size
+ * and each phrase's document count (the rows in which it has an instance), then bm25 () is
+ * computed here as FTS5 computes it, and the rows sorted as SQLite's sorter for ORDER BY ...
+ * LIMIT keeps them (equal ranks: the earlier row). As JSON, for json_each. */
+static char *
+scan_ranked (PdStore *store, RankState *st, const char *match_expr, int limit, GError **error)
+{
+	const double k1 = 1.2, b = 0.75;
+	sqlite3_stmt *scan = pd_store_stmt (
+		store, "SELECT pd_kb_collect (kb_fts, 10.0, 1.0, 4.0, 2.0) FROM kb_fts WHERE kb_fts MATCH ?1",
+		error);
+	g_autofree double *idf = NULL;
+	g_autofree Ranked *ranked = NULL;
+	GString *json;
+	guint n, r;
+	int rc, i;
+
+	if (scan == NULL)
+		return NULL;
+	g_array_set_size (st->rowids, 0);
+	g_array_set_size (st->sizes_d, 0);
+	g_array_set_size (st->freqs, 0);
+	pd_bind_text (scan, 1, match_expr);
+	st->collecting = TRUE;
+	while ((rc = pd_store_step (store, scan, error)) == SQLITE_ROW)
+		;
+	sqlite3_reset (scan);
+	st->collecting = FALSE;
+	if (rc != SQLITE_DONE)
+		return NULL;
+	n = st->rowids->len;
+	if (n == 0)
+		return g_strdup ("[]");
+	idf = g_new (double, st->n_phrase);
+	for (i = 0; i < st->n_phrase; i++) {
+		sqlite3_int64 n_hit = 0;
+
+		for (r = 0; r < n; r++)
+			n_hit += g_array_index (st->freqs, double, (gsize) r * st->n_phrase + i) != 0.0;
+		idf[i] = log ((st->n_row - n_hit + 0.5) / (n_hit + 0.5));
+		if (idf[i] <= 0.0)
+			idf[i] = 1e-6;
+	}
+	{
+		double avgdl = (double) st->n_token / (double) st->n_row;
+
+		ranked = g_new (Ranked, n);
+		for (r = 0; r < n; r++) {
+			const double *freq = &g_array_index (st->freqs, double, (gsize) r * st->n_phrase);
+			double D = g_array_index (st->sizes_d, double, r), score = 0.0;
+
+			for (i = 0; i < st->n_phrase; i++)
+				score += idf[i] * ((freq[i] * (k1 + 1.0)) /
+				                   (freq[i] + k1 * (1 - b + b * D / avgdl)));
+			ranked[r].key = -1.0 * score;
+			ranked[r].seq = r;
+			ranked[r].rowid = g_array_index (st->rowids, sqlite3_int64, r);
+		}
+	}
+	qsort (ranked, n, sizeof *ranked, by_rank);
+	json = g_string_new ("[");
+	for (r = 0; r < n && (limit < 0 || r < (guint) limit); r++)
+		g_string_append_printf (json, "%s%" G_GINT64_FORMAT, r ? "," : "", (gint64) ranked[r].rowid);
+	g_string_append_c (json, ']');
+	return g_string_free (json, FALSE);
+}
+
+static gint
+by_id (gconstpointer a, gconstpointer b)
+{
+	gint64 x = (*(PdKbCandidate *const *) a)->id, y = (*(PdKbCandidate *const *) b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* PD_KB_RANK_CHECK (tests/e2e/544): ROWS are the rows FTS5's own bm25 () ranks first */
+static gboolean
+same_as_bm25 (PdStore *store, GPtrArray *rows, const char *match_expr, int limit, int stemmer,
+              GError **error)
+{
+	g_autoptr (GPtrArray) want = pd_store_kb_candidates (store, match_expr, limit, stemmer, error);
+	guint i;
+
+	if (want == NULL)
+		return FALSE;
+	g_ptr_array_sort (want, by_id);
+	g_ptr_array_sort (rows, by_id);
+	for (i = 0; i < want->len && i < rows->len; i++)
+		if (((PdKbCandidate *) want->pdata[i])->id != ((PdKbCandidate *) rows->pdata[i])->id)
+			break;
+	if (i == want->len && i == rows->len)
+		return TRUE;
+	g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL,
+	             "PD_KB_RANK_CHECK: other candidates than bm25 () for %s", match_expr);
+	return FALSE;
+}
+
 GPtrArray *
 pd_store_kb_candidates_ranked (PdStore *store, const char *generation, gboolean warm,
-                               const char *match_expr, const char *const *keys, int limit,
-                               int stemmer, GError **error)
+                               const char *match_expr, int limit, int stemmer, GError **error)
 {
-	/* pd_store_kb_candidates' query, with pd_kb_rank for bm25 */
-	sqlite3_stmt *stmt;
 	RankState *st = state_for (store, error);
+	g_autofree char *ids = NULL;
+	sqlite3_stmt *stmt;
 	GPtrArray *rows;
 
 	if (st == NULL)
 		return NULL;
 	if (g_strcmp0 (st->generation, generation) != 0) {
-		g_hash_table_remove_all (st->hits);
 		g_clear_pointer (&st->sizes, g_free);
 		g_free (st->generation);
 		st->generation = g_strdup (generation);
 	}
 	if (warm && st->sizes == NULL && !sizes_load (store, st, error))
 		return NULL;
+	ids = scan_ranked (store, st, match_expr, limit, error);
+	if (ids == NULL)
+		return NULL;
+	/* pd_store_kb_candidates' rows, for the ids ranked first */
 	stmt = pd_store_stmt (
 		store,
 		"SELECT a.id, a.slug, a.title, s.head, s.body,"
 		" CASE WHEN s.head IS NULL THEN a.topics END, CASE WHEN s.head IS NULL THEN a.body END"
 		" FROM kb_articles a LEFT JOIN kb_stems s"
-		"  ON s.article_id = a.id AND s.version = a.version AND s.stemmer = ?3"
-		" WHERE a.id IN"
-		" (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?1"
-		"  ORDER BY pd_kb_rank (kb_fts, 10.0, 1.0, 4.0, 2.0) LIMIT ?2)"
+		"  ON s.article_id = a.id AND s.version = a.version AND s.stemmer = ?2"
+		" WHERE a.id IN (SELECT value FROM json_each (?1))"
 		" AND a.status = 'published' AND a.visibility != 'internal'",
 		error);
 	if (stmt == NULL)
 		return NULL;
-	pd_bind_text (stmt, 1, match_expr);
-	sqlite3_bind_int (stmt, 2, limit);
-	sqlite3_bind_int (stmt, 3, stemmer);
-	st->keys = keys;
+	pd_bind_text (stmt, 1, ids);
+	sqlite3_bind_int (stmt, 2, stemmer);
 	rows = pd_store_collect (store, stmt, candidate_from, (GDestroyNotify) pd_kb_candidate_free,
 	                         error);
-	st->keys = NULL;
+	if (rows != NULL && g_getenv ("PD_KB_RANK_CHECK") != NULL &&
+	    !same_as_bm25 (store, rows, match_expr, limit, stemmer, error))
+		g_clear_pointer (&rows, g_ptr_array_unref);
 	return rows;
 }

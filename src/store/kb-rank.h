@@ -1,17 +1,16 @@
-/* kb-rank.h - the suggester's candidate query, ranked like FTS5's bm25 () with what stays the
- * same between mails kept per knowledge-base generation (kb-rank.c). */
+/* kb-rank.h - the suggester's candidates ranked from one scan of the index (kb-rank.c). */
 #ifndef PD_STORE_KB_RANK_H
 #define PD_STORE_KB_RANK_H
 
 #include "store/store.h"
 
-/* pd_store_kb_candidates (store/kb.h), the same rows: ranked by bm25 () as FTS5 computes it, the
- * document count of each phrase of MATCH_EXPR remembered under KEYS (NULL-terminated, one per
- * phrase in order, or NULL) while GENERATION (the kb's, "salt:n") stays the same; WARM: a
- * process that suggests often, which may read every article's size once instead of one per
- * matching article. (transfer full) */
+/* pd_store_kb_candidates (store/kb.h), the same rows, for a MATCH_EXPR that is an OR of phrases
+ * (not for an AND: a phrase's documents would not all be in the scan). GENERATION: the
+ * knowledge base's ("salt:n"), for what is kept between calls; WARM: a process that suggests
+ * often, which reads every article's size once instead of one per matching article.
+ * (transfer full) */
 GPtrArray *pd_store_kb_candidates_ranked (PdStore *store, const char *generation, gboolean warm,
-                                          const char *match_expr, const char *const *keys,
-                                          int limit, int stemmer, GError **error);
+                                          const char *match_expr, int limit, int stemmer,
+                                          GError **error);
 
 #endif
