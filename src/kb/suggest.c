@@ -389,6 +389,8 @@ static struct {
 	GHashTable *articles; /* gint64* id -> ArticleTerms* */
 	GHashTable *related;  /* stem -> GPtrArray* of PdKbRelated (db/030), empty: none */
 	guint mails;          /* suggested for in this generation (WARM_AFTER) */
+	GPtrArray *vocab;     /* warm: every term of kb_terms, in byte order; NULL: not read */
+	GArray *vocab_docs;   /* ... and the documents counted up to each (gint64, one more) */
 } cache;
 
 /* Make the cache the one of STORE's current generation (call with the lock held). */
@@ -406,6 +408,8 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.weights, g_hash_table_unref);
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
 	g_clear_pointer (&cache.related, g_hash_table_unref);
+	g_clear_pointer (&cache.vocab, g_ptr_array_unref);
+	g_clear_pointer (&cache.vocab_docs, g_array_unref);
 	g_clear_pointer (&cache.key, g_free);
 	cache.terms_fresh = docs >= 0;
 	cache.n_docs = docs;
@@ -433,6 +437,33 @@ weight_put (const char *term, gint64 df)
 	return *w;
 }
 
+/* the first of the vocabulary's terms (sorted by bytes) not below KEY */
+static guint
+vocab_find (const char *key)
+{
+	guint lo = 0, hi = cache.vocab->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (strcmp (cache.vocab->pdata[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* pd_store_kb_terms_docs from the vocabulary in memory: the same range, the same sum */
+static gint64
+vocab_docs (const char *prefix)
+{
+	g_autofree char *end = g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
+
+	return g_array_index (cache.vocab_docs, gint64, vocab_find (end)) -
+	       g_array_index (cache.vocab_docs, gint64, vocab_find (prefix));
+}
+
 static gboolean
 term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 {
@@ -444,7 +475,9 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 		*weight_r = *cached;
 		return TRUE;
 	}
-	if (cache.terms_fresh) {
+	if (cache.vocab != NULL) {
+		df = MIN (vocab_docs (term), cache.n_docs);
+	} else if (cache.terms_fresh) {
 		if (!pd_store_kb_terms_docs (store, term, &df, error))
 			return FALSE;
 		df = MIN (df, cache.n_docs); /* a sum over the word's forms */
@@ -468,8 +501,8 @@ weights_prefetch (PdStore *store, GPtrArray *terms, GError **error)
 	g_autofree gint64 *docs = NULL;
 	guint i;
 
-	if (!cache.terms_fresh)
-		return TRUE;
+	if (!cache.terms_fresh || cache.vocab != NULL)
+		return TRUE; /* counted one by one (the vocabulary in memory is quicker still) */
 	want = g_ptr_array_new ();
 	seen = g_hash_table_new (g_str_hash, g_str_equal);
 	for (i = 0; i < terms->len; i++) {
@@ -721,7 +754,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	guint i, j, n_real = 0;
 	gboolean related_ready = FALSE;
 
-	if (!cache_check (store, error) || !weights_prefetch (store, qterms, error))
+	if (!cache_check (store, error))
+		return FALSE;
+	/* a warm process weighs words from the whole vocabulary, read once per generation */
+	if (cache.terms_fresh && cache.vocab == NULL && cache.mails >= WARM_AFTER &&
+	    !pd_store_kb_terms_all (store, &cache.vocab, &cache.vocab_docs, error))
+		return FALSE;
+	if (!weights_prefetch (store, qterms, error))
 		return FALSE;
 	for (i = 0; i < qterms->len; i++) {
 		double w;
@@ -780,13 +819,20 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		g_string_append_c (match, ')');
 		/* an OR: ranked from one scan of the index (store/kb-rank.c), the same candidates */
 		cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER,
-		                                       match->str, CANDIDATES, STEMMER, error);
+		                                       match->str, NULL, CANDIDATES, STEMMER, error);
 	} else {
 		/* only common words: the articles that have all of (up to 3 of) them */
-		for (i = 0; i < by_w->len && i < 3; i++)
-			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
-			                        ((Term *) by_w->pdata[i])->term);
-		cands = pd_store_kb_candidates (store, match->str, CANDIDATES, STEMMER, error);
+		char *phrases[4] = { NULL };
+
+		for (i = 0; i < by_w->len && i < 3; i++) {
+			phrases[i] = g_strdup_printf ("\"%s\"*", ((Term *) by_w->pdata[i])->term);
+			g_string_append_printf (match, "%s%s", i ? " AND " : "", phrases[i]);
+		}
+		cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER,
+		                                       match->str, (const char *const *) phrases,
+		                                       CANDIDATES, STEMMER, error);
+		for (i = 0; i < 3; i++)
+			g_free (phrases[i]);
 	}
 	if (cands == NULL)
 		return FALSE;

@@ -4,7 +4,7 @@
  * (a prefix phrase: every matching term's list merged again), and reads each matching row's
  * size with one docsize query. Here one pass (pd_kb_collect) keeps what bm25 () reads of
  * each row; a phrase's documents are the rows in which it has an instance (every row it
- * matches is in the OR's scan); bm25 () is computed with the same formula, operations and
+ * matches is in the OR's scan; an AND's phrases are counted apart, once per generation); bm25 () is computed with the same formula, operations and
  * order (the same doubles), and the rows sorted as SQLite's sorter for ORDER BY ... LIMIT
  * keeps them (equal ranks: the row scanned first). PD_KB_RANK_CHECK=1 compares every result
  * with FTS5's own (tests/e2e/544). In a warm process (serve, `kb suggest` of many mails) every
@@ -20,6 +20,7 @@
 
 typedef struct {
 	char *generation;  /* what the rest holds for */
+	GHashTable *hits;  /* an AND's phrase -> gint64* rows it matches alone */
 	gint32 *sizes;     /* rowid -> tokens in the row, -1 none; NULL: not loaded */
 	gint64 n_sizes;
 	/* the one-scan ranking (candidates_scan ()): each matching row's size and phrase
@@ -39,6 +40,7 @@ rank_state_free (gpointer p)
 
 	g_free (s->generation);
 	g_free (s->sizes);
+	g_hash_table_unref (s->hits);
 	g_array_unref (s->rowids);
 	g_array_unref (s->sizes_d);
 	g_array_unref (s->freqs);
@@ -206,6 +208,7 @@ state_for (PdStore *store, GError **error)
 		return NULL;
 	}
 	st = g_new0 (RankState, 1);
+	st->hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	st->rowids = g_array_new (FALSE, FALSE, sizeof (sqlite3_int64));
 	st->sizes_d = g_array_new (FALSE, FALSE, sizeof (double));
 	st->freqs = g_array_new (FALSE, FALSE, sizeof (double));
@@ -254,13 +257,39 @@ by_rank (const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* the rows the phrase PHRASE matches on its own (what bm25 () counts with a second pass over the
+ * phrase), remembered for the generation: an AND's phrases are common words, met again */
+static gboolean
+phrase_rows (PdStore *store, RankState *st, const char *phrase, sqlite3_int64 *n_r, GError **error)
+{
+	gint64 *cached = g_hash_table_lookup (st->hits, phrase);
+	sqlite3_stmt *stmt;
+	gint64 n;
+
+	if (cached != NULL) {
+		*n_r = *cached;
+		return TRUE;
+	}
+	stmt = pd_store_stmt (store, "SELECT count(*) FROM kb_fts WHERE kb_fts MATCH ?1", error);
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_text (stmt, 1, phrase);
+	if (!pd_store_lookup_int (store, stmt, &n, NULL, error))
+		return FALSE;
+	g_hash_table_insert (st->hits, g_strdup (phrase), g_memdup2 (&n, sizeof n));
+	*n_r = n;
+	return TRUE;
+}
+
 /* The ids of the LIMIT best rows for MATCH_EXPR, an OR of phrases each of which holds every
  * row it matches in the scan: one scan (pd_kb_collect) gives each row's frequencies and size
  * and each phrase's document count (the rows in which it has an instance), then bm25 () is
  * computed here as FTS5 computes it, and the rows sorted as SQLite's sorter for ORDER BY ...
- * LIMIT keeps them (equal ranks: the earlier row). As JSON, for json_each. */
+ * LIMIT keeps them (equal ranks: the earlier row). As JSON, for json_each. For an AND
+ * (PHRASES: each phrase's MATCH text, in order) a phrase's documents are counted apart. */
 static char *
-scan_ranked (PdStore *store, RankState *st, const char *match_expr, int limit, GError **error)
+scan_ranked (PdStore *store, RankState *st, const char *match_expr, const char *const *phrases,
+             int limit, GError **error)
 {
 	const double k1 = 1.2, b = 0.75;
 	sqlite3_stmt *scan = pd_store_stmt (
@@ -289,11 +318,19 @@ scan_ranked (PdStore *store, RankState *st, const char *match_expr, int limit, G
 	if (n == 0)
 		return g_strdup ("[]");
 	idf = g_new (double, st->n_phrase);
+	if (phrases != NULL && g_strv_length ((char **) phrases) != (guint) st->n_phrase) {
+		g_set_error (error, PD_ERROR, PD_ERROR_INTERNAL, "%d phrases in %s", st->n_phrase, match_expr);
+		return NULL;
+	}
 	for (i = 0; i < st->n_phrase; i++) {
 		sqlite3_int64 n_hit = 0;
 
-		for (r = 0; r < n; r++)
-			n_hit += g_array_index (st->freqs, double, (gsize) r * st->n_phrase + i) != 0.0;
+		if (phrases == NULL) {
+			for (r = 0; r < n; r++)
+				n_hit += g_array_index (st->freqs, double, (gsize) r * st->n_phrase + i) != 0.0;
+		} else if (!phrase_rows (store, st, phrases[i], &n_hit, error)) {
+			return NULL;
+		}
 		idf[i] = log ((st->n_row - n_hit + 0.5) / (n_hit + 0.5));
 		if (idf[i] <= 0.0)
 			idf[i] = 1e-6;
@@ -354,7 +391,8 @@ same_as_bm25 (PdStore *store, GPtrArray *rows, const char *match_expr, int limit
 
 GPtrArray *
 pd_store_kb_candidates_ranked (PdStore *store, const char *generation, gboolean warm,
-                               const char *match_expr, int limit, int stemmer, GError **error)
+                               const char *match_expr, const char *const *phrases, int limit,
+                               int stemmer, GError **error)
 {
 	RankState *st = state_for (store, error);
 	g_autofree char *ids = NULL;
@@ -365,12 +403,13 @@ pd_store_kb_candidates_ranked (PdStore *store, const char *generation, gboolean 
 		return NULL;
 	if (g_strcmp0 (st->generation, generation) != 0) {
 		g_clear_pointer (&st->sizes, g_free);
+		g_hash_table_remove_all (st->hits);
 		g_free (st->generation);
 		st->generation = g_strdup (generation);
 	}
 	if (warm && st->sizes == NULL && !sizes_load (store, st, error))
 		return NULL;
-	ids = scan_ranked (store, st, match_expr, limit, error);
+	ids = scan_ranked (store, st, match_expr, phrases, limit, error);
 	if (ids == NULL)
 		return NULL;
 	/* pd_store_kb_candidates' rows, for the ids ranked first */
