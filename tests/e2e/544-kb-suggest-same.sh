@@ -50,6 +50,16 @@ done
 check "import 30 articles that rank the same" pd kb import "$TEST_TMP/same"
 printf 'From: a@example.org\nSubject: gearbox lubrication\n\nHow often does the gearbox need lubrication?\n' >"$TEST_TMP/gear.eml"
 check "equal ranks: the candidates are bm25 ()'s" env PD_KB_RANK_CHECK=1 "$POSTDESK" kb suggest --json "$TEST_TMP/gear.eml"
+# a question of common words only (each in more than 500 articles): the candidates have all of
+# them (an AND, whose words' documents are counted apart), again as bm25 () ranks them
+mkdir -p "$TEST_TMP/common"
+for i in $(seq 1 600); do
+	printf '# Pump %d valve manual\n\nThe pump valve %d opens at %d kPa.\n' "$i" "$i" "$i" >"$TEST_TMP/common/pump-$i.md"
+done
+check "import 600 articles about pump valves" pd kb import "$TEST_TMP/common"
+printf 'From: a@example.org\nSubject: pump valve\n\nMy pump valve is stuck, what now with the valve?\n' >"$TEST_TMP/pump.eml"
+check "common words: the candidates are bm25 ()'s" env PD_KB_RANK_CHECK=1 "$POSTDESK" kb suggest --json "$TEST_TMP/pump.eml"
+check "and they are suggested" sh -c '"$POSTDESK" kb suggest --json "$1" | grep -q "\"slug\":\"pump-"' sh "$TEST_TMP/pump.eml"
 # the comparison can fail: a changed score shows
 sed 's/"score":0\.5/"score":0.6/' "$GOLD/kb.jsonl" >"$TEST_TMP/kb.altered"
 check "a changed score is seen" test "$(cmp -s "$TEST_TMP/kb.one" "$TEST_TMP/kb.altered"; echo $?)" = 1
