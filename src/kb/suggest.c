@@ -237,12 +237,6 @@ terms (const char *text)
 	return out;
 }
 
-static gboolean
-line_matches (const char *line, const char *pattern)
-{
-	return g_regex_match_simple (pattern, line, G_REGEX_CASELESS, 0);
-}
-
 /* A signature without its "-- " line: the short lines that end the mail ("Tina", "Raj Patel /
  * Senior Developer / +44 20 ...") once a longer line has said something. A short last line
  * that asks ("Why?") stays. */
@@ -284,9 +278,12 @@ question (const char *text)
 	GString *out = g_string_new (NULL);
 	guint i, n = g_strv_length (lines);
 	gboolean started = FALSE;
-	static GRegex *greeting_line, *greeting_start;
+	static GRegex *greeting_line, *greeting_start, *closing;
 
 	if (g_once_init_enter (&greeting_line)) {
+		/* compiled once: a mail's every line is matched against it */
+		closing = g_regex_new ("^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b",
+		                       G_REGEX_CASELESS, 0, NULL);
 		greeting_start = g_regex_new ("^" GREETING "[ \t]*(there|all|team|everyone|guys|folks)?[ \t]*[,!:;.-]+[ \t]*",
 		                              G_REGEX_CASELESS, 0, NULL);
 		g_once_init_leave (&greeting_line,
@@ -304,8 +301,7 @@ question (const char *text)
 			continue;
 		if (nwords <= 6 && g_regex_match (greeting_line, line, 0, NULL))
 			continue;
-		if (started && nwords <= 6 &&
-		    line_matches (line, "^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b"))
+		if (started && nwords <= 6 && g_regex_match (closing, line, 0, NULL))
 			break;
 		rest = g_regex_replace_literal (greeting_start, line, -1, 0, "", 0, NULL);
 		started = TRUE;
@@ -367,6 +363,8 @@ ln (double x)
 typedef struct {
 	GPtrArray *head; /* the stems of the title and topics */
 	GPtrArray *body; /* the stems of the body; NULL until needed */
+	char *head_buf;  /* what split_stems () points into, or NULL */
+	char *body_buf;
 } ArticleTerms;
 
 static void
@@ -375,6 +373,8 @@ article_terms_free (ArticleTerms *t)
 	g_ptr_array_unref (t->head);
 	if (t->body != NULL)
 		g_ptr_array_unref (t->body);
+	g_free (t->head_buf);
+	g_free (t->body_buf);
 	g_free (t);
 }
 
@@ -522,19 +522,23 @@ weights_prefetch (PdStore *store, GPtrArray *terms, GError **error)
 	return TRUE;
 }
 
-/* the stems of a stored list (db/027: space-separated) */
+/* the stems of a stored list (db/027: space-separated): pointers into *BUF_R, a copy of LIST
+ * the caller frees after the array (one allocation instead of one per stem) */
 static GPtrArray *
-split_stems (const char *list)
+split_stems (const char *list, char **buf_r)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-	const char *p = list, *e;
+	GPtrArray *out = g_ptr_array_new ();
+	char *p = *buf_r = g_strdup (list), *e;
 
 	while (*p) {
 		for (e = p; *e && *e != ' '; e++)
 			;
 		if (e > p)
-			g_ptr_array_add (out, g_strndup (p, e - p));
-		p = *e ? e + 1 : e;
+			g_ptr_array_add (out, p);
+		if (*e == '\0')
+			break;
+		*e = '\0';
+		p = e + 1;
 	}
 	return out;
 }
@@ -550,7 +554,7 @@ article_terms (const PdKbCandidate *a)
 		return t;
 	t = g_new0 (ArticleTerms, 1);
 	if (a->head_stems != NULL) {
-		t->head = split_stems (a->head_stems);
+		t->head = split_stems (a->head_stems, &t->head_buf);
 	} else {
 		g_autofree char *head = g_strconcat (a->title, " ", a->topics ? a->topics : "", NULL);
 
@@ -573,7 +577,8 @@ static GPtrArray *
 article_body (const PdKbCandidate *a, ArticleTerms *t)
 {
 	if (t->body == NULL)
-		t->body = a->body_stems != NULL ? split_stems (a->body_stems) : body_terms (a->body);
+		t->body = a->body_stems != NULL ? split_stems (a->body_stems, &t->body_buf)
+		                                : body_terms (a->body);
 	return t->body;
 }
 
