@@ -13,7 +13,13 @@
 gboolean
 pd_kb_same_word (const char *a, const char *b)
 {
-	gsize la = strlen (a), lb = strlen (b);
+	gsize la, lb;
+
+	/* most pairs differ at once: no lengths needed (either prefix of the other starts alike) */
+	if (a[0] != b[0])
+		return FALSE;
+	la = strlen (a);
+	lb = strlen (b);
 
 	if (la > lb) {
 		const char *t = a;

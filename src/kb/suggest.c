@@ -15,6 +15,7 @@
 #include "kb/related.h"
 #include "kb/spelling.h"
 #include "mail/quote.h"
+#include "store/kb-rank.h"
 #include "store/kb.h"
 
 /* tuned on tests/data/kb (see tests/unit/test-kb-suggest.c for the figures) */
@@ -28,6 +29,7 @@
 #define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
+#define WARM_AFTER 8       /* mails of one generation after which a process counts as warm */
 /* The word rules' edition: the stems stored per article (db/027) hold only for the rules they
  * were made with. Change it with stop_words, stem (), words () or terms (). */
 #define STEMMER 2
@@ -235,12 +237,6 @@ terms (const char *text)
 	return out;
 }
 
-static gboolean
-line_matches (const char *line, const char *pattern)
-{
-	return g_regex_match_simple (pattern, line, G_REGEX_CASELESS, 0);
-}
-
 /* A signature without its "-- " line: the short lines that end the mail ("Tina", "Raj Patel /
  * Senior Developer / +44 20 ...") once a longer line has said something. A short last line
  * that asks ("Why?") stays. */
@@ -282,9 +278,12 @@ question (const char *text)
 	GString *out = g_string_new (NULL);
 	guint i, n = g_strv_length (lines);
 	gboolean started = FALSE;
-	static GRegex *greeting_line, *greeting_start;
+	static GRegex *greeting_line, *greeting_start, *closing;
 
 	if (g_once_init_enter (&greeting_line)) {
+		/* compiled once: a mail's every line is matched against it */
+		closing = g_regex_new ("^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b",
+		                       G_REGEX_CASELESS, 0, NULL);
 		greeting_start = g_regex_new ("^" GREETING "[ \t]*(there|all|team|everyone|guys|folks)?[ \t]*[,!:;.-]+[ \t]*",
 		                              G_REGEX_CASELESS, 0, NULL);
 		g_once_init_leave (&greeting_line,
@@ -302,8 +301,7 @@ question (const char *text)
 			continue;
 		if (nwords <= 6 && g_regex_match (greeting_line, line, 0, NULL))
 			continue;
-		if (started && nwords <= 6 &&
-		    line_matches (line, "^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b"))
+		if (started && nwords <= 6 && g_regex_match (closing, line, 0, NULL))
 			break;
 		rest = g_regex_replace_literal (greeting_start, line, -1, 0, "", 0, NULL);
 		started = TRUE;
@@ -365,6 +363,8 @@ ln (double x)
 typedef struct {
 	GPtrArray *head; /* the stems of the title and topics */
 	GPtrArray *body; /* the stems of the body; NULL until needed */
+	char *head_buf;  /* what split_stems () points into, or NULL */
+	char *body_buf;
 } ArticleTerms;
 
 static void
@@ -373,6 +373,8 @@ article_terms_free (ArticleTerms *t)
 	g_ptr_array_unref (t->head);
 	if (t->body != NULL)
 		g_ptr_array_unref (t->body);
+	g_free (t->head_buf);
+	g_free (t->body_buf);
 	g_free (t);
 }
 
@@ -386,6 +388,9 @@ static struct {
 	GHashTable *weights;  /* stem -> double* */
 	GHashTable *articles; /* gint64* id -> ArticleTerms* */
 	GHashTable *related;  /* stem -> GPtrArray* of PdKbRelated (db/030), empty: none */
+	guint mails;          /* suggested for in this generation (WARM_AFTER) */
+	GPtrArray *vocab;     /* warm: every term of kb_terms, in byte order; NULL: not read */
+	GArray *vocab_docs;   /* ... and the documents counted up to each (gint64, one more) */
 } cache;
 
 /* Make the cache the one of STORE's current generation (call with the lock held). */
@@ -403,9 +408,12 @@ cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&cache.weights, g_hash_table_unref);
 	g_clear_pointer (&cache.articles, g_hash_table_unref);
 	g_clear_pointer (&cache.related, g_hash_table_unref);
+	g_clear_pointer (&cache.vocab, g_ptr_array_unref);
+	g_clear_pointer (&cache.vocab_docs, g_array_unref);
 	g_clear_pointer (&cache.key, g_free);
 	cache.terms_fresh = docs >= 0;
 	cache.n_docs = docs;
+	cache.mails = 0;
 	if (!cache.terms_fresh && !pd_store_kb_fts_size (store, &cache.n_docs, error))
 		return FALSE;
 	cache.weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -429,6 +437,33 @@ weight_put (const char *term, gint64 df)
 	return *w;
 }
 
+/* the first of the vocabulary's terms (sorted by bytes) not below KEY */
+static guint
+vocab_find (const char *key)
+{
+	guint lo = 0, hi = cache.vocab->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (strcmp (cache.vocab->pdata[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* pd_store_kb_terms_docs from the vocabulary in memory: the same range, the same sum */
+static gint64
+vocab_docs (const char *prefix)
+{
+	g_autofree char *end = g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
+
+	return g_array_index (cache.vocab_docs, gint64, vocab_find (end)) -
+	       g_array_index (cache.vocab_docs, gint64, vocab_find (prefix));
+}
+
 static gboolean
 term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 {
@@ -440,7 +475,9 @@ term_weight (PdStore *store, const char *term, double *weight_r, GError **error)
 		*weight_r = *cached;
 		return TRUE;
 	}
-	if (cache.terms_fresh) {
+	if (cache.vocab != NULL) {
+		df = MIN (vocab_docs (term), cache.n_docs);
+	} else if (cache.terms_fresh) {
 		if (!pd_store_kb_terms_docs (store, term, &df, error))
 			return FALSE;
 		df = MIN (df, cache.n_docs); /* a sum over the word's forms */
@@ -464,8 +501,8 @@ weights_prefetch (PdStore *store, GPtrArray *terms, GError **error)
 	g_autofree gint64 *docs = NULL;
 	guint i;
 
-	if (!cache.terms_fresh)
-		return TRUE;
+	if (!cache.terms_fresh || cache.vocab != NULL)
+		return TRUE; /* counted one by one (the vocabulary in memory is quicker still) */
 	want = g_ptr_array_new ();
 	seen = g_hash_table_new (g_str_hash, g_str_equal);
 	for (i = 0; i < terms->len; i++) {
@@ -485,19 +522,23 @@ weights_prefetch (PdStore *store, GPtrArray *terms, GError **error)
 	return TRUE;
 }
 
-/* the stems of a stored list (db/027: space-separated) */
+/* the stems of a stored list (db/027: space-separated): pointers into *BUF_R, a copy of LIST
+ * the caller frees after the array (one allocation instead of one per stem) */
 static GPtrArray *
-split_stems (const char *list)
+split_stems (const char *list, char **buf_r)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-	const char *p = list, *e;
+	GPtrArray *out = g_ptr_array_new ();
+	char *p = *buf_r = g_strdup (list), *e;
 
 	while (*p) {
 		for (e = p; *e && *e != ' '; e++)
 			;
 		if (e > p)
-			g_ptr_array_add (out, g_strndup (p, e - p));
-		p = *e ? e + 1 : e;
+			g_ptr_array_add (out, p);
+		if (*e == '\0')
+			break;
+		*e = '\0';
+		p = e + 1;
 	}
 	return out;
 }
@@ -513,7 +554,7 @@ article_terms (const PdKbCandidate *a)
 		return t;
 	t = g_new0 (ArticleTerms, 1);
 	if (a->head_stems != NULL) {
-		t->head = split_stems (a->head_stems);
+		t->head = split_stems (a->head_stems, &t->head_buf);
 	} else {
 		g_autofree char *head = g_strconcat (a->title, " ", a->topics ? a->topics : "", NULL);
 
@@ -536,7 +577,8 @@ static GPtrArray *
 article_body (const PdKbCandidate *a, ArticleTerms *t)
 {
 	if (t->body == NULL)
-		t->body = a->body_stems != NULL ? split_stems (a->body_stems) : body_terms (a->body);
+		t->body = a->body_stems != NULL ? split_stems (a->body_stems, &t->body_buf)
+		                                : body_terms (a->body);
 	return t->body;
 }
 
@@ -717,7 +759,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	guint i, j, n_real = 0;
 	gboolean related_ready = FALSE;
 
-	if (!cache_check (store, error) || !weights_prefetch (store, qterms, error))
+	if (!cache_check (store, error))
+		return FALSE;
+	/* a warm process weighs words from the whole vocabulary, read once per generation */
+	if (cache.terms_fresh && cache.vocab == NULL && cache.mails >= WARM_AFTER &&
+	    !pd_store_kb_terms_all (store, &cache.vocab, &cache.vocab_docs, error))
+		return FALSE;
+	if (!weights_prefetch (store, qterms, error))
 		return FALSE;
 	for (i = 0; i < qterms->len; i++) {
 		double w;
@@ -771,15 +819,26 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			break;
 		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{title topics} : (", t->term);
 	}
-	if (match->len > 0)
+	cache.mails++;
+	if (match->len > 0) {
 		g_string_append_c (match, ')');
-	if (match->len == 0) {
+		/* an OR: ranked from one scan of the index (store/kb-rank.c), the same candidates */
+		cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER,
+		                                       match->str, NULL, CANDIDATES, STEMMER, error);
+	} else {
 		/* only common words: the articles that have all of (up to 3 of) them */
-		for (i = 0; i < by_w->len && i < 3; i++)
-			g_string_append_printf (match, "%s\"%s\"*", i ? " AND " : "",
-			                        ((Term *) by_w->pdata[i])->term);
+		char *phrases[4] = { NULL };
+
+		for (i = 0; i < by_w->len && i < 3; i++) {
+			phrases[i] = g_strdup_printf ("\"%s\"*", ((Term *) by_w->pdata[i])->term);
+			g_string_append_printf (match, "%s%s", i ? " AND " : "", phrases[i]);
+		}
+		cands = pd_store_kb_candidates_ranked (store, cache.key, cache.mails > WARM_AFTER,
+		                                       match->str, (const char *const *) phrases,
+		                                       CANDIDATES, STEMMER, error);
+		for (i = 0; i < 3; i++)
+			g_free (phrases[i]);
 	}
-	cands = pd_store_kb_candidates (store, match->str, CANDIDATES, STEMMER, error);
 	if (cands == NULL)
 		return FALSE;
 	if (cands->len == 0)

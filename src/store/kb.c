@@ -1024,3 +1024,30 @@ pd_store_kb_related_mark (PdStore *store, int stemmer, GError **error)
 	sqlite3_bind_int (stmt, 1, stemmer);
 	return pd_store_exec_stmt (store, stmt, error);
 }
+
+gboolean
+pd_store_kb_terms_all (PdStore *store, GPtrArray **terms_r, GArray **docs_r, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT term, docs FROM kb_terms ORDER BY term", error);
+	g_autoptr (GPtrArray) terms = NULL;
+	g_autoptr (GArray) docs = NULL;
+	gint64 sum = 0;
+	int rc;
+
+	if (stmt == NULL)
+		return FALSE;
+	terms = g_ptr_array_new_with_free_func (g_free);
+	docs = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_array_append_val (docs, sum);
+	while ((rc = pd_store_step (store, stmt, error)) == SQLITE_ROW) {
+		g_ptr_array_add (terms, pd_col_text (stmt, 0));
+		sum += sqlite3_column_int64 (stmt, 1);
+		g_array_append_val (docs, sum);
+	}
+	sqlite3_reset (stmt);
+	if (rc != SQLITE_DONE)
+		return FALSE;
+	*terms_r = g_steal_pointer (&terms);
+	*docs_r = g_steal_pointer (&docs);
+	return TRUE;
+}

@@ -151,6 +151,11 @@ gboolean pd_store_kb_stems_put (PdStore *store, gint64 id, int stemmer, const ch
 gboolean pd_store_kb_state (PdStore *store, char **generation_r, gint64 *docs_r, GError **error);
 gboolean pd_store_kb_terms_docs_many (PdStore *store, const char *const *prefixes, gint64 *docs_r,
                                       GError **error);
+/* Every word count (kb_terms), in the order of the terms (SQLite's BINARY: bytes): TERMS_R
+ * (strings) and, into DOCS_R (gint64), the counts so far, one more than TERMS_R: the terms
+ * from i to j (excluded) are in DOCS_R[j] - DOCS_R[i] documents (a sum over forms). */
+gboolean pd_store_kb_terms_all (PdStore *store, GPtrArray **terms_r, GArray **docs_r,
+                                GError **error);
 
 /* Synonyms learned from the articles (db/030 kb_related, src/kb/related.c). STEMS_EACH calls
  * FUNC with the stored stems (head, body) of every suggestable article (published, not
