@@ -32,6 +32,8 @@ struct PdCampaignMail {
 	char *date;           /* RFC 5322 date of the campaign's start */
 	char *from_header;    /* "From: ..." for the plain-ASCII path, NULL: GMime for all */
 	gboolean fast;        /* the plain-ASCII path may be taken (tests turn it off) */
+	GHmac *key;           /* HMAC-SHA256 keyed with SECRET, copied per token */
+	char *request;        /* the list's -request address (unsubscribe by mail) */
 	gint direct;          /* copies written by that path (atomic: workers share M) */
 };
 
@@ -83,6 +85,42 @@ load_body (const char *home, const char *locale, const char *name, GError **erro
 	g_set_error (error, PD_ERROR, PD_ERROR_CONFIG, "no template announce-%s for locale %s", name,
 	             locales[0]);
 	return NULL;
+}
+
+/* pd_token_make (M->secret, KIND, ID), the same bytes at half the hashing: the key's two
+ * blocks were hashed once per campaign (M->key), not once per token. A copy needs two tokens
+ * (its subscriber's, for all three links, and its delivery's VERP). (transfer full) */
+static char *
+copy_token (const PdCampaignMail *m, char kind, gint64 id)
+{
+	GHmac *h = g_hmac_copy (m->key);
+	char msg[64];
+	guint8 digest[32];
+	gsize len = sizeof digest;
+	char *token;
+	int n = g_snprintf (msg, sizeof msg, "postdesk:%c:%" G_GINT64_FORMAT, kind, id);
+
+	g_hmac_update (h, (const guchar *) msg, n);
+	g_hmac_get_digest (h, digest, &len);
+	g_hmac_unref (h);
+	/* token.c: the first 12 hex digits (6 bytes), lower case */
+	token = g_strdup_printf ("%c%" G_GINT64_FORMAT "-%02x%02x%02x%02x%02x%02x", kind, id,
+	                         digest[0], digest[1], digest[2], digest[3], digest[4], digest[5]);
+	return token;
+}
+
+/* pd_token_address (M->secret, BASE, KIND, ID): BASE's local part + "+TOKEN"; NULL when BASE
+ * has no domain or ID is not a token's (the caller then asks token.c). (transfer full) */
+static char *
+copy_token_address (const PdCampaignMail *m, const char *base, char kind, gint64 id)
+{
+	const char *at = base ? strrchr (base, '@') : NULL;
+	g_autofree char *token = NULL;
+
+	if (at == NULL || id <= 0)
+		return NULL;
+	token = copy_token (m, kind, id);
+	return g_strdup_printf ("%.*s+%s%s", (int) (at - base), base, token, at);
 }
 
 /* A body given as text gets the unsubscribe footer when it does not place the link itself. */
@@ -204,6 +242,13 @@ pd_campaign_mail_new (const PdSettings *s, GBytes *secret, const PdCampaignRow *
 	const char *title = c->list_title ? c->list_title : c->list_name;
 
 	m->secret = g_bytes_ref (secret);
+	{
+		gsize keylen;
+		const guchar *key = g_bytes_get_data (secret, &keylen);
+
+		m->key = g_hmac_new (G_CHECKSUM_SHA256, key, keylen);
+	}
+	m->request = pd_list_request_address (c->list_address);
 	m->fast = TRUE;
 	m->public_url = g_strdup (s->public_url);
 	m->bounce_address = g_strdup (s->bounce_address);
@@ -242,6 +287,9 @@ pd_campaign_mail_free (PdCampaignMail *m)
 	if (m == NULL)
 		return;
 	g_bytes_unref (m->secret);
+	if (m->key)
+		g_hmac_unref (m->key);
+	g_free (m->request);
 	g_free (m->public_url);
 	g_free (m->bounce_address);
 	g_free (m->domain);
@@ -257,6 +305,15 @@ pd_campaign_mail_free (PdCampaignMail *m)
 	g_free (m);
 }
 
+/* The copy's envelope sender: the bounce address with the delivery's token (VERP). */
+static char *
+verp (const PdCampaignMail *m, gint64 delivery)
+{
+	char *addr = copy_token_address (m, m->bounce_address, 'd', delivery);
+
+	return addr ? addr : pd_token_address (m->secret, m->bounce_address, 'd', delivery);
+}
+
 GBytes *
 pd_campaign_mail_compose (const PdCampaignMail *m, gint64 delivery, gint64 subscriber,
                           const char *address, const char *name, char **envelope_from_r,
@@ -264,16 +321,23 @@ pd_campaign_mail_compose (const PdCampaignMail *m, gint64 delivery, gint64 subsc
 {
 	g_autoptr (PdTemplateData) data = pd_template_data_new ();
 	g_autoptr (GPtrArray) extra = g_ptr_array_new_with_free_func (g_free);
-	g_autofree char *prefs = pd_list_link (m->secret, m->public_url, PD_LIST_LINK_PREFS, subscriber);
-	g_autofree char *unsub = pd_list_link (m->secret, m->public_url, PD_LIST_LINK_UNSUBSCRIBE,
-	                                       subscriber);
-	g_autofree char *unsub_addr = pd_list_unsubscribe_address (m->secret, m->list_address,
-	                                                           subscriber);
+	/* the three links carry the same token (kind 'm', the subscriber: links.c), made once */
+	g_autofree char *token = subscriber > 0 ? copy_token (m, 'm', subscriber) : NULL;
+	g_autofree char *prefs = NULL, *unsub = NULL, *unsub_addr = NULL;
 	g_autofree char *subject = NULL, *body = NULL, *mid = NULL;
 	PdComposeSpec spec = { 0 };
 	g_autofree char *to = NULL, *list_unsubscribe = NULL;
 	GBytes *raw;
 
+	if (token != NULL && m->public_url != NULL) {
+		prefs = g_strdup_printf ("%s/list/prefs/%s", m->public_url, token);
+		unsub = g_strdup_printf ("%s/list/unsubscribe/%s", m->public_url, token);
+	} else {
+		prefs = pd_list_link (m->secret, m->public_url, PD_LIST_LINK_PREFS, subscriber);
+		unsub = pd_list_link (m->secret, m->public_url, PD_LIST_LINK_UNSUBSCRIBE, subscriber);
+	}
+	if ((unsub_addr = copy_token_address (m, m->request, 'm', subscriber)) == NULL)
+		unsub_addr = pd_list_unsubscribe_address (m->secret, m->list_address, subscriber);
 	pd_template_data_set (data, "name", name ? name : "");
 	pd_template_data_set (data, "address", address);
 	pd_template_data_set (data, "prefs_url", prefs ? prefs : "");
@@ -297,8 +361,7 @@ pd_campaign_mail_compose (const PdCampaignMail *m, gint64 delivery, gint64 subsc
 		if (raw != NULL) {
 			g_atomic_int_inc (&((PdCampaignMail *) m)->direct);
 			if (envelope_from_r)
-				*envelope_from_r = pd_token_address (m->secret, m->bounce_address, 'd',
-				                                     delivery);
+				*envelope_from_r = verp (m, delivery);
 			return raw;
 		}
 	}
@@ -325,6 +388,6 @@ pd_campaign_mail_compose (const PdCampaignMail *m, gint64 delivery, gint64 subsc
 	if ((raw = pd_compose (&spec, error)) == NULL)
 		return NULL;
 	if (envelope_from_r)
-		*envelope_from_r = pd_token_address (m->secret, m->bounce_address, 'd', delivery);
+		*envelope_from_r = verp (m, delivery);
 	return raw;
 }

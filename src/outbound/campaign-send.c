@@ -370,6 +370,9 @@ lease_rows_txn (Run *r, Camp *c, GError **error)
 	double t = mono (), gap = per_domain_interval (r, c);
 	g_autofree char *blocked = blocked_domains (r, now, t);
 	g_autoptr (GPtrArray) rows = NULL;
+	g_autoptr (GPtrArray) want = g_ptr_array_new (); /* PdDeliveryRow*: to lease */
+	gint64 ids[FETCH];
+	gboolean leased[FETCH];
 	guint taken = 0;
 
 	if (!pd_store_begin (app->store, error))
@@ -380,8 +383,6 @@ lease_rows_txn (Run *r, Camp *c, GError **error)
 	for (guint i = 0; i < rows->len; i++) {
 		PdDeliveryRow *row = rows->pdata[i];
 		Domain *d = domain_get (r, row->domain);
-		gboolean leased;
-		Job *j;
 
 		if (g_strcmp0 (row->status, "active") != 0 && g_strcmp0 (row->status, "bouncing") != 0) {
 			/* unsubscribed (or disabled) since the campaign was made; a bouncing subscriber
@@ -393,13 +394,23 @@ lease_rows_txn (Run *r, Camp *c, GError **error)
 		}
 		if (d->next_at > now || (gap > 0 && d->next_send > t))
 			continue; /* this batch already has this domain's share */
-		if (!pd_store_delivery_lease (app->store, row->id, r->owner,
-		                              now + app->settings->campaign->lease, &leased, error))
-			goto fail;
-		if (!leased)
-			continue; /* another sender took it */
+		/* the domain's share is counted before the lease says yes: a row another sender
+		 * took (rare) only makes this domain's pace a little slower, never faster */
 		if (gap > 0)
 			d->next_send = MAX (d->next_send, t) + gap;
+		ids[want->len] = row->id;
+		g_ptr_array_add (want, row);
+	}
+	/* one statement for the batch: the dispatcher is the serial part of sending */
+	if (!pd_store_delivery_lease_many (app->store, ids, want->len, r->owner,
+	                                   now + app->settings->campaign->lease, leased, error))
+		goto fail;
+	for (guint i = 0; i < want->len; i++) {
+		PdDeliveryRow *row = want->pdata[i];
+		Job *j;
+
+		if (!leased[i])
+			continue; /* another sender took it */
 		j = g_new0 (Job, 1);
 		j->id = row->id;
 		j->campaign = c->row->id;
@@ -492,6 +503,9 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 	gint64 now = pd_now ();
 	guint sent = 0, relay_trouble = 0, i;
 	gboolean ok = TRUE, slowed = FALSE;
+	/* the 250s, recorded by one statement after the loop (same transaction) */
+	g_autoptr (GArray) sent_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), results->len);
+	g_autoptr (GPtrArray) sent_replies = g_ptr_array_new_full (results->len, g_free);
 
 	if (results->len == 0)
 		return TRUE;
@@ -504,8 +518,9 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 
 		switch (j->result) {
 		case PD_SMTP_SENT:
-			ok = pd_store_delivery_sent (app->store, j->id, reply, now, error);
-			if (ok && d->backoff > 0) {
+			g_array_append_val (sent_ids, j->id);
+			g_ptr_array_add (sent_replies, g_steal_pointer (&reply));
+			if (d->backoff > 0) {
 				d->backoff = 0;
 				d->next_at = 0;
 				ok = pd_store_domain_pace_set (app->store, j->domain, 0, 0, now, error);
@@ -564,6 +579,9 @@ commit_results (Run *r, GPtrArray *results, GError **error)
 			r->stats->deferred++;
 		}
 	}
+	ok = ok && pd_store_delivery_sent_many (app->store, (const gint64 *) sent_ids->data,
+	                                        (const char *const *) sent_replies->pdata,
+	                                        sent_ids->len, now, error);
 	if (!ok) {
 		pd_store_rollback (app->store);
 		return FALSE;

@@ -140,6 +140,16 @@ gboolean pd_store_delivery_lease (PdStore *store, gint64 id, const char *owner,
 /* The relay's 250: sent, the lease ends. */
 gboolean pd_store_delivery_sent (PdStore *store, gint64 id, const char *reply, gint64 now,
                                  GError **error);
+/* The same for the N rows IDS in one statement (a lease batch): LEASED_R[i] says whether
+ * IDS[i] was taken. */
+gboolean pd_store_delivery_lease_many (PdStore *store, const gint64 *ids, guint n,
+                                       const char *owner, gint64 lease_until, gboolean *leased_r,
+                                       GError **error);
+/* pd_store_delivery_sent for the N rows IDS with their REPLIES, in as few statements as the
+ * replies allow (one, unless a reply holds bytes outside ASCII). */
+gboolean pd_store_delivery_sent_many (PdStore *store, const gint64 *ids,
+                                      const char *const *replies, guint n, gint64 now,
+                                      GError **error);
 /* A 4xx: deferred until NEXT_AT. Not COUNTED: the try does not count toward giving up (the
  * relay itself was unreachable, or the row was held back unsent). */
 gboolean pd_store_delivery_defer (PdStore *store, gint64 id, const char *reply, gint64 next_at,
