@@ -286,7 +286,7 @@ GBytes *
 pd_compose_direct_write (const PdComposeSpec *spec, GDateTime *now)
 {
 	g_autoptr (GString) out = NULL;
-	g_autofree char *date = NULL, *mid = NULL;
+	g_autofree char *date = NULL;
 	const char *body = spec->body ? spec->body : "";
 	guint i;
 
