@@ -7,8 +7,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
 . "$(dirname "$0")/lib-campaign.sh"
-
-sink_start --tempfail-domain d0.example:6
+# e2e 843 runs this test again with PIPELINED=1: the strict relay of the pipelining tests,
+# which offers PIPELINING, and three more checks of how the client used it
+if [ -n "${PIPELINED:-}" ]; then
+	. "$(dirname "$0")/lib-pipeline.sh"
+	psink_start --tempfail-domain d0.example:6
+else
+	sink_start --tempfail-domain d0.example:6
+fi
 campaign_setup 'rate = 0' 'connections = 4' 'backoff = 1s' 'backoff_max = 2s'
 make_list news 600 3
 d0=$(db "SELECT count(*) FROM subscribers WHERE address LIKE '%@d0.example'")
@@ -34,4 +40,9 @@ check "but far fewer than one per recipient ($n451 < $d0)" test "$n451" -lt "$d0
 last_other=$(jq -r 'select(.n) | select((.rcpt[0] | endswith("@d0.example")) | not) | .t' "$SINK_OUT" | sort -n | tail -1)
 first_d0=$(jq -r 'select(.n) | select(.rcpt[0] | endswith("@d0.example")) | .t' "$SINK_OUT" | sort -n | head -1)
 check "the others were all delivered before d0's first" awk "BEGIN { exit !($last_other < $first_d0) }"
+if [ -n "${PIPELINED:-}" ]; then
+	check "the client pipelined across messages" test "$(events cross)" -gt 300
+	is "never content before its 354" "$(events violation)" 0
+	is "always RSET after a refused RCPT" "$(events nested)" 0
+fi
 finish
