@@ -8,18 +8,9 @@
 . "$(dirname "$0")/lib-serve.sh"
 
 serve_setup
-db_home="$POSTDESK_HOME/postdesk.db"
-for i in $(seq 1 40); do
-	mail "$TEST_TMP/old$i.eml" "old$i@customer.example" support@example.com "Old $i" <<<"body $i"
-	sha=$(sha256sum "$TEST_TMP/old$i.eml" | cut -c1-64)
-	size=$(stat -c %s "$TEST_TMP/old$i.eml")
-	echo "INSERT INTO bodies (sha256, size, raw) VALUES ('$sha', $size, readfile('$TEST_TMP/old$i.eml'));
-		INSERT INTO intake (dedup_key, received_at, source, envelope_from, envelope_rcpt, size, sha256, body_id)
-		VALUES ('$sha support@example.com', strftime('%s'), 'lmtp', 'old$i@customer.example', 'support@example.com', $size, '$sha', last_insert_rowid());"
-done | sqlite3 "$db_home"
+make_backlog 40 # stored as a listener leaves it, not yet processed
 is "forty rows pending" "$(db "select count(*) from intake where state = 'pending'")" 40
 
-old_pending() { db "select count(*) from intake where state = 'pending' and envelope_from like 'old%'"; }
 # each mail takes 250 ms more to process, inside the worker's turn: 10 s for the backlog
 POSTDESK_TEST_PROCESS_DELAY_MS=250 serve_start
 check "the worker is at the backlog" wait_for 30 db_is 1 \

@@ -111,3 +111,19 @@ chat() { $PY "$CHAT_PY" "$@"; }
 
 # codes: the reply codes of chat's output, space-separated (multi-line replies once)
 codes() { grep -E '^[0-9]{3} ' | cut -c1-3 | tr '\n' ' ' | sed 's/ $//'; }
+
+# make_backlog N: N messages stored as a listener leaves them (bytes and intake row, not yet
+# processed), from old1..oldN@customer.example to support@example.com; old_pending counts
+# those still pending (e2e 290, 291)
+make_backlog() {
+	local i sha size
+	for i in $(seq 1 "$1"); do
+		mail "$TEST_TMP/old$i.eml" "old$i@customer.example" support@example.com "Old $i" <<<"body $i"
+		sha=$(sha256sum "$TEST_TMP/old$i.eml" | cut -c1-64)
+		size=$(stat -c %s "$TEST_TMP/old$i.eml")
+		echo "INSERT INTO bodies (sha256, size, raw) VALUES ('$sha', $size, readfile('$TEST_TMP/old$i.eml'));
+			INSERT INTO intake (dedup_key, received_at, source, envelope_from, envelope_rcpt, size, sha256, body_id)
+			VALUES ('$sha support@example.com', strftime('%s'), 'lmtp', 'old$i@customer.example', 'support@example.com', $size, '$sha', last_insert_rowid());"
+	done | sqlite3 "$POSTDESK_HOME/postdesk.db"
+}
+old_pending() { db "select count(*) from intake where state = 'pending' and envelope_from like 'old%'"; }
