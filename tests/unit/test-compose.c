@@ -271,8 +271,8 @@ static void
 test_templates (void)
 {
 	const char *subjects[] = { "my printer", "Drucker geht nicht — bitte helfen Sie mir schnell",
-	                           "a long subject line from a customer who writes a whole sentence "
-	                           "into the subject of the mail",
+	                           ("a long subject line from a customer who writes a whole sentence "
+	                            "into the subject of the mail"),
 	                           "" };
 	const char *names[] = { "Jo Bloggs", NULL, "Müller, Jörg" };
 
