@@ -224,21 +224,6 @@ state_for (PdStore *store, GError **error)
 	return st;
 }
 
-static gpointer
-candidate_from (sqlite3_stmt *stmt)
-{
-	PdKbCandidate *c = g_new0 (PdKbCandidate, 1);
-
-	c->id = sqlite3_column_int64 (stmt, 0);
-	c->slug = pd_col_text (stmt, 1);
-	c->title = pd_col_text (stmt, 2);
-	c->head_stems = pd_col_text (stmt, 3);
-	c->body_stems = pd_col_text (stmt, 4);
-	c->topics = pd_col_text (stmt, 5);
-	c->body = pd_col_text (stmt, 6);
-	return c;
-}
-
 typedef struct {
 	double key;   /* what ORDER BY bm25 () sorts on: -score */
 	guint seq;    /* the row's place in FTS5's scan: SQLite's sorter keeps the earlier of equals */
@@ -426,8 +411,8 @@ pd_store_kb_candidates_ranked (PdStore *store, const char *generation, gboolean 
 		return NULL;
 	pd_bind_text (stmt, 1, ids);
 	sqlite3_bind_int (stmt, 2, stemmer);
-	rows = pd_store_collect (store, stmt, candidate_from, (GDestroyNotify) pd_kb_candidate_free,
-	                         error);
+	rows = pd_store_collect (store, stmt, pd_store_kb_candidate_row,
+	                         (GDestroyNotify) pd_kb_candidate_free, error);
 	if (rows != NULL && g_getenv ("PD_KB_RANK_CHECK") != NULL &&
 	    !same_as_bm25 (store, rows, match_expr, limit, stemmer, error))
 		g_clear_pointer (&rows, g_ptr_array_unref);

@@ -669,8 +669,10 @@ pd_kb_candidate_free (PdKbCandidate *c)
 	g_free (c);
 }
 
-static gpointer
-candidate_from (sqlite3_stmt *stmt)
+/* A PdKbCandidate from a row of the candidates' columns (id, slug, title, head and body
+ * stems, topics, body): pd_store_kb_candidates and kb-rank.c select the same ones. */
+gpointer
+pd_store_kb_candidate_row (sqlite3_stmt *stmt)
 {
 	PdKbCandidate *c = g_new0 (PdKbCandidate, 1);
 
@@ -708,8 +710,8 @@ pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit, int s
 	pd_bind_text (stmt, 1, match_expr);
 	sqlite3_bind_int (stmt, 2, limit);
 	sqlite3_bind_int (stmt, 3, stemmer);
-	rows = pd_store_collect (store, stmt, candidate_from, (GDestroyNotify) pd_kb_candidate_free,
-	                         error);
+	rows = pd_store_collect (store, stmt, pd_store_kb_candidate_row,
+	                         (GDestroyNotify) pd_kb_candidate_free, error);
 	if (rows == NULL)
 		set_query_error (error, match_expr);
 	return rows;
