@@ -1,6 +1,9 @@
 /* kb.h - the knowledge base's SQL: articles with every version kept, their documents'
  * catalogue, and FTS5 search. Only rows and strings here; Markdown, formats and the
- * suggestion scoring live in src/kb/. Returned rows are (transfer full). */
+ * suggestion scoring live in src/kb/. Returned rows are (transfer full). One interface for
+ * the files src/store/kb*.c, one job each: kb.c (articles, versions), kb-documents.c,
+ * kb-index.c (the index and word counts kept), kb-terms.c (the counts read), kb-search.c,
+ * kb-candidates.c (and kb-rank.c), kb-related.c, kb-style.c. */
 #ifndef PD_STORE_KB_H
 #define PD_STORE_KB_H
 

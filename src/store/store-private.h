@@ -55,7 +55,7 @@ GPtrArray *pd_store_collect (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_f
 /* The one row of STMT, or NULL with PD_ERROR_NOTFOUND "no WHAT ID". (transfer full) */
 gpointer pd_store_one (PdStore *store, sqlite3_stmt *stmt, PdRowFunc row_fn, const char *what,
                        gint64 id, GError **error);
-/* kb.c: one suggestion candidate from a row (kb-rank.c reads the same columns) */
+/* kb-candidates.c: one suggestion candidate from a row (kb-rank.c reads the same columns) */
 gpointer pd_store_kb_candidate_row (sqlite3_stmt *stmt);
 
 /* A kb_articles row selected as id, slug, title, body, topics, locale, visibility, status,
