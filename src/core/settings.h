@@ -10,7 +10,7 @@
 
 #include "core/settings-campaign.h"
 
-/* ---- service levels (SLA), see load_sla() in settings.c ---- */
+/* ---- service levels (SLA), see settings-sla.c ---- */
 typedef struct PdCalendar PdCalendar; /* core/calendar.h */
 #include "core/settings-kb.h"
 
