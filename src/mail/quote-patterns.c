@@ -1,4 +1,6 @@
 /* quote-patterns.c - the pattern tables behind quote-patterns.h, one per kind of line.
+ * The lines told by regular expressions (attributions, forward markers, mobile footers, header
+ * fields); those told by word lists and characters are quote-words.c's.
  * Patterns only classify a single (possibly joined) line; deciding what to cut is quote.c's.
  * Regexes are compiled once on first use and kept for the life of the process. Every pattern
  * runs in time linear in its line: no two unbounded ".*" that can trade characters, an
@@ -157,53 +159,6 @@ static const char *const one_line_header_pattern =
 	"vastaanottaja|subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|"
 	"aihe)\\s*:";
 
-/* Sign-offs, compared whole (lower-cased, without trailing ",.!:" and blanks), one table per
- * language; the phrases are the closing formulas of each language's letter-writing guides
- * and of the default signatures of Outlook, Gmail and Apple Mail. */
-static const char *const signoffs_en[] = { "regards", "kind regards", "best regards", "warm regards",
-	"warmest regards", "best", "best wishes", "all the best", "cheers", "thanks", "many thanks",
-	"thank you", "thanks again", "thanks and regards", "sincerely", "yours sincerely",
-	"yours truly", "yours faithfully", "br", "rgds", "thanks & regards", "with thanks",
-	"with best regards", "many thanks and best regards", "take care", "respectfully", NULL };
-static const char *const signoffs_de[] = { "mit freundlichen grüßen", "mit freundlichen grüssen",
-	"freundliche grüße", "freundliche grüsse", "viele grüße", "viele grüsse", "beste grüße",
-	"beste grüsse", "liebe grüße", "liebe grüsse", "lg", "mfg", "gruß", "grüße", "danke",
-	"schöne grüße", "schöne grüsse", "herzliche grüße", "herzliche grüsse", "mit besten grüßen",
-	"mit besten grüssen", "vielen dank", NULL };
-static const char *const signoffs_fr[] = { "cordialement", "bien cordialement", "bien à vous",
-	"salutations", "sincères salutations", "merci", "bonne journée", "merci d'avance",
-	"bien à toi", "amicalement", NULL };
-static const char *const signoffs_es[] = { "saludos", "un saludo", "saludos cordiales", "atentamente",
-	"gracias", "un cordial saludo", "muchas gracias", "saludos cordiales", NULL };
-static const char *const signoffs_it[] = { "cordiali saluti", "saluti", "distinti saluti", "grazie",
-	"un saluto", "buona giornata", "grazie mille", NULL };
-/* pt, cs/sk, tr, hu, ja, zh: the closings of the same guides and of localized default signatures */
-static const char *const signoffs_pt[] = { "atenciosamente", "cumprimentos", "abraços", "abraço",
-	"obrigado", "obrigada", "melhores cumprimentos", NULL };
-static const char *const signoffs_cs_sk[] = { "s pozdravem", "děkuji", "s pozdravom", "ďakujem", NULL };
-static const char *const signoffs_tr[] = { "saygılarımla", "teşekkürler", "iyi çalışmalar", NULL };
-static const char *const signoffs_hu[] = { "üdvözlettel", "köszönöm", "tisztelettel", NULL };
-static const char *const signoffs_ja_zh[] = { "よろしくお願いします", "よろしくお願いいたします",
-	"よろしくお願い致します", "此致", "谢谢", "祝好", NULL };
-static const char *const signoffs_nl[] = { "met vriendelijke groet", "met vriendelijke groeten",
-	"vriendelijke groet", "groeten", "groet", "mvg", "hartelijke groet", "bedankt", NULL };
-static const char *const signoffs_nordic[] = { "med vänliga hälsningar", "vänliga hälsningar", "hälsningar",
-	"med venlig hilsen", "venlig hilsen", "med vennlig hilsen", "vennlig hilsen", "hilsen", "mvh", NULL };
-static const char *const signoffs_fi[] = { "ystävällisin terveisin", "terveisin", "kiitos", NULL };
-static const char *const signoffs_pl[] = { "pozdrawiam", "z poważaniem", "pozdrowienia", "dziękuję",
-	"pozdrawiam serdecznie", NULL };
-static const char *const signoffs_ru[] = { "с уважением", "спасибо", "всего доброго", "благодарю",
-	"с наилучшими пожеланиями", NULL };
-static const char *const *const signoff_languages[] = {
-	signoffs_en, signoffs_de, signoffs_fr, signoffs_es, signoffs_it, signoffs_nl,
-	signoffs_nordic, signoffs_fi, signoffs_pl, signoffs_ru, signoffs_pt, signoffs_cs_sk,
-	signoffs_tr, signoffs_hu, signoffs_ja_zh,
-};
-
-/* Greetings that open a mail, compared by their first word (same normalisation). */
-static const char *const greetings[] = { "hi", "hello", "hey", "dear", "hallo", "hej", "hei", "bonjour",
-	"hola", "ciao", "salut", "moin", "здравствуйте", "cześć", "dzień dobry", "guten tag", NULL };
-
 /* Mobile and webmail footers. */
 static const char *const mobile_patterns[] = {
 	"^(sent|envoyé|enviado|inviato|verzonden|verstuurd|gesendet|sendt|skickat|wysłane|"
@@ -318,8 +273,8 @@ any_match (GRegex *const *list, const char *text)
 
 /* TEXT without leading blanks and the characters in SKIP, and without trailing blanks
  * and the characters in TRIM (transfer full). */
-static char *
-strip_chars (const char *text, const char *skip, const char *trim)
+char *
+pd_qp_strip_chars (const char *text, const char *skip, const char *trim)
 {
 	while (*text && (g_ascii_isspace (*text) || strchr (skip, *text)))
 		text++;
@@ -342,7 +297,7 @@ pd_qp_skip_quote_marks (const char *line)
 static char *
 attribution_text (const char *line)
 {
-	char *text = strip_chars (line, ">|*-", "*-");
+	char *text = pd_qp_strip_chars (line, ">|*-", "*-");
 	if (*text == '\0' || strlen (text) > ATTRIBUTION_MAX)
 		g_clear_pointer (&text, g_free);
 	return text;
@@ -479,7 +434,7 @@ pd_qp_is_forward_marker (const char *line)
 
 	g_utf8_validate (head, -1, &valid_end); /* not in the middle of a character */
 	head[valid_end - head] = '\0';
-	g_autofree char *text = strip_chars (head, ">|*", "*");
+	g_autofree char *text = pd_qp_strip_chars (head, ">|*", "*");
 	/* "From: A Sent: DATE To: B": three fields, so at least three colons */
 	guint colons = 0;
 	for (const char *p = text; *p; p++)
@@ -493,41 +448,6 @@ pd_qp_is_forward_marker (const char *line)
 }
 
 gboolean
-pd_qp_is_delimiter (const char *line)
-{
-	static const char *const chars[] = { "-", "_", "=", "+", "~", "#", "*", "—", "ᐧ", NULL };
-	gsize n = 0;
-
-	for (const char *p = line; *p;) {
-		if (*p == ' ' || *p == '\t' || *p == '\r') {
-			p++;
-			continue;
-		}
-		gboolean found = FALSE;
-		for (guint i = 0; chars[i]; i++) {
-			gsize len = strlen (chars[i]);
-			if (strncmp (p, chars[i], len) == 0) {
-				p += len;
-				n++;
-				found = TRUE;
-				break;
-			}
-		}
-		if (!found)
-			return FALSE;
-	}
-	/* one '-' or '*' alone is an empty bullet; the invisible "ᐧ" tracker is enough */
-	return n >= 2 || (n == 1 && strstr (line, "ᐧ") != NULL);
-}
-
-gboolean
-pd_qp_is_sig_delimiter (const char *line)
-{
-	return strcmp (line, "-- ") == 0 || strcmp (line, "--") == 0 || strcmp (line, "-- \r") == 0
-	       || strcmp (line, "--\r") == 0;
-}
-
-gboolean
 pd_qp_is_mobile_signature (const char *line)
 {
 	static const char *const starts[] = {
@@ -536,7 +456,7 @@ pd_qp_is_mobile_signature (const char *line)
 		"från min", "从我的", "從我的", "iphoneから", "lähetetty", "odesláno", "odoslané",
 		"发自我的", "發自我的", "来自我的", "來自我的", "나의", NULL,
 	};
-	g_autofree char *text = strip_chars (line, "(<", "");
+	g_autofree char *text = pd_qp_strip_chars (line, "(<", "");
 	g_autofree char *lower = NULL;
 
 	if (*text == '\0' || strlen (text) > 160)
@@ -567,136 +487,6 @@ pd_qp_is_mobile_signature (const char *line)
 			return FALSE;
 	}
 	return any_match (tables ()->mobile, text);
-}
-
-/* LINE lower-cased, without leading blanks and trailing blanks and ",.!:"; NULL when longer
- * than MAX bytes or not UTF-8 (transfer full). */
-static char *
-short_phrase (const char *line, gsize max)
-{
-	g_autofree char *text = strip_chars (line, "", ",.!:");
-	if (*text == '\0' || strlen (text) > max || !g_utf8_validate (text, -1, NULL))
-		return NULL;
-	return g_utf8_strdown (text, -1);
-}
-
-/* Whether TEXT is one to three capitalised words ("John", "Anna Berg"): a name. */
-static gboolean
-is_short_name (const char *text)
-{
-	guint words = 0;
-
-	while (*text == ' ')
-		text++;
-	while (*text) {
-		gunichar c = g_utf8_get_char (text);
-		if (!g_unichar_isupper (c) || ++words > 3)
-			return FALSE;
-		while (*text && *text != ' ')
-			text = g_utf8_next_char (text);
-		while (*text == ' ')
-			text++;
-	}
-	return words > 0;
-}
-
-gboolean
-pd_qp_is_name_line (const char *line)
-{
-	g_autofree char *text = strip_chars (line, "", "");
-	guint words = 0;
-	gsize len = strlen (text);
-
-	if (len == 0 || len > 40 || !g_utf8_validate (text, -1, NULL))
-		return FALSE;
-	if (g_unichar_islower (g_utf8_get_char (text)))
-		return FALSE;
-	/* "Bob." or "Thanks, for looking again." end a sentence; "J." alone is an initial */
-	if (strchr ("?!:;,", text[len - 1]) != NULL ||
-	    (text[len - 1] == '.' && !(len >= 2 && g_ascii_isupper (text[len - 2]) &&
-	                               (len == 2 || text[len - 3] == ' '))))
-		return FALSE;
-	for (const char *p = text; *p;) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		words++;
-		while (*p && *p != ' ')
-			p++;
-	}
-	return words <= 4;
-}
-
-gboolean
-pd_qp_is_signoff (const char *line)
-{
-	g_autofree char *lower = short_phrase (line, 60);
-
-	if (!lower)
-		return FALSE;
-	/* "Regards, John": the phrase, a comma and a name */
-	char *comma = strchr (lower, ',');
-	if (comma != NULL) {
-		/* the first comma of the line is the first of its lower-cased copy (lengths may differ) */
-		g_autofree char *text = strip_chars (line, "", ",.!:");
-		if (!is_short_name (strchr (text, ',') + 1))
-			return FALSE;
-		*comma = '\0';
-	}
-	for (gsize l = 0; l < G_N_ELEMENTS (signoff_languages); l++)
-		for (const char *const *p = signoff_languages[l]; *p; p++)
-			if (strcmp (lower, *p) == 0)
-				return TRUE;
-	return FALSE;
-}
-
-gboolean
-pd_qp_is_greeting (const char *line)
-{
-	g_autofree char *lower = short_phrase (line, 40);
-	gsize len;
-
-	if (!lower)
-		return FALSE;
-	len = strlen (line);
-	while (len > 0 && g_ascii_isspace (line[len - 1]))
-		len--;
-	/* a greeting line ends in "," or "!" (or is the word alone) */
-	if (len == 0 || (line[len - 1] != ',' && line[len - 1] != '!' && strchr (lower, ' ') != NULL))
-		return FALSE;
-	for (const char *const *p = greetings; *p; p++) {
-		gsize n = strlen (*p);
-		if (strncmp (lower, *p, n) == 0 && (lower[n] == '\0' || lower[n] == ' '))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-gboolean
-pd_qp_is_quote (const char *line)
-{
-	const char *p = line;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '>' || *p == '|')
-		return TRUE;
-	/* "Richard> text", "C>": a short name glued to the mark */
-	const char *name = p;
-	while (g_ascii_isalpha (*p) && p - name < 10)
-		p++;
-	return p > name && *p == '>' && (p[1] == '\0' || p[1] == ' ' || p[1] == '>' || p[1] == '\r');
-}
-
-gboolean
-pd_qp_is_fence (const char *line)
-{
-	if (strncmp (line, "```", 3) != 0)
-		return FALSE;
-	for (const char *p = line + 3; *p; p++)
-		if (!g_ascii_isalnum (*p) && *p != '-' && *p != '+' && *p != '\r' && *p != ' ')
-			return FALSE;
-	return TRUE;
 }
 
 PdQpHeader

@@ -1,6 +1,7 @@
 /* quote-patterns.h - what one line of a reply looks like: attribution ("On ... wrote:"),
  * forward/original-message marker, Outlook header field, delimiter, mobile footer, quote.
- * Internal to quote.c; knows nothing about line order. Takes lines without their end. */
+ * Internal to quote.c; knows nothing about line order. Takes lines without their end.
+ * Implemented by quote-patterns.c (regular expressions) and quote-words.c (word lists). */
 #ifndef PD_QUOTE_PATTERNS_H
 #define PD_QUOTE_PATTERNS_H
 
@@ -64,5 +65,9 @@ PdQpHeader pd_qp_header_field (const char *line);
 /* LINE without leading blanks, quote marks and emphasis ('>', '|', '*'): the text an
  * attribution check looks at. Returns a pointer into LINE (transfer none). */
 const char *pd_qp_skip_quote_marks (const char *line);
+
+/* TEXT without leading blanks and the characters in SKIP, and without trailing blanks and the
+ * characters in TRIM (quote-patterns.c; quote-words.c uses it too). (transfer full) */
+char *pd_qp_strip_chars (const char *text, const char *skip, const char *trim);
 
 #endif
