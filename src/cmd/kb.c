@@ -1,8 +1,8 @@
 /* kb.c - `postdesk kb`: the command table, and the commands that write an article (add, edit,
- * publish, unpublish, attach) with what the others share (kb-private.h). The rest is one file
- * per group: kb-read.c (show, search, history), kb-transfer.c (export, import), kb-suggest.c,
- * kb-style.c, report-kb.c. Options and output only; the logic is in src/kb/ and the SQL in
- * src/store/kb*.c. */
+ * publish, unpublish, attach). The rest is one file per group (what they share is
+ * kb-private.h): kb-read.c (show, search, history), kb-transfer.c (export, import),
+ * kb-suggest.c, kb-style.c, report-kb.c. Options and output only; the logic is in src/kb/ and
+ * the SQL in src/store/kb*.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -14,18 +14,6 @@
 #include "cmd/report-kb.h"
 #include "core/error.h"
 #include "kb/kb.h"
-
-const char *
-pd_cmd_kb_author_or_default (const char *author)
-{
-	return author ? author : g_get_user_name ();
-}
-
-char *
-pd_cmd_kb_attach_dir (PdApp *app)
-{
-	return g_build_filename (app->home, "attachments", NULL);
-}
 
 static gboolean
 read_body (const char *file, char **body_r, GError **error)
@@ -45,16 +33,6 @@ read_body (const char *file, char **body_r, GError **error)
 	}
 	if (!g_file_get_contents (file, body_r, &len, &local)) {
 		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "%s", local->message);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-gboolean
-pd_cmd_kb_one_slug (int argc, char **argv, GError **error)
-{
-	if (argc != 2) {
-		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "one article SLUG is needed");
 		return FALSE;
 	}
 	return TRUE;
