@@ -1,6 +1,7 @@
-/* list.c - `postdesk list`: the command table, the commands on a list itself (create, show,
- * delete), and what the other files of the group share (list-private.h): list-members.c
- * (members, export, ledger) and list-subscribe.c (subscribe, unsubscribe, import, links).
+/* list.c - `postdesk list`: the command table and the commands on a list itself (create,
+ * show, delete). The other files of the group (what they share is list-private.h):
+ * list-members.c (members, export, ledger), list-subscribe.c (subscribe, unsubscribe, import,
+ * links).
  * Options and output only; the rules are in src/lists/ and the SQL in src/store/lists.c.
  * `members --json` (an array of {address, name, status}) and `import` (a CSV with at least an
  * "address" column) are what scripts rely on. */
@@ -16,25 +17,6 @@
 #include "lists/list.h"
 #include "store/lists.h"
 
-gboolean
-pd_cmd_list_need_args (int argc, int want, const char *what, GError **error)
-{
-	if (argc != want) {
-		g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "%s %s needed", what,
-		             want > 2 ? "are" : "is");
-		return FALSE;
-	}
-	return TRUE;
-}
-
-PdListRow *
-pd_cmd_list_open (PdApp **app_r, const char *name, GError **error)
-{
-	if ((*app_r = pd_app_open (PD_APP_STORE, error)) == NULL)
-		return NULL;
-	return pd_store_list_get ((*app_r)->store, name, error);
-}
-
 static gboolean
 one_of (const char *value, const char *option, const char *const *allowed, GError **error)
 {
@@ -43,12 +25,6 @@ one_of (const char *value, const char *option, const char *const *allowed, GErro
 	g_set_error (error, PD_ERROR, PD_ERROR_USAGE, "--%s: not one of the allowed values: %s",
 	             option, value);
 	return FALSE;
-}
-
-char *
-pd_cmd_list_admin_evidence (void)
-{
-	return g_strdup_printf ("cli %s", g_get_user_name ());
 }
 
 /* ---- create, show, delete ---- */
