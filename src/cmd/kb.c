@@ -8,6 +8,7 @@
 #include "cmd/cli.h"
 #include "core/clock.h"
 #include "cmd/kb.h"
+#include "cmd/kb-synonym.h"
 #include "cmd/report-kb.h"
 #include "core/error.h"
 #include "core/fsutil.h"
@@ -752,6 +753,7 @@ static const PdCommand kb_commands[] = {
 	{ "suggest", kb_suggest, "the articles that answer mails, storing nothing" },
 	{ "style", cmd_kb_style, "the look of the web view: colours, fonts, site title" },
 	{ "report", pd_report_kb_command, "the most requested articles and the questions nothing answered" },
+	{ "synonym", pd_kb_synonym_command, "search synonyms: add, remove, list" },
 	{ NULL, NULL, NULL },
 };
 

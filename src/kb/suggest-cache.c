@@ -71,6 +71,7 @@ pd_kb_cache_check (PdStore *store, GError **error)
 	g_clear_pointer (&pd_kb_cache.related, g_hash_table_unref);
 	g_clear_pointer (&pd_kb_cache.vocab, g_ptr_array_unref);
 	g_clear_pointer (&pd_kb_cache.vocab_docs, g_array_unref);
+	g_clear_pointer (&pd_kb_cache.synonyms, pd_kb_synonyms_free);
 	g_clear_pointer (&pd_kb_cache.key, g_free);
 	pd_kb_cache.terms_fresh = docs >= 0;
 	pd_kb_cache.n_docs = docs;

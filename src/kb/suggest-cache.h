@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "kb/synonyms.h"
 #include "store/kb-rank.h"
 #include "store/store.h"
 
@@ -31,6 +32,7 @@ typedef struct {
 	guint mails;          /* suggested for in this generation (PD_KB_WARM_AFTER) */
 	GPtrArray *vocab;     /* warm: every term of kb_terms, in byte order; NULL: not read */
 	GArray *vocab_docs;   /* ... and the documents counted up to each (gint64, one more) */
+	PdKbSynonyms *synonyms; /* the managed synonyms (db/038); NULL: not read */
 } PdKbCache;
 
 extern PdKbCache pd_kb_cache;

@@ -17,6 +17,8 @@
 #include "kb/related.h"
 #include "kb/spelling.h"
 #include "kb/suggest-cache.h"
+#include "kb/synonyms.h"
+#include "store/kb-synonym.h"
 #include "kb/words.h"
 #include "store/kb-rank.h"
 #include "store/kb.h"
@@ -32,6 +34,7 @@
 #define MATCH_TERMS 32     /* the most distinctive words of the question that find them */
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
+#define SYNONYM_CREDIT 1.0 /* a phrase of the question met by a managed synonym (db/038) */
 
 typedef struct {
 	char *term;
@@ -178,6 +181,95 @@ least_listed (GPtrArray *results, guint max)
 	return ((PdKbSuggestion *) results->pdata[MIN (max, results->len) - 1])->score;
 }
 
+/* The managed synonyms (db/038), read once per generation. */
+static gboolean
+synonyms_load (PdStore *store, GError **error)
+{
+	g_autoptr (GPtrArray) rows = NULL;
+	g_autoptr (GPtrArray) groups = NULL;
+	guint i;
+
+	if (pd_kb_cache.synonyms != NULL)
+		return TRUE;
+	if ((rows = pd_store_kb_synonym_list (store, error)) == NULL)
+		return FALSE;
+	groups = g_ptr_array_new ();
+	for (i = 0; i < rows->len; i++)
+		g_ptr_array_add (groups, ((PdKbSynonymRow *) rows->pdata[i])->phrases);
+	pd_kb_cache.synonyms = pd_kb_synonyms_new ((const char *const *) groups->pdata, groups->len);
+	return TRUE;
+}
+
+/* A phrase of the question that a managed synonym says otherwise: the weight its words carry
+ * in the question, and its other phrases as the words an article may say instead. */
+typedef struct {
+	const PdKbSynonymMatch *m;
+	double weight;    /* the question's weight of the phrase's words (in total) */
+	GPtrArray *alts;  /* those of m->alts whose every word some article has */
+} Said;
+
+/* whether SET (an article's stems) holds STEM itself: a synonym names its words exactly
+ * (no longer forms: "docs" is not "documents") */
+static gboolean
+contains_exact (GPtrArray *set, const char *stem)
+{
+	guint i;
+
+	for (i = 0; i < set->len; i++)
+		if (strcmp (set->pdata[i], stem) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* How well the article (HEAD, BODY) says one of SAID's other phrases: 1 when every word of
+ * one is in its title or topics, BODY_CREDIT when in it at all, else 0. */
+static double
+said_otherwise (const Said *said, GPtrArray *head, GPtrArray *body)
+{
+	double best = 0;
+	guint i, j;
+
+	for (i = 0; i < said->alts->len && best < 1; i++) {
+		GPtrArray *alt = said->alts->pdata[i];
+		double c = 1;
+
+		for (j = 0; j < alt->len && c > 0; j++)
+			c = contains_exact (head, alt->pdata[j]) ? c
+			    : body != NULL && contains_exact (body, alt->pdata[j]) ? MIN (c, BODY_CREDIT) : 0;
+		if (body == NULL && c == 0)
+			c = BODY_CREDIT; /* the body is not read yet: it may be there */
+		best = MAX (best, c);
+	}
+	return best;
+}
+
+static gboolean
+in_said (GArray *said, const char *stem)
+{
+	guint i, j, k;
+
+	for (i = 0; i < said->len; i++) {
+		const Said *x = &g_array_index (said, Said, i);
+
+		for (j = 0; j < x->alts->len; j++) {
+			GPtrArray *alt = x->alts->pdata[j];
+
+			for (k = 0; k < alt->len; k++)
+				if (strcmp (alt->pdata[k], stem) == 0)
+					return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static void
+said_clear (gpointer p)
+{
+	Said *x = p;
+
+	g_ptr_array_unref (x->alts);
+}
+
 static gboolean
 suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results, GError **error)
 {
@@ -191,6 +283,11 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	double total = 0, common_weight;
 	guint i, j, n_real = 0;
 	gboolean related_ready = FALSE;
+	g_autoptr (GHashTable) counted = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free); /* stem -> its weight in total */
+	g_autoptr (GPtrArray) found = NULL;
+	g_autoptr (GArray) said = g_array_new (FALSE, TRUE, sizeof (Said));
+	g_autoptr (GPtrArray) alt_terms = g_ptr_array_new_with_free_func ((GDestroyNotify) term_free);
+	double *contrib = NULL;
 
 	if (!pd_kb_cache_check (store, error))
 		return FALSE;
@@ -214,6 +311,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 				continue; /* a number no article has (a size, a count) names no topic */
 			w = UNKNOWN_SHARE * pd_kb_ln (1.0 + (double) pd_kb_cache.n_docs);
 			total += w;
+			g_hash_table_insert (counted, qterms->pdata[i], g_memdup2 (&w, sizeof w));
 			if (!pd_kb_spelling_worth (qterms->pdata[i]))
 				continue;
 			t = g_new0 (Term, 1);
@@ -227,7 +325,55 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		t->term = g_strdup (qterms->pdata[i]);
 		t->weight = w;
 		total += w;
+		g_hash_table_insert (counted, qterms->pdata[i], g_memdup2 (&w, sizeof w));
 		g_ptr_array_add (known, t);
+		n_real++;
+	}
+	/* the phrases a managed synonym says otherwise (db/038), with the other phrases' words
+	 * that some article has */
+	g_array_set_clear_func (said, said_clear);
+	if (!synonyms_load (store, error))
+		return FALSE;
+	found = pd_kb_synonyms_find (pd_kb_cache.synonyms, q); /* none when the list is empty */
+	for (i = 0; i < found->len; i++) {
+		const PdKbSynonymMatch *m = found->pdata[i];
+		Said x = { m, 0, g_ptr_array_new () };
+
+		for (j = 0; j < m->origin->len; j++) {
+			double *w = g_hash_table_lookup (counted, m->origin->pdata[j]);
+
+			x.weight += w ? *w : 0;
+		}
+		for (j = 0; j < m->alts->len && x.weight > 0; j++) {
+			GPtrArray *alt = m->alts->pdata[j];
+			guint k;
+			gboolean known_all = TRUE;
+
+			for (k = 0; k < alt->len && known_all; k++) {
+				double w;
+
+				if (!pd_kb_term_weight (store, alt->pdata[k], &w, error)) {
+					g_ptr_array_unref (x.alts);
+					return FALSE;
+				}
+				known_all = w > 0;
+			}
+			if (!known_all)
+				continue;
+			g_ptr_array_add (x.alts, alt);
+			for (k = 0; k < alt->len; k++) {
+				Term *t = g_new0 (Term, 1);
+
+				t->term = g_strdup (alt->pdata[k]);
+				pd_kb_term_weight (store, t->term, &t->weight, NULL);
+				g_ptr_array_add (alt_terms, t);
+			}
+		}
+		if (x.alts->len == 0) {
+			g_ptr_array_unref (x.alts);
+			continue;
+		}
+		g_array_append_val (said, x);
 		n_real++;
 	}
 	if (n_real == 0 || max == 0)
@@ -243,6 +389,8 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	for (i = 0; i < known->len; i++)
 		if (!((Term *) known->pdata[i])->typo) /* not in the index: finds nothing there */
 			g_ptr_array_add (by_w, known->pdata[i]);
+	for (i = 0; i < alt_terms->len; i++) /* an article that says it otherwise */
+		g_ptr_array_add (by_w, alt_terms->pdata[i]);
 	g_ptr_array_sort (by_w, by_weight);
 	for (i = 0; i < by_w->len && i < MATCH_TERMS; i++) {
 		const Term *t = by_w->pdata[i];
@@ -304,6 +452,19 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 				rest_n++;
 			}
 		}
+		/* a phrase said otherwise: at most its weight again, an upper bound */
+		for (j = 0; j < said->len; j++) {
+			const Said *x = &g_array_index (said, Said, j);
+			double o = said_otherwise (x, c->at->head, NULL);
+
+			if (o >= 1) {
+				head += SYNONYM_CREDIT * x->weight;
+				c->title_matches++;
+			} else {
+				rest += SYNONYM_CREDIT * x->weight;
+				rest_n++;
+			}
+		}
 		c->bound = penalised (MIX * (head + BODY_CREDIT * rest) / total +
 		                      (c->title_matches ? 1 - MIX : 0),
 		                      c->title_matches + rest_n, c->title_matches, qterms->len);
@@ -321,6 +482,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			return FALSE;
 		}
 	}
+	contrib = g_new0 (double, known->len);
 	for (i = 0; i < cands->len; i++) {
 		Scored *c = &scored[i];
 		double title_total = 0, title_hit = 0, score, covered = 0;
@@ -337,11 +499,12 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			/* a word met by its spelling is weaker evidence than the word itself */
 			double sure = t->typo ? SPELLING_CREDIT : 1.0;
 
+			contrib[j] = 0;
 			if (has_term (c->at->head, t)) {
-				covered += sure * t->weight;
+				contrib[j] = sure * t->weight;
 				c->matches++;
 			} else if (has_term (body, t)) {
-				covered += sure * BODY_CREDIT * t->weight;
+				contrib[j] = sure * BODY_CREDIT * t->weight;
 				c->matches++;
 			} else {
 				double r;
@@ -349,13 +512,30 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 				if (!related_ready) {
 					if (!related_fetch (store, known, error)) {
 						g_free (scored);
+						g_free (contrib);
 						return FALSE;
 					}
 					related_ready = TRUE;
 				}
 				r = related_credit (t, c->at->head, body);
-				covered += r * t->weight;
+				contrib[j] = r * t->weight;
 				c->matches += r > 0;
+			}
+			covered += contrib[j];
+		}
+		/* a phrase the article says otherwise counts as said, unless its own words did better */
+		for (j = 0; j < said->len; j++) {
+			const Said *x = &g_array_index (said, Said, j);
+			double own = 0, other = SYNONYM_CREDIT * x->weight * said_otherwise (x, c->at->head, body);
+			guint k, l;
+
+			for (k = 0; k < known->len; k++)
+				for (l = 0; l < x->m->origin->len; l++)
+					if (strcmp (((Term *) known->pdata[k])->term, x->m->origin->pdata[l]) == 0)
+						own += contrib[k];
+			if (other > own) {
+				covered += other - own;
+				c->matches += own == 0;
 			}
 		}
 		c->qshare = covered / total;
@@ -366,11 +546,14 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 
 			if (!pd_kb_term_weight (store, c->at->head->pdata[j], &w, error)) {
 				g_free (scored);
+				g_free (contrib);
 				return FALSE;
 			}
 			title_total += w;
 			for (k = 0; k < known->len && !in_q; k++)
 				in_q = is_term (known->pdata[k], c->at->head->pdata[j]);
+			if (!in_q && said->len > 0)
+				in_q = in_said (said, c->at->head->pdata[j]);
 			if (in_q) {
 				title_hit += w;
 				title_matches++;
@@ -390,6 +573,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		}
 	}
 	g_free (scored);
+	g_free (contrib);
 	g_ptr_array_sort (results, by_score);
 	if (results->len > max)
 		g_ptr_array_set_size (results, max);

@@ -50,8 +50,8 @@ pd_kb_is_stop (const char *w)
 }
 
 /* a light English stemmer: enough to meet plural, -ing, -ed and -ion forms */
-static char *
-stem (const char *w)
+char *
+pd_kb_stem (const char *w)
 {
 	gsize n = strlen (w);
 	char *s = g_strdup (w);
@@ -197,7 +197,7 @@ pd_kb_terms (const char *text)
 			continue;
 		/* a number is no word to stem ("2000" is not "200"); a stop word's other forms
 		 * ("needs", "looks") are stop words too */
-		s = g_ascii_isdigit (w[0]) ? g_strdup (w) : stem (w);
+		s = g_ascii_isdigit (w[0]) ? g_strdup (w) : pd_kb_stem (w);
 		if (pd_kb_is_stop (s) || g_hash_table_contains (seen, s)) {
 			g_free (s);
 			continue;

@@ -11,6 +11,9 @@
 /* whether W (lower case) is a stop word: a greeting, a filler, a word that names no topic */
 gboolean pd_kb_is_stop (const char *w);
 
+/* a light English stemmer: enough to meet plural, -ing, -ed and -ion forms (transfer full) */
+char *pd_kb_stem (const char *w);
+
 /* The words of TEXT: lower case, diacritics folded, split on anything not a letter or digit,
  * where a capital follows a small letter and where a letter follows a digit ("64bit"); a
  * number of one or two digits joined to a unit ("64-bit", "4GB") is marked with a leading
