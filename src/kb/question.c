@@ -37,10 +37,26 @@ drop_signature (GString *q)
 
 #define GREETING "(hi|hello|hey|dear|good (morning|afternoon|evening|day)|greetings|hallo|to whom)\\b"
 
+/* A reply's subject names the thread's first question, often not the one asked now ("Re: DLL
+ * for windows" over a question about security holes): it counts only when the new text says
+ * too little without it (fewer words than this). */
+#define REPLY_SUBJECT_WORDS 6
+
+static guint
+count_words (const char *s)
+{
+	const char *p;
+	guint n = 0;
+
+	for (p = s; *p; p++)
+		n += (p == s || g_ascii_isspace (p[-1])) && !g_ascii_isspace (*p);
+	return n;
+}
+
 /* The question in a mail's TEXT: the new text (quote.h), without greeting lines ("Hello Ann,"
  * wherever it stands: after the subject line too), a greeting that opens a line cut from it
- * ("Hi, my printer..."), and without the closing ("Thanks, Ann") and everything after it.
- * (transfer full) */
+ * ("Hi, my printer..."), and without the closing ("Thanks, Ann") and everything after it;
+ * a reply's subject on the first line only when the rest says little. (transfer full) */
 char *
 pd_kb_question (const char *text)
 {
@@ -49,10 +65,12 @@ pd_kb_question (const char *text)
 	GString *out = g_string_new (NULL);
 	guint i, n = g_strv_length (lines);
 	gboolean started = FALSE;
-	static GRegex *greeting_line, *greeting_start, *closing;
+	static GRegex *greeting_line, *greeting_start, *closing, *reply;
+	g_autofree char *reply_subject = NULL;
 
 	if (g_once_init_enter (&greeting_line)) {
 		/* compiled once: a mail's every line is matched against it */
+		reply = g_regex_new ("^(re|aw|sv|vs|antw|r|fw|fwd|wg|tr)[ \t]*(\\[[0-9]+\\])?[ \t]*:", G_REGEX_CASELESS, 0, NULL);
 		closing = g_regex_new ("^(thanks|thank you|many thanks|thx|ty|cheers|best|regards|kind regards|best regards|warm regards|sincerely|yours|br|greetings|all the best|have a (nice|good|great))\\b",
 		                       G_REGEX_CASELESS, 0, NULL);
 		greeting_start = g_regex_new ("^" GREETING "[ \t]*(there|all|team|everyone|guys|folks)?[ \t]*[,!:;.-]+[ \t]*",
@@ -63,13 +81,13 @@ pd_kb_question (const char *text)
 	for (i = 0; i < n; i++) {
 		char *line = g_strstrip (lines[i]);
 		g_autofree char *rest = NULL;
-		guint nwords = 0;
-		const char *p;
-
-		for (p = line; *p; p++)
-			nwords += (p == line || g_ascii_isspace (p[-1])) && !g_ascii_isspace (*p);
+		guint nwords = count_words (line);
 		if (*line == '\0' && !started)
 			continue;
+		if (i == 0 && g_regex_match (reply, line, 0, NULL)) {
+			reply_subject = g_strdup (line);
+			continue;
+		}
 		if (nwords <= 6 && g_regex_match (greeting_line, line, 0, NULL))
 			continue;
 		if (started && nwords <= 6 && g_regex_match (closing, line, 0, NULL))
@@ -79,6 +97,8 @@ pd_kb_question (const char *text)
 		g_string_append_printf (out, "%s\n", rest ? rest : line);
 	}
 	drop_signature (out);
+	if (reply_subject != NULL && count_words (out->str) < REPLY_SUBJECT_WORDS)
+		g_string_prepend (g_string_prepend_c (out, '\n'), reply_subject);
 	return g_string_free (out, FALSE);
 }
 

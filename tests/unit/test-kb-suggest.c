@@ -154,6 +154,24 @@ test_question (void)
 	g_assert_nonnull (strstr (w2, "toner"));
 }
 
+/* a reply's subject names the thread's first question: it counts only when the new text says
+ * little without it */
+static void
+test_reply_subject (void)
+{
+	g_autofree char *w1 = pd_kb_question_words (
+		"Re: DLL for windows\n\nAnother question: are there any known security holes or buffer "
+		"overflows in the library?\n\n> the DLL is in win32/\n", NULL);
+	g_autofree char *w2 = pd_kb_question_words ("RE: printer offline\n\nAny news?\n", NULL);
+	g_autofree char *w3 = pd_kb_question_words ("DLL for windows\n\nAnother question: are there any "
+	                                            "known security holes in the library?\n", NULL);
+
+	g_assert_null (strstr (w1, "dll"));
+	g_assert_nonnull (strstr (w1, "security"));
+	g_assert_nonnull (strstr (w2, "printer")); /* the new text says too little */
+	g_assert_nonnull (strstr (w3, "dll"));     /* not a reply: the subject counts */
+}
+
 /* synonyms learned from the articles (db/030): words that name the same articles */
 static void
 test_related (void)
@@ -317,6 +335,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/kb/suggest-plain", test_plain);
 	g_test_add_func ("/kb/spelling", test_spelling);
 	g_test_add_func ("/kb/question", test_question);
+	g_test_add_func ("/kb/reply-subject", test_reply_subject);
 	g_test_add_func ("/kb/related", test_related);
 	g_test_add_func ("/kb/synonyms", test_synonyms);
 	g_test_add_func ("/kb/synonym-suggest", test_synonym_suggest);
