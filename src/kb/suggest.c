@@ -243,6 +243,24 @@ said_otherwise (const Said *said, GPtrArray *head, GPtrArray *body)
 	return best;
 }
 
+/* whether HEAD (an article's title and topics) holds a word of one of X's other phrases */
+static gboolean
+said_in_head (const Said *x, GPtrArray *head)
+{
+	guint j, k;
+
+	for (j = 0; j < x->alts->len; j++) {
+		GPtrArray *alt = x->alts->pdata[j];
+
+		for (k = 0; k < alt->len; k++)
+			if (contains_exact (head, alt->pdata[k]))
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* whether STEM, a word of an article's title, is a word of a phrase the question says
+ * otherwise: found in the question for the title's share */
 static gboolean
 in_said (GArray *said, const char *stem)
 {
@@ -457,13 +475,15 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			const Said *x = &g_array_index (said, Said, j);
 			double o = said_otherwise (x, c->at->head, NULL);
 
-			if (o >= 1) {
+			if (o >= 1)
 				head += SYNONYM_CREDIT * x->weight;
-				c->title_matches++;
-			} else {
+			else
 				rest += SYNONYM_CREDIT * x->weight;
+			/* a title word of another phrase counts as the question's (in_said ()) */
+			if (said_in_head (x, c->at->head))
+				c->title_matches++;
+			else
 				rest_n++;
-			}
 		}
 		c->bound = penalised (MIX * (head + BODY_CREDIT * rest) / total +
 		                      (c->title_matches ? 1 - MIX : 0),
