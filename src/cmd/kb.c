@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "cmd/kb.h"
 #include "cmd/kb-private.h"
+#include "cmd/kb-synonym.h"
 #include "cmd/report-kb.h"
 #include "core/error.h"
 #include "kb/kb.h"
@@ -246,6 +247,7 @@ static const PdCommand kb_commands[] = {
 	{ "suggest", pd_cmd_kb_suggest, "the articles that answer mails, storing nothing" },
 	{ "style", pd_cmd_kb_style, "the look of the web view: colours, fonts, site title" },
 	{ "report", pd_report_kb_command, "the most requested articles and the questions nothing answered" },
+	{ "synonym", pd_kb_synonym_command, "search synonyms: add, remove, list" },
 	{ NULL, NULL, NULL },
 };
 

@@ -2,12 +2,16 @@
  * the greeting or the signature, decides; drafts and internal articles are never suggested;
  * an unrelated mail gets nothing; scores are within 0..1 and best first; nothing is stored.
  * And the parts of issue 11's kbq work: spelling (typos, run-together words, shortened
- * words), the signature block without "-- ", and the synonyms learned from the articles. */
+ * words), the signature block without "-- ", and the synonyms learned from the articles.
+ * And kbq2's managed synonyms (db/038): phrases checked, met in a row, and at work. */
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "kb/kb.h"
 #include "kb/spelling.h"
+#include "kb/synonyms.h"
+#include "store/kb-synonym.h"
 #include "store/kb.h"
 
 static PdStore *store;
@@ -150,6 +154,24 @@ test_question (void)
 	g_assert_nonnull (strstr (w2, "toner"));
 }
 
+/* a reply's subject names the thread's first question: it counts only when the new text says
+ * little without it */
+static void
+test_reply_subject (void)
+{
+	g_autofree char *w1 = pd_kb_question_words (
+		"Re: DLL for windows\n\nAnother question: are there any known security holes or buffer "
+		"overflows in the library?\n\n> the DLL is in win32/\n", NULL);
+	g_autofree char *w2 = pd_kb_question_words ("RE: printer offline\n\nAny news?\n", NULL);
+	g_autofree char *w3 = pd_kb_question_words ("DLL for windows\n\nAnother question: are there any "
+	                                            "known security holes in the library?\n", NULL);
+
+	g_assert_null (strstr (w1, "dll"));
+	g_assert_nonnull (strstr (w1, "security"));
+	g_assert_nonnull (strstr (w2, "printer")); /* the new text says too little */
+	g_assert_nonnull (strstr (w3, "dll"));     /* not a reply: the subject counts */
+}
+
 /* synonyms learned from the articles (db/030): words that name the same articles */
 static void
 test_related (void)
@@ -194,6 +216,94 @@ test_related (void)
 	g_assert_true (found);
 }
 
+/* "a, b" for a match's origin, then its alternatives, "|" between them */
+static char *
+match_text (const PdKbSynonymMatch *m)
+{
+	GString *s = g_string_new (NULL);
+	guint i, j;
+
+	for (i = 0; i < m->origin->len; i++)
+		g_string_append_printf (s, "%s%s", i ? " " : "", (char *) m->origin->pdata[i]);
+	for (i = 0; i < m->alts->len; i++) {
+		GPtrArray *alt = m->alts->pdata[i];
+
+		g_string_append (s, " |");
+		for (j = 0; j < alt->len; j++)
+			g_string_append_printf (s, " %s", (char *) alt->pdata[j]);
+	}
+	return g_string_free (s, FALSE);
+}
+
+/* managed synonyms (db/038): what a group may hold, and where a question says a phrase */
+static void
+test_synonyms (void)
+{
+	g_autoptr (GError) error = NULL;
+	const char *good[] = { "  Money   Back ", "refund", "REFUND", "reimbursement" };
+	const char *one[] = { "refund", "Refund" };
+	const char *stop[] = { "the", "refund" };
+	const char *comma[] = { "a, b", "refund" };
+	const char *groups[] = { "log in, sign in, login", "money back, refund" };
+	g_autofree char *norm = pd_kb_synonym_normalise (good, 4, &error);
+	g_autoptr (PdKbSynonyms) syn = NULL;
+	g_autoptr (GPtrArray) m = NULL;
+	g_autofree char *m0 = NULL, *m1 = NULL;
+
+	g_assert_no_error (error);
+	g_assert_cmpstr (norm, ==, "money back, refund, reimbursement"); /* lower case, each once */
+	g_assert_null (pd_kb_synonym_normalise (one, 2, &error)); /* one phrase */
+	g_clear_error (&error);
+	g_assert_null (pd_kb_synonym_normalise (stop, 2, &error)); /* a stop word only */
+	g_clear_error (&error);
+	g_assert_null (pd_kb_synonym_normalise (comma, 2, &error));
+	g_clear_error (&error);
+
+	syn = pd_kb_synonyms_new (groups, 2);
+	g_assert_cmpuint (pd_kb_synonyms_size (syn), ==, 2);
+	/* "signed in" is "sign in" (stemmed); "money" alone is no "money back" */
+	m = pd_kb_synonyms_find (syn, "I signed in but want my money now, and my money back later");
+	g_assert_cmpuint (m->len, ==, 2);
+	m0 = match_text (m->pdata[0]);
+	m1 = match_text (m->pdata[1]);
+	g_assert_cmpstr (m0, ==, "sign | log | login"); /* "in" counts for the row, not as a word */
+	g_assert_cmpstr (m1, ==, "mone back | refund"); /* stems */
+	g_clear_pointer (&m, g_ptr_array_unref);
+	/* the words must stand in a row */
+	m = pd_kb_synonyms_find (syn, "the money is not back");
+	g_assert_cmpuint (m->len, ==, 0);
+	g_clear_pointer (&m, g_ptr_array_unref);
+	m = pd_kb_synonyms_find (NULL, "money back");
+	g_assert_cmpuint (m->len, ==, 0);
+}
+
+/* a managed synonym at work: added, the article is suggested; removed, it is not */
+static void
+test_synonym_suggest (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *before = NULL, *with = NULL, *after = NULL;
+	const char *mail = "Blocked\n\nIt is blocked again. What now?";
+	gint64 id;
+
+	put ("paper-jam", "Clearing a paper jam", "Open the front cover and pull the paper out slowly.",
+	     "public", "published");
+	before = suggest (mail);
+	g_assert_cmpstr (before, !=, "paper-jam");
+	g_assert_true (pd_store_kb_synonym_add (store, "blocked, jammed", &id, &error));
+	g_assert_no_error (error);
+	g_assert_false (pd_store_kb_synonym_add (store, "blocked, jammed", &id, &error)); /* twice */
+	g_clear_error (&error);
+	with = suggest (mail);
+	g_assert_true (g_str_has_prefix (with, "paper-jam"));
+	g_assert_true (pd_store_kb_synonym_remove (store, id, &error));
+	g_assert_no_error (error);
+	g_assert_false (pd_store_kb_synonym_remove (store, id, &error));
+	g_assert_error (error, PD_ERROR, PD_ERROR_NOTFOUND);
+	after = suggest (mail);
+	g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -225,7 +335,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/kb/suggest-plain", test_plain);
 	g_test_add_func ("/kb/spelling", test_spelling);
 	g_test_add_func ("/kb/question", test_question);
+	g_test_add_func ("/kb/reply-subject", test_reply_subject);
 	g_test_add_func ("/kb/related", test_related);
+	g_test_add_func ("/kb/synonyms", test_synonyms);
+	g_test_add_func ("/kb/synonym-suggest", test_synonym_suggest);
 	rc = g_test_run ();
 	pd_store_close (store);
 	g_unlink (db);
