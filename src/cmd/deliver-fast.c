@@ -175,6 +175,28 @@ write_all (int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* read(2) of stdin, past EINTR */
+static ssize_t
+read_stdin (void *buf, size_t len)
+{
+	ssize_t n;
+
+	while ((n = read (STDIN_FILENO, buf, len)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
+/* From memory to a file in HOME (from now on every byte goes there): 0, or -1 */
+static int
+to_file (Input *in, const char *home)
+{
+	if (in->fd >= 0)
+		return 0;
+	if ((in->fd = temp_file (home)) < 0)
+		return -1;
+	return write_all (in->fd, in->mem, in->len);
+}
+
 /* Add LEN bytes of DATA: in memory up to MEMORY, then all in a file in HOME. */
 static int
 input_add (Input *in, const char *home, const void *data, size_t len)
@@ -184,10 +206,8 @@ input_add (Input *in, const char *home, const void *data, size_t len)
 		in->len += len;
 		return 0;
 	}
-	if (in->fd < 0) {
-		if ((in->fd = temp_file (home)) < 0 || write_all (in->fd, in->mem, in->len) < 0)
-			return -1;
-	}
+	if (to_file (in, home) < 0)
+		return -1;
 	return write_all (in->fd, data, len);
 }
 
@@ -201,14 +221,13 @@ input_read (Input *in, const char *home, size_t limit, int *over_r)
 	*over_r = 0;
 	pd_sha256_init (&in->sum);
 	for (;;) {
-		ssize_t n = read (STDIN_FILENO, buf, sizeof buf);
+		ssize_t n = read_stdin (buf, sizeof buf);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
+		if (n <= 0) {
+			if (n < 0)
+				return -1;
 			break;
+		}
 		if (input_add (in, home, buf, n) < 0)
 			return -1;
 		in->size += n;
@@ -255,20 +274,14 @@ restore_stdin (Input *in, const char *home, size_t hard_max)
 
 	if (in->size == 0 && in->fd < 0)
 		return 0; /* nothing read: stdin is as it was */
-	if (in->fd < 0) {
-		if ((in->fd = temp_file (home)) < 0 || write_all (in->fd, in->mem, in->len) < 0)
-			return -1;
-	}
+	if (to_file (in, home) < 0)
+		return -1;
 	while (in->size <= hard_max) {
-		ssize_t n = read (STDIN_FILENO, buf, sizeof buf);
+		ssize_t n = read_stdin (buf, sizeof buf);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
 		if (n == 0)
 			break;
-		if (write_all (in->fd, buf, n) < 0)
+		if (n < 0 || write_all (in->fd, buf, n) < 0)
 			return -1;
 		in->size += n;
 	}

@@ -5,13 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* g_strstrip and g_ascii_tolower, as GLib define them */
+/* g_strstrip and g_ascii_tolower, as GLib define them; NULL stays NULL */
 static char *
 normalise (const char *s)
 {
 	const char *end;
 	char *out, *p;
 
+	if (s == NULL)
+		return NULL;
 	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
 		s++;
 	end = s + strlen (s);
@@ -31,13 +33,10 @@ normalise (const char *s)
 char *
 pd_row_sender (const char *envelope_from)
 {
-	char *s;
+	char *s = normalise (envelope_from);
 
-	if (envelope_from == NULL)
-		return NULL;
-	s = normalise (envelope_from);
-	if (strcmp (s, "<>") == 0 || strcmp (s, "mailer-daemon") == 0 ||
-	    strncmp (s, "mailer-daemon@", 14) == 0)
+	if (s != NULL && (strcmp (s, "<>") == 0 || strcmp (s, "mailer-daemon") == 0 ||
+	                  strncmp (s, "mailer-daemon@", 14) == 0))
 		s[0] = '\0';
 	return s;
 }
@@ -45,12 +44,9 @@ pd_row_sender (const char *envelope_from)
 char *
 pd_row_recipient (const char *envelope_rcpt)
 {
-	char *s;
+	char *s = normalise (envelope_rcpt);
 
-	if (envelope_rcpt == NULL)
-		return NULL;
-	s = normalise (envelope_rcpt);
-	if (*s == '\0') {
+	if (s != NULL && *s == '\0') {
 		free (s);
 		return NULL;
 	}
