@@ -68,7 +68,8 @@ say (const char *level, const char *fmt, ...)
 	}
 }
 
-/* ---- the command line: deliver's options, as GOption reads them ---- */
+/* ---- the command line: deliver's options, as GOption reads them (-r ADDR, --recipient ADDR,
+ * --recipient=ADDR, -f, --sender, --config, recipients after them, --) ---- */
 
 typedef struct {
 	const char *config;
@@ -86,9 +87,8 @@ option_value (char **argv, int argc, int *i, char short_name, const char *long_n
 	const char *a = argv[*i];
 	size_t len = strlen (long_name);
 
-	if (short_name && a[0] == '-' && a[1] == short_name) {
-		if (a[2] != '\0')
-			return a + 2;
+	/* GOption takes -r ADDR, not -rADDR: that one goes to the full program, which refuses it */
+	if (short_name && a[0] == '-' && a[1] == short_name && a[2] == '\0') {
 	} else if (strncmp (a, "--", 2) == 0 && strncmp (a + 2, long_name, len) == 0) {
 		if (a[2 + len] == '=')
 			return a + 3 + len;
@@ -103,18 +103,20 @@ option_value (char **argv, int argc, int *i, char short_name, const char *long_n
 	return argv[++*i];
 }
 
-/* 0, or 1 when the command line is one for the full program */
+/* 0, or 1 when the command line is one for the full program. The recipients in deliver's
+ * order (the rows' ids, and so which one speaks for a queue): every -r first, then the others. */
 static int
 parse_args (int argc, char **argv, Args *args)
 {
-	int i, rest = 0, missing = 0;
+	const char **positional = calloc (argc, sizeof (char *));
+	int i, n = 0, rest = 0, missing = 0;
 
 	args->rcpts = calloc (argc, sizeof (char *));
 	for (i = 1; i < argc; i++) {
 		const char *v;
 
 		if (rest || argv[i][0] != '-' || strcmp (argv[i], "-") == 0)
-			args->rcpts[args->n_rcpts++] = argv[i];
+			positional[n++] = argv[i];
 		else if (strcmp (argv[i], "--") == 0)
 			rest = 1;
 		else if ((v = option_value (argv, argc, &i, 'r', "recipient", &missing)) != NULL)
@@ -123,9 +125,14 @@ parse_args (int argc, char **argv, Args *args)
 			args->sender = v;
 		else if (!missing && (v = option_value (argv, argc, &i, 0, "config", &missing)) != NULL)
 			args->config = v;
-		else
+		else {
+			free (positional);
 			return 1;
+		}
 	}
+	memcpy (args->rcpts + args->n_rcpts, positional, n * sizeof (char *));
+	args->n_rcpts += n;
+	free (positional);
 	return 0;
 }
 
