@@ -328,7 +328,7 @@ exec_full (char **argv, int argc, const char *why)
 
 /* ---- the store ---- */
 
-#define CACHE 8
+#define CACHE 12 /* the 8 statements used, and room */
 
 typedef struct {
 	sqlite3 *db;
