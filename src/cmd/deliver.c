@@ -12,6 +12,7 @@
 #include "intake/intake.h"
 #include "intake/spool.h"
 #include "core/log.h"
+#include "store/intake-row.h"
 
 /* Past [serve] max_pending rows waiting, the listeners refuse mail (451 4.3.2); deliver
  * still takes it (the MTA would only queue it) but says so. Only a log line: never a
@@ -116,7 +117,7 @@ pd_cmd_deliver (int argc, char **argv, GError **error)
 		return FALSE;
 	/* over the configured limit is stored and quarantined; far over it is refused. Read in
 	 * bounded memory: the size of the input never decides the size of the process */
-	hard_max = MIN ((gsize) 900 * 1024 * 1024, app->settings->max_message_size * 4);
+	hard_max = pd_row_hard_max (app->settings->max_message_size); /* as postdesk-deliver's */
 	spool = pd_spool_read_fd (STDIN_FILENO, hard_max, app->home, error);
 	if (spool == NULL)
 		return FALSE;

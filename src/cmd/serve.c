@@ -21,6 +21,7 @@
 #include "sched/runner.h"
 #include "intake/smtp-session.h" /* lists (issue 12) */
 #include "lists/request.h"
+#include "intake/wake.h" /* issue 10, lean */
 
 /* lists (issue 12): the listeners also take mail for the lists' own and request addresses,
  * looked up in the store on this loop (serve's own connection, as the HTTP pages use it) */
@@ -57,6 +58,7 @@ typedef struct {
 	PdCampaignSender *campaigns; /* the announcement sender thread (campaign-send.h) */
 	PdCampaignHolder *part; /* keeps the one campaign sender's part (lists4) */
 	PdHttpServer *http;    /* [serve] http: the knowledge base, on this loop and app->store */
+	PdWake *wake;          /* rows postdesk-deliver committed, to the worker (issue 10, lean) */
 	gboolean stopping;
 } Serve;
 
@@ -293,6 +295,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 		return FALSE;
 	}
 	pd_session_set_accept (accept_list_address, app); /* lists (issue 12) */
+	s.wake = pd_wake_new (app->home, s.ingest); /* issue 10, lean */
 	ok = start_listeners (&s, error) && start_fetchers (&s, error) &&
 	     (app->settings->serve_http == NULL ||
 	      (s.http = pd_http_server_new (app, app->settings->serve_http, error)) != NULL);
@@ -307,6 +310,8 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 		                                 campaigns_held, &s);
 		g_main_loop_run (loop);
 	}
+	/* from here on a postdesk-deliver finds no serve and processes its mail itself */
+	g_clear_pointer (&s.wake, pd_wake_free);
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	g_clear_pointer (&s.part, pd_campaign_holder_free); /* stops the sender, gives it back */
 	g_clear_pointer (&s.http, pd_http_server_free);

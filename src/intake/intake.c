@@ -4,6 +4,7 @@
  * pd_intake_settle is the one recovery path: done, quarantined, or pending for a retry. */
 #include "intake/intake.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -11,34 +12,28 @@
 #include "core/log.h"
 #include "core/strutil.h"
 #include "intake/spool.h"
+#include "store/intake-row.h"
+
+/* both as store/intake-row.c says, which postdesk-deliver shares */
+static char *
+to_glib (char *s)
+{
+	char *copy = g_strdup (s);
+
+	free (s);
+	return copy;
+}
 
 char *
 pd_intake_sender (const char *envelope_from)
 {
-	char *s;
-
-	if (envelope_from == NULL)
-		return NULL;
-	s = pd_ascii_lower (g_strstrip (g_strdup (envelope_from)));
-	/* Postfix's pipe writes the null sender as MAILER-DAEMON (its null_sender default); no
-	 * mailbox answers to that name, and an answer to it would be an answer to a bounce */
-	if (strcmp (s, "<>") == 0 || strcmp (s, "mailer-daemon") == 0 ||
-	    g_str_has_prefix (s, "mailer-daemon@"))
-		s[0] = '\0';
-	return s;
+	return to_glib (pd_row_sender (envelope_from));
 }
 
 char *
 pd_intake_recipient (const char *envelope_rcpt)
 {
-	char *s;
-
-	if (envelope_rcpt == NULL)
-		return NULL;
-	s = pd_ascii_lower (g_strstrip (g_strdup (envelope_rcpt)));
-	if (*s == '\0')
-		g_clear_pointer (&s, g_free);
-	return s;
+	return to_glib (pd_row_recipient (envelope_rcpt));
 }
 
 gboolean

@@ -394,6 +394,12 @@ pd_ingest_in_flight (PdIngest *ing)
 	return g_atomic_int_get (&ing->in_flight);
 }
 
+void
+pd_ingest_queue (PdIngest *ing, gint64 id)
+{
+	queue_row (ing, id);
+}
+
 guint
 pd_ingest_backlog (PdIngest *ing)
 {

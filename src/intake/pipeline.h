@@ -45,6 +45,10 @@ guint pd_ingest_in_flight (PdIngest *ingest);
  * (an estimate, for back-pressure against [serve] max_pending). */
 guint pd_ingest_backlog (PdIngest *ingest);
 
+/* Row ID was committed by another process (postdesk-deliver, intake/wake.c): the worker
+ * processes it with its next batch, as a row the writer committed. (issue 10, lean) */
+void pd_ingest_queue (PdIngest *ingest, gint64 id);
+
 /* Commit what is queued, finish the message being processed, stop the threads. Rows not yet
  * processed stay pending (the next start processes them). Iterate the main context until
  * pd_ingest_in_flight is 0 first, or DONE calls still queued there are dropped. */

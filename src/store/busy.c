@@ -4,34 +4,49 @@
  * the lock after one commit (an fsync, a few ms). With `deliver` a process per mail and several
  * at once, those oversleeps made the p99 (issue 10). Here a waiter looks again after 0.1 ms,
  * doubling to at most 2 ms, with jitter so waiters do not wake in step; the total wait is
- * bounded by the same timeout ([postdesk] busy_timeout). */
-#include <glib.h>
+ * bounded by the same timeout ([postdesk] busy_timeout). Plain C: postdesk-deliver waits so too. */
+#include "store/busy.h"
 
-#include "store/store-private.h"
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #define FIRST_WAIT_US 100
 #define MAX_WAIT_US 2000
 
+static int64_t
+monotonic_us (void)
+{
+	struct timespec ts;
+
+	clock_gettime (CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int
 busy_wait (void *data, int tries)
 {
-	PdStore *store = data;
-	gint64 now = g_get_monotonic_time ();
-	gint64 wait;
+	PdBusyWait *w = data;
+	int64_t now = monotonic_us ();
+	int64_t wait, left;
 
 	if (tries == 0)
-		store->busy_since = now;
-	if (now - store->busy_since >= (gint64) store->busy_timeout_ms * 1000)
+		w->since = now;
+	left = w->since + (int64_t) w->timeout_ms * 1000 - now;
+	if (left <= 0)
 		return 0; /* SQLITE_BUSY to the caller */
-	wait = MIN ((gint64) FIRST_WAIT_US << MIN (tries, 5), MAX_WAIT_US);
-	wait = wait / 2 + g_random_int_range (0, (gint32) (wait / 2) + 1);
-	g_usleep (MIN (wait, store->busy_since + (gint64) store->busy_timeout_ms * 1000 - now));
+	wait = (int64_t) FIRST_WAIT_US << (tries < 5 ? tries : 5);
+	wait = wait < MAX_WAIT_US ? wait : MAX_WAIT_US;
+	wait = wait / 2 + rand_r (&w->seed) % (wait / 2 + 1);
+	usleep (wait < left ? wait : left);
 	return 1;
 }
 
 void
-pd_store_set_busy_wait (PdStore *store, int timeout_ms)
+pd_busy_wait_install (sqlite3 *db, PdBusyWait *w, int timeout_ms)
 {
-	store->busy_timeout_ms = MAX (timeout_ms, 0);
-	sqlite3_busy_handler (store->db, busy_wait, store);
+	w->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	w->seed = (unsigned) getpid () ^ (unsigned) monotonic_us ();
+	sqlite3_busy_handler (db, busy_wait, w);
 }
+

@@ -3,9 +3,11 @@
  * reason; the bytes themselves are stored once per SHA-256 in bodies. */
 #include "store/store-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "store/intake-row.h"
 
 void
 pd_intake_row_free (PdIntakeRow *row)
@@ -23,60 +25,54 @@ pd_intake_row_free (PdIntakeRow *row)
 	g_free (row);
 }
 
-/* The dedup key: the SHA-256 of the bytes, then a space and the recipient if there is one. */
-static char *
-dedup_key (const char *sha, const char *envelope_rcpt)
+/* PdRowPrepare: the connection's statement cache */
+static sqlite3_stmt *
+row_prepare (void *ctx, const char *sql)
 {
-	return envelope_rcpt ? g_strconcat (sha, " ", envelope_rcpt, NULL) : g_strdup (sha);
+	return pd_store_stmt (ctx, sql, NULL);
 }
 
-/* The bodies row of SHA (inserted now from RAW if it is new). */
-static gboolean
-body_put (PdStore *store, GBytes *raw, const char *sha, gint64 *id_r, GError **error)
-{
-	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT id FROM bodies WHERE sha256 = ?", error);
-	gboolean found;
+/* pd_row_add's READ over a PdStoreReadFunc, keeping its error */
+typedef struct {
+	PdStoreReadFunc read;
+	gpointer data;
+	GError *error;
+} RowReader;
 
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_text (stmt, 1, sha);
-	if (!pd_store_lookup_int (store, stmt, id_r, &found, error))
-		return FALSE;
-	if (found)
+static long
+row_read (void *data, void *buf, size_t len)
+{
+	RowReader *r = data;
+
+	return r->read (r->data, buf, len, &r->error);
+}
+
+/* pd_row_add (store/intake-row.c, shared with postdesk-deliver) with BYTES, or READ(DATA) */
+static gboolean
+add (PdStore *store, const char *sha256, gsize size, const void *bytes, PdStoreReadFunc read,
+     gpointer data, const char *source, const char *envelope_from, const char *envelope_rcpt,
+     const char *quarantine_reason, gint64 now, gint64 *id_r, char **state_r, GError **error)
+{
+	PdRowDb rdb = { store->db, row_prepare, store };
+	RowReader reader = { read, data, NULL };
+	const char *what = NULL;
+	char *state = NULL;
+	int rc = pd_row_add (&rdb, sha256, size, bytes, row_read, &reader, source, envelope_from,
+	                     envelope_rcpt, quarantine_reason, now, id_r, &state, &what);
+
+	*state_r = state ? g_strdup (state) : NULL;
+	free (state);
+	if (rc == SQLITE_OK)
 		return TRUE;
-	stmt = pd_store_stmt (store, "INSERT INTO bodies (sha256, size, raw) VALUES (?, ?, ?)", error);
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_text (stmt, 1, sha);
-	pd_bind_int (stmt, 2, g_bytes_get_size (raw));
-	pd_bind_bytes (stmt, 3, raw);
-	if (!pd_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id_r = sqlite3_last_insert_rowid (store->db);
-	return TRUE;
-}
-
-/* The intake row of KEY: its id and state (STATE_R NULL when there is none). */
-static gboolean
-delivery_find (PdStore *store, const char *key, gint64 *id_r, char **state_r, GError **error)
-{
-	sqlite3_stmt *stmt = pd_store_stmt (store, "SELECT id, state FROM intake WHERE dedup_key = ?",
-	                                    error);
-	int rc;
-
-	*state_r = NULL;
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_text (stmt, 1, key);
-	rc = pd_store_step (store, stmt, error);
-	if (rc < 0)
-		return FALSE;
-	if (rc == SQLITE_ROW) {
-		*id_r = sqlite3_column_int64 (stmt, 0);
-		*state_r = pd_col_text (stmt, 1);
-	}
-	sqlite3_reset (stmt);
-	return TRUE;
+	if (rc == PD_ROW_READ_FAILED)
+		g_propagate_error (error, g_steal_pointer (&reader.error));
+	else if (rc == PD_ROW_SHORT)
+		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
+		             "message ended before its %" G_GSIZE_FORMAT " bytes", size);
+	else
+		pd_store_set_error (store, rc, what, error);
+	g_clear_error (&reader.error);
+	return FALSE;
 }
 
 /* past this size the bytes go in with the incremental blob API (pd_store_intake_add_stream):
@@ -106,90 +102,12 @@ pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char
                      GError **error)
 {
 	g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
-	g_autofree char *key = dedup_key (sha, envelope_rcpt);
-	sqlite3_stmt *stmt;
-	gint64 body;
+	gsize len;
+	const void *data = g_bytes_get_data (raw, &len);
+	MemReader r = { data, len, 0 };
 
-	if (g_bytes_get_size (raw) > BIND_MAX) {
-		MemReader r = { g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), 0 };
-
-		return pd_store_intake_add_stream (store, sha, r.len, mem_read, &r, source,
-		                                   envelope_from, envelope_rcpt, NULL, now, id_r,
-		                                   state_r, error);
-	}
-	if (!delivery_find (store, key, id_r, state_r, error))
-		return FALSE;
-	if (*state_r != NULL)
-		return TRUE; /* stored before for this recipient */
-
-	if (!body_put (store, raw, sha, &body, error))
-		return FALSE;
-	stmt = pd_store_stmt (store,
-	                      "INSERT INTO intake (dedup_key, sha256, body_id, received_at, source,"
-	                      " envelope_from, envelope_rcpt, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	                      error);
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_text (stmt, 1, key);
-	pd_bind_text (stmt, 2, sha);
-	pd_bind_int (stmt, 3, body);
-	pd_bind_int (stmt, 4, now);
-	pd_bind_text (stmt, 5, source);
-	pd_bind_text (stmt, 6, envelope_from);
-	pd_bind_text (stmt, 7, envelope_rcpt);
-	pd_bind_int (stmt, 8, g_bytes_get_size (raw));
-	if (!pd_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id_r = sqlite3_last_insert_rowid (store->db);
-	*state_r = NULL;
-	return TRUE;
-}
-
-/* Write SIZE bytes from READ into bodies row ID's raw, in pieces. */
-static gboolean
-body_write (PdStore *store, gint64 id, gsize size, PdStoreReadFunc read, gpointer data,
-            GError **error)
-{
-	sqlite3_blob *blob = NULL;
-	guint8 buf[64 * 1024];
-	gsize done = 0;
-	int rc;
-
-	if (size == 0)
-		return TRUE;
-	rc = sqlite3_blob_open (store->db, "main", "bodies", "raw", id, 1, &blob);
-	if (rc != SQLITE_OK) {
-		pd_store_set_error (store, rc, "opening the message blob", error);
-		sqlite3_blob_close (blob);
-		return FALSE;
-	}
-	while (done < size) {
-		gssize n = read (data, buf, MIN (sizeof buf, size - done), error);
-		if (n < 0) {
-			sqlite3_blob_close (blob);
-			return FALSE;
-		}
-		if (n == 0) {
-			g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL,
-			             "message ended after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes",
-			             done, size);
-			sqlite3_blob_close (blob);
-			return FALSE;
-		}
-		rc = sqlite3_blob_write (blob, buf, (int) n, (int) done);
-		if (rc != SQLITE_OK) {
-			pd_store_set_error (store, rc, "writing the message blob", error);
-			sqlite3_blob_close (blob);
-			return FALSE;
-		}
-		done += n;
-	}
-	rc = sqlite3_blob_close (blob);
-	if (rc != SQLITE_OK) {
-		pd_store_set_error (store, rc, "writing the message blob", error);
-		return FALSE;
-	}
-	return TRUE;
+	return add (store, sha, len, len > BIND_MAX ? NULL : data, mem_read, &r, source,
+	            envelope_from, envelope_rcpt, NULL, now, id_r, state_r, error);
 }
 
 gboolean
@@ -199,68 +117,8 @@ pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize size,
                             const char *quarantine_reason, gint64 now, gint64 *id_r,
                             char **state_r, GError **error)
 {
-	g_autofree char *key = dedup_key (sha256, envelope_rcpt);
-	sqlite3_stmt *stmt;
-	gint64 body;
-	gboolean found;
-
-	if (!delivery_find (store, key, id_r, state_r, error))
-		return FALSE;
-	if (*state_r != NULL)
-		return TRUE; /* stored before for this recipient */
-
-	/* the bytes once per SHA-256 (another recipient of the same message may have them): a
-	 * zero-filled blob of the right size, raw being the last column of bodies, then written
-	 * in place in pieces, so the message is never in memory whole */
-	stmt = pd_store_stmt (store, "SELECT id FROM bodies WHERE sha256 = ?", error);
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_text (stmt, 1, sha256);
-	if (!pd_store_lookup_int (store, stmt, &body, &found, error))
-		return FALSE;
-	if (!found) {
-		stmt = pd_store_stmt (store,
-		                      "INSERT INTO bodies (sha256, size, raw) VALUES (?, ?, zeroblob (?))",
-		                      error);
-		if (stmt == NULL)
-			return FALSE;
-		pd_bind_text (stmt, 1, sha256);
-		pd_bind_int (stmt, 2, size);
-		sqlite3_bind_int64 (stmt, 3, size);
-		if (!pd_store_exec_stmt (store, stmt, error))
-			return FALSE;
-		body = sqlite3_last_insert_rowid (store->db);
-		if (!body_write (store, body, size, read, data, error))
-			return FALSE;
-	}
-
-	/* the final state goes in with the row: a message over the limit is quarantined at once */
-	stmt = pd_store_stmt (store,
-	                      "INSERT INTO intake (dedup_key, sha256, body_id, received_at, source,"
-	                      " envelope_from, envelope_rcpt, size, state, reason, processed_at)"
-	                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                      error);
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_text (stmt, 1, key);
-	pd_bind_text (stmt, 2, sha256);
-	pd_bind_int (stmt, 3, body);
-	pd_bind_int (stmt, 4, now);
-	pd_bind_text (stmt, 5, source);
-	pd_bind_text (stmt, 6, envelope_from);
-	pd_bind_text (stmt, 7, envelope_rcpt);
-	pd_bind_int (stmt, 8, size);
-	pd_bind_text (stmt, 9, quarantine_reason ? "quarantined" : "pending");
-	pd_bind_text (stmt, 10, quarantine_reason);
-	if (quarantine_reason)
-		pd_bind_int (stmt, 11, now);
-	else
-		sqlite3_bind_null (stmt, 11);
-	if (!pd_store_exec_stmt (store, stmt, error))
-		return FALSE;
-	*id_r = sqlite3_last_insert_rowid (store->db);
-	*state_r = NULL;
-	return TRUE;
+	return add (store, sha256, size, NULL, read, data, source, envelope_from, envelope_rcpt,
+	            quarantine_reason, now, id_r, state_r, error);
 }
 
 static PdIntakeRow *
@@ -386,13 +244,12 @@ pd_store_intake_siblings (PdStore *store, gint64 id, GError **error)
 gboolean
 pd_store_intake_pending_count (PdStore *store, gint64 limit, gint64 *count_r, GError **error)
 {
-	/* stops at LIMIT: a large backlog costs no more than the threshold (index intake_state) */
-	sqlite3_stmt *stmt = pd_store_stmt (
-		store, "SELECT count(*) FROM (SELECT 1 FROM intake WHERE state = 'pending' LIMIT ?)", error);
+	PdRowDb rdb = { store->db, row_prepare, store };
+	int64_t count;
+	int rc = pd_row_pending_count (&rdb, limit, &count);
 
-	*count_r = 0;
-	if (stmt == NULL)
-		return FALSE;
-	pd_bind_int (stmt, 1, limit < 0 ? -1 : limit);
-	return pd_store_lookup_int (store, stmt, count_r, NULL, error);
+	*count_r = count;
+	if (rc != SQLITE_OK)
+		pd_store_set_error (store, rc, "counting the pending messages", error);
+	return rc == SQLITE_OK;
 }

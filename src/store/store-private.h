@@ -5,7 +5,9 @@
 
 #include <sqlite3.h>
 
+#include "store/busy.h"
 #include "store/store.h"
+#include "store/wal-vfs.h"
 
 struct PdStore {
 	sqlite3 *db;
@@ -14,17 +16,9 @@ struct PdStore {
 	gboolean batch;     /* inside pd_store_batch_begin: begin/commit/rollback are a savepoint */
 	gboolean savepoint; /* that savepoint is open */
 	gboolean relaxed;   /* pd_store_set_durable FALSE: synchronous=NORMAL */
-	int busy_timeout_ms; /* busy.c: how long to wait for another writer, */
-	gint64 busy_since;   /* ... and since when this connection waits */
+	PdBusyWait busy;    /* busy.c: how long to wait for another writer, and since when */
 };
 
-/* The name of the VFS pd_store_open opens with (wal-vfs.c: no directory sync per process for a
- * WAL that exists), registered on the first call. (transfer none) */
-const char *pd_store_vfs (void);
-
-/* Wait up to TIMEOUT_MS for a database another connection holds, looking again often
- * (busy.c; instead of sqlite3_busy_timeout). */
-void pd_store_set_busy_wait (PdStore *store, int timeout_ms);
 
 /* The cached, reset statement for SQL (a string literal). NULL with ERROR on failure. */
 sqlite3_stmt *pd_store_stmt (PdStore *store, const char *sql, GError **error);

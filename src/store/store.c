@@ -374,7 +374,7 @@ pd_store_open (const char *path, int busy_timeout_ms, GError **error)
 		pd_store_set_error (store, rc, "open", error);
 		return NULL;
 	}
-	pd_store_set_busy_wait (store, busy_timeout_ms);
+	pd_busy_wait_install (store->db, &store->busy, busy_timeout_ms);
 	sqlite3_extended_result_codes (store->db, 1);
 	/* message text: packed, or derived from the raw bytes (SQL in purge and erasure reads it) */
 	rc = pd_packed_register (store->db);
@@ -433,7 +433,7 @@ pd_store_set_busy_handler (PdStore *store, int (*fn) (gpointer data, int count),
 	if (fn != NULL)
 		sqlite3_busy_handler (store->db, fn, data);
 	else
-		pd_store_set_busy_wait (store, timeout_ms);
+		pd_busy_wait_install (store->db, &store->busy, timeout_ms);
 }
 
 gboolean

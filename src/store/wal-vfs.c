@@ -13,14 +13,15 @@
  * write). Left out: a WAL made by another program (the sqlite3 shell) that never synced the
  * directory. On a journalling file system (ext4, XFS) the entry is in the same or an earlier
  * journal transaction than the file's own first fdatasync, which commits it; elsewhere the
- * other program is the one to answer for it. Only xOpen is wrapped: the files are SQLite's own. */
+ * other program is the one to answer for it. Only xOpen is wrapped: the files are SQLite's own.
+ * Plain C (no GLib): postdesk-deliver opens the database through it too. */
+#include "store/wal-vfs.h"
+
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <glib.h>
-
-#include "store/store-private.h"
 
 #define PD_STORE_VFS "pd-unix"
 
@@ -30,13 +31,15 @@ static sqlite3_vfs vfs;
 static void
 sync_parent (const char *file)
 {
-	g_autofree char *dir = g_path_get_dirname (file);
-	int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const char *slash = strrchr (file, '/');
+	char *dir = slash == NULL ? strdup (".") : slash == file ? strdup ("/") : strndup (file, slash - file);
+	int fd = dir ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 
 	if (fd >= 0) {
 		(void) fsync (fd);
 		close (fd);
 	}
+	free (dir);
 }
 
 static int
@@ -57,22 +60,25 @@ wal_open (sqlite3_vfs *self, const char *name, sqlite3_file *file, int flags, in
 	return rc;
 }
 
+static void
+register_vfs (void)
+{
+	sqlite3_vfs *base = sqlite3_vfs_find (NULL);
+
+	vfs = *base;
+	vfs.pNext = NULL;
+	vfs.zName = PD_STORE_VFS;
+	vfs.pAppData = base;
+	vfs.xOpen = wal_open;
+	/* not the default: other users of SQLite in the process are left alone */
+	sqlite3_vfs_register (&vfs, 0);
+}
+
 const char *
 pd_store_vfs (void)
 {
-	static gsize registered = 0;
+	static pthread_once_t registered = PTHREAD_ONCE_INIT;
 
-	if (g_once_init_enter (&registered)) {
-		sqlite3_vfs *base = sqlite3_vfs_find (NULL);
-
-		vfs = *base;
-		vfs.pNext = NULL;
-		vfs.zName = PD_STORE_VFS;
-		vfs.pAppData = base;
-		vfs.xOpen = wal_open;
-		/* not the default: other users of SQLite in the process are left alone */
-		sqlite3_vfs_register (&vfs, 0);
-		g_once_init_leave (&registered, 1);
-	}
+	pthread_once (&registered, register_vfs);
 	return PD_STORE_VFS;
 }

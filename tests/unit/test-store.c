@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/sha256.h"
 #include "store/store.h"
 #include "test-tree.h"
 
@@ -549,6 +550,41 @@ test_message_text_derived (Fixture *f, gconstpointer data)
 	pd_store_set_text_deriver (NULL);
 }
 
+/* issue 10, lean: postdesk-deliver's SHA-256 (plain C) keys rows as GChecksum does: every
+ * length around the 64-byte block and its 56-byte padding boundary, fed whole and in odd
+ * pieces, and a large random buffer */
+static void
+test_sha256_glib (void)
+{
+	g_autofree guchar *buf = g_malloc (300000);
+	gsize lens[] = { 0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 121, 127, 128, 129, 1000, 300000 };
+	guint i;
+
+	for (i = 0; i < 300000; i++)
+		buf[i] = (guchar) g_test_rand_int_range (0, 256);
+	for (i = 0; i < G_N_ELEMENTS (lens); i++) {
+		g_autofree char *want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, buf, lens[i]);
+		PdSha256 whole, pieces;
+		char hex[65];
+		gsize at = 0;
+
+		pd_sha256_init (&whole);
+		pd_sha256_update (&whole, buf, lens[i]);
+		pd_sha256_hex (&whole, hex);
+		g_assert_cmpstr (hex, ==, want);
+		pd_sha256_init (&pieces);
+		while (at < lens[i]) {
+			gsize step = g_test_rand_int_range (1, 100); /* (MIN evaluates twice) */
+			gsize n = MIN (step, lens[i] - at);
+
+			pd_sha256_update (&pieces, buf + at, n);
+			at += n;
+		}
+		pd_sha256_hex (&pieces, hex);
+		g_assert_cmpstr (hex, ==, want);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -565,5 +601,6 @@ main (int argc, char **argv)
 	ADD ("busy-tempfail", test_busy_is_tempfail);
 	ADD ("busy/waits-for-writer", test_busy_waits_for_writer);
 	ADD ("message/text-derived", test_message_text_derived);
+	g_test_add_func ("/store/sha256/glib", test_sha256_glib); /* issue 10, lean */
 	return g_test_run ();
 }
