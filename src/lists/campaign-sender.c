@@ -114,6 +114,7 @@ pd_campaign_sender_let_go (PdApp *app, GError **error)
 struct PdCampaignHolder {
 	GThread *thread;
 	PdSettings *settings;
+	PdSettingsCell *cell; /* NULL: SETTINGS for good; else followed (serve's SIGHUP) */
 	char *kind;
 	gboolean held, wait;
 	PdCampaignHolderFunc fn;
@@ -129,7 +130,8 @@ holder_main (gpointer data)
 	PdCampaignHolder *h = data;
 	g_autoptr (GError) error = NULL;
 	PdApp *app = pd_app_open_with_settings (h->settings, &error);
-	gint64 lease = h->settings->campaign->sender_lease, period = MAX (1, lease / 3);
+	/* the lease written at the last renewal (or taking), which the row holds now */
+	gint64 lease = h->settings->campaign->sender_lease;
 	gint64 renewed = wall_now (), last_try = 0;
 	g_autofree char *waiting_for = NULL;
 
@@ -142,11 +144,29 @@ holder_main (gpointer data)
 	}
 	while (!g_atomic_int_get (&h->stop)) {
 		gint64 now = wall_now (), until;
+		gint64 want, period;
 
-		if (h->held && now - renewed >= period) {
-			gboolean still = TRUE;
+		/* [campaign] sender_lease as it is now: a SIGHUP's value applies at once, not at
+		 * the next renewal (a longer lease must not run out at the old expiry, a shorter
+		 * one must stop promising the old length) */
+		if (h->cell != NULL)
+			pd_app_follow (&app, h->cell);
+		want = app->settings->campaign->sender_lease;
+		period = MAX (1, want / 3);
+		if (h->held && (now - renewed >= period || want != lease)) {
+			gboolean still = TRUE, done;
 
-			if (!pd_campaign_sender_renew (app, &still, &error)) {
+			if (want != lease) {
+				/* a renewal only ever lengthens the row's lease; a new length is written
+				 * whole, as when the part is taken (which it is still, unless another
+				 * process took it since our lease ran out) */
+				g_autofree char *other = NULL;
+
+				done = pd_campaign_sender_take (app, h->kind, &other, &error);
+				still = other == NULL;
+			} else
+				done = pd_campaign_sender_renew (app, &still, &error);
+			if (!done) {
 				/* a busy or broken store: try again; past our own expiry the part may be
 				 * another's, so stop sending */
 				pd_log_warn ("campaign sender: cannot renew the lease: %s", error->message);
@@ -154,6 +174,10 @@ holder_main (gpointer data)
 				still = now < renewed + lease;
 			} else if (still) {
 				renewed = now;
+				if (want != lease)
+					pd_log_info ("campaign sender: lease now %" G_GINT64_FORMAT " s (was %"
+					             G_GINT64_FORMAT " s)", want, lease);
+				lease = want;
 			}
 			if (!still) {
 				h->held = FALSE;
@@ -173,6 +197,7 @@ holder_main (gpointer data)
 				pd_log_info ("campaign sender: this process (%s) sends campaigns", h->kind);
 				h->held = TRUE;
 				renewed = now;
+				lease = want;
 				g_clear_pointer (&waiting_for, g_free);
 				h->fn (TRUE, h->data);
 			} else if (g_strcmp0 (holder, waiting_for) != 0) {
@@ -198,12 +223,13 @@ holder_main (gpointer data)
 }
 
 PdCampaignHolder *
-pd_campaign_holder_new (PdSettings *settings, const char *kind, gboolean held, gboolean wait,
-                        PdCampaignHolderFunc fn, gpointer data)
+pd_campaign_holder_new (PdSettings *settings, PdSettingsCell *cell, const char *kind,
+                        gboolean held, gboolean wait, PdCampaignHolderFunc fn, gpointer data)
 {
 	PdCampaignHolder *h = g_new0 (PdCampaignHolder, 1);
 
 	h->settings = pd_settings_ref (settings);
+	h->cell = cell;
 	h->kind = g_strdup (kind);
 	h->held = held;
 	h->wait = wait;
