@@ -7,22 +7,8 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "lists/campaign-owner.h"
 #include "store/campaign.h"
-
-/* This process's pid namespace ("pid:[4026531836]"), NULL where /proc does not say: two
- * processes with one host name may still not see each other's pids (containers). */
-static const char *
-my_pidns (void)
-{
-	static char *ns;
-	static gsize once;
-
-	if (g_once_init_enter (&once)) {
-		ns = g_file_read_link ("/proc/self/ns/pid", NULL);
-		g_once_init_leave (&once, 1);
-	}
-	return ns;
-}
 
 /* Whether ROW names a holder that may be alive at NOW (not this process). */
 static gboolean
@@ -33,8 +19,8 @@ holder_alive (const PdCampaignSenderRow *row, gint64 now)
 	/* a process of this host and pid namespace that is gone is gone: no need to wait for
 	 * its lease (a serve restarted after kill -9 sends at once); anywhere else only the
 	 * expiry can tell */
-	if (g_strcmp0 (row->host, g_get_host_name ()) == 0 && my_pidns () != NULL &&
-	    g_strcmp0 (row->pidns, my_pidns ()) == 0 && kill ((pid_t) row->pid, 0) != 0 &&
+	if (g_strcmp0 (row->host, g_get_host_name ()) == 0 && pd_campaign_pidns () != NULL &&
+	    g_strcmp0 (row->pidns, pd_campaign_pidns ()) == 0 && kill ((pid_t) row->pid, 0) != 0 &&
 	    errno == ESRCH)
 		return FALSE;
 	return TRUE;
@@ -87,7 +73,7 @@ pd_campaign_sender_take (PdApp *app, const char *kind, char **holder_r, GError *
 	me.pid = getpid ();
 	me.kind = (char *) kind;
 	me.expires_at = now + app->settings->campaign->sender_lease;
-	me.pidns = (char *) my_pidns ();
+	me.pidns = (char *) pd_campaign_pidns ();
 	ok = pd_store_campaign_sender_set (app->store, &me, now, error) &&
 	     pd_store_commit (app->store, error);
 	if (!ok)

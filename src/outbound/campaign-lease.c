@@ -4,12 +4,11 @@
  * is decided in one file. */
 #include "outbound/campaign-run.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "lists/campaign-owner.h"
 
 static gboolean
 lease_rows_txn (Run *r, Camp *c, GError **error)
@@ -124,19 +123,6 @@ pd_campaign_release_buffer (Run *r, Camp *c, GError **error)
 	return pd_store_commit (store, error);
 }
 
-/* Whether the process named in lease OWNER ("host:pid:tag") is gone: only said of this host. */
-static gboolean
-owner_dead (const char *owner)
-{
-	g_auto (GStrv) parts = g_strsplit (owner, ":", 3);
-	gint64 pid;
-
-	if (g_strv_length (parts) != 3 || g_strcmp0 (parts[0], g_get_host_name ()) != 0)
-		return FALSE;
-	pid = g_ascii_strtoll (parts[1], NULL, 10);
-	return pid > 0 && kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
-}
-
 /* Free the leases of senders that are gone or ran out, for campaign ID. */
 gboolean
 pd_campaign_reclaim (Run *r, gint64 id, GError **error)
@@ -151,7 +137,7 @@ pd_campaign_reclaim (Run *r, gint64 id, GError **error)
 	for (guint i = 0; i < owners->len; i++) {
 		const char *o = owners->pdata[i];
 
-		if (o != NULL && (!strcmp (o, r->owner) || !owner_dead (o)))
+		if (o != NULL && (!strcmp (o, r->owner) || !pd_campaign_owner_gone (o)))
 			continue;
 		if (!pd_store_begin (store, error))
 			return FALSE;

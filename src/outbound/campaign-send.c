@@ -7,10 +7,10 @@
 #include "outbound/campaign-run.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "lists/campaign-owner.h"
 
 /* Re-read the running campaigns (states, rates, stages) and the domain pace. */
 static gboolean
@@ -173,7 +173,7 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 	r.app = app;
 	r.settings = pd_settings_ref ((*app)->settings);
 	r.stats = stats;
-	r.owner = g_strdup_printf ("%s:%d:%08x", g_get_host_name (), (int) getpid (), g_random_int ());
+	r.owner = pd_campaign_owner_new (); /* host, pid, pid namespace: campaign-owner.h */
 	r.ss.url = s->relay;
 	r.ss.user = s->relay_user;
 	r.ss.password = r.password;
