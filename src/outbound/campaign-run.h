@@ -83,6 +83,7 @@ typedef struct {
 	GHashTable *domains; /* char* -> Domain* */
 	double next_send;   /* the overall rate */
 	double relay_hold;  /* the relay itself failed: no new message before */
+	guint running;      /* campaigns running at the last refresh */
 	PdCampaignSendStats *stats;
 	GPtrArray *held;    /* Job*: held back, to be deferred with the next commit */
 } Run;

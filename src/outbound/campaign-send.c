@@ -20,7 +20,7 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 	g_autoptr (GPtrArray) running = NULL, pace = NULL;
 	GHashTableIter it;
 	gpointer key, value;
-	guint want = 0;
+	guint want = 0, n_running = 0;
 	gboolean stopped = FALSE;
 
 	if (!pd_campaign_tick (app, pd_now (), error) ||
@@ -56,9 +56,11 @@ refresh (Run *r, gboolean reclaim_leases, GError **error)
 		c->row = g_steal_pointer (&running->pdata[i]);
 		c->cutoff = pd_campaign_stage_cutoff (c->row->stages, c->row->total, c->row->stage);
 		c->seen = TRUE;
+		n_running++;
 		want = MAX (want, (guint) (c->row->connections > 0 ? c->row->connections
 		                                                     : app->settings->campaign->connections));
 	}
+	r->running = n_running;
 	/* paused, cancelled or done since: their leased rows go back */
 	g_hash_table_iter_init (&it, r->camps);
 	while (g_hash_table_iter_next (&it, &key, &value)) {
@@ -258,6 +260,11 @@ pd_campaign_send_run (PdApp **app, PdSettingsCell *cell, const gint *stop, guint
 			ok = FALSE;
 			break;
 		}
+		/* no campaign runs and nothing is out: nothing can become due before the next
+		 * refresh's clock, so there is nothing to wait for (a `postdesk send` with no
+		 * campaign used to wait IDLE_MS here; serve's thread runs again a second later) */
+		if (r.running == 0 && r.inflight == 0 && results->len == 0 && r.held->len == 0)
+			break;
 		if (anything || r.inflight > 0 || results->len > 0)
 			idle_since = 0;
 		else if (idle_since == 0)
