@@ -64,9 +64,10 @@ pd_campaign_owner_gone (const char *owner)
 	const char *ns = pidns_number ();
 	gint64 pid;
 
-	if (g_strv_length (parts) != 4 || ns == NULL || g_strcmp0 (parts[0], g_get_host_name ()) != 0 ||
-	    g_strcmp0 (parts[3], ns) != 0)
-		return FALSE; /* another host, another pid namespace, or not known: only the expiry */
+	/* another host, another pid namespace, or not known: only the expiry can tell */
+	if (g_strv_length (parts) != 4 || ns == NULL ||
+	    g_strcmp0 (parts[0], g_get_host_name ()) != 0 || g_strcmp0 (parts[3], ns) != 0)
+		return FALSE;
 	pid = g_ascii_strtoll (parts[1], NULL, 10);
 	return pid > 0 && kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
 }
