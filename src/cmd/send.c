@@ -54,7 +54,8 @@ pd_cmd_send (int argc, char **argv, GError **error)
 		return TRUE;
 	}
 	/* a long pass renews its lease as it goes (lists4): a serve starting meanwhile waits */
-	keeper = pd_campaign_holder_new (app->settings, "send", TRUE, FALSE, part_held, &stop);
+	keeper = pd_campaign_holder_new (app->settings, NULL, "send", TRUE, FALSE, part_held,
+	                                 &stop);
 	ok = pd_campaign_send_run (&app, NULL, &stop, 1000, &cstats, error);
 	pd_campaign_holder_free (keeper); /* gives the part back */
 	if (!ok)

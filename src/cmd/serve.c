@@ -306,7 +306,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	if (ok) {
 		s.sched = pd_sched_runner_new (s.settings);
 		/* lists4 (issue 12): the sender thread starts once serve holds the part */
-		s.part = pd_campaign_holder_new (app->settings, "serve", FALSE, TRUE,
+		s.part = pd_campaign_holder_new (app->settings, s.settings, "serve", FALSE, TRUE,
 		                                 campaigns_held, &s);
 		g_main_loop_run (loop);
 	}

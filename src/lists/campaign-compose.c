@@ -5,7 +5,11 @@
  * placeholders and composing. A copy that is plain ASCII throughout (the common case) is
  * written directly, in the form GMime gives it, at a fraction of the cost of building a GMime
  * message per recipient; anything else (a name or text with other characters, long lines)
- * goes through GMime (mail/compose.c). Nothing but the recipient's own address goes in. */
+ * goes through GMime (mail/compose.c). Nothing but the recipient's own address goes in.
+ * The direct copy's address lines follow mail/compose-direct.c's rules (a name GMime would
+ * trim, leave unquoted with inner double spaces, encode or fold goes to GMime), its Subject
+ * and List-Id are folded by GMime's own formatter: tests/unit/test-campaign-names.c holds
+ * both paths to the same bytes over thousands of generated names and titles. */
 #include "lists/campaign.h"
 
 #include <string.h>
@@ -15,6 +19,7 @@
 #include "core/token.h"
 #include "lists/links.h"
 #include "mail/compose.h"
+#include "mail/compose-direct.h"
 
 struct PdCampaignMail {
 	GBytes *secret;
@@ -31,6 +36,7 @@ struct PdCampaignMail {
 	char *list_id;        /* List-Id value */
 	char *date;           /* RFC 5322 date of the campaign's start */
 	char *from_header;    /* "From: ..." for the plain-ASCII path, NULL: GMime for all */
+	char *list_id_header; /* "List-Id: ...\r\n" as GMime folds it, for that path */
 	gboolean fast;        /* the plain-ASCII path may be taken (tests turn it off) */
 	GHmac *key;           /* HMAC-SHA256 keyed with SECRET, copied per token */
 	char *request;        /* the list's -request address (unsubscribe by mail) */
@@ -149,40 +155,6 @@ plain_ascii (const char *text, gboolean body)
 	return TRUE;
 }
 
-/* "NAME <ADDR>" with NAME quoted unless it is atoms and spaces, or "ADDR" alone; NULL when
- * NAME or ADDR is not plain ASCII (GMime then encodes it). (transfer full) */
-static char *
-mailbox (const char *name, const char *addr)
-{
-	GString *s;
-	gboolean quote = FALSE;
-
-	if (!plain_ascii (addr, FALSE) || strpbrk (addr, " <>\"(),;:") != NULL)
-		return NULL;
-	if (name == NULL || *name == '\0')
-		return g_strdup (addr);
-	if (!plain_ascii (name, FALSE) || strlen (name) > 200)
-		return NULL;
-	for (const char *p = name; *p; p++)
-		if (!g_ascii_isalnum (*p) && !strchr (" !#$%&'*+-/=?^_`{|}~", *p))
-			quote = TRUE;
-	if (name[0] == ' ' || g_str_has_suffix (name, " ") || strstr (name, "  "))
-		quote = TRUE;
-	s = g_string_new (NULL);
-	if (quote) {
-		g_string_append_c (s, '"');
-		for (const char *p = name; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				g_string_append_c (s, '\\');
-			g_string_append_c (s, *p);
-		}
-		g_string_append_c (s, '"');
-	} else
-		g_string_append (s, name);
-	g_string_append_printf (s, " <%s>", addr);
-	return g_string_free (s, FALSE);
-}
-
 /* LF -> CRLF, and a CRLF at the end. */
 static void
 append_crlf (GString *out, const char *text)
@@ -196,7 +168,8 @@ append_crlf (GString *out, const char *text)
 		g_string_append (out, "\r\n");
 }
 
-/* The copy written directly when everything in it is plain ASCII; NULL otherwise. The headers
+/* The copy written directly when everything in it is plain ASCII; NULL otherwise. TO is the
+ * whole "To: ..." line (pd_compose_mailbox_header), NULL when GMime must write it. The headers
  * are those pd_compose writes, in its order. (transfer full) */
 static GBytes *
 compose_plain (const PdCampaignMail *m, const char *to, const char *subject, const char *mid,
@@ -212,11 +185,12 @@ compose_plain (const PdCampaignMail *m, const char *to, const char *subject, con
 	    !plain_ascii (list_unsubscribe, FALSE))
 		return NULL;
 	s = g_string_sized_new (512 + strlen (body) * 21 / 20);
-	g_string_append_printf (s, "Date: %s\r\n%s\r\nSubject: %s\r\nTo: %s\r\n"
-	                        "Message-Id: <%s>\r\nAuto-Submitted: auto-generated\r\n"
-	                        "X-Auto-Response-Suppress: All\r\nPrecedence: bulk\r\n"
-	                        "List-Id: %s\r\n",
-	                        m->date, m->from_header, subject, to, mid, m->list_id);
+	g_string_append_printf (s, "Date: %s\r\n%s\r\n", m->date, m->from_header);
+	/* copied when it fits on its line, else folded by GMime's own formatter */
+	pd_compose_append_header (s, "Subject", subject, "utf-8");
+	g_string_append_printf (s, "%s\r\nMessage-Id: <%s>\r\nAuto-Submitted: auto-generated\r\n"
+	                        "X-Auto-Response-Suppress: All\r\nPrecedence: bulk\r\n%s",
+	                        to, mid, m->list_id_header);
 	/* folded after the comma, as GMime folds it */
 	g_string_append (s, "List-Unsubscribe: ");
 	for (const char *p = list_unsubscribe; *p; p++) {
@@ -273,10 +247,16 @@ pd_campaign_mail_new (const PdSettings *s, GBytes *secret, const PdCampaignRow *
 	when = g_date_time_new_from_unix_utc (c->started_at ? c->started_at : c->created_at);
 	m->date = g_date_time_format (when, "%a, %d %b %Y %H:%M:%S +0000");
 	{
-		g_autofree char *from = mailbox (m->from_name, m->from);
+		g_autofree char *from = pd_compose_mailbox_header ("From", m->from_name, m->from);
 
-		if (from != NULL && plain_ascii (m->list_id, FALSE))
-			m->from_header = g_strdup_printf ("From: %s", from);
+		if (from != NULL && plain_ascii (m->list_id, FALSE)) {
+			GString *list_id = g_string_new (NULL);
+
+			m->from_header = g_steal_pointer (&from);
+			/* a long title's List-Id is folded, as GMime folds it */
+			pd_compose_append_header (list_id, "List-Id", m->list_id, "utf-8");
+			m->list_id_header = g_string_free (list_id, FALSE);
+		}
 	}
 	return g_steal_pointer (&m);
 }
@@ -302,6 +282,7 @@ pd_campaign_mail_free (PdCampaignMail *m)
 	g_free (m->list_id);
 	g_free (m->date);
 	g_free (m->from_header);
+	g_free (m->list_id_header);
 	g_free (m);
 }
 
@@ -356,7 +337,9 @@ pd_campaign_mail_compose (const PdCampaignMail *m, gint64 delivery, gint64 subsc
 	list_unsubscribe = unsub ? g_strdup_printf ("<mailto:%s?subject=unsubscribe>, <%s>", unsub_addr, unsub)
 	                         : g_strdup_printf ("<mailto:%s?subject=unsubscribe>", unsub_addr);
 	if (m->fast) {
-		to = mailbox (name, address);
+		/* "To: ..." as GMime writes it, or NULL (then GMime writes the copy): the rules
+		 * of mail/compose-direct.c, which test-campaign-names holds to GMime's bytes */
+		to = pd_compose_mailbox_header ("To", name && *name ? name : NULL, address);
 		raw = compose_plain (m, to, subject, mid, list_unsubscribe, unsub != NULL, body);
 		if (raw != NULL) {
 			g_atomic_int_inc (&((PdCampaignMail *) m)->direct);

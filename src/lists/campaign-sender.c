@@ -7,22 +7,8 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "lists/campaign-owner.h"
 #include "store/campaign.h"
-
-/* This process's pid namespace ("pid:[4026531836]"), NULL where /proc does not say: two
- * processes with one host name may still not see each other's pids (containers). */
-static const char *
-my_pidns (void)
-{
-	static char *ns;
-	static gsize once;
-
-	if (g_once_init_enter (&once)) {
-		ns = g_file_read_link ("/proc/self/ns/pid", NULL);
-		g_once_init_leave (&once, 1);
-	}
-	return ns;
-}
 
 /* Whether ROW names a holder that may be alive at NOW (not this process). */
 static gboolean
@@ -33,8 +19,8 @@ holder_alive (const PdCampaignSenderRow *row, gint64 now)
 	/* a process of this host and pid namespace that is gone is gone: no need to wait for
 	 * its lease (a serve restarted after kill -9 sends at once); anywhere else only the
 	 * expiry can tell */
-	if (g_strcmp0 (row->host, g_get_host_name ()) == 0 && my_pidns () != NULL &&
-	    g_strcmp0 (row->pidns, my_pidns ()) == 0 && kill ((pid_t) row->pid, 0) != 0 &&
+	if (g_strcmp0 (row->host, g_get_host_name ()) == 0 && pd_campaign_pidns () != NULL &&
+	    g_strcmp0 (row->pidns, pd_campaign_pidns ()) == 0 && kill ((pid_t) row->pid, 0) != 0 &&
 	    errno == ESRCH)
 		return FALSE;
 	return TRUE;
@@ -87,7 +73,7 @@ pd_campaign_sender_take (PdApp *app, const char *kind, char **holder_r, GError *
 	me.pid = getpid ();
 	me.kind = (char *) kind;
 	me.expires_at = now + app->settings->campaign->sender_lease;
-	me.pidns = (char *) my_pidns ();
+	me.pidns = (char *) pd_campaign_pidns ();
 	ok = pd_store_campaign_sender_set (app->store, &me, now, error) &&
 	     pd_store_commit (app->store, error);
 	if (!ok)
@@ -114,6 +100,7 @@ pd_campaign_sender_let_go (PdApp *app, GError **error)
 struct PdCampaignHolder {
 	GThread *thread;
 	PdSettings *settings;
+	PdSettingsCell *cell; /* NULL: SETTINGS for good; else followed (serve's SIGHUP) */
 	char *kind;
 	gboolean held, wait;
 	PdCampaignHolderFunc fn;
@@ -129,7 +116,8 @@ holder_main (gpointer data)
 	PdCampaignHolder *h = data;
 	g_autoptr (GError) error = NULL;
 	PdApp *app = pd_app_open_with_settings (h->settings, &error);
-	gint64 lease = h->settings->campaign->sender_lease, period = MAX (1, lease / 3);
+	/* the lease written at the last renewal (or taking), which the row holds now */
+	gint64 lease = h->settings->campaign->sender_lease;
 	gint64 renewed = wall_now (), last_try = 0;
 	g_autofree char *waiting_for = NULL;
 
@@ -142,11 +130,29 @@ holder_main (gpointer data)
 	}
 	while (!g_atomic_int_get (&h->stop)) {
 		gint64 now = wall_now (), until;
+		gint64 want, period;
 
-		if (h->held && now - renewed >= period) {
-			gboolean still = TRUE;
+		/* [campaign] sender_lease as it is now: a SIGHUP's value applies at once, not at
+		 * the next renewal (a longer lease must not run out at the old expiry, a shorter
+		 * one must stop promising the old length) */
+		if (h->cell != NULL)
+			pd_app_follow (&app, h->cell);
+		want = app->settings->campaign->sender_lease;
+		period = MAX (1, want / 3);
+		if (h->held && (now - renewed >= period || want != lease)) {
+			gboolean still = TRUE, done;
 
-			if (!pd_campaign_sender_renew (app, &still, &error)) {
+			if (want != lease) {
+				/* a renewal only ever lengthens the row's lease; a new length is written
+				 * whole, as when the part is taken (which it is still, unless another
+				 * process took it since our lease ran out) */
+				g_autofree char *other = NULL;
+
+				done = pd_campaign_sender_take (app, h->kind, &other, &error);
+				still = other == NULL;
+			} else
+				done = pd_campaign_sender_renew (app, &still, &error);
+			if (!done) {
 				/* a busy or broken store: try again; past our own expiry the part may be
 				 * another's, so stop sending */
 				pd_log_warn ("campaign sender: cannot renew the lease: %s", error->message);
@@ -154,6 +160,10 @@ holder_main (gpointer data)
 				still = now < renewed + lease;
 			} else if (still) {
 				renewed = now;
+				if (want != lease)
+					pd_log_info ("campaign sender: lease now %" G_GINT64_FORMAT " s (was %"
+					             G_GINT64_FORMAT " s)", want, lease);
+				lease = want;
 			}
 			if (!still) {
 				h->held = FALSE;
@@ -173,6 +183,7 @@ holder_main (gpointer data)
 				pd_log_info ("campaign sender: this process (%s) sends campaigns", h->kind);
 				h->held = TRUE;
 				renewed = now;
+				lease = want;
 				g_clear_pointer (&waiting_for, g_free);
 				h->fn (TRUE, h->data);
 			} else if (g_strcmp0 (holder, waiting_for) != 0) {
@@ -198,12 +209,13 @@ holder_main (gpointer data)
 }
 
 PdCampaignHolder *
-pd_campaign_holder_new (PdSettings *settings, const char *kind, gboolean held, gboolean wait,
-                        PdCampaignHolderFunc fn, gpointer data)
+pd_campaign_holder_new (PdSettings *settings, PdSettingsCell *cell, const char *kind,
+                        gboolean held, gboolean wait, PdCampaignHolderFunc fn, gpointer data)
 {
 	PdCampaignHolder *h = g_new0 (PdCampaignHolder, 1);
 
 	h->settings = pd_settings_ref (settings);
+	h->cell = cell;
 	h->kind = g_strdup (kind);
 	h->held = held;
 	h->wait = wait;

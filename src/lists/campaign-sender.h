@@ -33,11 +33,14 @@ gboolean pd_campaign_sender_let_go (PdApp *app, GError **error);
  * lease while the part is held and, with WAIT, tries to take it every second while it is
  * not. FN is called from that thread with TRUE when the part is taken and with FALSE when it
  * is lost or, at pd_campaign_holder_free, before the part is given back; the caller sends
- * campaigns only between the two. HELD: the caller has taken the part already. */
+ * campaigns only between the two. HELD: the caller has taken the part already. CELL (may be
+ * NULL; it must outlive the holder): the settings to follow, as serve's SIGHUP sets them; a
+ * new [campaign] sender_lease is written to the row at once. */
 typedef void (*PdCampaignHolderFunc) (gboolean holding, gpointer data);
 typedef struct PdCampaignHolder PdCampaignHolder;
-PdCampaignHolder *pd_campaign_holder_new (PdSettings *settings, const char *kind, gboolean held,
-                                          gboolean wait, PdCampaignHolderFunc fn, gpointer data);
+PdCampaignHolder *pd_campaign_holder_new (PdSettings *settings, PdSettingsCell *cell,
+                                          const char *kind, gboolean held, gboolean wait,
+                                          PdCampaignHolderFunc fn, gpointer data);
 void pd_campaign_holder_free (PdCampaignHolder *holder);
 
 #endif

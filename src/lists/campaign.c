@@ -3,14 +3,13 @@
  * scheduler, `serve`'s sender and the CLI may act on one campaign at once. */
 #include "lists/campaign.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "lists/campaign-owner.h"
 #include "mail/compose.h"
 
 /* ---- stages ---- */
@@ -159,8 +158,8 @@ fail:
 }
 
 /* A cancel: campaign ID's unsent rows become 'skipped', with the rows leased by a sender of
- * this host that is gone (kill -9: nobody would give them back, since senders reclaim rows
- * of running campaigns only) or whose lease ran out. */
+ * this host and pid namespace that is gone (kill -9: nobody would give them back, since
+ * senders reclaim rows of running campaigns only) or whose lease ran out. */
 static gboolean
 skip_unsent (PdApp *app, gint64 id, gint64 now, gint64 *count_r, GError **error)
 {
@@ -171,12 +170,8 @@ skip_unsent (PdApp *app, gint64 id, gint64 now, gint64 *count_r, GError **error)
 	if (owners == NULL || !pd_store_campaign_skip_unsent (app->store, id, now, NULL, count_r, error))
 		return FALSE;
 	for (guint i = 0; i < owners->len; i++) {
-		g_auto (GStrv) parts = g_strsplit (owners->pdata[i], ":", 3); /* host:pid:rand */
-		gint64 pid;
-
-		if (g_strv_length (parts) != 3 || g_strcmp0 (parts[0], g_get_host_name ()) != 0 ||
-		    (pid = g_ascii_strtoll (parts[1], NULL, 10)) <= 0 ||
-		    kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+		/* this host and pid namespace only (campaign-owner.h) */
+		if (!pd_campaign_owner_gone (owners->pdata[i]))
 			continue;
 		if (!pd_store_campaign_skip_unsent (app->store, id, now, owners->pdata[i], &n, error))
 			return FALSE;

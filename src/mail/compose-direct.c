@@ -163,6 +163,29 @@ append_mailbox (GString *out, const char *header, const char *name, const char *
 	return TRUE;
 }
 
+void
+pd_compose_append_header (GString *out, const char *name, const char *value, const char *charset)
+{
+	static gsize init = 0;
+
+	/* a caller outside compose.c may come here before anything was composed */
+	if (g_once_init_enter (&init)) {
+		g_mime_init ();
+		g_once_init_leave (&init, 1);
+	}
+	append_header (out, name, value, charset);
+}
+
+char *
+pd_compose_mailbox_header (const char *header, const char *name, const char *addr)
+{
+	g_autofree char *m = mailbox (name, addr);
+
+	if (m == NULL || strlen (header) + 2 + strlen (m) >= FOLD_AT)
+		return NULL;
+	return g_strdup_printf ("%s: %s", header, m);
+}
+
 /* Names of the headers this message sets itself, or that GMime's message handles apart: a
  * template header by one of these names is left to GMime's path. */
 static gboolean

@@ -8,7 +8,14 @@
  * rows in one transaction, hands them to the connections, and records the results that have
  * come back in one transaction: a commit per batch, not two per row. A row is marked sent only
  * after the relay's 250 has come back (at least once: a crash between the 250 and the commit
- * sends it again once its lease runs out). */
+ * sends it again once its lease runs out).
+ *
+ * Each connection pipelines across messages as the campaign sender does (pd_smtp_submit): a
+ * row's content and "." go out in one write with the next row's MAIL, RCPT and DATA, so a
+ * stream of rows costs one round trip each, not two. A hang-up in the middle now leaves one row
+ * more to retry (the one whose envelope rode with the lost "."), never one less: a row whose
+ * envelope was accepted but whose content did not go out was not delivered. When the outbox
+ * has nothing more to claim, each connection sends its waiting content at once. */
 #include "outbound/drain.h"
 
 #include <string.h>
@@ -84,19 +91,53 @@ typedef struct {
 
 static Job stop_job;
 
+/* Each outcome in OUTCOMES into its job, and the job back to the drain. */
+static void
+give_back (Pool *pool, GPtrArray *outcomes)
+{
+	for (guint i = 0; i < outcomes->len; i++) {
+		PdSmtpOutcome *o = outcomes->pdata[i];
+		Job *job = o->tag;
+
+		job->result = o->result;
+		job->reply = g_steal_pointer (&o->reply);
+		g_async_queue_push (pool->done, job);
+	}
+	g_ptr_array_set_size (outcomes, 0);
+}
+
+/* One relay connection. Messages are pipelined across (smtp-client.h): a message's content
+ * goes with the next one's envelope, so its result comes back one message later, or alone
+ * after a moment without a next one. A row is still marked sent only after its own 250. */
 static gpointer
 connection_main (gpointer data)
 {
 	Pool *pool = data;
 	g_autoptr (PdSmtp) smtp = pd_smtp_new (pool->ss);
-	Job *job;
+	g_autoptr (GPtrArray) outcomes =
+		g_ptr_array_new_with_free_func ((GDestroyNotify) pd_smtp_outcome_free);
 
-	while ((job = g_async_queue_pop (pool->todo)) != &stop_job) {
-		const char *rcpts[] = { job->row->rcpt, NULL };
+	for (;;) {
+		Job *job;
+		const char *rcpts[2] = { NULL, NULL };
 
-		job->result = pd_smtp_send (smtp, job->verp, rcpts, job->data, &job->reply);
-		g_async_queue_push (pool->done, job);
+		if (pd_smtp_pending (smtp)) {
+			job = g_async_queue_timeout_pop (pool->todo, 1000);
+			if (job == NULL) {
+				pd_smtp_flush (smtp, outcomes);
+				give_back (pool, outcomes);
+				continue;
+			}
+		} else
+			job = g_async_queue_pop (pool->todo);
+		if (job == &stop_job)
+			break;
+		rcpts[0] = job->row->rcpt;
+		pd_smtp_submit (smtp, job->verp, rcpts, job->data, job, outcomes);
+		give_back (pool, outcomes);
 	}
+	pd_smtp_flush (smtp, outcomes);
+	give_back (pool, outcomes);
 	return NULL;
 }
 
@@ -260,7 +301,7 @@ pd_sender_run_with (PdApp *app, gboolean now_all, guint connections, PdSendStats
 	g_autoptr (GPtrArray) threads = g_ptr_array_new ();
 	g_autoptr (GError) failure = NULL;
 	guint in_flight = 0, again = 0, i;
-	gboolean exhausted = FALSE;
+	gboolean exhausted = FALSE, stopped = FALSE;
 
 	memset (stats, 0, sizeof *stats);
 	if (s->relay == NULL) {
@@ -301,6 +342,13 @@ pd_sender_run_with (PdApp *app, gboolean now_all, guint connections, PdSendStats
 			if (!exhausted && in_flight < LOW_WATER * connections)
 				continue;
 		}
+		if (exhausted && !stopped) {
+			/* nothing more comes: each connection sends the content of its waiting message
+			 * now instead of waiting a moment for a next one to ride with it */
+			for (i = 0; i < threads->len; i++)
+				g_async_queue_push (pool.todo, &stop_job);
+			stopped = TRUE;
+		}
 		if (in_flight == 0)
 			continue;
 		/* wait for one result, then take whatever else has come back: one commit for all */
@@ -312,7 +360,7 @@ pd_sender_run_with (PdApp *app, gboolean now_all, guint connections, PdSendStats
 		if (failure == NULL && !record (app, back, owner, stats, &again, &failure))
 			exhausted = TRUE; /* unrecorded rows keep their lease and go again after it */
 	}
-	for (i = 0; i < threads->len; i++)
+	for (i = 0; !stopped && i < threads->len; i++)
 		g_async_queue_push (pool.todo, &stop_job);
 	for (i = 0; i < threads->len; i++)
 		g_thread_join (threads->pdata[i]);

@@ -61,11 +61,13 @@ is "another campaign's deferred row stays deferred" "$(db "SELECT state FROM del
 check "create a fourth" pd announce create --list news --subject 'Fourth' --body /dev/null
 check "start it" pd announce start 4
 sleep 60 & dead=$!; kill -9 $dead; wait $dead 2>/dev/null
-db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$dead:0000beef', lease_until = strftime('%s') + 3600
+# (a lease names its holder's pid namespace: only there does a pid that is gone say it is gone)
+ns=$(readlink /proc/self/ns/pid | tr -dc 0-9)
+db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$dead:0000beef:$ns', lease_until = strftime('%s') + 3600
     WHERE campaign_id = 4 AND seq <= 5"
 db "UPDATE deliveries SET state = 'sending', lease_owner = 'elsewhere:1:0000beef', lease_until = strftime('%s') - 10
     WHERE campaign_id = 4 AND seq BETWEEN 6 AND 7"
-db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$$:0000beef', lease_until = strftime('%s') + 3600
+db "UPDATE deliveries SET state = 'sending', lease_owner = '$(hostname):$$:0000beef:$ns', lease_until = strftime('%s') + 3600
     WHERE campaign_id = 4 AND seq = 8"
 check "cancel the fourth" pd announce cancel 4
 is "the dead sender's and the run-out leases are skipped; a live sender's row stays with it" \
