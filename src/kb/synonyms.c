@@ -49,7 +49,6 @@ pd_kb_synonym_normalise (const char *const *phrases, guint n, GError **error)
 	for (i = 0; i < n; i++) {
 		g_autofree char *lower = g_utf8_strdown (phrases[i], -1);
 		g_auto (GStrv) parts = g_strsplit_set (lower, " \t\r\n", -1);
-		g_autoptr (GPtrArray) stems = NULL;
 		g_autoptr (GPtrArray) content = NULL;
 		GString *p = g_string_new (NULL);
 		char **q;
