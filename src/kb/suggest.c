@@ -5,7 +5,8 @@
  * term weight (IDF) the article covers, title matches counting fully and body matches partly,
  * a word no article has met by its spelling (spelling.c) and a missing word partly by a
  * related one the knowledge base taught itself (related.c, db/030), together with how much of
- * the article's title the question covers. Below the threshold nothing is suggested.
+ * the article's title the question covers. Whether anything is suggested is decided once per
+ * mail, from its best and second-best scores (pd_kb_suggest_gate); then up to MAX are listed.
  * This file scores and sets the thresholds; the question is isolated by question.c, its
  * words made by words.c, the weights and articles' terms kept by suggest-cache.c. */
 #include <stdlib.h>
@@ -426,7 +427,8 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	 * share no word of the question is never suggested (penalised () and the title's share
 	 * keep its score under 0.6 * MIX * BODY_CREDIT = 0.198, and the gate needs a best of at
 	 * least GATE / (1 + GATE_MARGIN) = 0.272), so looking for the words there alone loses no
-	 * first suggestion (a second or third one is chosen among these candidates), and FTS5 ranks far fewer articles than over the bodies.
+	 * first suggestion (a second or third one is chosen among these candidates), and FTS5
+	 * ranks far fewer articles than over the bodies.
 	 * And from the most distinctive words: a common word would make FTS5 rank much of the
 	 * index and adds little to which articles are worth scoring. */
 	common_weight = pd_kb_ln (1.0 + (double) pd_kb_cache.n_docs / MAX (COMMON_SHARE * pd_kb_cache.n_docs, COMMON_MIN));
@@ -517,6 +519,11 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		                      c->title_matches + rest_n, c->title_matches, qterms->len);
 	}
 	qsort (scored, cands->len, sizeof *scored, by_bound);
+	/* no candidate can open the gate: the best with no rival scores at most its bound */
+	if (!features && !pd_kb_suggest_gate (scored[0].bound, 0)) {
+		g_free (scored);
+		return TRUE;
+	}
 	/* the title words of the candidates that may be scored, weighed in one query */
 	{
 		g_autoptr (GPtrArray) heads = g_ptr_array_new ();
@@ -528,11 +535,6 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			g_free (scored);
 			return FALSE;
 		}
-	}
-	/* no candidate can open the gate: the best with no rival scores at most its bound */
-	if (!features && !pd_kb_suggest_gate (scored[0].bound, 0)) {
-		g_free (scored);
-		return TRUE;
 	}
 	contrib = g_new0 (double, known->len);
 	for (i = 0; i < cands->len; i++) {
