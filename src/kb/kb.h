@@ -60,10 +60,15 @@ void pd_kb_suggestion_free (PdKbSuggestion *s);
 
 /* Up to MAX published articles that answer TEXT (a customer's mail: the subject on its first
  * line if wanted, then the body; quotes, signatures and greetings are ignored), best first,
- * only those above the relevance threshold. RESULTS_R: PdKbSuggestion*, maybe empty.
- * Stores nothing. (transfer full) */
+ * none unless the best ones pass the gate (pd_kb_suggest_gate). RESULTS_R: PdKbSuggestion*,
+ * maybe empty. Stores nothing. PD_KB_FEATURES set: every candidate's figures on stderr, for
+ * tests/kb-gate-fit.py. (transfer full) */
 gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray **results_r,
                         GError **error);
+
+/* Whether a mail gets any suggestion, from the scores of its BEST candidate and the SECOND
+ * (0 if none). */
+gboolean pd_kb_suggest_gate (double best, double second);
 
 /* Store the suggester's stems of article ID (db/027), just stored as A, unless those stored
  * hold for its version: call after pd_store_kb_put, in its transaction. Without them

@@ -3,7 +3,8 @@
  * an unrelated mail gets nothing; scores are within 0..1 and best first; nothing is stored.
  * And the parts of issue 11's kbq work: spelling (typos, run-together words, shortened
  * words), the signature block without "-- ", and the synonyms learned from the articles.
- * And kbq2's managed synonyms (db/038): phrases checked, met in a row, and at work. */
+ * And kbq2's managed synonyms (db/038): phrases checked, met in a row, and at work.
+ * And kbq3's gate: whether anything is suggested, decided once per mail. */
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -304,6 +305,51 @@ test_synonym_suggest (void)
 	g_assert_cmpstr (after, ==, before);
 }
 
+/* kbq3's gate: whether a mail gets suggestions is decided once, from the best and the second
+ * best score; then up to 3 are listed. The old rule (each article >= 0.30) fails each case. */
+static void
+test_gate (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) res = NULL;
+	guint i;
+
+	/* two about as good as each other, just above the old threshold: a near miss, nothing */
+	g_assert_false (pd_kb_suggest_gate (0.32, 0.31));
+	g_assert_false (pd_kb_suggest_gate (0.33, 0.30));
+	/* a clear winner a little below the old threshold opens the gate */
+	g_assert_true (pd_kb_suggest_gate (0.29, 0.0));
+	g_assert_true (pd_kb_suggest_gate (0.28, 0.02));
+	/* far from it either way */
+	g_assert_false (pd_kb_suggest_gate (0.20, 0.0));
+	g_assert_true (pd_kb_suggest_gate (0.34, 0.34));
+	g_assert_true (pd_kb_suggest_gate (0.60, 0.59));
+
+	/* once open, the next articles are listed in score order though they score below 0.30 */
+	put ("ink-dried", "The ink cartridge has dried out",
+	     "Run the head cleaning cycle twice, then print a nozzle check page.", "public", "published");
+	put ("ink-refill", "Refilling an ink cartridge",
+	     "Refilled cartridges void the warranty; buy them in the shop.", "public", "published");
+	put ("ink-levels", "Checking the ink levels", "The levels are under Settings, Supplies.",
+	     "public", "published");
+	g_assert_true (pd_kb_suggest (store, "dried ink\n\nThe ink cartridge of my printer has dried out, "
+	                              "it prints blank pages. What can I do?", 3, &res, &error));
+	g_assert_no_error (error);
+	for (i = 0; i < res->len; i++)
+		g_test_message ("%s %.3f", ((PdKbSuggestion *) res->pdata[i])->slug,
+		                ((PdKbSuggestion *) res->pdata[i])->score);
+	g_assert_cmpuint (res->len, ==, 3);
+	g_assert_cmpstr (((PdKbSuggestion *) res->pdata[0])->slug, ==, "ink-dried");
+	g_assert_cmpfloat (((PdKbSuggestion *) res->pdata[2])->score, <, 0.30);
+	g_clear_pointer (&res, g_ptr_array_unref);
+	/* max 1 (#kb WORDS): the same gate, the first of them */
+	g_assert_true (pd_kb_suggest (store, "dried ink\n\nThe ink cartridge of my printer has dried out, "
+	                              "it prints blank pages. What can I do?", 1, &res, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (res->len, ==, 1);
+	g_assert_cmpstr (((PdKbSuggestion *) res->pdata[0])->slug, ==, "ink-dried");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,6 +385,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/kb/related", test_related);
 	g_test_add_func ("/kb/synonyms", test_synonyms);
 	g_test_add_func ("/kb/synonym-suggest", test_synonym_suggest);
+	g_test_add_func ("/kb/gate", test_gate);
 	rc = g_test_run ();
 	pd_store_close (store);
 	g_unlink (db);
