@@ -82,6 +82,7 @@ struct PdIngest {
 	gulong test_delay; /* µs added to each mail's processing, inside the turn (tests only) */
 	gint64 quiet;      /* DEFER_QUIET, or longer for tests */
 	gint64 rest_until; /* the worker's: no turn before this (WORK_REST) */
+	gint64 last_checkpoint; /* the worker's */
 
 	/* turns at the database: the writer goes first */
 	GMutex lock;
@@ -184,8 +185,19 @@ writer_end (PdIngest *ing)
  * busy handler's sleeps pile up (p99 336 ms); turns alone gave 2,070/s, turns with the quiet
  * spell 2,700-2,900/s. The backlog is read again at every commit (the writer broadcasts), so
  * the worker starts keeping pace as soon as the backlog reaches RUN_AHEAD. */
+/* The worker's periodic WAL checkpoint (PASSIVE: it takes no write lock), when it is due. */
 static void
-worker_wait_turn (PdIngest *ing, gint run_ahead)
+checkpoint_due (PdIngest *ing, PdApp *app)
+{
+	if (g_get_monotonic_time () - ing->last_checkpoint < CHECKPOINT_EVERY)
+		return;
+	pd_store_checkpoint (app->store);
+	ing->last_checkpoint = g_get_monotonic_time ();
+	pd_log_debug ("checkpoint of the WAL");
+}
+
+static void
+worker_wait_turn (PdIngest *ing, PdApp *app, gint run_ahead)
 {
 	g_mutex_lock (&ing->lock);
 	/* a writer waiting for the turn goes first: the worker ends its batch for it and must not
@@ -196,10 +208,21 @@ worker_wait_turn (PdIngest *ing, gint run_ahead)
 
 		if (ing->busy || g_atomic_int_get (&ing->writer_wants))
 			g_cond_wait (&ing->cond, &ing->lock);
-		else if (g_atomic_int_get (&ing->backlog) < run_ahead && now - ing->last_commit < ing->quiet)
-			g_cond_wait_until (&ing->cond, &ing->lock, ing->last_commit + ing->quiet);
-		else
+		else if (g_atomic_int_get (&ing->backlog) < run_ahead && now - ing->last_commit < ing->quiet) {
+			/* a burst: the WAL grows by its size, and is checkpointed as before (or the
+			 * writer's COMMIT would do it past AUTOCHECKPOINT_PAGES, with 250s waiting) */
+			if (now - ing->last_checkpoint >= CHECKPOINT_EVERY) {
+				g_mutex_unlock (&ing->lock);
+				checkpoint_due (ing, app);
+				g_mutex_lock (&ing->lock);
+				continue;
+			}
+			g_cond_wait_until (&ing->cond, &ing->lock,
+			                   MIN (ing->last_commit + ing->quiet,
+			                        ing->last_checkpoint + CHECKPOINT_EVERY));
+		} else {
 			break;
+		}
 	}
 	ing->worker_busy = TRUE;
 	g_mutex_unlock (&ing->lock);
@@ -446,7 +469,7 @@ process_rows (PdIngest *ing, PdApp *app, BusyWait *wait, const gint64 *ids, guin
 
 		if (g_get_monotonic_time () < ing->rest_until)
 			g_usleep (ing->rest_until - g_get_monotonic_time ());
-		worker_wait_turn (ing, run_ahead);
+		worker_wait_turn (ing, app, run_ahead);
 		start = g_get_monotonic_time ();
 		wait->beginning = TRUE;
 		if (!pd_store_batch_begin (app->store, &error)) {
@@ -537,7 +560,7 @@ worker_main (gpointer data)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (PdApp) app = open_app (ing, &error);
 	gint64 ids[WORK_BATCH];
-	gint64 next_tick, last_checkpoint = 0;
+	gint64 next_tick;
 	gboolean stop = FALSE;
 	BusyWait wait = { ing, 0, 0, FALSE };
 
@@ -573,10 +596,7 @@ worker_main (gpointer data)
 			continue;
 		worker_follow (ing, &app, &wait);
 		process_rows (ing, app, &wait, ids, n);
-		if (g_get_monotonic_time () - last_checkpoint >= CHECKPOINT_EVERY) {
-			pd_store_checkpoint (app->store);
-			last_checkpoint = g_get_monotonic_time ();
-		}
+		checkpoint_due (ing, app);
 	}
 	return NULL;
 }
