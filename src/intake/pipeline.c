@@ -454,7 +454,7 @@ process_rows (PdIngest *ing, PdApp *app, BusyWait *wait, const gint64 *ids, guin
 	while (i < n) {
 		g_autoptr (GError) error = NULL;
 		guint first = i;
-		gint64 start;
+		gint64 start, rest;
 
 		/* parse ahead, outside the transaction: what the last batch left, and more */
 		if (next_ready > 0) {
@@ -467,8 +467,12 @@ process_rows (PdIngest *ing, PdApp *app, BusyWait *wait, const gint64 *ids, guin
 			n_ready++;
 		}
 
-		if (g_get_monotonic_time () < ing->rest_until)
-			g_usleep (ing->rest_until - g_get_monotonic_time ());
+		/* one reading of the clock: with two, the time could pass rest_until between the test
+		 * and the subtraction, and g_usleep took the negative difference as ~584,000 years
+		 * (the worker slept for good with 8,101 rows pending, in the sustained run of issue 10) */
+		rest = ing->rest_until - g_get_monotonic_time ();
+		if (rest > 0)
+			g_usleep ((gulong) rest);
 		worker_wait_turn (ing, app, run_ahead);
 		start = g_get_monotonic_time ();
 		wait->beginning = TRUE;
