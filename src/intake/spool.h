@@ -37,11 +37,12 @@ const char *pd_spool_sha256 (const PdSpool *spool);
 /* The finished SPOOL's bytes as a GBytes, for an API that takes one (PdIngest), consuming
  * SPOOL: a small message is its memory; a big one a read-only mapping of the file, whose
  * pages are page cache and are only read in if someone reads them. pd_spool_add reads such
- * a GBytes from the file instead, in pieces. NULL with PD_ERROR_TEMPFAIL if the file cannot
- * be mapped. (transfer full) */
+ * a GBytes from the file instead, in pieces. Either way the GBytes keeps the spool, and so
+ * its SHA-256: intake does not hash the bytes again. NULL with PD_ERROR_TEMPFAIL if the file
+ * cannot be mapped. (transfer full) */
 GBytes *pd_spool_steal_bytes (PdSpool *spool, GError **error);
-/* The spool behind BYTES from pd_spool_steal_bytes when it is a file, else NULL. Valid while
- * BYTES is. Thread-safe. (transfer none) */
+/* The spool behind BYTES from pd_spool_steal_bytes (an empty message excepted), else NULL.
+ * Valid while BYTES is. Thread-safe. (transfer none) */
 PdSpool *pd_spool_from_bytes (GBytes *bytes);
 
 /* Inside a write transaction: add SPOOL's bytes for ENVELOPE_RCPT like pd_intake_add
