@@ -10,13 +10,21 @@ FAST="${POSTDESK%/*}/postdesk-deliver"
 [ -x "$FAST" ] || bail "no $FAST"
 
 # ---- what the binary loads ----
-needed=$(readelf -d "$FAST" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-echo "NEEDED: $needed" >>"$LOG"
-case "$needed" in *libsqlite3.so*) ok "NEEDED has libsqlite3 (the list is read)" ;; *) not_ok "NEEDED has libsqlite3: $needed" ;; esac
-is "NEEDED has no GLib, GIO, GMime, gpgme, curl, etpan, GnuTLS or libxml2" \
-	"$(printf '%s\n' $needed | grep -cE 'glib|gio|gobject|gmime|gpgme|curl|etpan|gnutls|xml2')" 0
-# besides SQLite only libc (and the sanitizer runtime in that build)
-is "nothing else but libc" "$(printf '%s\n' $needed | grep -vE '^lib(sqlite3|c)\.so|^lib(asan|ubsan|lsan|m|dl|pthread|gcc_s|stdc\+\+)\.so' | wc -l)" 0
+# linked statically (the default where libsqlite3.a and libc.a exist, not with sanitizers): no
+# dynamic loader at all, and no GLib or GMime symbol inside; otherwise its NEEDED list
+if ! readelf -l "$FAST" | grep -q INTERP; then
+	ok "linked statically: no dynamic loader, no shared object"
+	is "SQLite is inside (sqlite3_open_v2)" "$(nm "$FAST" | grep -c ' T sqlite3_open_v2$')" 1
+	is "no GLib, GMime, curl or libxml2 inside" "$(nm "$FAST" | grep -cE ' [TU] (g_|gmime_|curl_|xml)')" 0
+else
+	needed=$(readelf -d "$FAST" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+	echo "NEEDED: $needed" >>"$LOG"
+	case "$needed" in *libsqlite3.so*) ok "NEEDED has libsqlite3 (the list is read)" ;; *) not_ok "NEEDED has libsqlite3: $needed" ;; esac
+	is "NEEDED has no GLib, GIO, GMime, gpgme, curl, etpan, GnuTLS or libxml2" \
+		"$(printf '%s\n' $needed | grep -cE 'glib|gio|gobject|gmime|gpgme|curl|etpan|gnutls|xml2')" 0
+	# besides SQLite only libc (and the sanitizer runtime in that build)
+	is "nothing else but libc" "$(printf '%s\n' $needed | grep -vE '^lib(sqlite3|c)\.so|^lib(asan|ubsan|lsan|m|dl|pthread|gcc_s|stdc\+\+)\.so' | wc -l)" 0
+fi
 
 # ---- two homes: A with serve (postdesk-deliver takes the mail), B without (postdesk deliver) ----
 serve_setup 'send_interval = 60'
