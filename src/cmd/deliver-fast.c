@@ -35,6 +35,7 @@
 
 #include "core/conf-lite.h"
 #include "core/sha256.h"
+#include "intake/handover-proto.h"
 #include "intake/wake-proto.h"
 #include "schema-version.h"
 #include "store/busy.h"
@@ -500,6 +501,40 @@ say_backlog (Store *st, const PdConfLite *conf, int64_t id)
 		     (long long) id, (long long) (pending - 1), (long long) conf->max_pending);
 }
 
+/* Hand the message to serve's group commit (intake/handover-proto.h): 1 when serve replied
+ * that the rows of every recipient are committed, else 0 (said with POSTDESK_DEBUG). */
+static int
+handover (const PdConfLite *conf, const Args *args, const Input *in)
+{
+	int n = args->n_rcpts > 0 ? args->n_rcpts : 1;
+	int64_t *ids = calloc (n, sizeof *ids);
+	int *dup = calloc (n, sizeof *dup);
+	char why[256];
+	int i, ok = 0;
+
+	if (ids != NULL && dup != NULL &&
+	    pd_handover_send (conf->home, conf->busy_timeout > 0 ? conf->busy_timeout : 5000,
+	                      args->sender, args->rcpts, args->n_rcpts, in->mem, in->len, ids, dup,
+	                      why, sizeof why) == 0) {
+		ok = 1;
+		for (i = 0; i < n; i++) {
+			char *rcpt = pd_row_recipient (args->n_rcpts > 0 ? args->rcpts[i] : NULL);
+
+			if (dup[i])
+				say ("info", "intake=%lld rcpt=%s source=deliver action=duplicate: the same message"
+				     " for the same recipient is stored already (serve's log has its state)",
+				     (long long) ids[i], rcpt ? rcpt : "-");
+			say ("debug", "intake=%lld committed by serve's group commit", (long long) ids[i]);
+			free (rcpt);
+		}
+	} else
+		say ("debug", "committing the rows itself: %s", ids != NULL && dup != NULL ? why :
+		     "out of memory");
+	free (ids);
+	free (dup);
+	return ok;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -560,6 +595,13 @@ main (int argc, char **argv)
 		return exec_full (argv, argc, why);
 	}
 
+	/* serve's group commit shares one fsync between the mails of several processes; only a
+	 * committed reply counts, anything else leaves the rows to this process (a row serve did
+	 * commit is then recognised as the same message for the same recipient) */
+	if (in.fd < 0 && handover (conf, &args, &in)) {
+		rc = EX_OK;
+		goto out;
+	}
 	rc = add_rows (&st, &in, &args, ids, &n_ids, &what);
 	if (rc != SQLITE_OK) {
 		/* a retry may succeed (deliver maps every fault but bad data so: pd_error_exit_code_mta) */

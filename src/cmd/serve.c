@@ -22,6 +22,7 @@
 #include "intake/smtp-session.h" /* lists (issue 12) */
 #include "lists/request.h"
 #include "intake/wake.h" /* issue 10, lean */
+#include "intake/handover.h" /* issue 10, share */
 
 /* lists (issue 12): the listeners also take mail for the lists' own and request addresses,
  * looked up in the store on this loop (serve's own connection, as the HTTP pages use it) */
@@ -59,6 +60,7 @@ typedef struct {
 	PdCampaignHolder *part; /* keeps the one campaign sender's part (lists4) */
 	PdHttpServer *http;    /* [serve] http: the knowledge base, on this loop and app->store */
 	PdWake *wake;          /* rows postdesk-deliver committed, to the worker (issue 10, lean) */
+	PdHandover *handover;  /* mail postdesk-deliver hands to the group commit (issue 10, share) */
 	gboolean stopping;
 } Serve;
 
@@ -296,6 +298,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 	}
 	pd_session_set_accept (accept_list_address, app); /* lists (issue 12) */
 	s.wake = pd_wake_new (app->home, s.ingest); /* issue 10, lean */
+	s.handover = pd_handover_new (app->home, s.ingest, s.settings); /* issue 10, share */
 	ok = start_listeners (&s, error) && start_fetchers (&s, error) &&
 	     (app->settings->serve_http == NULL ||
 	      (s.http = pd_http_server_new (app, app->settings->serve_http, error)) != NULL);
@@ -311,6 +314,7 @@ pd_cmd_serve (int argc, char **argv, GError **error)
 		g_main_loop_run (loop);
 	}
 	/* from here on a postdesk-deliver finds no serve and processes its mail itself */
+	g_clear_pointer (&s.handover, pd_handover_free); /* issue 10, share */
 	g_clear_pointer (&s.wake, pd_wake_free);
 	g_clear_pointer (&s.sched, pd_sched_runner_free);
 	g_clear_pointer (&s.part, pd_campaign_holder_free); /* stops the sender, gives it back */
