@@ -6,6 +6,7 @@
 #include <glib-unix.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -164,13 +165,17 @@ on_accept (gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The socket's mode: the owner's, and the group's when the home lets its group write (a
+ * group of MTA users). Set before listen: nobody connects in between. */
 static int
-bind_socket (const struct sockaddr_un *addr)
+bind_socket (const struct sockaddr_un *addr, const char *home)
 {
 	int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct stat st;
+	mode_t mode = stat (home, &st) == 0 && (st.st_mode & S_IWGRP) ? 0660 : 0600;
 
 	if (fd >= 0 && bind (fd, (const struct sockaddr *) addr, sizeof *addr) == 0 &&
-	    listen (fd, 128) == 0)
+	    chmod (addr->sun_path, mode) == 0 && listen (fd, 128) == 0)
 		return fd;
 	if (fd >= 0) {
 		int e = errno;
@@ -205,7 +210,7 @@ pd_handover_new (const char *home, PdIngest *ingest, PdSettingsCell *cell)
 		             " rows itself", home, PD_HANDOVER_SOCKET);
 		return NULL;
 	}
-	fd = bind_socket (&addr);
+	fd = bind_socket (&addr, home);
 	if (fd < 0 && errno == EADDRINUSE) {
 		if (listened (&addr)) {
 			pd_log_warn ("%s: another serve runs on this home and takes the handovers",
@@ -214,7 +219,7 @@ pd_handover_new (const char *home, PdIngest *ingest, PdSettingsCell *cell)
 		}
 		/* left by a serve that is gone */
 		unlink (addr.sun_path);
-		fd = bind_socket (&addr);
+		fd = bind_socket (&addr, home);
 	}
 	if (fd < 0) {
 		pd_log_warn ("%s: %s; postdesk-deliver commits its rows itself", addr.sun_path,

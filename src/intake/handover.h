@@ -8,7 +8,7 @@
 
 typedef struct PdHandover PdHandover;
 
-/* Bind HOME/deliver.sock (mode 0600 under umask 077, as the home) and submit what arrives to
+/* Bind HOME/deliver.sock (mode 0600; 0660 when the home lets its group write) and submit what arrives to
  * INGEST, in the thread-default main context; CELL (borrowed) gives [serve] max_pending for
  * the backlog warning. NULL when it cannot be bound (logged): postdesk-deliver then commits
  * its rows itself. A socket file nobody listens on is left by a serve that died and is
