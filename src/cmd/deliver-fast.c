@@ -38,9 +38,8 @@
 #include "intake/handover-proto.h"
 #include "intake/wake-proto.h"
 #include "schema-version.h"
-#include "store/busy.h"
+#include "store/intake-lite.h"
 #include "store/intake-row.h"
-#include "store/wal-vfs.h"
 
 /* bytes kept in memory (intake/spool.h's PD_SPOOL_MEMORY); more go to a temporary file */
 #define MEMORY (1024 * 1024)
@@ -327,108 +326,7 @@ exec_full (char **argv, int argc, const char *why)
 	return EX_TEMPFAIL;
 }
 
-/* ---- the store ---- */
-
-#define CACHE 12 /* the 8 statements used, and room */
-
-typedef struct {
-	sqlite3 *db;
-	PdBusyWait busy;
-	const char *path;
-	struct {
-		const char *sql;
-		sqlite3_stmt *stmt;
-	} cache[CACHE];
-} Store;
-
-/* PdRowPrepare: each statement prepared once */
-static sqlite3_stmt *
-prepare (void *ctx, const char *sql)
-{
-	Store *st = ctx;
-	int i;
-
-	for (i = 0; i < CACHE && st->cache[i].sql != NULL; i++) {
-		if (st->cache[i].sql == sql) {
-			sqlite3_reset (st->cache[i].stmt);
-			sqlite3_clear_bindings (st->cache[i].stmt);
-			return st->cache[i].stmt;
-		}
-	}
-	if (i == CACHE)
-		return NULL;
-	if (sqlite3_prepare_v3 (st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->cache[i].stmt,
-	                        NULL) != SQLITE_OK)
-		return NULL;
-	st->cache[i].sql = sql;
-	return st->cache[i].stmt;
-}
-
-static void
-store_close (Store *st)
-{
-	int i;
-
-	for (i = 0; i < CACHE; i++)
-		sqlite3_finalize (st->cache[i].stmt);
-	sqlite3_close (st->db);
-	memset (st, 0, sizeof *st);
-}
-
-/* Open the database as pd_store_open does, without migrating: 0, or 1 with WHY (the full
- * program then opens it and says what is wrong, or migrates it). */
-static int
-store_open (Store *st, const PdConfLite *conf, char *why, size_t why_len)
-{
-	sqlite3_stmt *stmt = NULL;
-	int version = -1;
-
-	st->path = conf->database;
-	if (sqlite3_open_v2 (conf->database, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	                     pd_store_vfs ()) != SQLITE_OK) {
-		snprintf (why, why_len, "database %s: %s", conf->database, sqlite3_errmsg (st->db));
-		return 1;
-	}
-	pd_busy_wait_install (st->db, &st->busy, conf->busy_timeout);
-	sqlite3_extended_result_codes (st->db, 1);
-	/* the WAL stays for the next process (store.c); serve's worker checkpoints it, so this
-	 * process does not (at most the safety net of serve's own connections) */
-	sqlite3_db_config (st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	sqlite3_wal_autocheckpoint (st->db, 16384);
-	if (sqlite3_exec (st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-	                  " PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2 (st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK ||
-	    sqlite3_step (stmt) != SQLITE_ROW) {
-		snprintf (why, why_len, "database %s: %s", conf->database, sqlite3_errmsg (st->db));
-		sqlite3_finalize (stmt);
-		return 1;
-	}
-	version = sqlite3_column_int (stmt, 0);
-	sqlite3_finalize (stmt);
-	if (version != PD_SCHEMA_VERSION) {
-		snprintf (why, why_len, "database %s has schema version %d, this binary knows %d",
-		          conf->database, version, PD_SCHEMA_VERSION);
-		return 1;
-	}
-	return 0;
-}
-
-static int
-exec_sql (Store *st, const char *sql)
-{
-	sqlite3_stmt *stmt = prepare (st, sql);
-	int rc;
-
-	if (stmt == NULL)
-		return sqlite3_extended_errcode (st->db);
-	rc = sqlite3_step (stmt);
-	sqlite3_reset (stmt);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-static const char BEGIN[] = "BEGIN IMMEDIATE";
-static const char COMMIT[] = "COMMIT";
-static const char ROLLBACK[] = "ROLLBACK";
+/* ---- the rows ---- */
 
 static int64_t
 now_s (void)
@@ -439,10 +337,10 @@ now_s (void)
 /* One transaction: a row per recipient (none: one without). IDS_R gets the rows serve is to
  * process (new, or pending since an earlier try). 0, or 1 with WHAT_R and the SQLite code. */
 static int
-add_rows (Store *st, Input *in, const Args *args, int64_t *ids_r, int *n_ids_r,
+add_rows (PdLiteStore *st, Input *in, const Args *args, int64_t *ids_r, int *n_ids_r,
           const char **what_r)
 {
-	PdRowDb rdb = { st->db, prepare, st };
+	PdRowDb rdb = pd_lite_rows (st);
 	char *from = pd_row_sender (args->sender);
 	int i, n = args->n_rcpts > 0 ? args->n_rcpts : 1;
 	int64_t now = now_s ();
@@ -450,7 +348,7 @@ add_rows (Store *st, Input *in, const Args *args, int64_t *ids_r, int *n_ids_r,
 
 	*n_ids_r = 0;
 	*what_r = "beginning a transaction";
-	if ((rc = exec_sql (st, BEGIN)) != SQLITE_OK) {
+	if ((rc = pd_lite_begin (st)) != SQLITE_OK) {
 		free (from);
 		return rc;
 	}
@@ -474,23 +372,23 @@ add_rows (Store *st, Input *in, const Args *args, int64_t *ids_r, int *n_ids_r,
 		if (rc != SQLITE_OK) {
 			if (rc == PD_ROW_READ_FAILED || rc == PD_ROW_SHORT)
 				*what_r = "reading the spooled message";
-			exec_sql (st, ROLLBACK);
+			pd_lite_rollback (st);
 			free (from);
 			return rc;
 		}
 	}
 	free (from);
 	*what_r = "committing";
-	if ((rc = exec_sql (st, COMMIT)) != SQLITE_OK)
-		exec_sql (st, ROLLBACK);
+	if ((rc = pd_lite_commit (st)) != SQLITE_OK)
+		pd_lite_rollback (st);
 	return rc;
 }
 
 /* Past [serve] max_pending rows waiting the listeners refuse mail; this takes it, and says so. */
 static void
-say_backlog (Store *st, const PdConfLite *conf, int64_t id)
+say_backlog (PdLiteStore *st, const PdConfLite *conf, int64_t id)
 {
-	PdRowDb rdb = { st->db, prepare, st };
+	PdRowDb rdb = pd_lite_rows (st);
 	int64_t pending;
 
 	/* this message's own row is pending too: the others are PENDING - 1 */
@@ -541,7 +439,7 @@ main (int argc, char **argv)
 	char why[512] = "";
 	Args args = { 0 };
 	PdConfLite *conf = NULL;
-	Store st = { 0 };
+	PdLiteStore st = { 0 };
 	Input in = { .fd = -1 };
 	int64_t *ids;
 	int n_ids, over, wake = -1, rc;
@@ -563,15 +461,16 @@ main (int argc, char **argv)
 		    access (conf->database, F_OK) != 0)
 			return exec_full (argv, argc, "no home, secret key or database to use");
 	}
-	if (store_open (&st, conf, why, sizeof why) != 0) {
-		store_close (&st);
+	if (pd_lite_open (&st, conf->database, conf->busy_timeout, PD_SCHEMA_VERSION, why,
+	                  sizeof why) != 0) {
+		pd_lite_close (&st);
 		return exec_full (argv, argc, why);
 	}
 	/* nobody to process the rows: the full program does it all, as without this binary */
 	wake = pd_wake_connect (conf->home);
 	if (wake < 0) {
 		snprintf (why, sizeof why, "no serve running on %s (%s)", conf->home, strerror (errno));
-		store_close (&st);
+		pd_lite_close (&st);
 		return exec_full (argv, argc, why);
 	}
 
@@ -584,7 +483,7 @@ main (int argc, char **argv)
 		goto out;
 	}
 	if (over || in.size == 0) {
-		store_close (&st);
+		pd_lite_close (&st);
 		snprintf (why, sizeof why, over ? "over [limits] message_size (%lld bytes)" : "no message",
 		          (long long) conf->message_size);
 		if (restore_stdin (&in, conf->home, hard_max) < 0) {
@@ -612,7 +511,7 @@ main (int argc, char **argv)
 	}
 	if (n_ids > 0)
 		say_backlog (&st, conf, ids[0]);
-	store_close (&st);
+	pd_lite_close (&st);
 	rc = EX_OK;
 	if (n_ids > 0 && pd_wake_send (wake, ids, n_ids) < 0) {
 		if (errno == EAGAIN) {
@@ -632,7 +531,7 @@ main (int argc, char **argv)
 	for (n_ids--; n_ids >= 0; n_ids--)
 		say ("debug", "intake=%lld stored; serve processes it", (long long) ids[n_ids]);
 out:
-	store_close (&st);
+	pd_lite_close (&st);
 	close (wake);
 	if (in.fd >= 0)
 		close (in.fd);

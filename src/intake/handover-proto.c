@@ -1,6 +1,7 @@
 /* handover-proto.c - the handover of a message to serve (see handover-proto.h): the address,
  * the request's prefix, and the client's side. */
 #include "intake/handover-proto.h"
+#include "intake/home-socket.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,16 +15,7 @@
 int
 pd_handover_address (const char *home, struct sockaddr_un *addr)
 {
-	int n;
-
-	memset (addr, 0, sizeof *addr);
-	addr->sun_family = AF_UNIX;
-	n = snprintf (addr->sun_path, sizeof addr->sun_path, "%s/%s", home, PD_HANDOVER_SOCKET);
-	if (n < 0 || (size_t) n >= sizeof addr->sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
+	return pd_home_socket_address (home, PD_HANDOVER_SOCKET, addr);
 }
 
 int

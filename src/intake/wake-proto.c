@@ -1,5 +1,6 @@
 /* wake-proto.c - the wake datagram (see wake-proto.h): both ends of it. */
 #include "intake/wake-proto.h"
+#include "intake/home-socket.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -14,16 +15,7 @@
 int
 pd_wake_address (const char *home, struct sockaddr_un *addr)
 {
-	int n;
-
-	memset (addr, 0, sizeof *addr);
-	addr->sun_family = AF_UNIX;
-	n = snprintf (addr->sun_path, sizeof addr->sun_path, "%s/%s", home, PD_WAKE_SOCKET);
-	if (n < 0 || (size_t) n >= sizeof addr->sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
+	return pd_home_socket_address (home, PD_WAKE_SOCKET, addr);
 }
 
 int

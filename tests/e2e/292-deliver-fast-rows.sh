@@ -6,6 +6,7 @@
 # binary links SQLite and libc, not GLib, GMime or curl.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
+. "$(dirname "$0")/lib-envelopes.sh"
 FAST="${POSTDESK%/*}/postdesk-deliver"
 [ -x "$FAST" ] || bail "no $FAST"
 
@@ -61,17 +62,7 @@ same_rows() {
 	is "$desc: the same intake and bodies rows" "$(rows "$HOME_A")" "$(rows "$HOME_B")"
 }
 
-mail "$TEST_TMP/one.eml" 'Ann <ann@customer.example>' support@example.com "One" <<<"hello"
-same_rows "one recipient" "$TEST_TMP/one.eml" -f ann@customer.example -r support@example.com
-mail "$TEST_TMP/two.eml" 'Bo <bo@customer.example>' support@example.com "Two" <<<"to two queues"
-same_rows "two recipients, messy case and spaces" "$TEST_TMP/two.eml" --sender ' Bo@Customer.Example ' \
-	--recipient 'SUPPORT@example.com ' -r ' sales@EXAMPLE.com'
-mail "$TEST_TMP/null.eml" 'MAILER-DAEMON@mx.example' support@example.com "Undelivered" <<<"bounce"
-same_rows "the null sender as Postfix passes it" "$TEST_TMP/null.eml" -f MAILER-DAEMON support@example.com
-mail "$TEST_TMP/pos.eml" 'Cy <cy@customer.example>' sales@example.com "Positional" <<<"x"
-same_rows "positional recipients and --recipient=ADDR" "$TEST_TMP/pos.eml" -f cy@customer.example sales@example.com --recipient=support@example.com
-mail "$TEST_TMP/none.eml" 'Di <di@customer.example>' support@example.com "No envelope" <<<"y"
-same_rows "no envelope at all" "$TEST_TMP/none.eml"
+envelope_cases same_rows
 # over 1 MB: spooled to a file and written to the blob in pieces
 mail "$TEST_TMP/big.eml" 'Ed <ed@customer.example>' support@example.com "Big" < <(
 	for i in $(seq 1 30000); do echo "line $i of a long message, long enough to pass one megabyte"; done)

@@ -8,6 +8,7 @@
 # removes it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
+. "$(dirname "$0")/lib-envelopes.sh"
 FAST="${POSTDESK%/*}/postdesk-deliver"
 [ -x "$FAST" ] || bail "no $FAST"
 
@@ -64,17 +65,7 @@ same_rows() {
 	is "$desc: the same intake and bodies rows" "$(rows "$HOME_A")" "$(rows "$HOME_B")"
 }
 
-mail "$TEST_TMP/one.eml" 'Ann <ann@customer.example>' support@example.com "One" <<<"hello"
-same_rows "one recipient" "$TEST_TMP/one.eml" -f ann@customer.example -r support@example.com
-mail "$TEST_TMP/two.eml" 'Bo <bo@customer.example>' support@example.com "Two" <<<"to two queues"
-same_rows "two recipients, messy case and spaces" "$TEST_TMP/two.eml" --sender ' Bo@Customer.Example ' \
-	--recipient 'SUPPORT@example.com ' -r ' sales@EXAMPLE.com'
-mail "$TEST_TMP/null.eml" 'MAILER-DAEMON@mx.example' support@example.com "Undelivered" <<<"bounce"
-same_rows "the null sender as Postfix passes it" "$TEST_TMP/null.eml" -f MAILER-DAEMON support@example.com
-mail "$TEST_TMP/pos.eml" 'Cy <cy@customer.example>' sales@example.com "Positional" <<<"x"
-same_rows "positional recipients and --recipient=ADDR" "$TEST_TMP/pos.eml" -f cy@customer.example sales@example.com --recipient=support@example.com
-mail "$TEST_TMP/none.eml" 'Di <di@customer.example>' support@example.com "No envelope" <<<"y"
-same_rows "no envelope at all" "$TEST_TMP/none.eml"
+envelope_cases same_rows
 same_rows "the MTA's retry of two recipients" "$TEST_TMP/two.eml" --sender ' Bo@Customer.Example ' \
 	--recipient 'SUPPORT@example.com ' -r ' sales@EXAMPLE.com'
 grep -q "rcpt=support@example.com source=deliver action=duplicate" "$TEST_TMP/a$n.err" &&
