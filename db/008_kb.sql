@@ -1,6 +1,6 @@
 -- 008_kb.sql - the knowledge base: articles (the current state), every version of each,
 -- documents attached to an article (bytes content-addressed under HOME/attachments), and an
--- FTS5 index (title above body, diacritics folded, a locale column) kept by src/store/kb.c.
+-- FTS5 index (title above body, diacritics folded, a locale column) kept by src/store/kb-index.c.
 CREATE TABLE kb_articles (
 	id INTEGER PRIMARY KEY,
 	slug TEXT NOT NULL UNIQUE,

@@ -27,7 +27,7 @@ CREATE TRIGGER kb_misses_append_only BEFORE UPDATE ON kb_misses
 BEGIN SELECT RAISE (ABORT, 'kb_misses is append-only'); END;
 
 -- For the suggester (src/kb/suggest.c). kb_generation: salt (random per database) and n,
--- bumped by src/store/kb.c whenever an article or its documents are indexed again; what the
+-- bumped by src/store/kb-index.c whenever an article or its documents are indexed again; what the
 -- suggester keeps in memory is valid while "salt:n" stays. kb_terms: how many articles hold
 -- each indexed word, copied from the FTS5 index (kb_fts_vocab) after every change of the
 -- articles, so a word is weighed with one indexed range read; valid while terms = "salt:n".

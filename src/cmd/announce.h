@@ -1,4 +1,5 @@
-/* announce.h - `postdesk announce`: campaigns to a list (announce.c). */
+/* announce.h - `postdesk announce`: campaigns to a list (announce.c,
+ * announce-status.c). */
 #ifndef PD_CMD_ANNOUNCE_H
 #define PD_CMD_ANNOUNCE_H
 

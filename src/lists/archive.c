@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "kb/kb.h"
 #include "store/kb.h"
-#include "store/list-feedback.h"
+#include "store/list-archive.h"
 
 #define TOPIC "announcements"
 

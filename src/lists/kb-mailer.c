@@ -10,7 +10,7 @@
 #include "core/settings-lists.h"
 #include "lists/archive.h"
 #include "store/kb.h"
-#include "store/list-feedback.h"
+#include "store/list-articles.h"
 
 #define ARCHIVE_TOPIC "announcements"
 #define EXCERPT_MAX 1200

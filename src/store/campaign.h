@@ -1,7 +1,9 @@
 /* campaign.h - the store of announcements (db/015): campaigns, the delivery ledger (one row
  * per recipient and campaign), and the pace of destination domains. The ledger is read in
  * small batches by seq, never whole: a campaign to a million addresses costs the sender a
- * batch of rows at a time. Times are Unix seconds; 0 stands for NULL. */
+ * batch of rows at a time. Times are Unix seconds; 0 stands for NULL. The SQL: a campaign's
+ * row in campaign-store.c, the sender's row in campaign-sender-store.c, the counts in
+ * campaign-progress.c, the ledger in delivery-store.c, domain pace in domain-pace-store.c. */
 #ifndef PD_STORE_CAMPAIGN_H
 #define PD_STORE_CAMPAIGN_H
 
@@ -66,7 +68,6 @@ GPtrArray *pd_store_campaign_list (PdStore *store, const char *state, GError **e
 gboolean pd_store_campaign_transition (PdStore *store, gint64 id, const char *from,
                                        const char *to, const char *reason, gint64 now,
                                        gboolean *changed_r, GError **error);
-/* Change the pace; a negative value leaves that one as it is, 0 means the default. */
 /* Mark campaign ID's unsent rows 'skipped' with last_reply 'cancelled' (a cancel): pending,
  * deferred, and rows leased by GONE_OWNER (a dead sender; NULL = none) or whose lease ran out
  * before NOW. Rows a live sender holds follow when it gives them back (db/029). */
@@ -99,6 +100,7 @@ gboolean pd_store_campaign_sender_renew (PdStore *store, const char *host, gint6
 /* Clear the row when HOST:PID holds it. */
 gboolean pd_store_campaign_sender_clear (PdStore *store, const char *host, gint64 pid,
                                          GError **error);
+/* Change the pace; a negative value leaves that one as it is, 0 means the default. */
 gboolean pd_store_campaign_set_pace (PdStore *store, gint64 id, double rate, gint64 per_domain,
                                      gint64 connections, GError **error);
 gboolean pd_store_campaign_set_stage (PdStore *store, gint64 id, gint64 stage,

@@ -1,7 +1,8 @@
 /* lists.h - the SQL of subscriber lists (db/014): lists, subscribers and the append-only
  * consent ledger. Rows and strings only; policies, requests and imports live in src/lists/.
  * None of these opens a transaction: callers wrap them (pd_store_begin). Addresses are
- * stored lower-cased. Returned rows are (transfer full). */
+ * stored lower-cased. Returned rows are (transfer full). The SQL: lists.c,
+ * subscriber-store.c and consent-store.c. */
 #ifndef PD_STORE_LISTS_H
 #define PD_STORE_LISTS_H
 

@@ -18,7 +18,7 @@
 #include "lists/subscriber.h"
 #include "store/lists.h"
 #include "store/campaign.h"
-#include "store/list-feedback.h"
+#include "store/list-articles.h"
 
 static void
 test_policy (void)
