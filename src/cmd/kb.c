@@ -61,7 +61,7 @@ store_article (PdApp *app, PdKbArticle *a, const char *author, gboolean *changed
 static gboolean
 kb_add_or_edit (int argc, char **argv, gboolean add, GError **error)
 {
-	g_autofree char *title = NULL, *body = NULL, *body_file = NULL, *topics = NULL,
+	g_autofree char *title = NULL, *body = NULL, *body_file = NULL, *topics = NULL, *keywords = NULL,
 	                *locale = NULL, *visibility = NULL, *status = NULL, *author = NULL;
 	g_autoptr (PdApp) app = NULL;
 	g_autoptr (PdKbArticle) a = NULL;
@@ -72,6 +72,8 @@ kb_add_or_edit (int argc, char **argv, gboolean add, GError **error)
 		{ "body", 0, 0, G_OPTION_ARG_STRING, &body, "the body (Markdown subset)", "TEXT" },
 		{ "body-file", 0, 0, G_OPTION_ARG_FILENAME, &body_file, "read the body from FILE (- = stdin)", "FILE" },
 		{ "topics", 0, 0, G_OPTION_ARG_STRING, &topics, "comma-separated topics", "T1,T2" },
+		{ "keywords", 0, 0, G_OPTION_ARG_STRING, &keywords,
+		  "comma-separated words customers use for it, searched, never shown (\"\" for none)", "K1,K2" },
 		{ "locale", 0, 0, G_OPTION_ARG_STRING, &locale, "language (default en)", "LOCALE" },
 		{ "visibility", 0, 0, G_OPTION_ARG_STRING, &visibility, "public, customer or internal (default public)", "LEVEL" },
 		{ "status", 0, 0, G_OPTION_ARG_STRING, &status, "draft or published (default draft)", "STATUS" },
@@ -122,6 +124,7 @@ kb_add_or_edit (int argc, char **argv, gboolean add, GError **error)
 	SET (title);
 	SET (body);
 	SET (topics);
+	SET (keywords);
 	SET (locale);
 	SET (visibility);
 	SET (status);
