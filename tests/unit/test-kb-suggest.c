@@ -4,7 +4,8 @@
  * And the parts of issue 11's kbq work: spelling (typos, run-together words, shortened
  * words), the signature block without "-- ", and the synonyms learned from the articles.
  * And kbq2's managed synonyms (db/038): phrases checked, met in a row, and at work.
- * And kbq3's gate: whether anything is suggested, decided once per mail. */
+ * And kbq3's gate: whether anything is suggested, decided once per mail.
+ * And kbq4's article keywords (db/039): each another way of saying the title. */
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -305,6 +306,59 @@ test_synonym_suggest (void)
 	g_assert_cmpstr (after, ==, before);
 }
 
+/* kbq4: an article's keywords (db/039) are other ways of saying its title: a question in
+ * the customer's words gets the article once they are set, as before once cleared; the
+ * stored stems carry them after a "|", and an article tokenised from its text (no stems
+ * stored) scores the same. */
+static void
+test_keywords (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdKbArticle) a = pd_kb_article_new ();
+	g_autofree char *before = NULL, *with = NULL, *after = NULL, *head = NULL;
+	const char *mail = "Cursor\n\nThe mouse pointer jumps around on its own while I type. Why?";
+	gint64 id;
+
+	head = pd_kb_head_stems ("Touchpad palm rejection", "laptops", " mouse pointer jumps , ,typing");
+	g_assert_cmpstr (head, ==, "touchpad palm reject laptop | mous point jump | typ");
+	g_clear_pointer (&head, g_free);
+	head = pd_kb_head_stems ("Touchpad palm rejection", "laptops", NULL);
+	g_assert_cmpstr (head, ==, "touchpad palm reject laptop");
+
+	put ("palm-rejection", "Touchpad palm rejection",
+	     "Turn on palm rejection in the touchpad settings so that a resting hand is ignored.",
+	     "public", "published");
+	put ("mouse-battery", "Replacing the battery of a wireless mouse",
+	     "Open the cover underneath and put in two AA cells.", "public", "published");
+	before = suggest (mail);
+	g_assert_false (g_str_has_prefix (before, "palm-rejection"));
+
+	a->slug = g_strdup ("palm-rejection");
+	a->title = g_strdup ("Touchpad palm rejection");
+	a->body = g_strdup ("Turn on palm rejection in the touchpad settings so that a resting hand is ignored.");
+	a->visibility = g_strdup ("public");
+	a->status = g_strdup ("published");
+	a->keywords = g_strdup (" pointer jumps while typing ,cursor moves by itself");
+	g_assert_true (pd_kb_article_check (a, NULL, &error));
+	g_assert_cmpstr (a->keywords, ==, "pointer jumps while typing, cursor moves by itself");
+	g_assert_true (pd_store_kb_put (store, a, "test", 2, &id, NULL, &error));
+	g_assert_no_error (error);
+	with = suggest (mail); /* tokenised from the text: no stems stored in this test */
+	g_assert_true (g_str_has_prefix (with, "palm-rejection"));
+	g_assert_true (pd_kb_stems_save (store, id, a, &error));
+	g_assert_no_error (error);
+	g_clear_pointer (&with, g_free);
+	with = suggest (mail); /* from the stored stems: the same */
+	g_assert_true (g_str_has_prefix (with, "palm-rejection"));
+
+	g_free (a->keywords);
+	a->keywords = g_strdup ("");
+	g_assert_true (pd_store_kb_put (store, a, "test", 3, &id, NULL, &error));
+	g_assert_no_error (error);
+	after = suggest (mail);
+	g_assert_cmpstr (after, ==, before);
+}
+
 /* kbq3's gate: whether a mail gets suggestions is decided once, from the best and the second
  * best score; then up to 3 are listed. The old rule (each article >= 0.30) fails each case. */
 static void
@@ -386,6 +440,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/kb/synonyms", test_synonyms);
 	g_test_add_func ("/kb/synonym-suggest", test_synonym_suggest);
 	g_test_add_func ("/kb/gate", test_gate);
+	g_test_add_func ("/kb/keywords", test_keywords);
 	rc = g_test_run ();
 	pd_store_close (store);
 	g_unlink (db);
