@@ -12,6 +12,7 @@
 #include "cmd/kb.h"
 #include "cmd/kb-private.h"
 #include "cmd/kb-synonym.h"
+#include "cmd/kb-learn.h"
 #include "cmd/report-kb.h"
 #include "core/error.h"
 #include "kb/kb.h"
@@ -251,6 +252,7 @@ static const PdCommand kb_commands[] = {
 	{ "style", pd_cmd_kb_style, "the look of the web view: colours, fonts, site title" },
 	{ "report", pd_report_kb_command, "the most requested articles and the questions nothing answered" },
 	{ "synonym", pd_kb_synonym_command, "search synonyms: add, remove, list" },
+	{ "learn", pd_cmd_kb_learn, "keywords learned from the questions agents answered with an article" },
 	{ NULL, NULL, NULL },
 };
 

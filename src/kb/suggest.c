@@ -448,6 +448,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			if (!((Term *) known->pdata[i])->typo)
 				unknown -= ((Term *) known->pdata[i])->weight;
 		g_printerr ("F\tmail\t%u\t%u\t%u\t%.6f\t%.6f\t%u\n", qterms->len, known->len, n_real, total, unknown, said->len);
+		if (g_getenv ("PD_KB_TERMS"))
+			for (i = 0; i < qterms->len; i++) {
+				double *w = g_hash_table_lookup (counted, qterms->pdata[i]);
+				double w2 = 0;
+				pd_kb_term_weight (store, qterms->pdata[i], &w2, NULL);
+				g_printerr ("T\t%s\t%.2f\t%s\n", (char *) qterms->pdata[i], w ? *w : -1, w2 > 0 ? "" : "UNKNOWN");
+			}
 	}
 	if (n_real == 0 || max == 0)
 		return TRUE;
