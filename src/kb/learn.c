@@ -121,15 +121,18 @@ GPtrArray *
 pd_kb_learn_keywords (PdStore *store, guint min, GError **error)
 {
 	g_autoptr (GPtrArray) rows = pd_store_kb_answered_misses (store, error);
+	g_autoptr (GPtrArray) missed = rows ? pd_store_kb_missed_words (store, error) : NULL;
 	g_autoptr (GHashTable) all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) seen_free);
 	GPtrArray *out;
 	guint i, j, start;
 
-	if (rows == NULL)
+	if (missed == NULL)
 		return NULL;
 	out = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_kb_learned_free);
-	for (i = 0; i < rows->len; i++)
-		count_question (all, ((PdKbAnsweredMiss *) rows->pdata[i])->words);
+	/* the background: every question nothing was suggested for, answered or not (a question
+	 * answered with two articles counts for each) */
+	for (i = 0; i < missed->len; i++)
+		count_question (all, missed->pdata[i]);
 	/* the rows come by article: one run each */
 	for (start = 0; start < rows->len; start = i) {
 		const PdKbAnsweredMiss *first = rows->pdata[start];
@@ -143,11 +146,11 @@ pd_kb_learn_keywords (PdStore *store, guint min, GError **error)
 		for (i = start; i < rows->len && ((PdKbAnsweredMiss *) rows->pdata[i])->article_id == first->article_id; i++)
 			count_question (mine, ((PdKbAnsweredMiss *) rows->pdata[i])->words);
 		n = i - start;
-		others = rows->len - n;
+		others = missed->len > n ? missed->len - n : 0;
 		g_hash_table_iter_init (&it, mine);
 		while (g_hash_table_iter_next (&it, &key, &value)) {
-			Seen *s = value;
-			guint elsewhere = ((Seen *) g_hash_table_lookup (all, key))->n - s->n;
+			Seen *s = value, *everywhere = g_hash_table_lookup (all, key);
+			guint elsewhere = everywhere != NULL && everywhere->n > s->n ? everywhere->n - s->n : 0;
 			gboolean says, common;
 
 			if (s->n < min)
@@ -187,7 +190,9 @@ pd_kb_keywords_with (const char *keywords, GPtrArray *words)
 	GString *s = g_string_new (keywords ? keywords : "");
 	guint i;
 
+	/* one keyword of them all: the title's share it gives is the share of them a question
+	 * says (a word alone, "possible" say, is no other title) */
 	for (i = 0; i < words->len; i++)
-		g_string_append_printf (s, "%s%s", s->len ? ", " : "", (char *) words->pdata[i]);
+		g_string_append_printf (s, "%s%s", i == 0 ? (s->len ? ", " : "") : " ", (char *) words->pdata[i]);
 	return g_string_free (s, FALSE);
 }

@@ -19,12 +19,12 @@ void pd_kb_learned_free (PdKbLearned *l);
 
 /* The words customers used for each article, where nothing was suggested and an agent sent
  * (or the customer marked) the article afterwards: a word in at least MIN of its questions,
- * in at least twice the share of its questions as of the questions answered by other
- * articles, not already in its title, topics or keywords, and not a word in more than a
+ * in at least twice the share of its questions as of the other questions nothing was
+ * suggested for (answered or not), not already in its title, topics or keywords, and not a word in more than a
  * quarter of the articles. Articles with no word learned are left out. (transfer full) */
 GPtrArray *pd_kb_learn_keywords (PdStore *store, guint min, GError **error);
 
-/* KEYWORDS (comma-separated, may be NULL) with WORDS added as keywords of their own. */
+/* KEYWORDS (comma-separated, may be NULL) with WORDS added as one more keyword. */
 char *pd_kb_keywords_with (const char *keywords, GPtrArray *words);
 
 #endif

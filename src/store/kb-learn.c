@@ -43,3 +43,20 @@ pd_store_kb_answered_misses (PdStore *store, GError **error)
 	return pd_store_collect (store, stmt, answered_row, (GDestroyNotify) pd_kb_answered_miss_free,
 	                         error);
 }
+
+static gpointer
+words_row (sqlite3_stmt *stmt)
+{
+	return pd_col_text (stmt, 0);
+}
+
+GPtrArray *
+pd_store_kb_missed_words (PdStore *store, GError **error)
+{
+	sqlite3_stmt *stmt = pd_store_stmt (
+		store, "SELECT words FROM kb_misses WHERE how = 'ack' ORDER BY id", error);
+
+	if (stmt == NULL)
+		return NULL;
+	return pd_store_collect (store, stmt, words_row, g_free, error);
+}

@@ -20,4 +20,8 @@ void pd_kb_answered_miss_free (PdKbAnsweredMiss *r);
  * or 'answered' on the same ticket): one row per question and article, by article. */
 GPtrArray *pd_store_kb_answered_misses (PdStore *store, GError **error);
 
+/* The words (kb_misses.words) of every question nothing was suggested for (how 'ack'),
+ * answered or not: what customers say whatever they ask. char*, (transfer full) */
+GPtrArray *pd_store_kb_missed_words (PdStore *store, GError **error);
+
 #endif
