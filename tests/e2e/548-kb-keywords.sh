@@ -33,6 +33,7 @@ is "the stored stems hold each keyword after a '|'" \
 	"$stems_before | byte order | arm x86"
 is "after: the endianness article first" "$(first "$TEST_TMP/order.eml")" zlib-endianness
 is "kb search finds the article by a keyword" "$(pd kb search --json "byte order" | jq -r '.[0].slug')" zlib-endianness
+check "its snippet does not show the keywords" sh -c "! '$POSTDESK' kb search --json 'byte order' | jq -r '.[0].snippet' | grep -qi 'ARM to x86'"
 
 # with the stored stems gone, the article tokenised: the same
 q "DELETE FROM kb_stems"
