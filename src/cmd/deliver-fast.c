@@ -501,6 +501,17 @@ main (int argc, char **argv)
 		rc = EX_OK;
 		goto out;
 	}
+	/* the PRAGMAs of the open, which the hand-over did not need; if they fail, the full program
+	 * says why, as when the open fails */
+	if (pd_lite_ready (&st, why, sizeof why) != 0) {
+		pd_lite_close (&st);
+		if (restore_stdin (&in, conf->home, hard_max) < 0) {
+			say ("error", "spooling the message in %s: %s", conf->home, strerror (errno));
+			rc = EX_TEMPFAIL;
+			goto out;
+		}
+		return exec_full (argv, argc, why);
+	}
 	rc = add_rows (&st, &in, &args, ids, &n_ids, &what);
 	if (rc != SQLITE_OK) {
 		/* a retry may succeed (deliver maps every fault but bad data so: pd_error_exit_code_mta) */
