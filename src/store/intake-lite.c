@@ -77,8 +77,9 @@ pd_lite_open (PdLiteStore *st, const char *database, int busy_timeout, int schem
 	return 0;
 }
 
-/* The rest of the open, for writing the rows itself. Its PRAGMAs parse the schema: a third of
- * the CPU of a postdesk-deliver that hands its mail to serve went there (issue 10, quiet). */
+/* The rest of the open, for writing the rows itself. Its PRAGMAs parse the schema: half the
+ * CPU of a postdesk-deliver that hands its mail to serve went there (0.89 ms per process with it,
+ * 0.44 ms without; perf stat over 200 processes, the driving loop subtracted; issue 10, quiet) */
 int
 pd_lite_ready (PdLiteStore *st, char *why, size_t why_len)
 {
