@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 int
@@ -36,20 +37,31 @@ pd_handover_parse_prefix (const unsigned char *buf, uint32_t *header_len_r,
 	return 0;
 }
 
+/* The N pieces of IOV in one sendmsg (as far as it takes them): serve's main loop wakes up
+ * once for the whole request, not once per piece (issue 10, quiet). 0, or -1. */
 static int
-send_all (int fd, const void *data, size_t len)
+send_all (int fd, struct iovec *iov, int n)
 {
-	const char *p = data;
+	struct msghdr msg = { 0 };
 
-	while (len > 0) {
-		ssize_t n = send (fd, p, len, MSG_NOSIGNAL);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = n;
+	while (msg.msg_iovlen > 0) {
+		ssize_t sent = sendmsg (fd, &msg, MSG_NOSIGNAL);
 
-		if (n < 0 && errno == EINTR)
+		if (sent < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (sent < 0)
 			return -1;
-		p += n;
-		len -= n;
+		while (msg.msg_iovlen > 0 && (size_t) sent >= msg.msg_iov->iov_len) {
+			sent -= msg.msg_iov->iov_len;
+			msg.msg_iov++;
+			msg.msg_iovlen--;
+		}
+		if (msg.msg_iovlen > 0) {
+			msg.msg_iov->iov_base = (char *) msg.msg_iov->iov_base + sent;
+			msg.msg_iov->iov_len -= sent;
+		}
 	}
 	return 0;
 }
@@ -88,6 +100,7 @@ pd_handover_send (const char *home, int timeout_ms, const char *from,
 	struct sockaddr_un addr;
 	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
 	unsigned char prefix[PD_HANDOVER_PREFIX];
+	struct iovec iov[3];
 	size_t hlen = 2, rlen = 0, at = 0;
 	char *header = NULL, *reply = NULL, *line;
 	uint32_t v;
@@ -129,8 +142,13 @@ pd_handover_send (const char *home, int timeout_ms, const char *from,
 	memcpy (prefix + 4, &v, 4);
 	v = htonl ((uint32_t) len);
 	memcpy (prefix + 8, &v, 4);
-	if (send_all (fd, prefix, sizeof prefix) < 0 || send_all (fd, header, hlen) < 0 ||
-	    send_all (fd, bytes, len) < 0) {
+	iov[0].iov_base = prefix;
+	iov[0].iov_len = sizeof prefix;
+	iov[1].iov_base = header;
+	iov[1].iov_len = hlen;
+	iov[2].iov_base = (void *) bytes;
+	iov[2].iov_len = len;
+	if (send_all (fd, iov, 3) < 0) {
 		snprintf (why_r, why_len, "sending to serve: %s", strerror (errno));
 		goto out;
 	}

@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "intake/handover-proto.h"
+#include "intake/home-socket.h"
 
 struct PdHandover {
 	int fd;
@@ -165,61 +166,28 @@ on_accept (gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* The socket's mode: the owner's, and the group's when the home lets its group write (a
- * group of MTA users). Set before listen: nobody connects in between. */
-static int
-bind_socket (const struct sockaddr_un *addr, const char *home)
-{
-	int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	struct stat st;
-	mode_t mode = stat (home, &st) == 0 && (st.st_mode & S_IWGRP) ? 0660 : 0600;
-
-	if (fd >= 0 && bind (fd, (const struct sockaddr *) addr, sizeof *addr) == 0 &&
-	    chmod (addr->sun_path, mode) == 0 && listen (fd, 128) == 0)
-		return fd;
-	if (fd >= 0) {
-		int e = errno;
-
-		close (fd);
-		errno = e;
-	}
-	return -1;
-}
-
-/* is someone listening on ADDR? */
-static gboolean
-listened (const struct sockaddr_un *addr)
-{
-	int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	gboolean yes = fd >= 0 && connect (fd, (const struct sockaddr *) addr, sizeof *addr) == 0;
-
-	if (fd >= 0)
-		close (fd);
-	return yes;
-}
-
 PdHandover *
 pd_handover_new (const char *home, PdIngest *ingest, PdSettingsCell *cell)
 {
 	struct sockaddr_un addr;
+	struct stat st;
 	PdHandover *h;
-	int fd;
+	int fd, taken;
 
 	if (pd_handover_address (home, &addr) < 0) {
 		pd_log_warn ("%s/%s: the path is too long for a socket; postdesk-deliver commits its"
 		             " rows itself", home, PD_HANDOVER_SOCKET);
 		return NULL;
 	}
-	fd = bind_socket (&addr, home);
-	if (fd < 0 && errno == EADDRINUSE) {
-		if (listened (&addr)) {
-			pd_log_warn ("%s: another serve runs on this home and takes the handovers",
-			             addr.sun_path);
-			return NULL;
-		}
-		/* left by a serve that is gone */
-		unlink (addr.sun_path);
-		fd = bind_socket (&addr, home);
+	/* the socket's mode: the owner's, and the group's when the home lets its group write (a
+	 * group of MTA users) */
+	fd = pd_home_socket_bind (&addr, SOCK_STREAM,
+	                          stat (home, &st) == 0 && (st.st_mode & S_IWGRP) ? 0660 : 0600,
+	                          &taken);
+	if (taken) {
+		pd_log_warn ("%s: another serve runs on this home and takes the handovers",
+		             addr.sun_path);
+		return NULL;
 	}
 	if (fd < 0) {
 		pd_log_warn ("%s: %s; postdesk-deliver commits its rows itself", addr.sun_path,

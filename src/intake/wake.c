@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "intake/home-socket.h"
 #include "intake/wake-proto.h"
 
 struct PdWake {
@@ -37,28 +38,12 @@ on_datagram (gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static int
-bind_socket (const struct sockaddr_un *addr)
-{
-	int fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd >= 0 && bind (fd, (const struct sockaddr *) addr, sizeof *addr) == 0)
-		return fd;
-	if (fd >= 0) {
-		int e = errno;
-
-		close (fd);
-		errno = e;
-	}
-	return -1;
-}
-
 PdWake *
 pd_wake_new (const char *home, PdIngest *ingest)
 {
 	struct sockaddr_un addr;
 	PdWake *wake;
-	int fd;
+	int fd, taken;
 
 	G_STATIC_ASSERT (sizeof (gint64) == sizeof (int64_t));
 	if (pd_wake_address (home, &addr) < 0) {
@@ -67,19 +52,11 @@ pd_wake_new (const char *home, PdIngest *ingest)
 		             home, PD_WAKE_SOCKET);
 		return NULL;
 	}
-	fd = bind_socket (&addr);
-	if (fd < 0 && errno == EADDRINUSE) {
-		int other = pd_wake_connect (home);
-
-		if (other >= 0) {
-			close (other);
-			pd_log_warn ("%s: another serve runs on this home and is woken instead",
-			             addr.sun_path);
-			return NULL;
-		}
-		/* left by a serve that is gone */
-		unlink (addr.sun_path);
-		fd = bind_socket (&addr);
+	fd = pd_home_socket_bind (&addr, SOCK_DGRAM, 0, &taken);
+	if (taken) {
+		pd_log_warn ("%s: another serve runs on this home and is woken instead",
+		             addr.sun_path);
+		return NULL;
 	}
 	if (fd < 0) {
 		pd_log_warn ("%s: %s; mail from postdesk-deliver is processed by serve's scan every"

@@ -59,9 +59,9 @@ pd_lite_open (PdLiteStore *st, const char *database, int busy_timeout, int schem
 	 * process does not (at most the safety net of serve's own connections) */
 	sqlite3_db_config (st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_wal_autocheckpoint (st->db, 16384);
-	if (sqlite3_exec (st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-	                  " PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2 (st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK ||
+	/* the version is in the header: reading it does not parse the schema, which the hand-over
+	 * to serve never needs (pd_lite_ready) */
+	if (sqlite3_prepare_v2 (st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK ||
 	    sqlite3_step (stmt) != SQLITE_ROW) {
 		snprintf (why, why_len, "database %s: %s", database, sqlite3_errmsg (st->db));
 		sqlite3_finalize (stmt);
@@ -72,6 +72,20 @@ pd_lite_open (PdLiteStore *st, const char *database, int busy_timeout, int schem
 	if (version != schema_version) {
 		snprintf (why, why_len, "database %s has schema version %d, this binary knows %d",
 		          database, version, schema_version);
+		return 1;
+	}
+	return 0;
+}
+
+/* The rest of the open, for writing the rows itself. Its PRAGMAs parse the schema: half the
+ * CPU of a postdesk-deliver that hands its mail to serve went there (0.89 ms per process with it,
+ * 0.44 ms without; perf stat over 200 processes, the driving loop subtracted; issue 10, quiet) */
+int
+pd_lite_ready (PdLiteStore *st, char *why, size_t why_len)
+{
+	if (sqlite3_exec (st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	                  " PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf (why, why_len, "database %s: %s", st->path, sqlite3_errmsg (st->db));
 		return 1;
 	}
 	return 0;

@@ -23,11 +23,14 @@ typedef struct {
 	} cache[PD_LITE_CACHE];
 } PdLiteStore;
 
-/* Open DATABASE (WAL, synchronous=FULL, waiting up to BUSY_TIMEOUT ms for the write lock):
- * 0, or 1 with WHY when it cannot be opened or its schema version is not SCHEMA_VERSION (the
- * full program then opens it and says what is wrong, or migrates it). Close it either way. */
+/* Open DATABASE (waiting up to BUSY_TIMEOUT ms for the write lock): 0, or 1 with WHY when it
+ * cannot be opened or its schema version is not SCHEMA_VERSION (the full program then opens it
+ * and says what is wrong, or migrates it). Close it either way. */
 int pd_lite_open (PdLiteStore *st, const char *database, int busy_timeout, int schema_version,
                   char *why, size_t why_len);
+/* Before the rows are written: WAL, synchronous=FULL, foreign keys (as pd_store_open). 0, or 1
+ * with WHY, as pd_lite_open. */
+int pd_lite_ready (PdLiteStore *st, char *why, size_t why_len);
 void pd_lite_close (PdLiteStore *st);
 /* The connection for intake-row.c, its statements prepared once. */
 PdRowDb pd_lite_rows (PdLiteStore *st);
