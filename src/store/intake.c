@@ -193,6 +193,33 @@ pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **erro
 	return row;
 }
 
+GBytes *
+pd_store_intake_raw (PdStore *store, const PdIntakeRow *row, GError **error)
+{
+	return body_read (store, row->body_id, error);
+}
+
+gboolean
+pd_store_intake_pending (PdStore *store, gint64 id, gboolean *pending_r, GError **error)
+{
+	sqlite3_stmt *stmt =
+		pd_store_stmt (store, "SELECT state = 'pending' FROM intake WHERE id = ?", error);
+	gint64 pending;
+	gboolean found;
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, id);
+	if (!pd_store_lookup_int (store, stmt, &pending, &found, error))
+		return FALSE;
+	if (!found) {
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no intake %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	*pending_r = pending != 0;
+	return TRUE;
+}
+
 gboolean
 pd_store_intake_finish (PdStore *store, gint64 id, const char *state, const char *klass,
                         const char *reason, gint64 now, GError **error)

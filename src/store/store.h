@@ -96,6 +96,10 @@ gboolean pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize s
                                      char **state_r, GError **error);
 /* with_raw: include the bytes. FALSE+NOTFOUND if no such row. (transfer full) */
 PdIntakeRow *pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **error);
+/* ROW's bytes (ROW read without them): the row is not read again (transfer full) */
+GBytes *pd_store_intake_raw (PdStore *store, const PdIntakeRow *row, GError **error);
+/* Whether row ID is still pending, reading its state only (NOTFOUND without the row) */
+gboolean pd_store_intake_pending (PdStore *store, gint64 id, gboolean *pending_r, GError **error);
 gboolean pd_store_intake_finish (PdStore *store, gint64 id, const char *state, const char *klass,
                                  const char *reason, gint64 now, GError **error);
 /* Rows in STATE (NULL = all), oldest first, without raw. (transfer full) */
