@@ -218,7 +218,7 @@ static char *
 lower_body (const PdMail *mail)
 {
 	const char *body = mail->body_text != NULL ? mail->body_text : "";
-	gsize len = strlen (body);
+	gsize len = strnlen (body, BODY_HEAD_MAX + 1); /* not the whole text's length */
 	if (len > BODY_HEAD_MAX) {
 		len = BODY_HEAD_MAX;
 		while (len > 0 && (body[len] & 0xc0) == 0x80)

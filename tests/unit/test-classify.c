@@ -45,6 +45,13 @@ static const Case cases[] = {
 	{ "human/no-phrase-past-8-bytes", "From: ann@customer.example\nSubject: Help\n",
 	  "My ORDER 1234 never came. THIS IS URGENT, PLEASE reply to this EMAIL soon.\n", PD_CLASS_HUMAN,
 	  NULL, NULL, NULL, -1 },
+	{ "bounce/dsn-fields-in-text-upper-case-at-start", "From: MAILER-DAEMON@mx.example.net\n"
+	  "Subject: Returned mail\n", "FINAL-RECIPIENT: rfc822; joe@example.org\nAction: failed\n"
+	  "Status: 5.1.1\n", PD_CLASS_BOUNCE, "dsn (in text) Action: failed", "joe@example.org",
+	  "5.1.1", TRUE },
+	{ "bounce/final-recipient-without-colon-is-not-dsn", "From: MAILER-DAEMON@mx.example.net\n"
+	  "Subject: Returned mail\n", "Final recipient: rfc822; joe@example.org: failed, status "
+	  "5.1.1; final-recipient\n", PD_CLASS_BOUNCE, "subject", "joe@example.org", "5.1.1", TRUE },
 	{ "bounce/inline-original-after-blank-line", "From: MAILER-DAEMON@mx.example.net\n"
 	  "Subject: failure notice\n",
 	  "Hi. This is the qmail-send program at mx.example.net.\n"
