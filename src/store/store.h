@@ -43,6 +43,7 @@ void pd_store_checkpoint (PdStore *store);
  * sender's history. */
 typedef struct {
 	gint64 runs, vm_steps, fullscan_steps;
+	gint64 prepared; /* statements compiled on this connection so far (each once) */
 } PdStoreWork;
 void pd_store_work (PdStore *store, PdStoreWork *work);
 /* Wait for a lock another connection holds with FN (DATA, COUNT) instead of busy_timeout

@@ -448,9 +448,11 @@ pd_actions_apply (PdApp *app, gint64 intake_id, const PdMail *mail, PdContext *c
 	if (count) {
 		pd_store_work (a.store, &after);
 		pd_log_debug ("intake=%" G_GINT64_FORMAT " work: statements=%" G_GINT64_FORMAT
-		              " vm_steps=%" G_GINT64_FORMAT " fullscan_steps=%" G_GINT64_FORMAT,
+		              " vm_steps=%" G_GINT64_FORMAT " fullscan_steps=%" G_GINT64_FORMAT
+		              " prepared=%" G_GINT64_FORMAT,
 		              intake_id, after.runs - before.runs, after.vm_steps - before.vm_steps,
-		              after.fullscan_steps - before.fullscan_steps);
+		              after.fullscan_steps - before.fullscan_steps,
+		              after.prepared - before.prepared);
 	}
 	return TRUE;
 fail:
