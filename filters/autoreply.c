@@ -186,12 +186,31 @@ static char *lower_subject (const PdMail *mail);
 static char *
 lower_text (const char *s, gssize len)
 {
-	gsize n = len < 0 ? strlen (s) : (gsize) len;
+	gsize n = len < 0 ? strlen (s) : strnlen (s, (gsize) len);
+	char *low;
+	gsize i;
 
-	for (gsize i = 0; i < n; i++)
+	/* a word at a time, then a loop the compiler widens: g_ascii_strdown calls a function
+	 * per byte, and two 4 KB heads per mail made it a few percent of processing (issue 10,
+	 * cpu). Only A-Z change, as there. */
+	for (i = 0; i + 8 <= n; i += 8) {
+		guint64 w;
+
+		memcpy (&w, s + i, 8);
+		if (w & G_GUINT64_CONSTANT (0x8080808080808080))
+			return g_utf8_strdown (s, n);
+	}
+	for (; i < n; i++)
 		if ((guchar) s[i] >= 0x80)
 			return g_utf8_strdown (s, n);
-	return g_ascii_strdown (s, n);
+	low = g_malloc (n + 1);
+	for (i = 0; i < n; i++) {
+		guchar c = (guchar) s[i];
+
+		low[i] = (char) (c + ((guchar) (c - 'A') < 26 ? 'a' - 'A' : 0));
+	}
+	low[n] = '\0';
+	return low;
 }
 
 /* The head of the body, lower case (transfer full). */
@@ -199,7 +218,7 @@ static char *
 lower_body (const PdMail *mail)
 {
 	const char *body = mail->body_text != NULL ? mail->body_text : "";
-	gsize len = strlen (body);
+	gsize len = strnlen (body, BODY_HEAD_MAX + 1); /* not the whole text's length */
 	if (len > BODY_HEAD_MAX) {
 		len = BODY_HEAD_MAX;
 		while (len > 0 && (body[len] & 0xc0) == 0x80)

@@ -1,9 +1,17 @@
 /* sha256.c - SHA-256 (FIPS 180-4), a block at a time; see sha256.h for why it exists beside
- * GChecksum. Checked against GChecksum by test-store (/store/sha256/glib). */
+ * GChecksum. Checked against GChecksum by test-store (/store/sha256/glib). On an x86 CPU with
+ * the SHA extensions the blocks go through them (about ten times GChecksum's speed: hashing
+ * each mail as its lines came was a quarter of the LMTP listener's CPU, issue 10). */
 #include "core/sha256.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -39,6 +47,99 @@ compress (uint32_t h[8], const unsigned char *p)
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
+#ifdef HAVE_SHA_NI
+/* The same compression with the SHA-NI instructions, over NBLOCKS blocks: four rounds per
+ * step, the message schedule four words at a time (Intel's "SHA Extensions" paper). */
+__attribute__ ((target ("sha,sse4.1,ssse3"))) static void
+compress_ni (uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i swap = _mm_set_epi64x (0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i state0, state1, tmp, m[4];
+
+	tmp = _mm_shuffle_epi32 (_mm_loadu_si128 ((const __m128i *) &h[0]), 0xB1); /* CDAB */
+	state1 = _mm_shuffle_epi32 (_mm_loadu_si128 ((const __m128i *) &h[4]), 0x1B); /* EFGH */
+	state0 = _mm_alignr_epi8 (tmp, state1, 8);     /* ABEF */
+	state1 = _mm_blend_epi16 (state1, tmp, 0xF0); /* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		__m128i abef = state0, cdgh = state1;
+		int g;
+
+		/* unrolled, m[] stays in registers */
+#pragma GCC unroll 16
+		for (g = 0; g < 16; g++) {
+			__m128i w, k;
+
+			if (g < 4) {
+				w = _mm_shuffle_epi8 (_mm_loadu_si128 ((const __m128i *) (p + 16 * g)), swap);
+			} else {
+				/* W[t] from W[t-16..t-1]: m[g % 4] holds W of the group four back */
+				w = _mm_sha256msg1_epu32 (m[g % 4], m[(g + 1) % 4]);
+				w = _mm_add_epi32 (w, _mm_alignr_epi8 (m[(g + 3) % 4], m[(g + 2) % 4], 4));
+				w = _mm_sha256msg2_epu32 (w, m[(g + 3) % 4]);
+			}
+			m[g % 4] = w;
+			k = _mm_add_epi32 (w, _mm_loadu_si128 ((const __m128i *) &K[4 * g]));
+			state1 = _mm_sha256rnds2_epu32 (state1, state0, k);
+			state0 = _mm_sha256rnds2_epu32 (state0, state1, _mm_shuffle_epi32 (k, 0x0E));
+		}
+		state0 = _mm_add_epi32 (state0, abef);
+		state1 = _mm_add_epi32 (state1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32 (state0, 0x1B);       /* FEBA */
+	state1 = _mm_shuffle_epi32 (state1, 0xB1);    /* DCHG */
+	state0 = _mm_blend_epi16 (tmp, state1, 0xF0); /* DCBA */
+	state1 = _mm_alignr_epi8 (state1, tmp, 8);    /* ABEF */
+	_mm_storeu_si128 ((__m128i *) &h[0], state0);
+	_mm_storeu_si128 ((__m128i *) &h[4], state1);
+}
+#endif
+
+/* -1: not known yet; 0 plain C; 1 SHA-NI. Every thread finds the same answer, so a race to
+ * set it is harmless; tests pin it with pd_sha256_use_extensions. */
+static int use_ni = -1;
+
+static int
+sha_ni_usable (void)
+{
+#ifdef HAVE_SHA_NI
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid (1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+		return 0;
+	return __get_cpuid_count (7, 0, &a, &b, &c, &d) && (b & bit_SHA) ? 1 : 0;
+#else
+	return 0;
+#endif
+}
+
+int
+pd_sha256_use_extensions (int use)
+{
+	int ni = sha_ni_usable ();
+
+	__atomic_store_n (&use_ni, use && ni, __ATOMIC_RELAXED);
+	return ni;
+}
+
+static void
+compress_blocks (uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	int ni = __atomic_load_n (&use_ni, __ATOMIC_RELAXED);
+
+	if (ni < 0) {
+		ni = sha_ni_usable ();
+		__atomic_store_n (&use_ni, ni, __ATOMIC_RELAXED);
+	}
+#ifdef HAVE_SHA_NI
+	if (ni) {
+		compress_ni (h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		compress (h, p);
+}
+
 void
 pd_sha256_init (PdSha256 *ctx)
 {
@@ -65,11 +166,14 @@ pd_sha256_update (PdSha256 *ctx, const void *data, size_t len)
 		len -= n;
 		if (ctx->used < 64)
 			return;
-		compress (ctx->h, ctx->block);
+		compress_blocks (ctx->h, ctx->block, 1);
 		ctx->used = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		compress (ctx->h, p);
+	if (len >= 64) {
+		compress_blocks (ctx->h, p, len / 64);
+		p += len - len % 64;
+		len %= 64;
+	}
 	memcpy (ctx->block, p, len);
 	ctx->used = len;
 }

@@ -18,5 +18,8 @@ void pd_sha256_init (PdSha256 *ctx);
 void pd_sha256_update (PdSha256 *ctx, const void *data, size_t len);
 /* The digest as 64 lower-case hex digits and a NUL in HEX. CTX is spent. */
 void pd_sha256_hex (PdSha256 *ctx, char hex[65]);
+/* Whether the CPU's SHA extensions may be used (they are by default where the CPU has them);
+ * returns whether it has them. For tests, which check both ways against GChecksum. */
+int pd_sha256_use_extensions (int use);
 
 #endif

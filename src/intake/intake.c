@@ -150,12 +150,13 @@ pd_intake_prepare (PdApp *app, gint64 id, PdIntakePrepared *p)
 	if (!covered_by (app, p->row, &p->by, &p->error) || p->by != NULL)
 		return;
 	{
-		g_autoptr (PdIntakeRow) with_raw = pd_store_intake_get (app->store, id, TRUE, &p->error);
+		/* the bytes of the row just read (reading the row again cost a statement per mail) */
+		g_autoptr (GBytes) raw = pd_store_intake_raw (app->store, p->row, &p->error);
 
-		if (with_raw == NULL)
+		if (raw == NULL)
 			return;
 		/* the mail holds its own reference to the bytes */
-		p->mail = pd_mail_parse (with_raw->raw, &limits, &p->parse_error);
+		p->mail = pd_mail_parse (raw, &limits, &p->parse_error);
 	}
 }
 

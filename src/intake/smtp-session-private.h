@@ -49,6 +49,8 @@ struct PdSession {
 	gboolean quit, want_tls, tls_on, skipping, aborted;
 	Timeout timed_out;
 	guint bad;
+	/* replies written at once, writes that waited for the socket, reads (debug log at close) */
+	guint writes_now, writes_waited, reads;
 
 	State state;
 	char *from;

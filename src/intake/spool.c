@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/sha256.h"
 #include "intake/intake.h"
 
 /* in file mode, writes are gathered up to this much (a session appends line by line) */
@@ -23,7 +24,8 @@ struct PdSpool {
 	GByteArray *buf; /* memory mode: every byte so far; file mode: bytes not yet written */
 	int fd;          /* file mode: the whole message from offset 0 (-1: memory mode) */
 	gsize size;
-	GChecksum *sum;  /* until pd_spool_finish */
+	PdSha256 sum;    /* until pd_spool_finish (core/sha256.c: GChecksum's digest, faster) */
+	gboolean summing;
 	char *sha256;    /* after it */
 	gboolean broken; /* a write failed: the file is short */
 	/* pd_spool_steal_bytes on a file */
@@ -38,7 +40,8 @@ pd_spool_new (const char *dir)
 	spool->dir = g_strdup (dir);
 	spool->buf = g_byte_array_new ();
 	spool->fd = -1;
-	spool->sum = g_checksum_new (G_CHECKSUM_SHA256);
+	pd_sha256_init (&spool->sum);
+	spool->summing = TRUE;
 	return spool;
 }
 
@@ -53,8 +56,6 @@ pd_spool_free (PdSpool *spool)
 		munmap (spool->map, spool->size);
 	if (spool->fd >= 0)
 		close (spool->fd);
-	if (spool->sum)
-		g_checksum_free (spool->sum);
 	g_free (spool->sha256);
 	g_free (spool->dir);
 	g_free (spool);
@@ -122,13 +123,13 @@ flush (PdSpool *spool, GError **error)
 gboolean
 pd_spool_append (PdSpool *spool, const void *data, gsize len, GError **error)
 {
-	g_return_val_if_fail (spool->sum != NULL, FALSE);
+	g_return_val_if_fail (spool->summing, FALSE);
 	if (spool->broken) {
 		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "spooling the message in %s failed",
 		             spool->dir);
 		return FALSE;
 	}
-	g_checksum_update (spool->sum, data, len);
+	pd_sha256_update (&spool->sum, data, len);
 	spool->size += len;
 	if (spool->fd < 0 && spool->buf->len + len <= PD_SPOOL_MEMORY) {
 		g_byte_array_append (spool->buf, data, len);
@@ -156,7 +157,7 @@ pd_spool_append (PdSpool *spool, const void *data, gsize len, GError **error)
 gboolean
 pd_spool_finish (PdSpool *spool, GError **error)
 {
-	g_return_val_if_fail (spool->sum != NULL, FALSE);
+	g_return_val_if_fail (spool->summing, FALSE);
 	if (spool->broken) {
 		g_set_error (error, PD_ERROR, PD_ERROR_TEMPFAIL, "spooling the message in %s failed",
 		             spool->dir);
@@ -164,8 +165,9 @@ pd_spool_finish (PdSpool *spool, GError **error)
 	}
 	if (!flush (spool, error))
 		return FALSE;
-	spool->sha256 = g_strdup (g_checksum_get_string (spool->sum));
-	g_clear_pointer (&spool->sum, g_checksum_free);
+	spool->sha256 = g_malloc (65);
+	pd_sha256_hex (&spool->sum, spool->sha256);
+	spool->summing = FALSE;
 	return TRUE;
 }
 

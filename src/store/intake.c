@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/sha256.h"
 #include "store/intake-row.h"
 
 void
@@ -101,10 +102,16 @@ pd_store_intake_add (PdStore *store, GBytes *raw, const char *source, const char
                      const char *envelope_rcpt, gint64 now, gint64 *id_r, char **state_r,
                      GError **error)
 {
-	g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
 	gsize len;
 	const void *data = g_bytes_get_data (raw, &len);
 	MemReader r = { data, len, 0 };
+	PdSha256 sum;
+	char sha[65];
+
+	/* core/sha256.c: GChecksum's digest, with the CPU's SHA instructions where it has them */
+	pd_sha256_init (&sum);
+	pd_sha256_update (&sum, data, len);
+	pd_sha256_hex (&sum, sha);
 
 	return add (store, sha, len, len > BIND_MAX ? NULL : data, mem_read, &r, source,
 	            envelope_from, envelope_rcpt, NULL, now, id_r, state_r, error);
@@ -191,6 +198,33 @@ pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **erro
 	if (row != NULL && with_raw && (row->raw = body_read (store, row->body_id, error)) == NULL)
 		g_clear_pointer (&row, pd_intake_row_free);
 	return row;
+}
+
+GBytes *
+pd_store_intake_raw (PdStore *store, const PdIntakeRow *row, GError **error)
+{
+	return body_read (store, row->body_id, error);
+}
+
+gboolean
+pd_store_intake_pending (PdStore *store, gint64 id, gboolean *pending_r, GError **error)
+{
+	sqlite3_stmt *stmt =
+		pd_store_stmt (store, "SELECT state = 'pending' FROM intake WHERE id = ?", error);
+	gint64 pending;
+	gboolean found;
+
+	if (stmt == NULL)
+		return FALSE;
+	pd_bind_int (stmt, 1, id);
+	if (!pd_store_lookup_int (store, stmt, &pending, &found, error))
+		return FALSE;
+	if (!found) {
+		g_set_error (error, PD_ERROR, PD_ERROR_NOTFOUND, "no intake %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	*pending_r = pending != 0;
+	return TRUE;
 }
 
 gboolean

@@ -13,6 +13,8 @@ struct PdStore {
 	sqlite3 *db;
 	char *path;
 	GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt*, prepared once per connection */
+	GHashTable *by_address; /* the same, by the text's address: no hash of the whole text */
+	gint64 prepared;        /* statements compiled (pd_store_work) */
 	gboolean batch;     /* inside pd_store_batch_begin: begin/commit/rollback are a savepoint */
 	gboolean savepoint; /* that savepoint is open */
 	gboolean relaxed;   /* pd_store_set_durable FALSE: synchronous=NORMAL */

@@ -43,6 +43,7 @@ void pd_store_checkpoint (PdStore *store);
  * sender's history. */
 typedef struct {
 	gint64 runs, vm_steps, fullscan_steps;
+	gint64 prepared; /* statements compiled on this connection so far (each once) */
 } PdStoreWork;
 void pd_store_work (PdStore *store, PdStoreWork *work);
 /* Wait for a lock another connection holds with FN (DATA, COUNT) instead of busy_timeout
@@ -96,6 +97,10 @@ gboolean pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize s
                                      char **state_r, GError **error);
 /* with_raw: include the bytes. FALSE+NOTFOUND if no such row. (transfer full) */
 PdIntakeRow *pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **error);
+/* ROW's bytes (ROW read without them): the row is not read again (transfer full) */
+GBytes *pd_store_intake_raw (PdStore *store, const PdIntakeRow *row, GError **error);
+/* Whether row ID is still pending, reading its state only (NOTFOUND without the row) */
+gboolean pd_store_intake_pending (PdStore *store, gint64 id, gboolean *pending_r, GError **error);
 gboolean pd_store_intake_finish (PdStore *store, gint64 id, const char *state, const char *klass,
                                  const char *reason, gint64 now, GError **error);
 /* Rows in STATE (NULL = all), oldest first, without raw. (transfer full) */

@@ -33,6 +33,32 @@ typedef struct {
 	"Message-ID: <pd.1.2@example.com>\nFrom: support@example.com\n\n--B--\n"
 
 static const Case cases[] = {
+	/* issue 10, cpu: the lowering of a head (ASCII a word at a time, other text through
+	 * g_utf8_strdown) and a bounce's lines looked at in place */
+	{ "autoreply/self-declared-upper-case-ascii", "From: desk@shop.example\nSubject: Your mail\n",
+	  "Thank You.\n\nTHIS IS AN AUTOMATIC REPLY, SENT BY OUR SYSTEM AT ONCE.\n", PD_CLASS_AUTOREPLY,
+	  "this is an automatic reply", NULL, NULL, -1 },
+	{ "autoreply/self-declared-upper-case-latin", "From: desk@shop.example\nSubject: Votre mail\n"
+	  "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n",
+	  "Merci.\n\nCECI EST UNE R\xc3\x89PONSE AUTOMATIQUE.\n", PD_CLASS_AUTOREPLY,
+	  "ceci est une réponse automatique", NULL, NULL, -1 },
+	{ "human/no-phrase-past-8-bytes", "From: ann@customer.example\nSubject: Help\n",
+	  "My ORDER 1234 never came. THIS IS URGENT, PLEASE reply to this EMAIL soon.\n", PD_CLASS_HUMAN,
+	  NULL, NULL, NULL, -1 },
+	{ "bounce/dsn-fields-in-text-upper-case-at-start", "From: MAILER-DAEMON@mx.example.net\n"
+	  "Subject: Returned mail\n", "FINAL-RECIPIENT: rfc822; joe@example.org\nAction: failed\n"
+	  "Status: 5.1.1\n", PD_CLASS_BOUNCE, "dsn (in text) Action: failed", "joe@example.org",
+	  "5.1.1", TRUE },
+	{ "bounce/final-recipient-without-colon-is-not-dsn", "From: MAILER-DAEMON@mx.example.net\n"
+	  "Subject: Returned mail\n", "Final recipient: rfc822; joe@example.org: failed, status "
+	  "5.1.1; final-recipient\n", PD_CLASS_BOUNCE, "subject", "joe@example.org", "5.1.1", TRUE },
+	{ "bounce/inline-original-after-blank-line", "From: MAILER-DAEMON@mx.example.net\n"
+	  "Subject: failure notice\n",
+	  "Hi. This is the qmail-send program at mx.example.net.\n"
+	  "I'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+	  "<joe@example.org>:\n550 5.1.1 no mailbox here by that name\n \t \n"
+	  "RECEIVED: from support.example.com\nFrom: support@example.com\nTo: other@list.example\n",
+	  PD_CLASS_BOUNCE, NULL, "joe@example.org", "5.1.1", TRUE },
 	/* loop */
 	{ "loop/x-loop", "From: a@b.example\nX-Loop: support@example.com\nSubject: hi\n", "x\n",
 	  PD_CLASS_LOOP, "header X-Loop", NULL, NULL, -1 },

@@ -939,6 +939,54 @@ test_utf8_text_unconverted (void)
 	}
 }
 
+/* issue 10, cpu: text without a charset is read as it is and made valid UTF-8; the ASCII
+ * run before the first other byte is found a word at a time. At every offset around the
+ * 32-byte steps: an 8-bit byte that is not UTF-8 becomes U+FFFD, valid UTF-8 stays, ASCII
+ * stays; and a us-ascii part with such a byte still goes through the conversion */
+static void
+test_text_without_charset (void)
+{
+	static const char *const odd[] = { "\xc3\xa9", "\xe9", "\xe2\x82\xac", "\xe2\x82" };
+
+	for (guint at = 0; at < 72; at++) {
+		for (guint k = 0; k < G_N_ELEMENTS (odd); k++) {
+			g_autoptr (GString) body = g_string_new (NULL);
+			g_autofree char *text = NULL, *want = NULL;
+
+			for (guint i = 0; i < at; i++)
+				g_string_append_c (body, 'a' + i % 26);
+			g_string_append (body, odd[k]);
+			g_string_append (body, " and then more plain text after it, long enough\n");
+			want = g_utf8_make_valid (body->str, body->len);
+			text = g_strdup_printf ("From: a@b.c\r\nSubject: s\r\n\r\n%s", body->str);
+			{
+				g_autoptr (PdMail) mail = parse_ok (text);
+
+				g_assert_cmpstr (mail->body_text, ==, want);
+			}
+			g_free (text);
+			text = g_strdup_printf ("From: a@b.c\r\nContent-Type: text/plain; charset=us-ascii"
+			                        "\r\n\r\n%s", body->str);
+			{
+				g_autoptr (PdMail) mail = parse_ok (text);
+
+				/* us-ascii with 8-bit bytes: not read as it is, converted (as before) */
+				g_assert_true (g_utf8_validate (mail->body_text, -1, NULL));
+				g_assert_cmpstr (mail->body_text, !=, body->str);
+				g_assert_cmpint (strncmp (mail->body_text, body->str, at), ==, 0);
+			}
+		}
+	}
+	{
+		/* all ASCII, longer than a step: as it is */
+		g_autoptr (PdMail) mail = parse_ok ("From: a@b.c\r\n\r\n"
+		                                    "0123456789012345678901234567890123456789012345678901234567890123456789\r\n");
+
+		g_assert_cmpstr (mail->body_text, ==,
+		                 "0123456789012345678901234567890123456789012345678901234567890123456789\n");
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -966,5 +1014,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/mail/colon-in-encoded-word", test_colon_in_encoded_word);
 	g_test_add_func ("/mail/limits/text-bounded", test_text_bounded);
 	g_test_add_func ("/mail/utf8-text-unconverted", test_utf8_text_unconverted);
+	g_test_add_func ("/mail/text-without-charset", test_text_without_charset); /* issue 10, cpu */
 	return g_test_run ();
 }
