@@ -40,6 +40,8 @@
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
 #define SYNONYM_CREDIT 1.0 /* a phrase of the question met by a managed synonym (db/038) */
+#define BODY_TERMS 8       /* the question's rarest words also looked for in the bodies ... */
+#define BODY_CANDIDATES 10 /* ... for this many more candidates (kbgen) */
 /* Both shares are measured in units of one word that a single article has (ln (1 + N), N the
  * articles), so that they mean the same in a knowledge base of 54 articles and of 100,000, and
  * for a two-line mail and a long one (issue 11, kbgen; tests/data/kb-heldout3 showed both were
@@ -301,6 +303,45 @@ said_clear (gpointer p)
 	g_ptr_array_unref (x->alts);
 }
 
+/* Add to CANDS the BODY_CANDIDATES articles FTS5's bm25 ranks first for the BODY_TERMS rarest
+ * of the question's words BY_W (sorted by weight, those under COMMON_WEIGHT left out) in
+ * their bodies, those not there yet. */
+static gboolean
+more_candidates (PdStore *store, GPtrArray *by_w, double common_weight, GPtrArray *cands,
+                 GError **error)
+{
+	g_autoptr (GString) match = g_string_new (NULL);
+	g_autoptr (GPtrArray) more = NULL;
+	g_autoptr (GHashTable) have = g_hash_table_new (g_int64_hash, g_int64_equal);
+	guint i;
+
+	for (i = 0; i < by_w->len && i < BODY_TERMS; i++) {
+		const Term *t = by_w->pdata[i];
+
+		if (t->weight < common_weight)
+			break;
+		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{body} : (", t->term);
+	}
+	if (match->len == 0)
+		return TRUE;
+	g_string_append_c (match, ')');
+	more = pd_store_kb_candidates_ranked (store, pd_kb_cache.key, pd_kb_cache.mails > PD_KB_WARM_AFTER,
+	                                      match->str, NULL, BODY_CANDIDATES, PD_KB_STEMMER, error);
+	if (more == NULL)
+		return FALSE;
+	for (i = 0; i < cands->len; i++)
+		g_hash_table_add (have, &((PdKbCandidate *) cands->pdata[i])->id);
+	for (i = 0; i < more->len; i++) {
+		PdKbCandidate *c = more->pdata[i];
+
+		if (g_hash_table_contains (have, &c->id))
+			continue;
+		g_ptr_array_add (cands, c);
+		more->pdata[i] = NULL; /* now CANDS' */
+	}
+	return TRUE;
+}
+
 static guint
 pos_in (GPtrArray *a, gconstpointer p)
 {
@@ -478,6 +519,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			g_free (phrases[i]);
 	}
 	if (cands == NULL)
+		return FALSE;
+	/* The customer often says in other words what the title asks ("cancel a download" for "How
+	 * do I stop an ongoing transfer?", "export classification" for "curl's ECCN number?"), and
+	 * the article's body says it in theirs: the articles whose bodies have the question's
+	 * rarest words are candidates too. Only the rarest: they are the few long lists of the
+	 * bodies' index worth reading, and what tells the answer from its neighbours. */
+	if (!more_candidates (store, by_w, common_weight, cands, error))
 		return FALSE;
 	if (cands->len == 0)
 		return TRUE;
