@@ -18,6 +18,7 @@ json_article (PdJson *j, const PdKbArticle *a)
 	pd_json_member_string (j, "slug", a->slug);
 	pd_json_member_string (j, "title", a->title);
 	pd_json_member_string (j, "topics", a->topics);
+	pd_json_member_string (j, "keywords", a->keywords ? a->keywords : "");
 	pd_json_member_string (j, "locale", a->locale);
 	pd_json_member_string (j, "visibility", a->visibility);
 	pd_json_member_string (j, "status", a->status);
@@ -96,6 +97,8 @@ pd_cmd_kb_show (int argc, char **argv, GError **error)
 	        a->slug, a->locale, a->visibility, a->status, a->version, when);
 	if (a->topics && *a->topics)
 		printf ("topics: %s\n", a->topics);
+	if (a->keywords && *a->keywords)
+		printf ("keywords: %s\n", a->keywords);
 	for (i = 0; i < docs->len; i++) {
 		const PdKbDocument *d = docs->pdata[i];
 

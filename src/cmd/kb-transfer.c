@@ -67,7 +67,7 @@ pd_cmd_kb_import (int argc, char **argv, GError **error)
 
 	if (!pd_cli_parse (&argc, &argv, "FILE|DIR",
 	                   "Import articles: an XML file (kb.xsd), a CSV file (header slug,title,body"
-	                   "[,topics,locale,visibility,status]), or a Markdown file or a directory of "
+	                   "[,topics,locale,visibility,status,keywords]), or a Markdown file or a directory of "
 	                   "them. All or nothing; articles are matched by slug.",
 	                   entries, error) ||
 	    (app = pd_app_open (PD_APP_STORE, error)) == NULL)

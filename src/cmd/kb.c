@@ -12,6 +12,7 @@
 #include "cmd/kb.h"
 #include "cmd/kb-private.h"
 #include "cmd/kb-synonym.h"
+#include "cmd/kb-learn.h"
 #include "cmd/report-kb.h"
 #include "core/error.h"
 #include "kb/kb.h"
@@ -61,7 +62,7 @@ store_article (PdApp *app, PdKbArticle *a, const char *author, gboolean *changed
 static gboolean
 kb_add_or_edit (int argc, char **argv, gboolean add, GError **error)
 {
-	g_autofree char *title = NULL, *body = NULL, *body_file = NULL, *topics = NULL,
+	g_autofree char *title = NULL, *body = NULL, *body_file = NULL, *topics = NULL, *keywords = NULL,
 	                *locale = NULL, *visibility = NULL, *status = NULL, *author = NULL;
 	g_autoptr (PdApp) app = NULL;
 	g_autoptr (PdKbArticle) a = NULL;
@@ -72,6 +73,8 @@ kb_add_or_edit (int argc, char **argv, gboolean add, GError **error)
 		{ "body", 0, 0, G_OPTION_ARG_STRING, &body, "the body (Markdown subset)", "TEXT" },
 		{ "body-file", 0, 0, G_OPTION_ARG_FILENAME, &body_file, "read the body from FILE (- = stdin)", "FILE" },
 		{ "topics", 0, 0, G_OPTION_ARG_STRING, &topics, "comma-separated topics", "T1,T2" },
+		{ "keywords", 0, 0, G_OPTION_ARG_STRING, &keywords,
+		  "comma-separated words customers use for it, searched, never shown (\"\" for none)", "K1,K2" },
 		{ "locale", 0, 0, G_OPTION_ARG_STRING, &locale, "language (default en)", "LOCALE" },
 		{ "visibility", 0, 0, G_OPTION_ARG_STRING, &visibility, "public, customer or internal (default public)", "LEVEL" },
 		{ "status", 0, 0, G_OPTION_ARG_STRING, &status, "draft or published (default draft)", "STATUS" },
@@ -122,6 +125,7 @@ kb_add_or_edit (int argc, char **argv, gboolean add, GError **error)
 	SET (title);
 	SET (body);
 	SET (topics);
+	SET (keywords);
 	SET (locale);
 	SET (visibility);
 	SET (status);
@@ -248,6 +252,7 @@ static const PdCommand kb_commands[] = {
 	{ "style", pd_cmd_kb_style, "the look of the web view: colours, fonts, site title" },
 	{ "report", pd_report_kb_command, "the most requested articles and the questions nothing answered" },
 	{ "synonym", pd_kb_synonym_command, "search synonyms: add, remove, list" },
+	{ "learn", pd_cmd_kb_learn, "keywords learned from the questions agents answered with an article" },
 	{ NULL, NULL, NULL },
 };
 

@@ -128,6 +128,11 @@ pd_kb_article_check (PdKbArticle *a, const char *where, GError **error)
 	topics = normalise_topics (a->topics);
 	g_free (a->topics);
 	a->topics = topics;
+	if (a->keywords != NULL) { /* the same list form (db/039); NULL: not given */
+		topics = normalise_topics (a->keywords);
+		g_free (a->keywords);
+		a->keywords = topics;
+	}
 	return TRUE;
 }
 

@@ -76,6 +76,11 @@ export_xml (PdStore *store, const char *attach_dir, GPtrArray *articles, GString
 			xml_escape (out, a->topics);
 			g_string_append (out, "</topics>\n");
 		}
+		if (a->keywords && *a->keywords) {
+			g_string_append (out, "    <keywords>");
+			xml_escape (out, a->keywords);
+			g_string_append (out, "</keywords>\n");
+		}
 		g_string_append (out, "    <body>");
 		xml_escape (out, a->body);
 		g_string_append (out, "</body>\n");
@@ -120,7 +125,7 @@ export_csv (GPtrArray *articles, GString *out)
 {
 	guint i;
 
-	g_string_append (out, "slug,title,body,topics,locale,visibility,status\r\n");
+	g_string_append (out, "slug,title,body,topics,locale,visibility,status,keywords\r\n");
 	for (i = 0; i < articles->len; i++) {
 		const PdKbArticle *a = articles->pdata[i];
 
@@ -130,16 +135,20 @@ export_csv (GPtrArray *articles, GString *out)
 		csv_field (out, a->topics, FALSE);
 		csv_field (out, a->locale, FALSE);
 		csv_field (out, a->visibility, FALSE);
-		csv_field (out, a->status, TRUE);
+		csv_field (out, a->status, FALSE);
+		csv_field (out, a->keywords, TRUE);
 	}
 }
 
 static char *
 markdown_file (const PdKbArticle *a)
 {
-	return g_strdup_printf ("---\nslug: %s\ntitle: %s\ntopics: %s\nlocale: %s\n"
+	g_autofree char *keywords = a->keywords && *a->keywords
+	                            ? g_strdup_printf ("keywords: %s\n", a->keywords) : g_strdup ("");
+
+	return g_strdup_printf ("---\nslug: %s\ntitle: %s\ntopics: %s\n%slocale: %s\n"
 	                        "visibility: %s\nstatus: %s\n---\n\n%s\n",
-	                        a->slug, a->title, a->topics ? a->topics : "", a->locale,
+	                        a->slug, a->title, a->topics ? a->topics : "", keywords, a->locale,
 	                        a->visibility, a->status, a->body);
 }
 

@@ -80,6 +80,7 @@ set_field (PdKbArticle *a, const char *key, const char *value)
 	char **slot = !strcmp (key, "slug")         ? &a->slug
 	              : !strcmp (key, "title")      ? &a->title
 	              : !strcmp (key, "topics")     ? &a->topics
+	              : !strcmp (key, "keywords")   ? &a->keywords
 	              : !strcmp (key, "locale")     ? &a->locale
 	              : !strcmp (key, "visibility") ? &a->visibility
 	              : !strcmp (key, "status")     ? &a->status
@@ -122,7 +123,7 @@ parse_markdown (const char *file, const char *text, GPtrArray *items, GError **e
 			if (!set_field (it->article, g_strstrip (line), g_strstrip (colon + 1))) {
 				data_error (error, file, i + 1,
 				            "front matter: unknown key \"%s\" (want slug, title, topics, "
-				            "locale, visibility, status)",
+				            "keywords, locale, visibility, status)",
 				            line);
 				goto out;
 			}
@@ -246,7 +247,7 @@ static gboolean
 parse_csv (const char *file, const char *text, GPtrArray *items, GError **error)
 {
 	static const char *const known[] = { "slug", "title", "body", "topics", "locale",
-		                             "visibility", "status", NULL };
+		                             "visibility", "status", "keywords", NULL };
 	g_autoptr (GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
 	gsize pos = 0;
@@ -262,7 +263,7 @@ parse_csv (const char *file, const char *text, GPtrArray *items, GError **error)
 		if (!g_strv_contains (known, g_strstrip ((char *) header->pdata[i])))
 			return data_error (error, file, 1,
 			                   "unknown column \"%s\" (want slug, title, body, topics, "
-			                   "locale, visibility, status)",
+			                   "locale, visibility, status, keywords)",
 			                   (char *) header->pdata[i]);
 	for (i = 0; i < 3; i++) {
 		guint j;
@@ -398,6 +399,7 @@ parse_xml (const char *file, const char *text, gsize len, GPtrArray *items, GErr
 		it->article->status = attr (xml, n, "status");
 		it->article->title = child_text (xml, n, "title");
 		it->article->topics = child_text (xml, n, "topics");
+		it->article->keywords = child_text (xml, n, "keywords");
 		it->article->body = child_text (xml, n, "body");
 		for (c = n->children; c; c = c->next) {
 			ImportDoc *d;
@@ -529,6 +531,9 @@ pd_kb_import (PdStore *store, const char *attach_dir, const char *path, const ch
 			goto fail;
 		}
 		existed = old != NULL;
+		/* a file that names no keywords leaves those set with `kb edit --keywords` alone */
+		if (it->article->keywords == NULL && old != NULL)
+			it->article->keywords = g_strdup (old->keywords);
 		if (!pd_store_kb_put (store, it->article, author, now, &id, &changed, error) ||
 		    !pd_kb_stems_save (store, id, it->article, error))
 			goto fail;

@@ -81,6 +81,11 @@ double pd_kb_title_share (double hit, double total, double unit);
  * pd_kb_suggest tokenises the article itself (slower, same suggestions). */
 gboolean pd_kb_stems_save (PdStore *store, gint64 id, const PdKbArticle *a, GError **error);
 
+/* What pd_kb_stems_save stores as an article's head: the distinct stems of TITLE and TOPICS,
+ * space-separated, then each of KEYWORDS' (comma-separated, db/039) after a "|" word:
+ * "access random compress stream zlib | jump middle | seek offset". (transfer full) */
+char *pd_kb_head_stems (const char *title, const char *topics, const char *keywords);
+
 /* Learn the knowledge base's own synonyms again (db/030, kb/related.c) from the stored stems,
  * in the transaction that changed articles, after pd_kb_stems_save: when ONE is FALSE (an
  * import) unless already learned from this generation and word rules, and after ONE article's

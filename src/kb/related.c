@@ -37,7 +37,7 @@ add_words (Learn *l, GArray *ids, GHashTable *seen, const char *list)
 	while (*p) {
 		for (e = p; *e && *e != ' '; e++)
 			;
-		if (e > p) {
+		if (e > p && !(e - p == 1 && *p == '|')) { /* "|" parts the keywords (db/039) */
 			g_autofree char *w = g_strndup (p, e - p);
 			gpointer v = g_hash_table_lookup (l->ids, w);
 			guint id;

@@ -45,6 +45,8 @@ static void
 article_terms_free (PdKbArticleTerms *t)
 {
 	g_ptr_array_unref (t->head);
+	if (t->keys != NULL)
+		g_ptr_array_unref (t->keys);
 	if (t->body != NULL)
 		g_ptr_array_unref (t->body);
 	g_free (t->head_buf);
@@ -218,9 +220,32 @@ pd_kb_article_terms (const PdKbCandidate *a)
 	if (a->head_stems != NULL) {
 		t->head = split_stems (a->head_stems, &t->head_buf);
 	} else {
-		g_autofree char *head = g_strconcat (a->title, " ", a->topics ? a->topics : "", NULL);
+		g_autofree char *head = pd_kb_head_stems (a->title, a->topics, a->keywords);
 
-		t->head = pd_kb_terms (head);
+		t->head = split_stems (head, &t->head_buf);
+	}
+	/* the keywords' stems follow the title's, each after a "|" (pd_kb_head_stems) */
+	{
+		GPtrArray *key = NULL;
+		guint i, n = 0;
+
+		for (i = 0; i < t->head->len; i++) {
+			char *w = t->head->pdata[i];
+
+			if (strcmp (w, "|") == 0) {
+				if (t->keys == NULL)
+					t->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+				key = g_ptr_array_new ();
+				g_ptr_array_add (t->keys, key);
+				continue;
+			}
+			if (key == NULL)
+				t->n_title++;
+			else
+				g_ptr_array_add (key, w);
+			t->head->pdata[n++] = w;
+		}
+		g_ptr_array_set_size (t->head, n);
 	}
 	g_hash_table_insert (pd_kb_cache.articles, g_memdup2 (&a->id, sizeof a->id), t);
 	return t;

@@ -14,7 +14,9 @@
 #define PD_KB_CACHED_ARTICLES 20000 /* articles' terms forgotten all at once past this */
 
 typedef struct {
-	GPtrArray *head; /* the stems of the title and topics */
+	GPtrArray *head; /* the stems of the title and topics (the first n_title), then of the keywords */
+	guint n_title;
+	GPtrArray *keys; /* per keyword (db/039): a GPtrArray of its stems (pointing into head's) */
 	GPtrArray *body; /* the stems of the body; NULL until needed */
 	char *head_buf;  /* what split_stems () points into, or NULL */
 	char *body_buf;

@@ -342,6 +342,34 @@ more_candidates (PdStore *store, GPtrArray *by_w, double common_weight, GPtrArra
 	return TRUE;
 }
 
+/* How much of the keyword KEY (its stems) the question's terms KNOWN say, by weight like the
+ * title's share (SHARE_R, pd_kb_title_share with UNIT), and in how many of its words (HITS_R). */
+static gboolean
+key_share (PdStore *store, GPtrArray *key, GPtrArray *known, double unit, double *share_r,
+           guint *hits_r, GError **error)
+{
+	double all = 0, hit = 0;
+	guint i, k;
+
+	*hits_r = 0;
+	for (i = 0; i < key->len; i++) {
+		double w;
+		gboolean in_q = FALSE;
+
+		if (!pd_kb_term_weight (store, key->pdata[i], &w, error))
+			return FALSE;
+		all += w;
+		for (k = 0; k < known->len && !in_q; k++)
+			in_q = is_term (known->pdata[k], key->pdata[i]);
+		if (in_q) {
+			hit += w;
+			(*hits_r)++;
+		}
+	}
+	*share_r = pd_kb_title_share (hit, all, unit);
+	return TRUE;
+}
+
 static guint
 pos_in (GPtrArray *a, gconstpointer p)
 {
@@ -469,6 +497,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			if (!((Term *) known->pdata[i])->typo)
 				unknown -= ((Term *) known->pdata[i])->weight;
 		g_printerr ("F\tmail\t%u\t%u\t%u\t%.6f\t%.6f\t%u\n", qterms->len, known->len, n_real, total, unknown, said->len);
+		if (g_getenv ("PD_KB_TERMS"))
+			for (i = 0; i < qterms->len; i++) {
+				double *w = g_hash_table_lookup (counted, qterms->pdata[i]);
+				double w2 = 0;
+				pd_kb_term_weight (store, qterms->pdata[i], &w2, NULL);
+				g_printerr ("T\t%s\t%.2f\t%s\n", (char *) qterms->pdata[i], w ? *w : -1, w2 > 0 ? "" : "UNKNOWN");
+			}
 	}
 	if (n_real == 0 || max == 0)
 		return TRUE;
@@ -597,7 +632,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	contrib = g_new0 (double, known->len);
 	for (i = 0; i < cands->len; i++) {
 		Scored *c = &scored[i];
-		double title_total = 0, title_hit = 0, score, covered = 0;
+		double title_total = 0, title_hit = 0, title_share, score, covered = 0;
 		guint title_matches = 0;
 		GPtrArray *body;
 
@@ -651,7 +686,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			}
 		}
 		c->qshare = MIN (1.0, covered / reach);
-		for (j = 0; j < c->at->head->len; j++) {
+		for (j = 0; j < c->at->n_title; j++) {
 			double w;
 			guint k;
 			gboolean in_q = FALSE;
@@ -671,13 +706,29 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 				title_matches++;
 			}
 		}
+		title_share = pd_kb_title_share (title_hit, title_total, unit);
+		/* a keyword (db/039) is another way of saying the title: the best said counts */
+		for (j = 0; c->at->keys != NULL && j < c->at->keys->len; j++) {
+			double share;
+			guint hits;
+
+			if (!key_share (store, c->at->keys->pdata[j], known, unit, &share, &hits, error)) {
+				g_free (scored);
+				g_free (contrib);
+				return FALSE;
+			}
+			if (share > title_share) {
+				title_share = share;
+				title_matches = MAX (title_matches, hits);
+			}
+		}
 		/* the question explained by the article, and the article's title found in the question */
-		score = penalised (MIX * c->qshare + (1 - MIX) * pd_kb_title_share (title_hit, title_total, unit),
+		score = penalised (MIX * c->qshare + (1 - MIX) * title_share,
 		                   c->matches, title_matches, qterms->len);
 		if (features)
 			g_printerr ("F\tcand\t%s\t%u\t%.6f\t%.6f\t%.6f\t%u\t%u\t%u\t%.6f\t%.6f\t%.6f\t%u\n", c->a->slug,
 			            pos_in (cands, c->a), score, c->qshare,
-			            pd_kb_title_share (title_hit, title_total, unit), c->matches, title_matches,
+			            title_share, c->matches, title_matches,
 			            (guint) c->at->head->len, title_hit, title_total, covered, (guint) pd_kb_cache.n_docs);
 		if (score >= LISTED_FLOOR) {
 			PdKbSuggestion *s = g_new0 (PdKbSuggestion, 1);

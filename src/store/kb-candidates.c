@@ -17,11 +17,12 @@ pd_kb_candidate_free (PdKbCandidate *c)
 	g_free (c->body_stems);
 	g_free (c->topics);
 	g_free (c->body);
+	g_free (c->keywords);
 	g_free (c);
 }
 
 /* A PdKbCandidate from a row of the candidates' columns (id, slug, title, head and body
- * stems, topics, body): pd_store_kb_candidates and kb-rank.c select the same ones. */
+ * stems, topics, body, keywords): pd_store_kb_candidates and kb-rank.c select the same ones. */
 gpointer
 pd_store_kb_candidate_row (sqlite3_stmt *stmt)
 {
@@ -34,6 +35,7 @@ pd_store_kb_candidate_row (sqlite3_stmt *stmt)
 	c->body_stems = pd_col_text (stmt, 4);
 	c->topics = pd_col_text (stmt, 5);
 	c->body = pd_col_text (stmt, 6);
+	c->keywords = pd_col_text (stmt, 7);
 	return c;
 }
 
@@ -46,7 +48,8 @@ pd_store_kb_candidates (PdStore *store, const char *match_expr, int limit, int s
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"SELECT a.id, a.slug, a.title, s.head, s.body,"
-		" CASE WHEN s.head IS NULL THEN a.topics END, CASE WHEN s.head IS NULL THEN a.body END"
+		" CASE WHEN s.head IS NULL THEN a.topics END, CASE WHEN s.head IS NULL THEN a.body END,"
+		" CASE WHEN s.head IS NULL THEN a.keywords END"
 		" FROM kb_articles a LEFT JOIN kb_stems s"
 		"  ON s.article_id = a.id AND s.version = a.version AND s.stemmer = ?3"
 		" WHERE a.id IN"

@@ -98,7 +98,7 @@ pd_store_kb_reindex (PdStore *store, gint64 id, GError **error)
 	ins = pd_store_stmt (
 		store,
 		"INSERT INTO kb_fts (rowid, title, body, topics, docs, locale)"
-		" SELECT a.id, a.title, a.body, a.topics,"
+		" SELECT a.id, a.title, a.body, a.topics || ' ' || a.keywords," /* keywords: db/039 */
 		" (SELECT coalesce (group_concat (d.name || ' ' || d.description, ' '), '')"
 		"  FROM kb_documents d WHERE d.article_id = a.id), a.locale"
 		" FROM kb_articles a WHERE a.id = ?",

@@ -401,7 +401,8 @@ pd_store_kb_candidates_ranked (PdStore *store, const char *generation, gboolean 
 	stmt = pd_store_stmt (
 		store,
 		"SELECT a.id, a.slug, a.title, s.head, s.body,"
-		" CASE WHEN s.head IS NULL THEN a.topics END, CASE WHEN s.head IS NULL THEN a.body END"
+		" CASE WHEN s.head IS NULL THEN a.topics END, CASE WHEN s.head IS NULL THEN a.body END,"
+		" CASE WHEN s.head IS NULL THEN a.keywords END"
 		" FROM kb_articles a LEFT JOIN kb_stems s"
 		"  ON s.article_id = a.id AND s.version = a.version AND s.stemmer = ?2"
 		" WHERE a.id IN (SELECT value FROM json_each (?1))"

@@ -56,7 +56,12 @@ pd_store_kb_search (PdStore *store, const char *match_expr, const char *locale,
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"SELECT a.id, a.slug, a.title, a.locale, a.visibility, a.status,"
-		" snippet (kb_fts, -1, '[', ']', '...', 12), bm25 (kb_fts, 10.0, 1.0, 4.0, 2.0) AS r"
+		/* the keywords (db/039) are indexed with the topics and never shown: when the best
+		 * snippet is the topics column's and the article has keywords, the body's instead */
+		" CASE WHEN a.keywords != '' AND snippet (kb_fts, -1, '[', ']', '...', 12) ="
+		"  snippet (kb_fts, 2, '[', ']', '...', 12) THEN snippet (kb_fts, 1, '[', ']', '...', 12)"
+		"  ELSE snippet (kb_fts, -1, '[', ']', '...', 12) END,"
+		" bm25 (kb_fts, 10.0, 1.0, 4.0, 2.0) AS r"
 		" FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid"
 		" WHERE kb_fts MATCH ?1 AND (?2 IS NULL OR kb_fts.locale = ?2)"
 		" AND (?3 = 0 OR a.status = 'published') ORDER BY r, a.slug LIMIT ?4",

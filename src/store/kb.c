@@ -24,6 +24,7 @@ pd_kb_article_copy (const PdKbArticle *a)
 	c->title = g_strdup (a->title);
 	c->body = g_strdup (a->body);
 	c->topics = g_strdup (a->topics);
+	c->keywords = g_strdup (a->keywords);
 	c->locale = g_strdup (a->locale);
 	c->visibility = g_strdup (a->visibility);
 	c->status = g_strdup (a->status);
@@ -40,6 +41,7 @@ pd_kb_article_free (PdKbArticle *a)
 	g_free (a->title);
 	g_free (a->body);
 	g_free (a->topics);
+	g_free (a->keywords);
 	g_free (a->locale);
 	g_free (a->visibility);
 	g_free (a->status);
@@ -48,7 +50,7 @@ pd_kb_article_free (PdKbArticle *a)
 }
 
 #define ARTICLE_COLS \
-	"id, slug, title, body, topics, locale, visibility, status, version, created, updated"
+	"id, slug, title, body, topics, locale, visibility, status, version, created, updated, keywords"
 
 gpointer
 pd_store_kb_article_from (sqlite3_stmt *stmt)
@@ -66,6 +68,8 @@ pd_store_kb_article_from (sqlite3_stmt *stmt)
 	a->version = sqlite3_column_int64 (stmt, 8);
 	a->created = sqlite3_column_int64 (stmt, 9);
 	a->updated = sqlite3_column_int64 (stmt, 10);
+	/* a caller elsewhere may select the first 11 only (store/list-feedback.c) */
+	a->keywords = sqlite3_column_count (stmt) > 11 ? pd_col_text (stmt, 11) : g_strdup ("");
 	return a;
 }
 
@@ -139,7 +143,7 @@ add_version (PdStore *store, gint64 id, gint64 version, const PdKbArticle *a,
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"INSERT INTO kb_versions (article_id, version, title, body, topics, locale,"
-		" visibility, status, author, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" visibility, status, author, created, keywords) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		error);
 
 	if (stmt == NULL)
@@ -154,6 +158,7 @@ add_version (PdStore *store, gint64 id, gint64 version, const PdKbArticle *a,
 	pd_bind_text (stmt, 8, a->status);
 	pd_bind_text (stmt, 9, author ? author : "");
 	pd_bind_int (stmt, 10, now);
+	pd_bind_text (stmt, 11, a->keywords ? a->keywords : "");
 	return pd_store_exec_stmt (store, stmt, error);
 }
 
@@ -173,7 +178,7 @@ pd_store_kb_put (PdStore *store, const PdKbArticle *a, const char *author, gint6
 		return FALSE;
 	}
 	if (old != NULL && same (old->title, a->title) && same (old->body, a->body) &&
-	    same (old->topics, a->topics) && same (old->locale, a->locale) &&
+	    same (old->topics, a->topics) && same (old->keywords, a->keywords) && same (old->locale, a->locale) &&
 	    same (old->visibility, a->visibility) && same (old->status, a->status)) {
 		if (id_r)
 			*id_r = old->id;
@@ -182,14 +187,14 @@ pd_store_kb_put (PdStore *store, const PdKbArticle *a, const char *author, gint6
 	if (old == NULL) {
 		stmt = pd_store_stmt (store,
 		                      "INSERT INTO kb_articles (slug, title, body, topics, locale,"
-		                      " visibility, status, version, created, updated)"
-		                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+		                      " visibility, status, version, created, updated, keywords)"
+		                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9)",
 		                      error);
 		version = 1;
 	} else {
 		stmt = pd_store_stmt (store,
 		                      "UPDATE kb_articles SET title = ?2, body = ?3, topics = ?4,"
-		                      " locale = ?5, visibility = ?6, status = ?7,"
+		                      " locale = ?5, visibility = ?6, status = ?7, keywords = ?9,"
 		                      " version = version + 1, updated = ?8 WHERE slug = ?1",
 		                      error);
 		version = old->version + 1;
@@ -204,6 +209,7 @@ pd_store_kb_put (PdStore *store, const PdKbArticle *a, const char *author, gint6
 	pd_bind_text (stmt, 6, a->visibility);
 	pd_bind_text (stmt, 7, a->status);
 	pd_bind_int (stmt, 8, now);
+	pd_bind_text (stmt, 9, a->keywords ? a->keywords : "");
 	if (!pd_store_exec_stmt (store, stmt, error))
 		return FALSE;
 	id = old ? old->id : sqlite3_last_insert_rowid (store->db);
@@ -233,6 +239,7 @@ version_from (sqlite3_stmt *stmt)
 	a->author = pd_col_text (stmt, 8);
 	a->created = a->updated = sqlite3_column_int64 (stmt, 9);
 	a->slug = pd_col_text (stmt, 10);
+	a->keywords = pd_col_text (stmt, 11);
 	return a;
 }
 
@@ -242,7 +249,7 @@ pd_store_kb_versions (PdStore *store, gint64 id, GError **error)
 	sqlite3_stmt *stmt = pd_store_stmt (
 		store,
 		"SELECT v.article_id, v.version, v.title, v.body, v.topics, v.locale, v.visibility,"
-		" v.status, v.author, v.created, a.slug FROM kb_versions v"
+		" v.status, v.author, v.created, a.slug, v.keywords FROM kb_versions v"
 		" JOIN kb_articles a ON a.id = v.article_id WHERE v.article_id = ? ORDER BY v.version",
 		error);
 

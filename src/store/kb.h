@@ -17,6 +17,7 @@ typedef struct {
 	char *title;
 	char *body;       /* Markdown subset */
 	char *topics;     /* comma-separated, "" for none */
+	char *keywords;   /* comma-separated words customers use for it, never shown; "" for none (db/039) */
 	char *locale;     /* "en" */
 	char *visibility; /* public | customer | internal */
 	char *status;     /* draft | published */
@@ -132,10 +133,12 @@ typedef struct {
 	gint64 id;
 	char *slug;
 	char *title;
-	char *head_stems; /* the title's and topics' stems, space-separated */
+	char *head_stems; /* the title's and topics' stems, space-separated, then each keyword's
+	                   * after a "|" (stems.c) */
 	char *body_stems; /* the body's */
 	char *topics;
 	char *body;
+	char *keywords;   /* with topics and body: the keywords (db/039) */
 } PdKbCandidate;
 
 void pd_kb_candidate_free (PdKbCandidate *c);

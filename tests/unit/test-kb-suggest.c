@@ -4,15 +4,19 @@
  * And the parts of issue 11's kbq work: spelling (typos, run-together words, shortened
  * words), the signature block without "-- ", and the synonyms learned from the articles.
  * And kbq2's managed synonyms (db/038): phrases checked, met in a row, and at work.
- * And kbq3's gate: whether anything is suggested, decided once per mail. */
+ * And kbq3's gate: whether anything is suggested, decided once per mail.
+ * And kbq4's article keywords (db/039): each another way of saying the title; and those
+ * learned from the questions agents answered (learn.c). */
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "kb/kb.h"
+#include "kb/learn.h"
 #include "kb/spelling.h"
 #include "kb/synonyms.h"
 #include "store/kb-synonym.h"
+#include "store/kb-usage.h"
 #include "store/kb.h"
 
 static PdStore *store;
@@ -305,6 +309,109 @@ test_synonym_suggest (void)
 	g_assert_cmpstr (after, ==, before);
 }
 
+/* kbq4: an article's keywords (db/039) are other ways of saying its title: a question in
+ * the customer's words gets the article once they are set, as before once cleared; the
+ * stored stems carry them after a "|", and an article tokenised from its text (no stems
+ * stored) scores the same. */
+static void
+test_keywords (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (PdKbArticle) a = pd_kb_article_new ();
+	g_autofree char *before = NULL, *with = NULL, *after = NULL, *head = NULL;
+	const char *mail = "Cursor\n\nThe mouse pointer jumps around on its own while I type. Why?";
+	gint64 id;
+
+	head = pd_kb_head_stems ("Touchpad palm rejection", "laptops", " mouse pointer jumps , ,typing");
+	g_assert_cmpstr (head, ==, "touchpad palm reject laptop | mous point jump | typ");
+	g_clear_pointer (&head, g_free);
+	head = pd_kb_head_stems ("Touchpad palm rejection", "laptops", NULL);
+	g_assert_cmpstr (head, ==, "touchpad palm reject laptop");
+
+	put ("palm-rejection", "Touchpad palm rejection",
+	     "Turn on palm rejection in the touchpad settings so that a resting hand is ignored.",
+	     "public", "published");
+	put ("mouse-battery", "Replacing the battery of a wireless mouse",
+	     "Open the cover underneath and put in two AA cells.", "public", "published");
+	before = suggest (mail);
+	g_assert_false (g_str_has_prefix (before, "palm-rejection"));
+
+	a->slug = g_strdup ("palm-rejection");
+	a->title = g_strdup ("Touchpad palm rejection");
+	a->body = g_strdup ("Turn on palm rejection in the touchpad settings so that a resting hand is ignored.");
+	a->visibility = g_strdup ("public");
+	a->status = g_strdup ("published");
+	a->keywords = g_strdup (" pointer jumps while typing ,cursor moves by itself");
+	g_assert_true (pd_kb_article_check (a, NULL, &error));
+	g_assert_cmpstr (a->keywords, ==, "pointer jumps while typing, cursor moves by itself");
+	g_assert_true (pd_store_kb_put (store, a, "test", 2, &id, NULL, &error));
+	g_assert_no_error (error);
+	with = suggest (mail); /* tokenised from the text: no stems stored in this test */
+	g_assert_true (g_str_has_prefix (with, "palm-rejection"));
+	g_assert_true (pd_kb_stems_save (store, id, a, &error));
+	g_assert_no_error (error);
+	g_clear_pointer (&with, g_free);
+	with = suggest (mail); /* from the stored stems: the same */
+	g_assert_true (g_str_has_prefix (with, "palm-rejection"));
+
+	g_free (a->keywords);
+	a->keywords = g_strdup ("");
+	g_assert_true (pd_store_kb_put (store, a, "test", 3, &id, NULL, &error));
+	g_assert_no_error (error);
+	after = suggest (mail);
+	g_assert_cmpstr (after, ==, before);
+}
+
+/* kbq4: keywords learned from missed questions an agent answered: a word in at least MIN of
+ * an article's questions, more often there than in the other missed questions, not in its
+ * title; added as one keyword. */
+static void
+test_learn (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) learned = NULL;
+	g_autoptr (PdKbArticle) a = NULL;
+	g_autofree char *kw = NULL;
+	const PdKbLearned *l;
+	static const char *const qs[] = {
+		"toner streaks smeared pages please help", /* answered with toner-streaks */
+		"smeared pages after the toner change please",
+		"streaks smeared again please",
+		"invoice copy please",                     /* not answered: the background */
+		"where is my parcel please",
+	};
+	guint i;
+
+	put ("toner-streaks", "Lines on printed pages", "Clean the drum with the brush.", "public", "published");
+	a = pd_store_kb_get (store, "toner-streaks", &error);
+	g_assert_no_error (error);
+	for (i = 0; i < G_N_ELEMENTS (qs); i++) {
+		g_assert_true (pd_store_kb_miss_add (store, "ack", 100 + i, qs[i], qs[i], 10, &error));
+		if (i < 3)
+			g_assert_true (pd_store_kb_usage_add (store, a->id, "sent", 100 + i, 20, &error));
+		g_assert_no_error (error);
+	}
+	learned = pd_kb_learn_keywords (store, 2, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (learned->len, ==, 1);
+	l = learned->pdata[0];
+	g_assert_cmpstr (l->slug, ==, "toner-streaks");
+	g_assert_cmpuint (l->questions, ==, 3);
+	/* smeared (3), streaks (2), toner (2): not "please" (in every missed question), not
+	 * "pages" (the title says it), not "help" (one question) */
+	g_assert_cmpuint (l->words->len, ==, 3);
+	g_assert_cmpstr (l->words->pdata[0], ==, "smeared");
+	g_assert_cmpuint (g_array_index (l->counts, guint, 0), ==, 3);
+	g_assert_cmpstr (l->words->pdata[1], ==, "streaks");
+	g_assert_cmpstr (l->words->pdata[2], ==, "toner");
+	kw = pd_kb_keywords_with ("drum", l->words);
+	g_assert_cmpstr (kw, ==, "drum, smeared streaks toner");
+	g_clear_pointer (&learned, g_ptr_array_unref);
+	learned = pd_kb_learn_keywords (store, 3, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (((PdKbLearned *) learned->pdata[0])->words->len, ==, 1);
+}
+
 /* kbq3's gate: whether a mail gets suggestions is decided once, from the best and the second
  * best score; then up to 3 are listed. The old rule (each article >= 0.30) fails each case. */
 static void
@@ -386,6 +493,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/kb/synonyms", test_synonyms);
 	g_test_add_func ("/kb/synonym-suggest", test_synonym_suggest);
 	g_test_add_func ("/kb/gate", test_gate);
+	g_test_add_func ("/kb/keywords", test_keywords);
+	g_test_add_func ("/kb/learn", test_learn);
 	rc = g_test_run ();
 	pd_store_close (store);
 	g_unlink (db);
