@@ -98,7 +98,7 @@ def main():
             if r[2] <= limit:
                 picks.append(((r[1], r[0], -r[2]), k, t, r))
     best = max(picks, key=lambda p: p[0])
-    print(f"chosen: k = {best[1]}, T = {best[2]:.3f}: top-1 {best[3][0]}/{na}, top-3 {best[3][1]}/{na}, "
+    print(f"chosen: k = {best[1]}, T = {best[2]:g}: top-1 {best[3][0]}/{na}, top-3 {best[3][1]}/{na}, "
           f"unanswerable {best[3][2]}/{nu}")
 
 
