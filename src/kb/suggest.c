@@ -9,6 +9,7 @@
  * mail, from its best and second-best scores (pd_kb_suggest_gate); then up to MAX are listed.
  * This file scores and sets the thresholds; the question is isolated by question.c, its
  * words made by words.c, the weights and articles' terms kept by suggest-cache.c. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,7 @@
 #define COMMON_MIN 500     /* ... and more than this many */
 #define SYNONYM_CREDIT 1.0 /* a phrase of the question met by a managed synonym (db/038) */
 #define BODY_TERMS 8       /* the question's rarest words also looked for in the bodies ... */
+#define BODY_ROWS 300      /* ... as long as they are in this many articles together ... */
 #define BODY_CANDIDATES 10 /* ... for this many more candidates (kbgen) */
 /* Both shares are measured in units of one word that a single article has (ln (1 + N), N the
  * articles), so that they mean the same in a knowledge base of 54 articles and of 100,000, and
@@ -305,7 +307,10 @@ said_clear (gpointer p)
 
 /* Add to CANDS the BODY_CANDIDATES articles FTS5's bm25 ranks first for the BODY_TERMS rarest
  * of the question's words BY_W (sorted by weight, those under COMMON_WEIGHT left out) in
- * their bodies, those not there yet. */
+ * their bodies, those not there yet. The words are taken rarest first while the articles they
+ * are in (known from their weight) add up to BODY_ROWS at most: the bodies' index lists are
+ * long in a large knowledge base, and reading them is what this costs (in a small one every
+ * word fits). */
 static gboolean
 more_candidates (PdStore *store, GPtrArray *by_w, double common_weight, GPtrArray *cands,
                  GError **error)
@@ -313,12 +318,15 @@ more_candidates (PdStore *store, GPtrArray *by_w, double common_weight, GPtrArra
 	g_autoptr (GString) match = g_string_new (NULL);
 	g_autoptr (GPtrArray) more = NULL;
 	g_autoptr (GHashTable) have = g_hash_table_new (g_int64_hash, g_int64_equal);
+	double rows = 0; /* the articles the words taken are in, together */
 	guint i;
 
 	for (i = 0; i < by_w->len && i < BODY_TERMS; i++) {
 		const Term *t = by_w->pdata[i];
 
-		if (t->weight < common_weight)
+		/* w = ln (1 + N / df) (suggest-cache.c) */
+		rows += (double) pd_kb_cache.n_docs / MAX (exp (t->weight) - 1.0, 1e-9);
+		if (t->weight < common_weight || rows > BODY_ROWS)
 			break;
 		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{body} : (", t->term);
 	}
