@@ -42,7 +42,7 @@
 #define COMMON_MIN 500     /* ... and more than this many */
 #define SYNONYM_CREDIT 1.0 /* a phrase of the question met by a managed synonym (db/038) */
 #define BODY_TERMS 8       /* the question's rarest words also looked for in the bodies ... */
-#define BODY_ROWS 300      /* ... as long as they are in this many articles together ... */
+#define BODY_ROWS 100      /* ... as long as they are in this many articles together ... */
 #define BODY_CANDIDATES 10 /* ... for this many more candidates (kbgen) */
 /* Both shares are measured in units of one word that a single article has (ln (1 + N), N the
  * articles), so that they mean the same in a knowledge base of 54 articles and of 100,000, and
