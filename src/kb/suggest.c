@@ -1,14 +1,17 @@
 /* suggest.c - which published articles answer a customer's mail. The question is isolated
  * (quotes and signatures via quote.h, then greetings, closings and a trailing block of short
  * signature lines), its words are folded, stemmed and stripped of stop words; candidates come
- * from FTS5, and each is scored against the best possible match: the share of the question's
- * term weight (IDF) the article covers, title matches counting fully and body matches partly,
- * a word no article has met by its spelling (spelling.c) and a missing word partly by a
- * related one the knowledge base taught itself (related.c, db/030), together with how much of
- * the article's title the question covers. Whether anything is suggested is decided once per
- * mail, from its best and second-best scores (pd_kb_suggest_gate); then up to MAX are listed.
- * This file scores and sets the thresholds; the question is isolated by question.c, its
- * words made by words.c, the weights and articles' terms kept by suggest-cache.c. */
+ * from FTS5 (titles and topics, and the bodies for the rarest words), and each is scored
+ * against the best possible match: the share of the question's term weight (IDF) the article
+ * covers - of as much weight as one article can be expected to explain - title matches
+ * counting fully and body matches partly, a word no article has met by its spelling
+ * (spelling.c) and a missing word partly by a related one the knowledge base taught itself
+ * (related.c, db/030), together with how much of the article's title the question covers
+ * (with a prior of one word a single article has: pd_kb_title_share). Whether anything is
+ * suggested is decided once per mail, from its best and second-best scores
+ * (pd_kb_suggest_gate); then up to MAX are listed. This file scores and sets the thresholds;
+ * the question is isolated by question.c, its words made by words.c, the weights and
+ * articles' terms kept by suggest-cache.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -520,9 +523,11 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	/* Candidates come from the title and topics columns: an article whose title and topics
 	 * share no word of the question is never suggested (penalised () and the title's share
 	 * keep its score under 0.6 * MIX * BODY_CREDIT = 0.198, and the gate needs a best of at
-	 * least GATE / (1 + GATE_MARGIN) = 0.272), so looking for the words there alone loses no
+	 * least GATE / (1 + GATE_MARGIN) = 0.248), so looking for the words there loses no
 	 * first suggestion (a second or third one is chosen among these candidates), and FTS5
-	 * ranks far fewer articles than over the bodies.
+	 * ranks far fewer articles than over the bodies; the bodies are asked only for the
+	 * question's rarest words (more_candidates ()), for an article whose title shares a
+	 * common word with the question and whose body says its rare ones.
 	 * And from the most distinctive words: a common word would make FTS5 rank much of the
 	 * index and adds little to which articles are worth scoring. */
 	common_weight = pd_kb_ln (1.0 + (double) pd_kb_cache.n_docs / MAX (COMMON_SHARE * pd_kb_cache.n_docs, COMMON_MIN));
