@@ -70,6 +70,12 @@ gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray *
  * (0 if none). */
 gboolean pd_kb_suggest_gate (double best, double second);
 
+/* The scale of the suggester's two shares (issue 11, kbgen), UNIT being ln (1 + articles), the
+ * weight of a word one article has: the question's weight (TOTAL) one article can be expected to
+ * explain, and the share of an article's title of weight TOTAL that HIT of it is. */
+double pd_kb_question_reach (double total, double unit);
+double pd_kb_title_share (double hit, double total, double unit);
+
 /* Store the suggester's stems of article ID (db/027), just stored as A, unless those stored
  * hold for its version: call after pd_store_kb_put, in its transaction. Without them
  * pd_kb_suggest tokenises the article itself (slower, same suggestions). */

@@ -1,14 +1,18 @@
 /* suggest.c - which published articles answer a customer's mail. The question is isolated
  * (quotes and signatures via quote.h, then greetings, closings and a trailing block of short
  * signature lines), its words are folded, stemmed and stripped of stop words; candidates come
- * from FTS5, and each is scored against the best possible match: the share of the question's
- * term weight (IDF) the article covers, title matches counting fully and body matches partly,
- * a word no article has met by its spelling (spelling.c) and a missing word partly by a
- * related one the knowledge base taught itself (related.c, db/030), together with how much of
- * the article's title the question covers. Whether anything is suggested is decided once per
- * mail, from its best and second-best scores (pd_kb_suggest_gate); then up to MAX are listed.
- * This file scores and sets the thresholds; the question is isolated by question.c, its
- * words made by words.c, the weights and articles' terms kept by suggest-cache.c. */
+ * from FTS5 (titles and topics, and the bodies for the rarest words), and each is scored
+ * against the best possible match: the share of the question's term weight (IDF) the article
+ * covers - of as much weight as one article can be expected to explain - title matches
+ * counting fully and body matches partly, a word no article has met by its spelling
+ * (spelling.c) and a missing word partly by a related one the knowledge base taught itself
+ * (related.c, db/030), together with how much of the article's title the question covers
+ * (with a prior of one word a single article has: pd_kb_title_share). Whether anything is
+ * suggested is decided once per mail, from its best and second-best scores
+ * (pd_kb_suggest_gate); then up to MAX are listed. This file scores and sets the thresholds;
+ * the question is isolated by question.c, its words made by words.c, the weights and
+ * articles' terms kept by suggest-cache.c. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +31,7 @@
 /* tuned on tests/data/kb (see tests/unit/test-kb-suggest.c for the figures) */
 /* The gate (pd_kb_suggest_gate): whether the mail gets any suggestion, from its best and
  * second-best candidates; fitted on tests/data 001-168 by tests/kb-gate-fit.py (see README) */
-#define GATE 0.34          /* best + GATE_MARGIN * (best - second) must reach this */
+#define GATE 0.31          /* best + GATE_MARGIN * (best - second) must reach this */
 #define GATE_MARGIN 0.25   /* ... a clear winner needs a little less */
 #define LISTED_FLOOR 0.10  /* once the gate is open, an article listed needs at least this */
 #define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
@@ -40,6 +44,17 @@
 #define COMMON_SHARE 0.02  /* ... leaving out words in more than this share of the articles */
 #define COMMON_MIN 500     /* ... and more than this many */
 #define SYNONYM_CREDIT 1.0 /* a phrase of the question met by a managed synonym (db/038) */
+#define BODY_TERMS 8       /* the question's rarest words also looked for in the bodies ... */
+#define BODY_ROWS 100      /* ... as long as they are in this many articles together ... */
+#define BODY_CANDIDATES 10 /* ... for this many more candidates (kbgen) */
+/* Both shares are measured in units of one word that a single article has (ln (1 + N), N the
+ * articles), so that they mean the same in a knowledge base of 54 articles and of 100,000, and
+ * for a two-line mail and a long one (issue 11, kbgen; tests/data/kb-heldout3 showed both were
+ * zlib-shaped): */
+#define QUESTION_REACH 8.0 /* the question's weight one article can be expected to explain: a
+                            * long mail (context, what was tried) is judged by this much of it */
+#define TITLE_PRIOR 1.0    /* added to a title's weight: a title of one common word ("Who makes
+                            * curl?") is no more said by the question than a specific one */
 
 typedef struct {
 	char *term;
@@ -293,11 +308,56 @@ said_clear (gpointer p)
 	g_ptr_array_unref (x->alts);
 }
 
-/* How much of the keyword KEY (its stems) the question's terms KNOWN say, by weight like the
- * title's share (SHARE_R), and in how many of its words (HITS_R). */
+/* Add to CANDS the BODY_CANDIDATES articles FTS5's bm25 ranks first for the BODY_TERMS rarest
+ * of the question's words BY_W (sorted by weight, those under COMMON_WEIGHT left out) in
+ * their bodies, those not there yet. The words are taken rarest first while the articles they
+ * are in (known from their weight) add up to BODY_ROWS at most: the bodies' index lists are
+ * long in a large knowledge base, and reading them is what this costs (in a small one every
+ * word fits). */
 static gboolean
-key_share (PdStore *store, GPtrArray *key, GPtrArray *known, double *share_r, guint *hits_r,
-           GError **error)
+more_candidates (PdStore *store, GPtrArray *by_w, double common_weight, GPtrArray *cands,
+                 GError **error)
+{
+	g_autoptr (GString) match = g_string_new (NULL);
+	g_autoptr (GPtrArray) more = NULL;
+	g_autoptr (GHashTable) have = g_hash_table_new (g_int64_hash, g_int64_equal);
+	double rows = 0; /* the articles the words taken are in, together */
+	guint i;
+
+	for (i = 0; i < by_w->len && i < BODY_TERMS; i++) {
+		const Term *t = by_w->pdata[i];
+
+		/* w = ln (1 + N / df) (suggest-cache.c) */
+		rows += (double) pd_kb_cache.n_docs / MAX (exp (t->weight) - 1.0, 1e-9);
+		if (t->weight < common_weight || rows > BODY_ROWS)
+			break;
+		g_string_append_printf (match, "%s\"%s\"*", match->len ? " OR " : "{body} : (", t->term);
+	}
+	if (match->len == 0)
+		return TRUE;
+	g_string_append_c (match, ')');
+	more = pd_store_kb_candidates_ranked (store, pd_kb_cache.key, pd_kb_cache.mails > PD_KB_WARM_AFTER,
+	                                      match->str, NULL, BODY_CANDIDATES, PD_KB_STEMMER, error);
+	if (more == NULL)
+		return FALSE;
+	for (i = 0; i < cands->len; i++)
+		g_hash_table_add (have, &((PdKbCandidate *) cands->pdata[i])->id);
+	for (i = 0; i < more->len; i++) {
+		PdKbCandidate *c = more->pdata[i];
+
+		if (g_hash_table_contains (have, &c->id))
+			continue;
+		g_ptr_array_add (cands, c);
+		more->pdata[i] = NULL; /* now CANDS' */
+	}
+	return TRUE;
+}
+
+/* How much of the keyword KEY (its stems) the question's terms KNOWN say, by weight like the
+ * title's share (SHARE_R, pd_kb_title_share with UNIT), and in how many of its words (HITS_R). */
+static gboolean
+key_share (PdStore *store, GPtrArray *key, GPtrArray *known, double unit, double *share_r,
+           guint *hits_r, GError **error)
 {
 	double all = 0, hit = 0;
 	guint i, k;
@@ -317,7 +377,7 @@ key_share (PdStore *store, GPtrArray *key, GPtrArray *known, double *share_r, gu
 			(*hits_r)++;
 		}
 	}
-	*share_r = all > 0 ? hit / all : 0;
+	*share_r = pd_kb_title_share (hit, all, unit);
 	return TRUE;
 }
 
@@ -341,7 +401,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	g_autoptr (GPtrArray) cands = NULL;
 	g_autoptr (GString) match = g_string_new (NULL);
 	Scored *scored;
-	double total = 0, common_weight;
+	double total = 0, common_weight, unit, reach;
 	guint i, j, n_real = 0;
 	gboolean related_ready = FALSE;
 	g_autoptr (GHashTable) counted = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free); /* stem -> its weight in total */
@@ -458,12 +518,16 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	}
 	if (n_real == 0 || max == 0)
 		return TRUE;
+	unit = pd_kb_ln (1.0 + (double) pd_kb_cache.n_docs);
+	reach = pd_kb_question_reach (total, unit);
 	/* Candidates come from the title and topics columns: an article whose title and topics
 	 * share no word of the question is never suggested (penalised () and the title's share
 	 * keep its score under 0.6 * MIX * BODY_CREDIT = 0.198, and the gate needs a best of at
-	 * least GATE / (1 + GATE_MARGIN) = 0.272), so looking for the words there alone loses no
+	 * least GATE / (1 + GATE_MARGIN) = 0.248), so looking for the words there loses no
 	 * first suggestion (a second or third one is chosen among these candidates), and FTS5
-	 * ranks far fewer articles than over the bodies.
+	 * ranks far fewer articles than over the bodies; the bodies are asked only for the
+	 * question's rarest words (more_candidates ()), for an article whose title shares a
+	 * common word with the question and whose body says its rare ones.
 	 * And from the most distinctive words: a common word would make FTS5 rank much of the
 	 * index and adds little to which articles are worth scoring. */
 	common_weight = pd_kb_ln (1.0 + (double) pd_kb_cache.n_docs / MAX (COMMON_SHARE * pd_kb_cache.n_docs, COMMON_MIN));
@@ -503,6 +567,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			g_free (phrases[i]);
 	}
 	if (cands == NULL)
+		return FALSE;
+	/* The customer often says in other words what the title asks ("cancel a download" for "How
+	 * do I stop an ongoing transfer?", "export classification" for "curl's ECCN number?"), and
+	 * the article's body says it in theirs: the articles whose bodies have the question's
+	 * rarest words are candidates too. Only the rarest: they are the few long lists of the
+	 * bodies' index worth reading, and what tells the answer from its neighbours. */
+	if (!more_candidates (store, by_w, common_weight, cands, error))
 		return FALSE;
 	if (cands->len == 0)
 		return TRUE;
@@ -549,7 +620,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			else
 				rest_n++;
 		}
-		c->bound = penalised (MIX * (head + BODY_CREDIT * rest) / total +
+		c->bound = penalised (MIX * MIN (1.0, (head + BODY_CREDIT * rest) / reach) +
 		                      (c->title_matches ? 1 - MIX : 0),
 		                      c->title_matches + rest_n, c->title_matches, qterms->len);
 	}
@@ -627,7 +698,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 				c->matches += own == 0;
 			}
 		}
-		c->qshare = covered / total;
+		c->qshare = MIN (1.0, covered / reach);
 		for (j = 0; j < c->at->n_title; j++) {
 			double w;
 			guint k;
@@ -648,13 +719,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 				title_matches++;
 			}
 		}
-		title_share = title_total > 0 ? title_hit / title_total : 0;
+		title_share = pd_kb_title_share (title_hit, title_total, unit);
 		/* a keyword (db/039) is another way of saying the title: the best said counts */
 		for (j = 0; c->at->keys != NULL && j < c->at->keys->len; j++) {
 			double share;
 			guint hits;
 
-			if (!key_share (store, c->at->keys->pdata[j], known, &share, &hits, error)) {
+			if (!key_share (store, c->at->keys->pdata[j], known, unit, &share, &hits, error)) {
 				g_free (scored);
 				g_free (contrib);
 				return FALSE;
@@ -668,10 +739,10 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		score = penalised (MIX * c->qshare + (1 - MIX) * title_share,
 		                   c->matches, title_matches, qterms->len);
 		if (features)
-			g_printerr ("F\tcand\t%s\t%u\t%.6f\t%.6f\t%.6f\t%u\t%u\t%u\n", c->a->slug,
+			g_printerr ("F\tcand\t%s\t%u\t%.6f\t%.6f\t%.6f\t%u\t%u\t%u\t%.6f\t%.6f\t%.6f\t%u\n", c->a->slug,
 			            pos_in (cands, c->a), score, c->qshare,
-			            title_total > 0 ? title_hit / title_total : 0, c->matches, title_matches,
-			            (guint) c->at->head->len);
+			            title_share, c->matches, title_matches,
+			            (guint) c->at->head->len, title_hit, title_total, covered, (guint) pd_kb_cache.n_docs);
 		if (score >= LISTED_FLOOR) {
 			PdKbSuggestion *s = g_new0 (PdKbSuggestion, 1);
 			s->slug = g_strdup (c->a->slug);
@@ -692,6 +763,26 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	if (results->len > max)
 		g_ptr_array_set_size (results, max);
 	return TRUE;
+}
+
+/* What the question's words of weight TOTAL can be expected to find explained by one article,
+ * UNIT being the weight of a word that one article has: all of a short question, the weight of
+ * QUESTION_REACH such words of a longer one. The question's share an article covers is measured
+ * against this: a long mail's context no longer drowns its answer. */
+double
+pd_kb_question_reach (double total, double unit)
+{
+	return MIN (total, QUESTION_REACH * unit);
+}
+
+/* The share of an article's title (and topics) the question says, HIT of TOTAL weight, with a
+ * prior of TITLE_PRIOR words of weight UNIT that it does not say: a title of a few words that
+ * every article has ("Who makes curl?" in a curl FAQ) is no longer fully said by any mail naming
+ * the product, while a specific title said in full still counts nearly fully. */
+double
+pd_kb_title_share (double hit, double total, double unit)
+{
+	return total > 0 ? hit / (total + TITLE_PRIOR * unit) : 0;
 }
 
 /* Whether a mail whose best candidate scores BEST and the next SECOND gets suggestions at all.

@@ -59,7 +59,10 @@ done
 check "import 600 articles about pump valves" pd kb import "$TEST_TMP/common"
 printf 'From: a@example.org\nSubject: pump valve\n\nMy pump valve is stuck, what now with the valve?\n' >"$TEST_TMP/pump.eml"
 check "common words: the candidates are bm25 ()'s" env PD_KB_RANK_CHECK=1 "$POSTDESK" kb suggest --json "$TEST_TMP/pump.eml"
-check "and they are suggested" sh -c '"$POSTDESK" kb suggest --json "$1" | grep -q "\"slug\":\"pump-"' sh "$TEST_TMP/pump.eml"
+# and they are scored (since kbgen the title's share has a prior of one word a single article
+# has, so "Pump 7 valve manual", whose words are in 600 of 684 articles, no longer opens the
+# gate for "my pump valve is stuck": scored, not suggested)
+check "and they are scored" sh -c 'PD_KB_FEATURES=1 "$POSTDESK" kb suggest --json "$1" 2>&1 >/dev/null | grep -q "^F	cand	pump-"' sh "$TEST_TMP/pump.eml"
 # the comparison can fail: a changed score shows
 sed 's/"score":0\.5/"score":0.6/' "$GOLD/kb.jsonl" >"$TEST_TMP/kb.altered"
 check "a changed score is seen" test "$(cmp -s "$TEST_TMP/kb.one" "$TEST_TMP/kb.altered"; echo $?)" = 1

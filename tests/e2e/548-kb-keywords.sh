@@ -59,11 +59,12 @@ done
 check "the XML export has the element" grep -q '<keywords>byte order, ARM to x86</keywords>' "$TEST_TMP/export-xml.xml"
 check "the Markdown export has the key" grep -qx 'keywords: byte order, ARM to x86' "$TEST_TMP/export-md/zlib-endianness.md"
 
-# a file may set and clear them
+# a file may set and clear them (the new keyword shares no word with the mail: "network order"
+# did, and since kbgen's gate a half-said keyword may be enough)
 mkdir -p "$TEST_TMP/md"
-printf -- '---\nslug: zlib-endianness\ntitle: Will zlib work on a big-endian or little-endian architecture, and can I exchange compressed data between them?\ntopics: zlib\nkeywords: network order\n---\n\nYes and yes.\n' >"$TEST_TMP/md/zlib-endianness.md"
+printf -- '---\nslug: zlib-endianness\ntitle: Will zlib work on a big-endian or little-endian architecture, and can I exchange compressed data between them?\ntopics: zlib\nkeywords: host endian swap\n---\n\nYes and yes.\n' >"$TEST_TMP/md/zlib-endianness.md"
 check "front matter keywords: set them" pd kb import "$TEST_TMP/md"
-is "replaced" "$(pd kb show --json zlib-endianness | jq -r .keywords)" "network order"
+is "replaced" "$(pd kb show --json zlib-endianness | jq -r .keywords)" "host endian swap"
 is "the old keyword no longer helps: as before" "$(slugs "$TEST_TMP/order.eml")" "$before"
 printf 'slug,title,body,topics,keywords\nzlib-endianness,"Will zlib work on a big-endian or little-endian architecture, and can I exchange compressed data between them?",Yes and yes.,zlib,\n' >"$TEST_TMP/clear.csv"
 check "an empty CSV keywords field clears them" pd kb import "$TEST_TMP/clear.csv"
