@@ -317,10 +317,10 @@ group_synced (gpointer data, const GError *error, gpointer user_data)
 	 * the COMMIT: the sync comes between them now, and counted from the COMMIT a sync of 1-2
 	 * ms plus the sessions' turnaround looked like a pause in the burst, the worker took its
 	 * turn and the next group waited for it (measured: the worker's CPU during a burst of
-	 * 3,000 tripled). The broadcast lets the worker see the backlog the rows just added to. */
+	 * 3,000 tripled). No broadcast: a waiting worker looks again at its deadline, and every
+	 * commit broadcasts (writer_end); one more wake-up per group cost CPU in a burst. */
 	g_mutex_lock (&ing->lock);
 	ing->last_commit = g_get_monotonic_time ();
-	g_cond_broadcast (&ing->cond);
 	g_mutex_unlock (&ing->lock);
 }
 
