@@ -280,11 +280,11 @@ typedef struct {
 	GPtrArray *jobs; /* Job*, reported and freed here */
 } Group;
 
-/* The syncer's callback, in its thread: the group is durable (ERROR NULL), or it could not be
- * confirmed so, and then no recipient of it is told it was stored (the listeners answer 451,
- * the hand-over `tempfail`); a retry finds the rows committed and takes them as duplicates,
- * or stores them again when the disk lost them. Only then are the rows queued for the worker
- * and the submitters told. */
+/* The syncer's callback (in the writer's thread, or the syncer's): the group is durable
+ * (ERROR NULL), or it could not be confirmed so, and then no recipient of it is told it was
+ * stored (the listeners answer 451, the hand-over `tempfail`); a retry finds the rows
+ * committed and takes them as duplicates, or stores them again when the disk lost them. Only
+ * then are the rows queued for the worker and the submitters told. */
 static void
 group_synced (gpointer data, const GError *error, gpointer user_data)
 {
@@ -438,8 +438,9 @@ writer_main (gpointer data)
 			}
 		}
 		writer_end (ing);
-		/* the write lock is free: the worker, or the next group, may go on while the syncer
-		 * waits for the disk; the 250s wait for it */
+		/* the write lock is free: the worker and other processes may go on while the WAL is
+		 * synced (here, or by the syncer thread while this one commits the next group);
+		 * the 250s wait for the sync */
 		pd_syncer_push (ing->syncer, app->settings->database, group);
 	}
 	return NULL;

@@ -5,9 +5,11 @@
 # byte 120 of -shm), and only then is the WAL fdatasync'ed; the 250 (the hand-over's `ok`) is
 # written after that sync has returned. Before, the sync came inside COMMIT, under the lock,
 # so the next group could not be inserted while the disk flushed (syncer.c).
-# A sync delayed by a test hook shows the pipelining: a second session's mail is committed
-# while the first one's sync is still waiting, and neither is answered before its sync; and
-# the worker's quiet spell counts from the 250s, not from the COMMIT.
+# A sync delayed by a test hook shows that the write lock is free during the sync (by
+# default the writer syncs inline, after COMMIT); with the syncer thread (POSTDESK_SYNC_THREAD)
+# a second session's mail is committed while the first one's sync is still waiting, and
+# neither is answered before its sync; and the worker's quiet spell counts from the 250s, not
+# from the COMMIT.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-serve.sh"
 
@@ -108,10 +110,28 @@ is "each LMTP 250: WAL written, lock released, WAL synced, then the 250" \
 is "each hand-over's ok: the same order" \
 	"$(grep '^handover' "$TEST_TMP/order" | tr '\n' ' ')" "handover:ok handover:ok handover:ok "
 
-# pipelining: each sync waits 1.5 s (test hook); session A's mail, then B's 0.5 s later. B's
-# row is committed while A's sync still waits, and neither has its 250 yet
+# by default the writer syncs the WAL itself after releasing the write lock: while a mail's
+# sync waits (1.5 s), another connection takes the write lock at once, and the mail has no
+# 250 until its sync is over
 export POSTDESK_TEST_SYNC_DELAY_MS=1500
 serve_start
+final_of() { sed -n '/^354/{n;p;q}'; }
+printf 'LHLO c.example\nMAIL FROM:<in1@customer.example>\nRCPT TO:<support@example.com>\nDATA\nFrom: in1@customer.example\nSubject: in1\n\nbody\n.\nQUIT\n' |
+	$PY "$CHAT_PY" "$LMTP_PORT" | final_of >"$TEST_TMP/in1" &
+CLIENT=$!
+wait_for 10 db_is 1 "select count(*) from intake where envelope_from = 'in1@customer.example'" || true
+check "while its sync waits, the write lock is free (BEGIN IMMEDIATE without waiting)" \
+	sqlite3 "$POSTDESK_HOME/postdesk.db" "BEGIN IMMEDIATE; COMMIT;"
+is "... and the mail has no 250 yet" "$(cat "$TEST_TMP/in1")" ""
+wait "$CLIENT"
+is "then it is answered 250" "$(cut -c1-20 "$TEST_TMP/in1")" "250 2.0.0 Ok: stored"
+serve_stop
+is "serve exits 0" "$SERVE_RC" 0
+
+# pipelining (POSTDESK_SYNC_THREAD: the syncer thread): each sync waits 1.5 s; session A's
+# mail, then B's 0.5 s later. B's row is committed while A's sync still waits, and neither
+# has its 250 yet
+POSTDESK_SYNC_THREAD=1 serve_start
 $PY - "$LMTP_PORT" "$TEST_TMP/pipe" <<'EOF' &
 import socket, sys, threading, time
 port, out = int(sys.argv[1]), sys.argv[2]
@@ -186,7 +206,7 @@ unset POSTDESK_TEST_SYNC_DELAY_MS POSTDESK_TEST_QUIET_MS
 serve_start
 wait_for 60 db_is 0 "select count(*) from intake where state = 'pending'"
 is "all ten mails stored once, and processed by a serve without the hooks" \
-	"$(db "select count(*), count(distinct sha256), sum(state != 'pending') from intake")" "14|14|14"
+	"$(db "select count(*), count(distinct sha256), sum(state != 'pending') from intake")" "15|15|15"
 serve_stop
 is "serve exits 0" "$SERVE_RC" 0
 
