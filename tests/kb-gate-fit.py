@@ -12,9 +12,7 @@ since kbgen) - never kb-heldout2 nor kb-heldout4, which are kept for measuring -
 PD_KB_FEATURES=1, which prints every candidate's score on stderr, and then, over their union,
 for gates of the form
 
-    best + k * (best - second) + h * heaviest >= T   (then up to 3 listed, each scoring >= floor)
-
-(h = GATE_HEAVIEST, read from src/kb/suggest.c: chosen across sets by tests/kb-gate-model.py)
+    best + k * (best - second) >= T          (then up to 3 listed, each scoring >= floor)
 
 prints top-1, top-3 and the unanswerable mails given a suggestion as T moves, for a few k, and
 the point with the most answers in the top 3 (then top-1) among those that give at most 5% of
@@ -57,24 +55,23 @@ def set_features(binary, srcdir, s, articles):
             continue
         p = subprocess.run([binary, "kb", "suggest", "--json", f], cwd=d, env=env,
                            check=True, capture_output=True, text=True)
-        lines = [l.split("\t") for l in p.stderr.splitlines()]
-        # the gate's HEAVIEST of each candidate (kbfit): the last field of its F candx line
-        heaviest = {a[2]: float(a[-1]) for a in lines if a[0] == "F" and a[1] == "candx"}
-        scores = sorted(((-float(a[4]), a[2]) for a in lines if a[0] == "F" and a[1] == "cand"))
-        mails.append((want[f], [(slug, -neg, heaviest.get(slug, 0)) for neg, slug in scores]))
+        scores = sorted(((-float(a[4]), a[2]) for a in
+                         (l.split("\t") for l in p.stderr.splitlines())
+                         if a[0] == "F" and a[1] == "cand"))
+        mails.append((want[f], [(slug, -neg) for neg, slug in scores]))
     subprocess.run(["rm", "-rf", home])
     return mails
 
 
-def measure(mails, k, t, floor=0.10, h=0):
+def measure(mails, k, t, floor=0.10):
     t1 = t3 = su = 0
     for want, cands in mails:
         shown = []
         if cands:
             best = cands[0][1]
             second = cands[1][1] if len(cands) > 1 else 0
-            if best + k * (best - second) + h * cands[0][2] >= t:
-                shown = [slug for slug, score, _ in cands[:3] if score >= floor]
+            if best + k * (best - second) >= t:
+                shown = [slug for slug, score in cands[:3] if score >= floor]
         if want == "none":
             su += bool(shown)
         else:
@@ -91,16 +88,12 @@ def main():
     nu = len(mails) - na
     limit = int(0.05 * nu)
     print(f"{len(mails)} mails: {na} answerable, {nu} unanswerable (at most {limit} may get a suggestion)")
-    # GATE_HEAVIEST is chosen across sets by tests/kb-gate-model.py (kbfit); k and T here
-    src = open(os.path.join(srcdir, "src/kb/suggest.c")).read()
-    h = float(src.split("#define GATE_HEAVIEST ")[1].split()[0])
-    print(f"h = {h} (GATE_HEAVIEST): best + k * (best - second) + h * heaviest >= T")
     picks = []
     for k in (0, 0.25, 0.5, 1.0):
         print(f"k = {k}: T top-1 top-3 unanswerable-suggested")
         for i in range(40, 86):
             t = i / 200
-            r = measure(mails, k, t, h=h)
+            r = measure(mails, k, t)
             print(f"  {t:.3f} {r[0]:3d} {r[1]:3d} {r[2]:2d}")
             if r[2] <= limit:
                 picks.append(((r[1], r[0], -r[2]), k, t, r))

@@ -14,10 +14,7 @@ suggest` with PD_KB_FEATURES=1 on every mail (every candidate scored, no gate) a
     there so that at most 5% of those sets' unanswerable mails get a suggestion, measured on
     the third (cross-set), and fitted on the union (in-sample); next to it suggest.c's gate
     (best + 0.25 x (best - second) >= T) with T fitted the same way;
- 3. suggest.c's gate form with and without its HEAVIEST term (GATE_HEAVIEST, read from
-    suggest.c), its threshold refitted, across sets and on the union: how GATE_HEAVIEST was
-    chosen (kbfit);
- 4. --quick: only the feature count, suggest.c's form with and without HEAVIEST and the
+ 3. --quick: only the feature count and the union figures of suggest.c's gate and of the
     logistic gate over (best, margin), for e2e 552.
 
 Label of a mail for the fit: answerable and its answer among the three listed (ungated)."""
@@ -62,9 +59,6 @@ def dump(binary, srcdir):
                     continue
                 if a[1] == "mail":
                     mail = [float(x) for x in a[2:8]]
-                elif a[1] == "candx":  # the 1 and 3 heaviest words' shares, the gate's HEAVIEST
-                    cands[-1].update(top1=float(a[3]), top3=float(a[4]), head3=float(a[5]),
-                                     heaviest=float(a[6]))
                 elif a[1] == "cand":
                     cands.append(dict(slug=a[2], score=float(a[4]), qshare=float(a[5]),
                                       tshare=float(a[6]), matches=int(a[7])))
@@ -97,12 +91,6 @@ FEATURES = {
     "qshare": lambda r: r["cands"][0]["qshare"] if r["cands"] else 0,
     "tshare": lambda r: r["cands"][0]["tshare"] if r["cands"] else 0,
     "lnq": lambda r: math.log(1 + r["mail"][0]),
-    # the question's heaviest (rarest) known word: the share of it the best has (anywhere), and
-    # whether its title has it (suggest.c's HEAVIEST); the share of the 3 heaviest, in the title
-    "top1": lambda r: r["cands"][0]["top1"] if r["cands"] else 0,
-    "heaviest": lambda r: r["cands"][0]["heaviest"] if r["cands"] else 0,
-    "top3": lambda r: r["cands"][0]["top3"] if r["cands"] else 0,
-    "head3": lambda r: r["cands"][0]["head3"] if r["cands"] else 0,
     "ratio": lambda r: 1 - (r["cands"][1]["score"] / r["cands"][0]["score"]
                             if len(r["cands"]) > 1 and r["cands"][0]["score"] > 0 else 0),
 }
@@ -216,27 +204,11 @@ def main():
     srcdir = args[1] if len(args) > 1 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     mails = dump(args[0], srcdir)
     print(f"mails {len(mails)} answerable {sum(r['want'] != 'none' for r in mails)}")
-    src = open(os.path.join(srcdir, "src/kb/suggest.c")).read()
-    h = float(src.split("#define GATE_HEAVIEST ")[1].split()[0])
-    form = ["best", "margin", "heaviest"]
-    print(f"suggest.c gate (best + 0.25 margin + {h:g} heaviest), T refitted, union:",
-          fmt(union(mails, form, ([1, 0.25, h], 0))[0]))
-    print("without heaviest (best + 0.25 margin), T refitted, union:",
-          fmt(union(mails, form, ([1, 0.25, 0], 0))[0]))
-    print(f"suggest.c gate (best + 0.25 margin + {h:g} heaviest), T refitted, cross-set:",
-          fmt(cross(mails, form, ([1, 0.25, h], 0))[0]))
-    print("without heaviest (best + 0.25 margin), T refitted, cross-set:",
-          fmt(cross(mails, form, ([1, 0.25, 0], 0))[0]))
+    print("suggest.c gate (best + 0.25 margin), union:", fmt(union(mails, ["best", "margin"], ([1, 0.25], 0))[0]))
     e, w, b = union(mails, ["best", "margin"])
     print("logistic (best, margin), union:", fmt(e), "coefficients", [round(x, 3) for x in w], round(b, 3))
     if quick:
         return
-    print("suggest.c's form with h = GATE_HEAVIEST varied, T refitted (cross-set | union):")
-    for hv in (0, 0.05, 0.1, 0.15, 0.2):
-        for k in (0.25, 0.5):
-            tot, per = cross(mails, form, ([1, k, hv], 0))
-            print(f"  k {k} h {hv}: cross {fmt(tot)} | union {fmt(union(mails, form, ([1, k, hv], 0))[0])}")
-            print("     ", {g: fmt(e) for g, e in per.items()})
     print("order, no gate (set top-1/top-3/answerable):")
     print("  ours      ", order_figures(mails, lambda r: [c["slug"] for c in r["cands"]]))
     print("  plain BM25", order_figures(mails, lambda r: [s for s, _ in r["plain"]]))
@@ -247,8 +219,7 @@ def main():
     print("  suggest.c's form, T refitted:", fmt(tot), {g: fmt(e) for g, e in per.items()})
     for names in (["best", "margin"], ["best", "margin", "matchfrac"], ["best", "margin", "known"],
                   ["best", "margin", "matchfrac", "known"], ["best", "margin", "qshare", "tshare"],
-                  ["best", "margin", "lnq"], ["best", "margin", "ratio"], ["best", "margin", "top1"],
-                  ["best", "margin", "heaviest"], ["best", "margin", "top3"], ["best", "margin", "head3"]):
+                  ["best", "margin", "lnq"], ["best", "margin", "ratio"]):
         tot, per = cross(mails, names)
         print(f"  logistic {','.join(names)}: cross {fmt(tot)} | union {fmt(union(mails, names)[0])}")
         print("     ", {g: fmt(e) for g, e in per.items()})

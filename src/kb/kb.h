@@ -54,7 +54,6 @@ typedef struct {
 	char *title;
 	double score; /* 0..1: share of the best possible match */
 	gint64 id;    /* the article's id (pd_kb_suggest only) */
-	double heaviest; /* 0..1: whether its title has the question's heaviest word (the gate) */
 } PdKbSuggestion;
 
 void pd_kb_suggestion_free (PdKbSuggestion *s);
@@ -68,10 +67,8 @@ gboolean pd_kb_suggest (PdStore *store, const char *text, guint max, GPtrArray *
                         GError **error);
 
 /* Whether a mail gets any suggestion, from the scores of its BEST candidate and the SECOND
- * (0 if none), and whether the best's title has the question's heaviest word (HEAVIEST, 0..1). */
-gboolean pd_kb_suggest_gate (double best, double second, double heaviest);
-/* The same for a LIST of PdKbSuggestion, best first (FALSE if empty). */
-gboolean pd_kb_suggest_gate_list (GPtrArray *list);
+ * (0 if none). */
+gboolean pd_kb_suggest_gate (double best, double second);
 
 /* The scale of the suggester's two shares (issue 11, kbgen), UNIT being ln (1 + articles), the
  * weight of a word one article has: the question's weight (TOTAL) one article can be expected to

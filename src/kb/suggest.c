@@ -33,8 +33,6 @@
  * second-best candidates; fitted on tests/data 001-168 by tests/kb-gate-fit.py (see README) */
 #define GATE 0.31          /* best + GATE_MARGIN * (best - second) must reach this */
 #define GATE_MARGIN 0.25   /* ... a clear winner needs a little less */
-#define GATE_HEAVIEST 0.10 /* ... and one that has the question's heaviest word too (kbfit:
-                            * tests/kb-gate-model.py, measured across knowledge bases) */
 #define LISTED_FLOOR 0.10  /* once the gate is open, an article listed needs at least this */
 #define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
@@ -411,7 +409,6 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	g_autoptr (GArray) said = g_array_new (FALSE, TRUE, sizeof (Said));
 	g_autoptr (GPtrArray) alt_terms = g_ptr_array_new_with_free_func ((GDestroyNotify) term_free);
 	double *contrib = NULL;
-	guint heavy = 0; /* the question's heaviest word in KNOWN */
 	static int features = -1;
 	guint need = MAX (max, 2); /* the gate looks at the second best too */
 
@@ -525,13 +522,12 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	reach = pd_kb_question_reach (total, unit);
 	/* Candidates come from the title and topics columns: an article whose title and topics
 	 * share no word of the question is never suggested (penalised () and the title's share
-	 * keep its score under 0.6 * MIX * BODY_CREDIT = 0.198, and with the question's heaviest
-	 * word in no title the gate needs a best of at least GATE / (1 + GATE_MARGIN) = 0.248),
-	 * so looking for the words there loses no first suggestion (a second or third one is
-	 * chosen among these candidates), and FTS5 ranks far fewer articles than over the bodies;
-	 * the bodies are asked only for the question's rarest words (more_candidates ()), for an
-	 * article whose title shares a common word with the question and whose body says its rare
-	 * ones.
+	 * keep its score under 0.6 * MIX * BODY_CREDIT = 0.198, and the gate needs a best of at
+	 * least GATE / (1 + GATE_MARGIN) = 0.248), so looking for the words there loses no
+	 * first suggestion (a second or third one is chosen among these candidates), and FTS5
+	 * ranks far fewer articles than over the bodies; the bodies are asked only for the
+	 * question's rarest words (more_candidates ()), for an article whose title shares a
+	 * common word with the question and whose body says its rare ones.
 	 * And from the most distinctive words: a common word would make FTS5 rank much of the
 	 * index and adds little to which articles are worth scoring. */
 	common_weight = pd_kb_ln (1.0 + (double) pd_kb_cache.n_docs / MAX (COMMON_SHARE * pd_kb_cache.n_docs, COMMON_MIN));
@@ -630,7 +626,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	}
 	qsort (scored, cands->len, sizeof *scored, by_bound);
 	/* no candidate can open the gate: the best with no rival scores at most its bound */
-	if (!features && !pd_kb_suggest_gate (scored[0].bound, 0, 1.0)) {
+	if (!features && !pd_kb_suggest_gate (scored[0].bound, 0)) {
 		g_free (scored);
 		return TRUE;
 	}
@@ -647,11 +643,6 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 		}
 	}
 	contrib = g_new0 (double, known->len);
-	/* the question's heaviest word (the first of equals): whether the best article has it is
-	 * one of the gate's signs (a near miss is often about the one thing no article says) */
-	for (j = 1; j < known->len; j++)
-		if (((Term *) known->pdata[j])->weight > ((Term *) known->pdata[heavy])->weight)
-			heavy = j;
 	for (i = 0; i < cands->len; i++) {
 		Scored *c = &scored[i];
 		double title_total = 0, title_hit = 0, title_share, score, covered = 0;
@@ -752,44 +743,12 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			            pos_in (cands, c->a), score, c->qshare,
 			            title_share, c->matches, title_matches,
 			            (guint) c->at->head->len, title_hit, title_total, covered, (guint) pd_kb_cache.n_docs);
-		if (features) {
-			/* the share of the question's 1 and 3 heaviest known words the article has, of the 3
-			 * in its title, and the gate's HEAVIEST (tests/kb-gate-model.py) */
-			double w1 = 0, c1 = 0, w3 = 0, c3 = 0, h3 = 0;
-
-			for (j = 0; j < known->len; j++) {
-				const Term *t = known->pdata[j];
-				guint k, rank = 0;
-
-				for (k = 0; k < known->len; k++) {
-					const Term *u = known->pdata[k];
-
-					rank += u->weight > t->weight || (u->weight == t->weight && k < j);
-				}
-				if (rank < 1) {
-					w1 += t->weight;
-					c1 += contrib[j];
-				}
-				if (rank < 3) {
-					w3 += t->weight;
-					c3 += contrib[j];
-					h3 += has_term (c->at->head, t) ? t->weight : 0;
-				}
-			}
-			g_printerr ("F\tcandx\t%s\t%.6f\t%.6f\t%.6f\t%.6f\n", c->a->slug, w1 > 0 ? c1 / w1 : 0,
-			            w3 > 0 ? c3 / w3 : 0, w3 > 0 ? h3 / w3 : 0,
-			            known->len > 0 && has_term (c->at->head, known->pdata[heavy]) ? c1 / w1 : 0);
-		}
 		if (score >= LISTED_FLOOR) {
 			PdKbSuggestion *s = g_new0 (PdKbSuggestion, 1);
 			s->slug = g_strdup (c->a->slug);
 			s->title = g_strdup (c->a->title);
 			s->score = score;
 			s->id = c->a->id;
-			/* in the title (or topics, keywords) only: a near miss's best often has the rare
-			 * word in passing in its body ("Oslo" in "Who makes Acme?"), an answer in its title */
-			s->heaviest = known->len > 0 && has_term (c->at->head, known->pdata[heavy]) ?
-			              contrib[heavy] / ((Term *) known->pdata[heavy])->weight : 0;
 			g_ptr_array_add (results, s);
 			g_ptr_array_sort (results, by_score);
 		}
@@ -797,7 +756,9 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	g_free (scored);
 	g_free (contrib);
 	g_ptr_array_sort (results, by_score);
-	if (results->len > 0 && !pd_kb_suggest_gate_list (results))
+	if (results->len > 0 &&
+	    !pd_kb_suggest_gate (((PdKbSuggestion *) results->pdata[0])->score,
+	                         results->len > 1 ? ((PdKbSuggestion *) results->pdata[1])->score : 0))
 		g_ptr_array_set_size (results, 0);
 	if (results->len > max)
 		g_ptr_array_set_size (results, max);
@@ -826,27 +787,13 @@ pd_kb_title_share (double hit, double total, double unit)
 
 /* Whether a mail whose best candidate scores BEST and the next SECOND gets suggestions at all.
  * Apart from the order of the articles (their scores): a near miss often has an article or
- * two that share a word or two, about as good as each other; an answer usually stands out,
- * and usually has the question's heaviest (rarest) word, which a near miss's best often lacks
- * in its title (HEAVIEST: 1 if the best's title or topics have it, SPELLING_CREDIT if spelled
- * alike there, else 0). Fitted on
- * tests/data 001-168 and 219-293 (tests/kb-gate-fit.py): the most answers in the three listed
- * with at most 5% of the unanswerable mails given a suggestion; GATE_HEAVIEST chosen by
- * tests/kb-gate-model.py, fitting on two of those sets and measuring on the third. */
+ * two that share a word or two, about as good as each other; an answer usually stands out.
+ * Fitted on tests/data 001-168 (tests/kb-gate-fit.py): the most answers in the three listed
+ * with at most 5% of the unanswerable mails given a suggestion. */
 gboolean
-pd_kb_suggest_gate (double best, double second, double heaviest)
+pd_kb_suggest_gate (double best, double second)
 {
-	return best + GATE_MARGIN * (best - second) + GATE_HEAVIEST * heaviest >= GATE;
-}
-
-gboolean
-pd_kb_suggest_gate_list (GPtrArray *list)
-{
-	const PdKbSuggestion *best = list->len > 0 ? list->pdata[0] : NULL;
-
-	return best != NULL &&
-	       pd_kb_suggest_gate (best->score, list->len > 1 ? ((PdKbSuggestion *) list->pdata[1])->score : 0,
-	                           best->heaviest);
+	return best + GATE_MARGIN * (best - second) >= GATE;
 }
 
 gboolean

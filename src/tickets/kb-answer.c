@@ -91,7 +91,9 @@ pd_kb_answer_find (PdApply *a, GPtrArray **found_r, GError **error)
 			g_ptr_array_remove_index (*found_r, i - 1);
 	/* what is left must pass the gate on its own: when the best was customer-level, the
 	 * articles listed after it are not an answer by themselves */
-	if ((*found_r)->len > 0 && !pd_kb_suggest_gate_list (*found_r))
+	if ((*found_r)->len > 0 &&
+	    !pd_kb_suggest_gate (((PdKbSuggestion *) (*found_r)->pdata[0])->score,
+	                         (*found_r)->len > 1 ? ((PdKbSuggestion *) (*found_r)->pdata[1])->score : 0))
 		g_ptr_array_set_size (*found_r, 0);
 	if ((*found_r)->len == 0 && !pd_kb_note_miss (a->store, "mailed", 0, a->mail, a->now, error)) {
 		g_clear_pointer (found_r, g_ptr_array_unref);

@@ -57,7 +57,7 @@ line "kb suggest" "$s1" "$s3" "$na" "$nu" "$su"
 echo "#   kb suggest, unanswerable: near misses $ns/$nn, off-topic $os/$no with a suggestion"
 echo "#   issue 11's aims (information, not checked): top-1 >= 65%, top-3 >= 80%, unanswerable with a suggestion <= 5%"
 
-# floors, at or a mail below kbgen's figures, which kbfit's gate keeps (top-1 16/50, top-3 22/50, unanswerable with a
+# floors, at or a mail below kbgen's figures (top-1 16/50, top-3 22/50, unanswerable with a
 # suggestion 3/25); main's when the set was added (df41700): top-1 11/50, top-3 15/50,
 # unanswerable 11/25 - 8 of the 13 near misses, 3 of the 12 off-topic; plain BM25 22/50, 32/50,
 # 25/25)
