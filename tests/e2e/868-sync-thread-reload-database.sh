@@ -4,7 +4,7 @@
 # groups that one sync covers must not let the first group's 250 go out with its WAL unsynced
 # (syncer.c sync_all). Read from strace: the syncer's own descriptors (opened without
 # O_NOFOLLOW, unlike SQLite's) and the order of its fdatasyncs.
-# Timeline, each sync held 1.2 s by the test hook: mail m0 (db1) is committed and its sync
+# Timeline, each sync held 4 s by the test hook: mail m0 (db1) is committed and its sync
 # begins; mail x (db1) is committed meanwhile; SIGHUP moves the writer to db2; mail y (db2) is
 # committed; the syncer then takes x and y together. Before the fix it synced db2's WAL only.
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +14,7 @@ command -v strace >/dev/null || bail "strace is needed (.ci/deps)"
 serve_setup
 # a second database, a copy of the fresh one (nothing has it open: init checkpointed it)
 cp "$POSTDESK_HOME/postdesk.db" "$POSTDESK_HOME/other.db"
-export POSTDESK_SYNC_THREAD=1 POSTDESK_TEST_SYNC_DELAY_MS=1200 POSTDESK_TEST_QUIET_MS=60000
+export POSTDESK_SYNC_THREAD=1 POSTDESK_TEST_SYNC_DELAY_MS=4000 POSTDESK_TEST_QUIET_MS=60000
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" serve_start
 strace -f -y -p "$SERVE_PID" -o "$TEST_TMP/trace" -e trace=openat,fdatasync 2>"$TEST_TMP/strace.err" &
 STRACE=$!
@@ -33,6 +33,11 @@ sed -i "s|^domain = example.com|&\ndatabase = $POSTDESK_HOME/other.db|" "$POSTDE
 kill -HUP "$SERVE_PID"
 wait_for 10 grep -q "configuration reloaded" "$SERVE_LOG" || bail "no reload"
 send y & Y=$!
+y_in_other() { [ "$(sqlite3 "$POSTDESK_HOME/other.db" "select count(*) from intake where envelope_from = 'y@customer.example'" 2>/dev/null)" = 1 ]; }
+wait_for 10 y_in_other || true
+# the precondition of the case: x and y wait for the same sync (m0's is still held)
+is "y is committed in the second database while m0's sync is still held" \
+	"$(sqlite3 "$POSTDESK_HOME/other.db" "select count(*) from intake where envelope_from = 'y@customer.example'"):$(cat "$TEST_TMP/reply.m0")" "1:"
 wait "$M0" "$X" "$Y"
 serve_stop
 wait "$STRACE" 2>/dev/null
