@@ -14,7 +14,7 @@ command -v strace >/dev/null || bail "strace is needed (.ci/deps)"
 serve_setup
 # a second database, a copy of the fresh one (nothing has it open: init checkpointed it)
 cp "$POSTDESK_HOME/postdesk.db" "$POSTDESK_HOME/other.db"
-export POSTDESK_SYNC_THREAD=1 POSTDESK_TEST_SYNC_DELAY_MS=4000 POSTDESK_TEST_QUIET_MS=60000
+export POSTDESK_SYNC_THREAD=1 POSTDESK_TEST_SYNC_DELAY_MS=4000
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" serve_start
 strace -f -y -p "$SERVE_PID" -o "$TEST_TMP/trace" -e trace=openat,fdatasync 2>"$TEST_TMP/strace.err" &
 STRACE=$!
