@@ -141,7 +141,27 @@ sync_wal (PdSyncer *s, const char *wal, GError **error)
 	return TRUE;
 }
 
-/* Sync the WAL once for ITEMS (committed before this call) and report each, in order. */
+/* Sync the WAL once for ITEMS (committed before this call) and report each, in order. A
+ * reload may have moved the writer to another database ([postdesk] database) between two of
+ * them: each WAL among them is synced, not only the last one's. */
+static gboolean
+sync_all (PdSyncer *s, GPtrArray *items, GError **error)
+{
+	guint i;
+
+	for (i = 0; i < items->len; i++) {
+		const char *wal = ((Item *) items->pdata[i])->wal;
+		guint j;
+
+		for (j = i + 1; j < items->len && g_strcmp0 (((Item *) items->pdata[j])->wal, wal) != 0; j++)
+			;
+		/* the last group of this WAL syncs it (one sync covers the earlier ones) */
+		if (j == items->len && !sync_wal (s, wal, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static void
 sync_items (PdSyncer *s, GPtrArray *items)
 {
@@ -151,7 +171,7 @@ sync_items (PdSyncer *s, GPtrArray *items)
 	if (g_atomic_int_get (&s->failed))
 		g_set_error (&error, PD_ERROR, PD_ERROR_TEMPFAIL,
 		             "an earlier sync of the database failed; restart serve");
-	else if (!sync_wal (s, ((Item *) items->pdata[items->len - 1])->wal, &error)) {
+	else if (!sync_all (s, items, &error)) {
 		g_atomic_int_set (&s->failed, 1);
 		pd_log_error ("%s: the last %u group commits are not confirmed (answered 4xx), and"
 		              " serve takes no more mail until it is restarted: check the disk",
