@@ -31,12 +31,10 @@
 /* tuned on tests/data/kb (see tests/unit/test-kb-suggest.c for the figures) */
 /* The gate (pd_kb_suggest_gate): whether the mail gets any suggestion, from its best and
  * second-best candidates; fitted on tests/data 001-168 by tests/kb-gate-fit.py (see README) */
-#define GATE 0.315         /* best + GATE_MARGIN * (best - second) must reach this */
+#define GATE 0.31          /* best + GATE_MARGIN * (best - second) must reach this */
 #define GATE_MARGIN 0.25   /* ... a clear winner needs a little less */
 #define LISTED_FLOOR 0.10  /* once the gate is open, an article listed needs at least this */
-#define BODY_CREDIT 0.55   /* a query word found in the body only counts this much ... */
-#define BODY_LEAD 30       /* ... or, among the body's first this many distinct words ... */
-#define BODY_LEAD_CREDIT 0.68 /* ... this much: where an answer restates its question (kbq5) */
+#define BODY_CREDIT 0.55   /* a query word found in the body only counts this much */
 #define UNKNOWN_SHARE 0.8  /* a word no article has counts this share of the rarest word */
 #define RELATED_CREDIT 0.5 /* a question word an article lacks, for a related word it has (db/030) */
 #define SPELLING_CREDIT 0.75 /* a word no article has, met by its spelling (spelling.c) */
@@ -90,26 +88,6 @@ static gboolean
 has_term (GPtrArray *set, const Term *t)
 {
 	return t->typo ? pd_kb_spelled_in (set, t->term) : contains_prefix (set, t->term);
-}
-
-/* The credit for the question's term T found in the article's BODY and not its title: more
- * among the body's first BODY_LEAD distinct words (in order, pd_kb_terms ()), where an answer
- * says what it is about ("Use -L to follow redirects..."), than somewhere further on, where a
- * long answer mentions many things in passing. Measured on 001-168 and heldout3 together
- * (kbq5): the union's top-1 / top-3 at <= 4 of 80 unanswerable went 105 / 115 -> 107 / 118,
- * with a plateau from 20 to 80 words and 0.66 to 0.88; 0.68 keeps an article with no title
- * word under the gate (see suggest_locked ()). 0 when the body does not have T. */
-static double
-body_credit (GPtrArray *body, const Term *t)
-{
-	guint i;
-
-	if (t->typo) /* met by its spelling: where is not known (pd_kb_spelled_in ()) */
-		return has_term (body, t) ? BODY_CREDIT : 0;
-	for (i = 0; i < body->len; i++)
-		if (same_word (body->pdata[i], t->term))
-			return i < BODY_LEAD ? BODY_LEAD_CREDIT : BODY_CREDIT;
-	return 0;
 }
 
 /* whether the question's term T is the article's stem S */
@@ -544,8 +522,8 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 	reach = pd_kb_question_reach (total, unit);
 	/* Candidates come from the title and topics columns: an article whose title and topics
 	 * share no word of the question is never suggested (penalised () and the title's share
-	 * keep its score at most 0.6 * MIX * BODY_LEAD_CREDIT = 0.245, and the gate needs a best of
-	 * at least GATE / (1 + GATE_MARGIN) = 0.252), so looking for the words there loses no
+	 * keep its score under 0.6 * MIX * BODY_CREDIT = 0.198, and the gate needs a best of at
+	 * least GATE / (1 + GATE_MARGIN) = 0.248), so looking for the words there loses no
 	 * first suggestion (a second or third one is chosen among these candidates), and FTS5
 	 * ranks far fewer articles than over the bodies; the bodies are asked only for the
 	 * question's rarest words (more_candidates ()), for an article whose title shares a
@@ -642,7 +620,7 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 			else
 				rest_n++;
 		}
-		c->bound = penalised (MIX * MIN (1.0, (head + BODY_LEAD_CREDIT * rest) / reach) +
+		c->bound = penalised (MIX * MIN (1.0, (head + BODY_CREDIT * rest) / reach) +
 		                      (c->title_matches ? 1 - MIX : 0),
 		                      c->title_matches + rest_n, c->title_matches, qterms->len);
 	}
@@ -680,14 +658,13 @@ suggest_locked (PdStore *store, const char *text, guint max, GPtrArray *results,
 
 			/* a word met by its spelling is weaker evidence than the word itself */
 			double sure = t->typo ? SPELLING_CREDIT : 1.0;
-			double b;
 
 			contrib[j] = 0;
 			if (has_term (c->at->head, t)) {
 				contrib[j] = sure * t->weight;
 				c->matches++;
-			} else if ((b = body_credit (body, t)) > 0) {
-				contrib[j] = sure * b * t->weight;
+			} else if (has_term (body, t)) {
+				contrib[j] = sure * BODY_CREDIT * t->weight;
 				c->matches++;
 			} else {
 				double r;

@@ -439,10 +439,10 @@ test_gate (void)
 	g_assert_false (pd_kb_suggest_gate (0.305, 0.29));
 	/* a clear winner a little below the old threshold opens the gate */
 	g_assert_true (pd_kb_suggest_gate (0.26, 0.0));
-	g_assert_true (pd_kb_suggest_gate (0.27, 0.08));
+	g_assert_true (pd_kb_suggest_gate (0.27, 0.10));
 	/* far from it either way */
 	g_assert_false (pd_kb_suggest_gate (0.20, 0.0));
-	g_assert_true (pd_kb_suggest_gate (0.315, 0.315)); /* kbq5: 0.315 */
+	g_assert_true (pd_kb_suggest_gate (0.31, 0.31));
 	g_assert_true (pd_kb_suggest_gate (0.60, 0.59));
 
 	/* once open, the next articles are listed in score order though they score below the gate
@@ -596,50 +596,6 @@ test_body_candidates (void)
 	with_fresh_store (body_case);
 }
 
-/* kbq5: a long answer names many things in passing; the one whose body opens with the
- * question's word is about it. Two articles whose titles say the same share of the mail, both
- * bodies with its word "fuser": the one that says it among its first words comes first. */
-static const char *const filler = "Alpine brochure cabinet dolphin emerald falcon glacier harbour "
-	"island jasmine kettle lantern meadow nutmeg orchard pebble quarry ribbon saddle tulip "
-	"umbrella velvet walnut yarrow zephyr anchor biscuit candle dagger ember fossil gravel hazel "
-	"ivory juniper kayak lemon marble";
-
-static void
-body_lead_case (void)
-{
-	g_autofree char *late = g_strdup_printf ("%s. Then the fuser.", filler);
-	g_autofree char *early = g_strdup_printf ("The fuser first. %s.", filler);
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GPtrArray) res = NULL;
-	double score_early = 0, score_late = 0;
-	guint i;
-
-	put_acme ();
-	/* the same title: without the lead credit the two score the same */
-	put ("printer-early", "Printer troubles on the office floor", early, "public", "published");
-	put ("printer-late", "Printer troubles on the office floor", late, "public", "published");
-	g_assert_true (pd_kb_suggest (store, "Acme printer fuser\n\nThe printer fuser on the office floor, what now?",
-	                              3, &res, &error));
-	g_assert_no_error (error);
-	for (i = 0; i < res->len; i++) {
-		const PdKbSuggestion *x = res->pdata[i];
-
-		if (strcmp (x->slug, "printer-early") == 0)
-			score_early = x->score;
-		else if (strcmp (x->slug, "printer-late") == 0)
-			score_late = x->score;
-	}
-	g_assert_cmpfloat (score_late, >, 0.0);
-	g_assert_cmpfloat (score_early, >, score_late + 0.01);
-	g_assert_cmpstr (((PdKbSuggestion *) res->pdata[0])->slug, ==, "printer-early");
-}
-
-static void
-test_body_lead (void)
-{
-	with_fresh_store (body_lead_case);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -681,7 +637,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/kb/question-reach", test_question_reach);
 	g_test_add_func ("/kb/body-candidates", test_body_candidates);
 	g_test_add_func ("/kb/learn", test_learn);
-	g_test_add_func ("/kb/body-lead", test_body_lead);
 	rc = g_test_run ();
 	pd_store_close (store);
 	g_unlink (db);
