@@ -90,6 +90,8 @@ struct PdIngest {
 	PdSyncer *syncer; /* the writer's groups wait there for the disk before they are reported */
 	PdSettingsCell *settings; /* borrowed; each batch and each message takes the current */
 	gint in_flight;
+	gint reported, reports; /* jobs reported, and in how many hand-offs (report_jobs) */
+	gint groups;            /* groups synced and reported */
 	gint backlog; /* rows committed and not yet processed (queued, or found by a scan) */
 	gboolean said_no_relay; /* the worker's */
 	gulong test_delay; /* µs added to each mail's processing, inside the turn (tests only) */
@@ -291,14 +293,79 @@ job_report (gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* (under the rows queue's lock) */
 static void
-queue_row (PdIngest *ing, gint64 id)
+queue_row_unlocked (PdIngest *ing, gint64 id)
 {
 	gint64 *boxed = g_new (gint64, 1);
 
 	*boxed = id;
 	g_atomic_int_inc (&ing->backlog);
-	g_async_queue_push (ing->rows, boxed);
+	g_async_queue_push_unlocked (ing->rows, boxed);
+}
+
+static void
+queue_row (PdIngest *ing, gint64 id)
+{
+	g_async_queue_lock (ing->rows);
+	queue_row_unlocked (ing, id);
+	g_async_queue_unlock (ing->rows);
+}
+
+/* A group's jobs for one main context, reported there in one dispatch: one source attached
+ * and one wake-up of that thread per group, not per mail (the listeners' sessions share one
+ * thread; issue 10, writer) */
+typedef struct {
+	GPtrArray *jobs; /* Job* */
+} Report;
+
+static gboolean
+report_all (gpointer data)
+{
+	Report *rep = data;
+	guint i;
+
+	for (i = 0; i < rep->jobs->len; i++)
+		job_report (rep->jobs->pdata[i]);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+report_free (gpointer data)
+{
+	Report *rep = data;
+
+	g_ptr_array_free (rep->jobs, TRUE);
+	g_free (rep);
+}
+
+/* ing->reports counts the hand-offs (POSTDESK_DEBUG's last line; e2e 283) */
+static void
+report_jobs (PdIngest *ing, GPtrArray *jobs)
+{
+	guint i, j;
+
+	for (i = 0; i < jobs->len; i++) {
+		Job *first = jobs->pdata[i];
+		Report *rep;
+
+		if (first == NULL)
+			continue;
+		rep = g_new (Report, 1);
+		rep->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+		/* in order, per context */
+		for (j = i; j < jobs->len; j++) {
+			Job *one = jobs->pdata[j];
+
+			if (one != NULL && one->context == first->context) {
+				g_ptr_array_add (rep->jobs, one);
+				jobs->pdata[j] = NULL;
+			}
+		}
+		g_atomic_int_inc (&ing->reports);
+		g_main_context_invoke_full (first->context, G_PRIORITY_DEFAULT, report_all, rep,
+		                            report_free);
+	}
 }
 
 /* A group commit's jobs: the writer committed them (or failed to) and the syncer reports
@@ -321,6 +388,7 @@ group_synced (gpointer data, const GError *error, gpointer user_data)
 	guint i;
 
 	(void) user_data;
+	g_async_queue_lock (ing->rows);
 	for (i = 0; i < group->jobs->len; i++) {
 		Job *one = group->jobs->pdata[i];
 		guint r;
@@ -331,14 +399,16 @@ group_synced (gpointer data, const GError *error, gpointer user_data)
 			if (res->error == NULL && error != NULL)
 				res->error = g_error_copy (error);
 			if (res->error == NULL)
-				queue_row (ing, res->id);
+				queue_row_unlocked (ing, res->id);
 			pd_log_debug ("intake=%" G_GINT64_FORMAT " committed (batch of %u)%s%s", res->id,
 			              group->jobs->len, res->duplicate ? " duplicate" : "",
 			              error != NULL ? ", not synced" : ", synced");
 		}
-		g_main_context_invoke_full (one->context, G_PRIORITY_DEFAULT, job_report, one,
-		                            (GDestroyNotify) job_free);
 	}
+	g_async_queue_unlock (ing->rows);
+	g_atomic_int_add (&ing->reported, (gint) group->jobs->len);
+	g_atomic_int_inc (&ing->groups);
+	report_jobs (ing, group->jobs);
 	g_ptr_array_unref (group->jobs);
 	g_free (group);
 	/* the burst's quiet spell (DEFER_QUIET) counts from here, when the 250s go out, not from
@@ -769,6 +839,8 @@ pd_ingest_free (PdIngest *ing)
 	/* the groups committed last are synced and reported (their rows queued) before the
 	 * worker's stop */
 	pd_syncer_free (ing->syncer);
+	pd_log_debug ("writer: %d submissions in %d groups, reported in %d hand-offs", ing->reported,
+	              ing->groups, ing->reports);
 	stop = g_new (gint64, 1);
 	*stop = -1;
 	/* ahead of the rows still queued: they stay pending for the next start */

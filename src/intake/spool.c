@@ -315,6 +315,12 @@ pd_spool_add (PdSpool *spool, PdApp *app, const char *source, const char *envelo
 	Reader reader = { spool, 0 };
 
 	g_return_val_if_fail (spool->sha256 != NULL, FALSE);
+	/* in memory: the bytes go in as they are, in the INSERT (a zero-filled blob written over
+	 * through the blob API cost the writer a blob open, a copy and the zeroes: issue 10) */
+	if (spool->fd < 0)
+		return pd_store_intake_add_hashed (app->store, spool->sha256, spool->size,
+		                                   spool->buf ? spool->buf->data : NULL, source, from,
+		                                   rcpt, quarantine_reason, now, id_r, state_r, error);
 	return pd_store_intake_add_stream (app->store, spool->sha256, spool->size, spool_read,
 	                                   &reader, source, from, rcpt, quarantine_reason, now, id_r,
 	                                   state_r, error);

@@ -117,7 +117,10 @@ body_write (sqlite3 *db, int64_t id, int64_t size, PdRowRead read, void *data)
 /* the SQL, literals the callers' caches key on */
 static const char FIND_ROW[] = "SELECT id, state FROM intake WHERE dedup_key = ?";
 static const char FIND_BODY[] = "SELECT id FROM bodies WHERE sha256 = ?";
-static const char ADD_BODY[] = "INSERT INTO bodies (sha256, size, raw) VALUES (?, ?, ?)";
+/* new bytes go in without a look first (the unique index on sha256 looks anyway): one
+ * statement per new message where there were two; FIND_BODY only when they are there */
+static const char ADD_BODY[] = "INSERT INTO bodies (sha256, size, raw) VALUES (?, ?, ?)"
+                               " ON CONFLICT (sha256) DO NOTHING";
 static const char ADD_ROW[] = "INSERT INTO intake (dedup_key, sha256, body_id, received_at,"
                               " source, envelope_from, envelope_rcpt, size, state, reason,"
                               " processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -166,29 +169,35 @@ pd_row_add (const PdRowDb *rdb, const char *sha256, int64_t size, const void *by
 	 * message not in memory goes in as a zero-filled blob of its size (raw is the last column
 	 * of bodies), then written in place in pieces, so it is never in memory whole */
 	*what_r = "storing the message";
-	if ((stmt = rdb->prepare (rdb->ctx, FIND_BODY)) == NULL)
+	if ((stmt = rdb->prepare (rdb->ctx, ADD_BODY)) == NULL)
 		goto failed;
 	bind_text (stmt, 1, sha256);
-	if ((rc = run (stmt, &row)) != SQLITE_OK)
-		goto out;
-	if (row)
-		body = sqlite3_column_int64 (stmt, 0);
+	sqlite3_bind_int64 (stmt, 2, size);
+	/* bytes in memory are bound where they are (SQLITE_STATIC: they outlive the step, and
+	 * the binding is dropped before returning), not copied first (issue 10, writer) */
+	if (bytes != NULL)
+		sqlite3_bind_blob64 (stmt, 3, size > 0 ? bytes : "", size, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob64 (stmt, 3, size);
+	rc = run (stmt, NULL);
 	sqlite3_reset (stmt);
-	if (!row) {
-		if ((stmt = rdb->prepare (rdb->ctx, ADD_BODY)) == NULL)
-			goto failed;
-		bind_text (stmt, 1, sha256);
-		sqlite3_bind_int64 (stmt, 2, size);
-		if (bytes != NULL)
-			sqlite3_bind_blob64 (stmt, 3, size > 0 ? bytes : "", size, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_zeroblob64 (stmt, 3, size);
-		if ((rc = run (stmt, NULL)) != SQLITE_OK)
-			goto out;
-		sqlite3_reset (stmt);
+	sqlite3_bind_null (stmt, 3);
+	if (rc != SQLITE_OK)
+		goto out;
+	if (sqlite3_changes (rdb->db) == 1) {
 		body = sqlite3_last_insert_rowid (rdb->db);
 		if (bytes == NULL && (rc = body_write (rdb->db, body, size, read, data)) != SQLITE_OK)
 			goto out;
+	} else {
+		/* stored already (another recipient of the same message) */
+		if ((stmt = rdb->prepare (rdb->ctx, FIND_BODY)) == NULL)
+			goto failed;
+		bind_text (stmt, 1, sha256);
+		if ((rc = run (stmt, &row)) != SQLITE_OK)
+			goto out;
+		if (row)
+			body = sqlite3_column_int64 (stmt, 0);
+		sqlite3_reset (stmt);
 	}
 
 	/* the final state goes in with the row: a message over the limit is quarantined at once */

@@ -128,6 +128,18 @@ pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize size,
 	            quarantine_reason, now, id_r, state_r, error);
 }
 
+gboolean
+pd_store_intake_add_hashed (PdStore *store, const char *sha256, gsize size, const void *bytes,
+                            const char *source, const char *envelope_from,
+                            const char *envelope_rcpt, const char *quarantine_reason, gint64 now,
+                            gint64 *id_r, char **state_r, GError **error)
+{
+	MemReader r = { bytes, size, 0 };
+
+	return add (store, sha256, size, size > BIND_MAX ? NULL : bytes, mem_read, &r, source,
+	            envelope_from, envelope_rcpt, quarantine_reason, now, id_r, state_r, error);
+}
+
 static PdIntakeRow *
 row_from (sqlite3_stmt *stmt)
 {

@@ -95,6 +95,13 @@ gboolean pd_store_intake_add_stream (PdStore *store, const char *sha256, gsize s
                                      const char *envelope_from, const char *envelope_rcpt,
                                      const char *quarantine_reason, gint64 now, gint64 *id_r,
                                      char **state_r, GError **error);
+/* The same for SIZE bytes at BYTES whose digest is known (a listener's spool in memory): bound
+ * as they are, no zero-filled blob written over in pieces, no copy (issue 10, writer). */
+gboolean pd_store_intake_add_hashed (PdStore *store, const char *sha256, gsize size,
+                                     const void *bytes, const char *source,
+                                     const char *envelope_from, const char *envelope_rcpt,
+                                     const char *quarantine_reason, gint64 now, gint64 *id_r,
+                                     char **state_r, GError **error);
 /* with_raw: include the bytes. FALSE+NOTFOUND if no such row. (transfer full) */
 PdIntakeRow *pd_store_intake_get (PdStore *store, gint64 id, gboolean with_raw, GError **error);
 /* ROW's bytes (ROW read without them): the row is not read again (transfer full) */
